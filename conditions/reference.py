@@ -1,0 +1,178 @@
+"""Load the reference data file into the database, dump it back, and version it.
+
+The same functions serve the data migration (with historical models) and the
+`load_reference` command (with the current ones), so there is one loader.
+
+The reference version is a hash of the canonical dump of what is in the database: it changes
+exactly when the content changes, whether through a new data file or an edit in the admin,
+and every stored analysis records the version it used.
+"""
+
+import hashlib
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.apps import apps as django_apps
+from django.db import models, transaction
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "reference.json"
+SUPPORTED_FORMAT = 1
+PATTERN_CODES = ("single_twitch", "intermittent_bursts", "continuous_rippling", "cramp_like")
+
+GetModel = Callable[[str, str], type[models.Model]]
+Reference = dict[str, Any]
+
+
+def read_reference_file(path: Path = DATA_FILE) -> Reference:
+    data: Reference = json.loads(path.read_text(encoding="utf-8"))
+    check_reference(data)
+    return data
+
+
+def check_reference(data: Reference) -> None:
+    """Raise ValueError naming every inconsistency in a reference document."""
+    problems: list[str] = []
+    if data.get("format") != SUPPORTED_FORMAT:
+        problems.append(f"format must be {SUPPORTED_FORMAT}, got {data.get('format')!r}")
+    codes: dict[str, set[str]] = {"pattern": set(PATTERN_CODES)}
+    for kind, key in (("region", "regions"), ("trigger", "triggers"), ("symptom", "symptoms")):
+        listed = [item["code"] for item in data.get(key, [])]
+        codes[kind] = set(listed)
+        if len(listed) != len(codes[kind]):
+            problems.append(f"duplicate codes in {key}")
+    for symptom in data.get("symptoms", []):
+        if symptom["red_flag"] and not symptom["advice"].strip():
+            problems.append(f"red-flag symptom {symptom['code']} has no advice")
+    slugs = [condition["slug"] for condition in data.get("conditions", [])]
+    if len(slugs) != len(set(slugs)):
+        problems.append("duplicate condition slugs")
+    for condition in data.get("conditions", []):
+        problems.extend(_condition_problems(condition, codes))
+    if problems:
+        raise ValueError("Invalid reference data: " + "; ".join(problems))
+
+
+def _condition_problems(condition: Reference, codes: dict[str, set[str]]) -> list[str]:
+    slug = condition["slug"]
+    problems = [] if condition.get("sources") else [f"{slug} cites no source"]
+    seen: set[tuple[str, str]] = set()
+    for feature in condition.get("features", []):
+        key = (feature["kind"], feature["code"])
+        if feature["kind"] not in codes or feature["code"] not in codes[feature["kind"]]:
+            problems.append(f"{slug} names unknown {feature['kind']} {feature['code']!r}")
+        if key in seen:
+            problems.append(f"{slug} lists {feature['kind']} {feature['code']} twice")
+        seen.add(key)
+    return problems
+
+
+@transaction.atomic
+def load_reference(data: Reference | None = None, get_model: GetModel = django_apps.get_model) -> None:
+    """Make the database's reference data match `data` (the data file by default).
+
+    Idempotent: rows are matched by code or slug and updated in place; a condition's features
+    and sources are replaced by the file's. Rows the file no longer lists are kept, since
+    diary entries may point at them.
+    """
+    data = read_reference_file() if data is None else data
+    check_reference(data)
+    regions = _upsert_by_code(get_model("conditions", "BodyRegion"), data["regions"])
+    triggers = _upsert_by_code(get_model("conditions", "Trigger"), data["triggers"])
+    symptoms = _upsert_by_code(get_model("conditions", "Symptom"), data["symptoms"])
+    targets = {"region": regions, "trigger": triggers, "symptom": symptoms}
+    condition_model = get_model("conditions", "Condition")
+    feature_model = get_model("conditions", "ConditionFeature")
+    source_model = get_model("conditions", "ConditionSource")
+    for index, item in enumerate(data["conditions"]):
+        fields = {k: v for k, v in item.items() if k not in ("slug", "features", "sources")}
+        condition, _ = condition_model._default_manager.update_or_create(
+            slug=item["slug"], defaults={**fields, "sort_order": index}
+        )
+        feature_model._default_manager.filter(condition=condition).delete()
+        feature_model._default_manager.bulk_create(
+            feature_model(condition=condition, **_feature_fields(feature, targets)) for feature in item["features"]
+        )
+        source_model._default_manager.filter(condition=condition).delete()
+        source_model._default_manager.bulk_create(
+            source_model(condition=condition, seed=source["seed"], supports=source["supports"])
+            for source in item["sources"]
+        )
+
+
+def _upsert_by_code(model: type[models.Model], items: list[Reference]) -> dict[str, models.Model]:
+    rows = {}
+    for index, item in enumerate(items):
+        fields = {k: v for k, v in item.items() if k != "code"}
+        row, _ = model._default_manager.update_or_create(code=item["code"], defaults={**fields, "sort_order": index})
+        rows[item["code"]] = row
+    return rows
+
+
+def _feature_fields(feature: Reference, targets: dict[str, dict[str, models.Model]]) -> Reference:
+    fields: Reference = {"kind": feature["kind"], "role": feature["role"], "note": feature.get("note", "")}
+    if feature["kind"] == "pattern":
+        fields["pattern"] = feature["code"]
+    else:
+        fields[feature["kind"]] = targets[feature["kind"]][feature["code"]]
+    return fields
+
+
+def dump_reference(get_model: GetModel = django_apps.get_model) -> Reference:
+    """The database's reference data in the data file's shape, in a stable order."""
+    region_model = get_model("conditions", "BodyRegion")
+    trigger_model = get_model("conditions", "Trigger")
+    symptom_model = get_model("conditions", "Symptom")
+    condition_model = get_model("conditions", "Condition")
+    conditions = condition_model._default_manager.order_by("sort_order", "slug").prefetch_related(
+        "features__region", "features__symptom", "features__trigger", "sources"
+    )
+    return {
+        "format": SUPPORTED_FORMAT,
+        "regions": list(
+            region_model._default_manager.order_by("sort_order", "code").values("code", "name", "group", "has_sides")
+        ),
+        "triggers": list(
+            trigger_model._default_manager.order_by("sort_order", "code").values("code", "name", "description")
+        ),
+        "symptoms": list(
+            symptom_model._default_manager.order_by("sort_order", "code").values(
+                "code", "name", "red_flag", "advice", "description"
+            )
+        ),
+        "conditions": [_dump_condition(condition) for condition in conditions],
+    }
+
+
+def _dump_condition(condition: Any) -> Reference:
+    features = sorted(
+        ({"kind": f.kind, "code": _feature_code(f), "role": f.role, "note": f.note} for f in condition.features.all()),
+        key=lambda f: (f["kind"], f["code"]),
+    )
+    sources = sorted(
+        ({"seed": s.seed, "supports": s.supports} for s in condition.sources.all()),
+        key=lambda s: (s["seed"], s["supports"]),
+    )
+    return {
+        "slug": condition.slug,
+        "name": condition.name,
+        "category": condition.category,
+        "summary": condition.summary,
+        "investigation": condition.investigation,
+        "treatment": condition.treatment,
+        "features": features,
+        "sources": sources,
+    }
+
+
+def _feature_code(feature: Any) -> str:
+    # Works on historical models too, which lack the ConditionFeature.code property.
+    target = getattr(feature, feature.kind, None) if feature.kind != "pattern" else None
+    return str(target.code) if target is not None else str(feature.pattern)
+
+
+def reference_version(get_model: GetModel = django_apps.get_model) -> str:
+    """A short content hash of the reference data currently in the database."""
+    canonical = json.dumps(dump_reference(get_model), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]

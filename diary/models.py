@@ -1,0 +1,229 @@
+"""What a user records: episodes of twitching and daily check-ins, and the user's profile.
+
+Rows are written only through `diary.services`. The database enforces the bounds too (check
+and unique constraints), so a write that slips past a service still cannot store nonsense.
+
+Sync ordering: every write of a user's records takes the next number from that user's
+`Profile.last_change_seq` while holding the profile row lock, and stamps it on the record as
+`change_seq`. Per user, writes are serialised by that lock, so the numbers grow in commit order
+and "everything after cursor N" never misses a record committed late. The phone's clock is
+never involved.
+"""
+
+import uuid
+from datetime import date, datetime, timedelta
+from functools import cache
+from typing import TypeVar
+from zoneinfo import ZoneInfo, available_timezones
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Length
+from django.utils import timezone
+
+from conditions.models import BodyRegion, Symptom, Trigger, TwitchPattern
+
+MAX_DURATION_SECONDS = 7 * 24 * 3600
+MAX_NOTES_LENGTH = 2000
+# Real UTC offsets run from -12:00 to +14:00.
+MIN_UTC_OFFSET_MINUTES = -12 * 60
+MAX_UTC_OFFSET_MINUTES = 14 * 60
+# Inclusive bounds of the daily check-in's measures; services and constraints both use them.
+CHECKIN_BOUNDS: dict[str, tuple[float, float]] = {
+    "caffeine_cups": (0, 30),
+    "sleep_hours": (0, 24),
+    "stress": (0, 10),
+    "exercise_minutes": (0, 24 * 60),
+    "alcohol_units": (0, 50),
+}
+
+# Lets a CheckConstraint bound a text's length: Q(notes__length__lte=N).
+models.TextField.register_lookup(Length)
+
+
+@cache
+def known_time_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in known_time_zones():
+        raise ValidationError(f"{value!r} is not an IANA time zone name, such as 'Europe/Paris'.")
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="diary_profile"
+    )
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    last_change_seq = models.PositiveBigIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user}"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+    def local_today(self) -> date:
+        return timezone.now().astimezone(self.zone).date()
+
+
+class Side(models.TextChoices):
+    LEFT = "left", "Left"
+    RIGHT = "right", "Right"
+    BOTH = "both", "Both sides"
+    MIDLINE = "midline", "Midline"
+
+
+class EpisodeSource(models.TextChoices):
+    MOBILE = "mobile", "Mobile app"
+    WEB = "web", "Web"
+    IMPORT = "import", "Import"
+
+
+class SyncedRecord(models.Model):
+    """Fields every record a client can create carries (see DESIGN.md, "Data")."""
+
+    # Clients may generate the id themselves, so that an offline phone can refer to a record
+    # before the server has seen it, and a retried create is recognised as the same record.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    change_seq = models.PositiveBigIntegerField(editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+_Record = TypeVar("_Record", bound=SyncedRecord)
+
+
+class LiveManager(models.Manager[_Record]):
+    """Hides tombstones: deleted rows show up only in sync pulls and the user's own export."""
+
+    def get_queryset(self) -> models.QuerySet[_Record]:
+        return super().get_queryset().filter(deleted_at=None)
+
+
+class Episode(SyncedRecord):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="episodes")
+    started_at = models.DateTimeField()
+    # The offset the user's clock had when the episode started, so that "time of day" and
+    # "which day" stay the user's own even after travel or a DST change.
+    utc_offset_minutes = models.SmallIntegerField()
+    duration_seconds = models.PositiveIntegerField()
+    intensity = models.PositiveSmallIntegerField()
+    pattern = models.CharField(max_length=20, choices=TwitchPattern.choices)
+    triggers = models.ManyToManyField(Trigger, blank=True, related_name="+")
+    symptoms = models.ManyToManyField(Symptom, blank=True, related_name="+")
+    notes = models.TextField(blank=True, max_length=MAX_NOTES_LENGTH)
+    source = models.CharField(max_length=10, choices=EpisodeSource.choices, default=EpisodeSource.WEB)
+
+    objects = models.Manager["Episode"]()
+    live = LiveManager["Episode"]()
+
+    class Meta:
+        ordering = ["-started_at", "id"]
+        indexes = [
+            models.Index(fields=["user", "-started_at"], name="episode_user_started"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "change_seq"], name="episode_user_change_seq"),
+            models.CheckConstraint(
+                condition=Q(duration_seconds__gt=0, duration_seconds__lte=MAX_DURATION_SECONDS),
+                name="episode_duration_range",
+            ),
+            models.CheckConstraint(condition=Q(intensity__gte=1, intensity__lte=10), name="episode_intensity_range"),
+            models.CheckConstraint(
+                condition=Q(
+                    utc_offset_minutes__gte=MIN_UTC_OFFSET_MINUTES, utc_offset_minutes__lte=MAX_UTC_OFFSET_MINUTES
+                ),
+                name="episode_utc_offset_range",
+            ),
+            models.CheckConstraint(condition=Q(pattern__in=TwitchPattern.values), name="episode_pattern_valid"),
+            models.CheckConstraint(condition=Q(source__in=EpisodeSource.values), name="episode_source_valid"),
+            models.CheckConstraint(condition=Q(notes__length__lte=MAX_NOTES_LENGTH), name="episode_notes_length"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="episode_version_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Episode {self.id} at {self.started_at:%Y-%m-%d %H:%M} UTC"
+
+    @property
+    def local_started_at(self) -> datetime:
+        """The start on the user's clock at the time, as an aware datetime with that offset."""
+        offset = timezone.get_fixed_timezone(self.utc_offset_minutes)
+        return self.started_at.astimezone(offset)
+
+    @property
+    def local_date(self) -> date:
+        return self.local_started_at.date()
+
+    @property
+    def ended_at(self) -> datetime:
+        return self.started_at + timedelta(seconds=self.duration_seconds)
+
+
+class EpisodeLocation(models.Model):
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="locations")
+    region = models.ForeignKey(BodyRegion, on_delete=models.PROTECT, related_name="+")
+    side = models.CharField(max_length=10, choices=Side.choices)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["episode", "region"], name="episode_location_region_once"),
+            models.CheckConstraint(condition=Q(side__in=Side.values), name="episode_location_side_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} ({self.side})"
+
+
+class CheckIn(SyncedRecord):
+    """One per user and local date. Every measure is optional: empty means "not recorded",
+    which the analysis must not read as zero."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkins")
+    date = models.DateField(help_text="The user's local date.")
+    caffeine_cups = models.PositiveSmallIntegerField(null=True, blank=True)
+    sleep_hours = models.FloatField(null=True, blank=True)
+    stress = models.PositiveSmallIntegerField(null=True, blank=True, help_text="0 (none) to 10 (extreme).")
+    exercise_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    alcohol_units = models.FloatField(null=True, blank=True)
+    twitching_today = models.BooleanField(null=True, blank=True)
+    notes = models.TextField(blank=True, max_length=MAX_NOTES_LENGTH)
+
+    objects = models.Manager["CheckIn"]()
+    live = LiveManager["CheckIn"]()
+
+    class Meta:
+        ordering = ["-date"]
+        constraints = [
+            # Deleting a check-in leaves a tombstone on the same row; a later upsert for that
+            # date revives it, so one row per date holds even across deletes.
+            models.UniqueConstraint(fields=["user", "date"], name="checkin_one_per_user_date"),
+            models.UniqueConstraint(fields=["user", "change_seq"], name="checkin_user_change_seq"),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{field}__gte": low, f"{field}__lte": high}), name=f"checkin_{field}_range"
+                )
+                for field, (low, high) in CHECKIN_BOUNDS.items()
+            ),
+            models.CheckConstraint(condition=Q(notes__length__lte=MAX_NOTES_LENGTH), name="checkin_notes_length"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="checkin_version_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Check-in {self.date}"

@@ -1,0 +1,114 @@
+"""Writing daily check-ins: upsert (one per user and local date) and delete."""
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from diary.models import CHECKIN_BOUNDS, MAX_NOTES_LENGTH, CheckIn
+
+from .records import FieldErrors, check_notes, check_range, check_version, claim_change_seqs, lock_profile
+
+WHOLE_NUMBER_MEASURES = frozenset({"caffeine_cups", "stress", "exercise_minutes"})
+CHECKIN_FIELDS = (*CHECKIN_BOUNDS, "twitching_today", "notes")
+
+
+def checkin_errors(*, day: Any, local_today: date, values: dict[str, Any]) -> FieldErrors:
+    """Every problem with a check-in, by field. Pure. Empty measures (None) are allowed."""
+    errors = FieldErrors()
+    if not isinstance(day, date):
+        errors.add("date", "Must be a date (YYYY-MM-DD).")
+    elif day > local_today + timedelta(days=1):
+        # One day of slack: the phone's idea of "today" may be ahead of the stored zone's.
+        errors.add("date", f"Cannot be after tomorrow ({local_today + timedelta(days=1)}).")
+    for name, (low, high) in CHECKIN_BOUNDS.items():
+        if values.get(name) is not None:
+            check_range(errors, name, values[name], low, high, whole=name in WHOLE_NUMBER_MEASURES)
+    twitching = values.get("twitching_today")
+    if twitching is not None and not isinstance(twitching, bool):
+        errors.add("twitching_today", "Must be true, false or empty.")
+    check_notes(errors, values.get("notes", ""), MAX_NOTES_LENGTH)
+    return errors
+
+
+@transaction.atomic
+def checkin_upsert(
+    *, user: User, date: date, expected_version: int | None = None, **values: Any
+) -> tuple[CheckIn, bool]:
+    """Set the check-in for `date` to exactly `values` (a measure left out is stored empty).
+    Returns (check-in, created). A deleted check-in for that date comes back to life with the
+    next version. Writing the same values again changes nothing, version included."""
+    unknown = set(values) - set(CHECKIN_FIELDS)
+    if unknown:
+        raise TypeError(f"checkin_upsert() got unexpected fields: {', '.join(sorted(unknown))}")
+    profile = lock_profile(user)
+    checkin_errors(day=date, local_today=profile.local_today(), values=values).raise_if_any()
+    wanted = {name: values.get(name, "" if name == "notes" else None) for name in CHECKIN_FIELDS}
+    existing = CheckIn.objects.filter(user=user, date=date).first()
+    now = timezone.now()
+    if existing is None:
+        checkin = CheckIn.objects.create(
+            user=user, date=date, change_seq=claim_change_seqs(profile, 1), created_at=now, updated_at=now, **wanted
+        )
+        return checkin, True
+    if existing.deleted_at is None:
+        check_version(current=existing.version, expected=expected_version)
+        if all(getattr(existing, name) == value for name, value in wanted.items()):
+            return existing, False
+    for name, value in wanted.items():
+        setattr(existing, name, value)
+    existing.deleted_at = None
+    existing.version += 1
+    existing.updated_at = now
+    existing.change_seq = claim_change_seqs(profile, 1)
+    existing.save()
+    return existing, False
+
+
+@transaction.atomic
+def checkin_delete(*, checkin: CheckIn, expected_version: int | None = None) -> CheckIn:
+    """Soft delete, leaving a tombstone for sync. Deleting a deleted check-in changes nothing."""
+    profile = lock_profile(checkin.user)
+    current = CheckIn.objects.get(pk=checkin.pk)
+    if current.deleted_at is not None:
+        return current
+    check_version(current=current.version, expected=expected_version)
+    now = timezone.now()
+    current.deleted_at = now
+    current.updated_at = now
+    current.version += 1
+    current.change_seq = claim_change_seqs(profile, 1)
+    current.save(update_fields=["deleted_at", "updated_at", "version", "change_seq"])
+    return current
+
+
+@transaction.atomic
+def checkins_bulk_create(*, user: User, items: Sequence[tuple[date, dict[str, Any]]]) -> list[CheckIn]:
+    """Create check-ins for days that have none yet, in a few queries. All or nothing: the
+    ValidationError's fields are prefixed with the item's index."""
+    profile = lock_profile(user)
+    errors = FieldErrors()
+    taken = set(CheckIn.objects.filter(user=user, date__in=[day for day, _ in items]).values_list("date", flat=True))
+    seen: set[date] = set()
+    local_today = profile.local_today()
+    for index, (day, values) in enumerate(items):
+        unknown = set(values) - set(CHECKIN_FIELDS)
+        if unknown:
+            errors.add(f"{index}", f"Unknown field(s): {', '.join(sorted(unknown))}.")
+        for name, messages in checkin_errors(day=day, local_today=local_today, values=values).errors.items():
+            for message in messages:
+                errors.add(f"{index}.{name}", message)
+        if day in taken or day in seen:
+            errors.add(f"{index}.date", f"There is already a check-in for {day}.")
+        seen.add(day)
+    errors.raise_if_any()
+    first_seq = claim_change_seqs(profile, len(items))
+    now = timezone.now()
+    rows = [
+        CheckIn(user=user, date=day, change_seq=first_seq + i, created_at=now, updated_at=now, **values)
+        for i, (day, values) in enumerate(items)
+    ]
+    return CheckIn.objects.bulk_create(rows, batch_size=2000)

@@ -1,0 +1,361 @@
+"""Writing episodes: create, bulk create, update, delete. The one way to write an episode."""
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from conditions.models import BodyRegion, Symptom, Trigger, TwitchPattern
+from diary.models import (
+    MAX_DURATION_SECONDS,
+    MAX_NOTES_LENGTH,
+    MAX_UTC_OFFSET_MINUTES,
+    MIN_UTC_OFFSET_MINUTES,
+    Episode,
+    EpisodeLocation,
+    EpisodeSource,
+    Side,
+)
+
+from .records import FieldErrors, check_notes, check_range, check_version, claim_change_seqs, lock_profile
+
+# A phone's clock may run a little fast; anything further ahead is a mistake.
+FUTURE_TOLERANCE = timedelta(minutes=5)
+EARLIEST_START = datetime(1900, 1, 1, tzinfo=ZoneInfo("UTC"))
+
+
+@dataclass(frozen=True)
+class LocationInput:
+    region: str
+    side: str
+
+
+@dataclass(frozen=True)
+class EpisodeInput:
+    """An episode as a client describes it, before validation."""
+
+    started_at: datetime
+    duration_seconds: int
+    locations: Sequence[LocationInput]
+    intensity: int
+    pattern: str
+    triggers: Sequence[str] = ()
+    symptoms: Sequence[str] = ()
+    notes: str = ""
+    # None: derive it from started_at's own offset, or the user's time zone at that instant.
+    utc_offset_minutes: int | None = None
+    id: uuid.UUID | None = None
+    source: str = EpisodeSource.WEB
+
+
+@dataclass
+class ReferenceCodes:
+    """Reference rows by code, loaded once per write (one query per table)."""
+
+    regions: dict[str, BodyRegion] = field(default_factory=dict)
+    triggers: dict[str, int] = field(default_factory=dict)
+    symptoms: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls) -> "ReferenceCodes":
+        return cls(
+            regions={r.code: r for r in BodyRegion.objects.all()},
+            triggers=dict(Trigger.objects.values_list("code", "id")),
+            symptoms=dict(Symptom.objects.values_list("code", "id")),
+        )
+
+
+def _unknown_codes_message(kind: str, unknown: Iterable[str], allowed: Iterable[str]) -> str:
+    return f"Unknown {kind} code(s): {', '.join(sorted(unknown))}. Allowed: {', '.join(sorted(allowed))}."
+
+
+def _check_locations(errors: FieldErrors, locations: Any, codes: ReferenceCodes) -> None:
+    if not isinstance(locations, Sequence) or isinstance(locations, str) or not locations:
+        errors.add("locations", "At least one location is required.")
+        return
+    seen: set[str] = set()
+    for index, location in enumerate(locations):
+        if not isinstance(location, LocationInput):
+            errors.add("locations", f"[{index}] Must be a region code and a side.")
+            continue
+        region = codes.regions.get(location.region)
+        if region is None:
+            errors.add("locations", f"[{index}] " + _unknown_codes_message("region", [location.region], codes.regions))
+            continue
+        if location.region in seen:
+            errors.add("locations", f"[{index}] Region {location.region} is listed twice.")
+        seen.add(location.region)
+        allowed_sides = [Side.LEFT, Side.RIGHT, Side.BOTH] if region.has_sides else [Side.MIDLINE]
+        if location.side not in allowed_sides:
+            errors.add(
+                "locations",
+                f"[{index}] Side {location.side!r} is not valid for {region.code}; "
+                f"allowed: {', '.join(allowed_sides)}.",
+            )
+
+
+def _check_codes(errors: FieldErrors, name: str, values: Any, known: dict[str, int]) -> None:
+    if isinstance(values, str) or not isinstance(values, Sequence):
+        errors.add(name, "Must be a list of codes.")
+        return
+    unknown = {code for code in values if code not in known}
+    if unknown:
+        errors.add(name, _unknown_codes_message(name.rstrip("s"), map(str, unknown), known))
+
+
+def _check_started_at(errors: FieldErrors, started_at: Any, now: datetime) -> None:
+    if not isinstance(started_at, datetime) or timezone.is_naive(started_at):
+        errors.add("started_at", "Must be a date and time with a UTC offset.")
+    elif started_at > now + FUTURE_TOLERANCE:
+        errors.add("started_at", "Cannot be more than 5 minutes in the future.")
+    elif started_at < EARLIEST_START:
+        errors.add("started_at", "Cannot be before 1900.")
+
+
+def episode_errors(data: EpisodeInput, codes: ReferenceCodes, *, now: datetime) -> FieldErrors:
+    """Every problem with `data`, by field. Pure: reads nothing but its arguments."""
+    errors = FieldErrors()
+    _check_started_at(errors, data.started_at, now)
+    check_range(errors, "duration_seconds", data.duration_seconds, 1, MAX_DURATION_SECONDS, whole=True)
+    check_range(errors, "intensity", data.intensity, 1, 10, whole=True)
+    if data.pattern not in TwitchPattern.values:
+        errors.add("pattern", f"Unknown pattern {data.pattern!r}. Allowed: {', '.join(TwitchPattern.values)}.")
+    _check_locations(errors, data.locations, codes)
+    _check_codes(errors, "triggers", data.triggers, codes.triggers)
+    _check_codes(errors, "symptoms", data.symptoms, codes.symptoms)
+    check_notes(errors, data.notes, MAX_NOTES_LENGTH)
+    if data.utc_offset_minutes is not None:
+        check_range(
+            errors,
+            "utc_offset_minutes",
+            data.utc_offset_minutes,
+            MIN_UTC_OFFSET_MINUTES,
+            MAX_UTC_OFFSET_MINUTES,
+            whole=True,
+        )
+    if data.source not in EpisodeSource.values:
+        errors.add("source", f"Unknown source {data.source!r}. Allowed: {', '.join(EpisodeSource.values)}.")
+    return errors
+
+
+def utc_offset_minutes_at(started_at: datetime, zone: ZoneInfo) -> int:
+    """The offset to record for an episode: the one the client wrote with its time if it wrote
+    a non-UTC one (the phone knows its own clock), else the user's zone at that instant."""
+    offset = started_at.utcoffset()
+    if not offset:
+        offset = started_at.astimezone(zone).utcoffset()
+    assert offset is not None  # astimezone() to a ZoneInfo always yields an offset
+    return int(offset.total_seconds() // 60)
+
+
+def _dedupe(codes: Sequence[str]) -> list[str]:
+    return list(dict.fromkeys(codes))
+
+
+def _build_rows(
+    *, user: User, data: EpisodeInput, codes: ReferenceCodes, zone: ZoneInfo, change_seq: int, now: datetime
+) -> tuple[Episode, list[EpisodeLocation], list[Any], list[Any]]:
+    """The unsaved rows for one valid episode: the episode, its locations and M2M rows."""
+    offset = data.utc_offset_minutes
+    episode = Episode(
+        id=data.id or uuid.uuid4(),
+        user=user,
+        started_at=data.started_at,
+        utc_offset_minutes=utc_offset_minutes_at(data.started_at, zone) if offset is None else offset,
+        duration_seconds=data.duration_seconds,
+        intensity=data.intensity,
+        pattern=data.pattern,
+        notes=data.notes,
+        source=data.source,
+        change_seq=change_seq,
+        created_at=now,
+        updated_at=now,
+    )
+    locations = [
+        EpisodeLocation(episode=episode, region=codes.regions[loc.region], side=loc.side) for loc in data.locations
+    ]
+    trigger_rows = [
+        Episode.triggers.through(episode_id=episode.id, trigger_id=codes.triggers[code])
+        for code in _dedupe(data.triggers)
+    ]
+    symptom_rows = [
+        Episode.symptoms.through(episode_id=episode.id, symptom_id=codes.symptoms[code])
+        for code in _dedupe(data.symptoms)
+    ]
+    return episode, locations, trigger_rows, symptom_rows
+
+
+def _existing_ids(ids: Iterable[uuid.UUID | None]) -> set[uuid.UUID]:
+    wanted = [i for i in ids if i is not None]
+    return set(Episode.objects.filter(pk__in=wanted).values_list("pk", flat=True)) if wanted else set()
+
+
+@transaction.atomic
+def episodes_bulk_create(*, user: User, items: Sequence[EpisodeInput], batch_size: int = 2000) -> list[Episode]:
+    """Create many episodes in a few queries. All or nothing: if any item is invalid, nothing
+    is written and the ValidationError's fields are prefixed with the item's index."""
+    now = timezone.now()
+    codes = ReferenceCodes.load()
+    errors = FieldErrors()
+    taken = _existing_ids(item.id for item in items)
+    for index, item in enumerate(items):
+        for name, messages in episode_errors(item, codes, now=now).errors.items():
+            for message in messages:
+                errors.add(f"{index}.{name}", message)
+        if item.id in taken:
+            errors.add(f"{index}.id", "An episode with this id already exists.")
+    errors.raise_if_any()
+    profile = lock_profile(user)
+    first_seq = claim_change_seqs(profile, len(items))
+    episodes, locations, trigger_rows, symptom_rows = [], [], [], []
+    for offset, item in enumerate(items):
+        episode, locs, trigs, symps = _build_rows(
+            user=user, data=item, codes=codes, zone=profile.zone, change_seq=first_seq + offset, now=now
+        )
+        episodes.append(episode)
+        locations.extend(locs)
+        trigger_rows.extend(trigs)
+        symptom_rows.extend(symps)
+    Episode.objects.bulk_create(episodes, batch_size=batch_size)
+    EpisodeLocation.objects.bulk_create(locations, batch_size=batch_size)
+    Episode.triggers.through.objects.bulk_create(trigger_rows, batch_size=batch_size)
+    Episode.symptoms.through.objects.bulk_create(symptom_rows, batch_size=batch_size)
+    return episodes
+
+
+def episode_create(
+    *,
+    user: User,
+    started_at: datetime,
+    duration_seconds: int,
+    locations: Sequence[LocationInput],
+    intensity: int,
+    pattern: str,
+    triggers: Sequence[str] = (),
+    symptoms: Sequence[str] = (),
+    notes: str = "",
+    utc_offset_minutes: int | None = None,
+    id: uuid.UUID | None = None,
+    source: str = EpisodeSource.WEB,
+) -> Episode:
+    data = EpisodeInput(
+        started_at=started_at,
+        duration_seconds=duration_seconds,
+        locations=locations,
+        intensity=intensity,
+        pattern=pattern,
+        triggers=triggers,
+        symptoms=symptoms,
+        notes=notes,
+        utc_offset_minutes=utc_offset_minutes,
+        id=id,
+        source=source,
+    )
+    try:
+        [episode] = episodes_bulk_create(user=user, items=[data])
+    except ValidationError as error:
+        # A single create reports `started_at`, not the bulk form `0.started_at`.
+        raise ValidationError({key.removeprefix("0."): value for key, value in error.message_dict.items()}) from None
+    return episode
+
+
+def episode_input(episode: Episode) -> EpisodeInput:
+    """The stored episode in input form, for merging a partial update into it."""
+    return EpisodeInput(
+        started_at=episode.started_at,
+        duration_seconds=episode.duration_seconds,
+        locations=[LocationInput(loc.region.code, loc.side) for loc in episode.locations.all()],
+        intensity=episode.intensity,
+        pattern=episode.pattern,
+        triggers=[t.code for t in episode.triggers.all()],
+        symptoms=[s.code for s in episode.symptoms.all()],
+        notes=episode.notes,
+        utc_offset_minutes=episode.utc_offset_minutes,
+        id=episode.id,
+        source=episode.source,
+    )
+
+
+EDITABLE_FIELDS = frozenset(
+    {
+        "started_at",
+        "duration_seconds",
+        "locations",
+        "intensity",
+        "pattern",
+        "triggers",
+        "symptoms",
+        "notes",
+        "utc_offset_minutes",
+    }
+)
+
+
+def _normalized(data: EpisodeInput) -> EpisodeInput:
+    """The same episode with its lists in a canonical order, for comparing content."""
+    return replace(
+        data,
+        locations=sorted(data.locations, key=lambda loc: (loc.region, loc.side)),
+        triggers=sorted(set(data.triggers)),
+        symptoms=sorted(set(data.symptoms)),
+    )
+
+
+@transaction.atomic
+def episode_update(*, episode: Episode, expected_version: int | None = None, **changes: Any) -> Episode:
+    """Apply a partial edit. Raises StaleVersion if `expected_version` is not the stored one,
+    Episode.DoesNotExist if the episode was deleted, ValidationError on bad input. An edit that
+    changes nothing leaves the version as it was."""
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"episode_update() got unexpected fields: {', '.join(sorted(unknown))}")
+    profile = lock_profile(episode.user)
+    current = Episode.live.prefetch_related("locations__region", "triggers", "symptoms").get(pk=episode.pk)
+    check_version(current=current.version, expected=expected_version)
+    before = episode_input(current)
+    if "started_at" in changes and "utc_offset_minutes" not in changes:
+        changes["utc_offset_minutes"] = None  # re-derive it for the new start
+    after = replace(before, **changes)
+    now = timezone.now()
+    codes = ReferenceCodes.load()
+    episode_errors(after, codes, now=now).raise_if_any()
+    if _normalized(before) == _normalized(after):
+        return current
+    new, locations, trigger_rows, symptom_rows = _build_rows(
+        user=current.user, data=after, codes=codes, zone=profile.zone, change_seq=claim_change_seqs(profile, 1), now=now
+    )
+    new.created_at = current.created_at
+    new.version = current.version + 1
+    new.save(force_update=True)
+    EpisodeLocation.objects.filter(episode=new).delete()
+    EpisodeLocation.objects.bulk_create(locations)
+    new.triggers.through.objects.filter(episode_id=new.id).delete()
+    new.triggers.through.objects.bulk_create(trigger_rows)
+    new.symptoms.through.objects.filter(episode_id=new.id).delete()
+    new.symptoms.through.objects.bulk_create(symptom_rows)
+    return new
+
+
+@transaction.atomic
+def episode_delete(*, episode: Episode, expected_version: int | None = None) -> Episode:
+    """Soft delete: the row stays as a tombstone that sync pulls report. Deleting a deleted
+    episode changes nothing."""
+    profile = lock_profile(episode.user)
+    current = Episode.objects.get(pk=episode.pk)
+    if current.deleted_at is not None:
+        return current
+    check_version(current=current.version, expected=expected_version)
+    now = timezone.now()
+    current.deleted_at = now
+    current.updated_at = now
+    current.version += 1
+    current.change_seq = claim_change_seqs(profile, 1)
+    current.save(update_fields=["deleted_at", "updated_at", "version", "change_seq"])
+    return current

@@ -1,0 +1,82 @@
+"""What every diary write shares: the per-user lock and change numbers, version checks, and
+field errors."""
+
+from collections import defaultdict
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+
+from diary.models import Profile
+
+
+class StaleVersion(Exception):
+    """The client's edit was based on an older version than the one stored."""
+
+    def __init__(self, *, expected: int, current: int) -> None:
+        super().__init__(f"Record is at version {current}, the edit was based on version {expected}.")
+        self.expected = expected
+        self.current = current
+
+
+def check_version(*, current: int, expected: int | None) -> None:
+    if expected is not None and expected != current:
+        raise StaleVersion(expected=expected, current=current)
+
+
+def lock_profile(user: User) -> Profile:
+    """Take the user's profile row lock for the rest of the transaction, creating the profile
+    on the user's first write. Every write of a user's records goes through here first, which
+    serialises them per user (see `diary.models` on sync ordering)."""
+    profile, _ = Profile.objects.select_for_update().get_or_create(user=user)
+    return profile
+
+
+def claim_change_seqs(profile: Profile, count: int) -> int:
+    """Reserve `count` consecutive change numbers for the locked profile; return the first."""
+    first = profile.last_change_seq + 1
+    profile.last_change_seq += count
+    Profile.objects.filter(pk=profile.pk).update(last_change_seq=profile.last_change_seq)
+    return first
+
+
+class FieldErrors:
+    """Collects error messages per field, then raises them all at once."""
+
+    def __init__(self) -> None:
+        self.errors: defaultdict[str, list[str]] = defaultdict(list)
+
+    def add(self, field: str, message: str) -> None:
+        self.errors[field].append(message)
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationError(dict(self.errors))
+
+
+def is_whole_number(value: Any) -> bool:
+    # bool is an int subclass in Python; True is not a valid intensity.
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def is_number(value: Any) -> bool:
+    return is_whole_number(value) or isinstance(value, float)
+
+
+def check_range(errors: FieldErrors, field: str, value: Any, low: float, high: float, *, whole: bool) -> None:
+    if whole and not is_whole_number(value):
+        errors.add(field, "Must be a whole number.")
+    elif not is_number(value) or value != value:  # value != value catches NaN
+        errors.add(field, "Must be a number.")
+    elif not low <= value <= high:
+        errors.add(field, f"Must be between {low:g} and {high:g}.")
+
+
+def check_notes(errors: FieldErrors, notes: Any, max_length: int) -> None:
+    if not isinstance(notes, str):
+        errors.add("notes", "Must be text.")
+    elif len(notes) > max_length:
+        errors.add("notes", f"At most {max_length} characters (got {len(notes)}).")

@@ -1,0 +1,240 @@
+import math
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from diary.models import Episode, EpisodeLocation, Profile
+from diary.services import (
+    EpisodeInput,
+    LocationInput,
+    StaleVersion,
+    episode_create,
+    episode_delete,
+    episode_update,
+    episodes_bulk_create,
+    profile_update,
+)
+from tests.factories import EpisodeFactory, make_checkin
+
+UTC = ZoneInfo("UTC")
+
+
+def valid(**overrides: Any) -> dict[str, Any]:
+    return {
+        "started_at": datetime(2026, 11, 19, 20, 15, tzinfo=UTC),
+        "duration_seconds": 45,
+        "locations": [LocationInput("eyelid", "left")],
+        "intensity": 4,
+        "pattern": "intermittent_bursts",
+        "triggers": ["caffeine", "stress"],
+        "symptoms": ["dry_eye"],
+        "notes": "After the third coffee.",
+        **overrides,
+    }
+
+
+def nothing_written() -> bool:
+    return not Episode.objects.exists() and not EpisodeLocation.objects.exists() and not Profile.objects.exists()
+
+
+def test_it_creates_an_episode_with_its_locations_triggers_and_symptoms(alice: User, frozen_now: datetime) -> None:
+    episode = episode_create(
+        user=alice, **valid(locations=[LocationInput("calf", "both"), LocationInput("tongue", "midline")])
+    )
+    episode.refresh_from_db()
+    assert episode.user == alice
+    assert episode.version == 1
+    assert episode.deleted_at is None
+    assert episode.created_at == episode.updated_at == frozen_now
+    assert {(loc.region.code, loc.side) for loc in episode.locations.all()} == {("calf", "both"), ("tongue", "midline")}
+    assert set(episode.triggers.values_list("code", flat=True)) == {"caffeine", "stress"}
+    assert list(episode.symptoms.values_list("code", flat=True)) == ["dry_eye"]
+    assert episode.source == "web"
+
+
+def test_it_keeps_a_client_generated_id(alice: User, frozen_now: datetime) -> None:
+    client_id = uuid.UUID("6f1c1a43-9a53-4e39-8d1e-0d6f6f4f2f10")
+    assert episode_create(user=alice, id=client_id, source="mobile", **valid()).id == client_id
+
+
+def test_it_refuses_an_id_that_exists(alice: User, frozen_now: datetime) -> None:
+    first = episode_create(user=alice, **valid())
+    with pytest.raises(ValidationError) as raised:
+        episode_create(user=alice, id=first.id, **valid())
+    assert "id" in raised.value.message_dict
+    assert Episode.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "text"),
+    [
+        ({"started_at": datetime(2026, 11, 20, 12, 5, 1, tzinfo=UTC)}, "started_at", "future"),
+        ({"started_at": datetime(2026, 11, 20, 9, 0)}, "started_at", "UTC offset"),  # naive
+        ({"started_at": "yesterday"}, "started_at", "UTC offset"),
+        ({"started_at": datetime(1899, 12, 31, tzinfo=UTC)}, "started_at", "1900"),
+        ({"duration_seconds": 0}, "duration_seconds", "between 1 and 604800"),
+        ({"duration_seconds": 7 * 24 * 3600 + 1}, "duration_seconds", "between"),
+        ({"duration_seconds": 2.5}, "duration_seconds", "whole number"),
+        ({"intensity": 0}, "intensity", "between 1 and 10"),
+        ({"intensity": 11}, "intensity", "between 1 and 10"),
+        ({"intensity": True}, "intensity", "whole number"),
+        ({"intensity": "5"}, "intensity", "whole number"),
+        ({"pattern": "sneeze"}, "pattern", "Allowed: single_twitch"),
+        ({"locations": []}, "locations", "At least one location"),
+        ({"locations": [LocationInput("elbow", "left")]}, "locations", "Unknown region code(s): elbow. Allowed:"),
+        ({"locations": [LocationInput("calf", "midline")]}, "locations", "allowed: left, right, both"),
+        ({"locations": [LocationInput("tongue", "left")]}, "locations", "allowed: midline"),
+        ({"locations": [LocationInput("calf", "left"), LocationInput("calf", "right")]}, "locations", "twice"),
+        ({"locations": [{"region": "calf", "side": "left"}]}, "locations", "region code and a side"),
+        ({"triggers": ["caffeine", "moonlight"]}, "triggers", "Unknown trigger code(s): moonlight. Allowed: alcohol"),
+        ({"symptoms": ["hiccups"]}, "symptoms", "Unknown symptom code(s): hiccups"),
+        ({"symptoms": "weakness"}, "symptoms", "list of codes"),
+        ({"notes": "x" * 2001}, "notes", "At most 2000"),
+        ({"utc_offset_minutes": 15 * 60}, "utc_offset_minutes", "between"),
+        ({"source": "fax"}, "source", "Unknown source"),
+    ],
+)
+def test_it_rejects_bad_input_with_field_errors_and_writes_nothing(
+    alice: User, frozen_now: datetime, overrides: dict[str, Any], field: str, text: str
+) -> None:
+    with pytest.raises(ValidationError) as raised:
+        episode_create(user=alice, **valid(**overrides))
+    assert list(raised.value.message_dict) == [field]
+    assert text in " ".join(raised.value.message_dict[field])
+    assert nothing_written()
+
+
+def test_it_reports_every_bad_field_at_once(alice: User, frozen_now: datetime) -> None:
+    with pytest.raises(ValidationError) as raised:
+        episode_create(user=alice, **valid(intensity=0, duration_seconds=0, pattern="x", locations=[]))
+    assert set(raised.value.message_dict) == {"intensity", "duration_seconds", "pattern", "locations"}
+
+
+def test_it_accepts_a_start_up_to_five_minutes_ahead(alice: User, frozen_now: datetime) -> None:
+    episode_create(user=alice, **valid(started_at=frozen_now + timedelta(minutes=5)))
+    assert Episode.objects.count() == 1
+
+
+def test_it_numbers_each_change_in_order_across_episodes_and_checkins(alice: User, frozen_now: datetime) -> None:
+    first = episode_create(user=alice, **valid())
+    checkin = make_checkin(alice)
+    second = episode_create(user=alice, **valid())
+    updated = episode_update(episode=first, intensity=9)
+    assert [first.change_seq, checkin.change_seq, second.change_seq, updated.change_seq] == [1, 2, 3, 4]
+    assert Profile.objects.get(user=alice).last_change_seq == 4
+
+
+def test_it_updates_and_bumps_the_version(alice: User, frozen_now: datetime) -> None:
+    episode = episode_create(user=alice, **valid())
+    updated = episode_update(
+        episode=episode, expected_version=1, intensity=8, locations=[LocationInput("calf", "right")], triggers=[]
+    )
+    updated.refresh_from_db()
+    assert (updated.version, updated.intensity) == (2, 8)
+    assert [(loc.region.code, loc.side) for loc in updated.locations.all()] == [("calf", "right")]
+    assert not updated.triggers.exists()
+    assert list(updated.symptoms.values_list("code", flat=True)) == ["dry_eye"]  # untouched
+    assert updated.created_at == episode.created_at
+
+
+def test_an_update_that_changes_nothing_keeps_the_version(alice: User, frozen_now: datetime) -> None:
+    episode = episode_create(user=alice, **valid())
+    same = episode_update(episode=episode, triggers=["stress", "caffeine", "stress"], intensity=4)
+    assert same.version == 1
+    assert same.change_seq == episode.change_seq
+
+
+def test_a_stale_update_raises_and_changes_nothing(alice: User, frozen_now: datetime) -> None:
+    episode = episode_create(user=alice, **valid())
+    episode_update(episode=episode, intensity=5)
+    with pytest.raises(StaleVersion) as raised:
+        episode_update(episode=episode, expected_version=1, intensity=9)
+    assert raised.value.current == 2
+    episode.refresh_from_db()
+    assert (episode.version, episode.intensity) == (2, 5)
+
+
+def test_a_bad_update_changes_nothing(alice: User, frozen_now: datetime) -> None:
+    episode = episode_create(user=alice, **valid())
+    with pytest.raises(ValidationError) as raised:
+        episode_update(episode=episode, intensity=11, locations=[])
+    assert set(raised.value.message_dict) == {"intensity", "locations"}
+    episode.refresh_from_db()
+    assert (episode.version, episode.intensity, episode.locations.count()) == (1, 4, 1)
+
+
+def test_moving_the_start_rederives_the_offset(alice: User, frozen_now: datetime) -> None:
+    episode = episode_create(
+        user=alice, **valid(started_at=datetime(2026, 11, 19, 20, 0, tzinfo=ZoneInfo("Asia/Tokyo")))
+    )
+    assert episode.utc_offset_minutes == 9 * 60
+    moved = episode_update(episode=episode, started_at=datetime(2026, 11, 19, 20, 0, tzinfo=ZoneInfo("Europe/Paris")))
+    assert moved.utc_offset_minutes == 60
+
+
+def test_it_soft_deletes_and_hides_the_tombstone(alice: User, frozen_now: datetime) -> None:
+    episode = episode_create(user=alice, **valid())
+    deleted = episode_delete(episode=episode, expected_version=1)
+    assert deleted.deleted_at == frozen_now
+    assert deleted.version == 2
+    assert deleted.change_seq == 2
+    assert not Episode.live.exists()
+    assert Episode.objects.get().is_deleted
+    again = episode_delete(episode=episode)
+    assert (again.version, again.change_seq) == (2, 2)  # deleting twice changes nothing
+
+
+def test_a_stale_delete_raises_and_deletes_nothing(alice: User, frozen_now: datetime) -> None:
+    episode = episode_create(user=alice, **valid())
+    episode_update(episode=episode, intensity=6)
+    with pytest.raises(StaleVersion):
+        episode_delete(episode=episode, expected_version=1)
+    assert Episode.live.count() == 1
+
+
+def test_a_deleted_episode_cannot_be_updated(alice: User, frozen_now: datetime) -> None:
+    episode = episode_delete(episode=EpisodeFactory(user=alice))
+    with pytest.raises(Episode.DoesNotExist):
+        episode_update(episode=episode, intensity=9)
+
+
+def test_bulk_create_is_all_or_nothing(alice: User, frozen_now: datetime) -> None:
+    good = EpisodeInput(**valid())
+    bad = EpisodeInput(**valid(intensity=42))
+    with pytest.raises(ValidationError) as raised:
+        episodes_bulk_create(user=alice, items=[good, good, bad])
+    assert list(raised.value.message_dict) == ["2.intensity"]
+    assert nothing_written()
+    created = episodes_bulk_create(user=alice, items=[good, good])
+    assert [e.change_seq for e in created] == [1, 2]
+    assert Episode.objects.filter(user=alice).count() == 2
+    assert EpisodeLocation.objects.count() == 2
+
+
+def _queries_to_bulk_create(user: User, count: int) -> int:
+    items = [EpisodeInput(**valid(id=uuid.uuid4(), triggers=["caffeine"])) for _ in range(count)]
+    with CaptureQueriesContext(connection) as queries:
+        episodes_bulk_create(user=user, items=items)
+    return len(queries)
+
+
+def test_bulk_create_costs_the_same_queries_whatever_the_batch_size(alice: User, frozen_now: datetime) -> None:
+    profile_update(user=alice, time_zone="Europe/Paris")  # the first write also creates the profile
+    small = _queries_to_bulk_create(alice, 3)
+    large = _queries_to_bulk_create(alice, 600)
+    # 3 reference reads, 1 id check, profile lock + update, 4 inserts, and the savepoint pair.
+    assert small == 12
+    limit = connection.features.max_query_params
+    if limit is None:  # PostgreSQL: one INSERT per table however many rows
+        assert large == small
+    else:  # SQLite caps a statement's parameters, so its inserts split into batches
+        columns = {"episode": 14, "location": 3, "trigger": 2, "symptom": 2}
+        assert large - small <= sum(math.ceil(600 * n / limit) for n in columns.values())
+    assert Episode.objects.count() == 603

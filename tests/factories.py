@@ -1,0 +1,46 @@
+"""Factories with fixed, boring defaults. Episodes and check-ins are made through the services,
+as everything else makes them."""
+
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import factory
+from django.contrib.auth.models import User
+
+from diary.models import CheckIn, Episode
+from diary.services import LocationInput, checkin_upsert, episode_create
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class EpisodeFactory(factory.Factory):
+    class Meta:
+        model = Episode
+
+    user = factory.SubFactory(UserFactory)
+    started_at = datetime(2026, 11, 2, 9, 0, tzinfo=ZoneInfo("UTC"))
+    duration_seconds = 30
+    locations = factory.LazyFunction(lambda: [LocationInput("eyelid", "left")])
+    intensity = 3
+    pattern = "intermittent_bursts"
+    triggers: list[str] = []
+    symptoms: list[str] = []
+    notes = ""
+
+    @classmethod
+    def _create(cls, model_class: type[Episode], *args: Any, **kwargs: Any) -> Episode:
+        return episode_create(**kwargs)
+
+
+def make_checkin(user: User, day: date = date(2026, 11, 2), **values: Any) -> CheckIn:
+    values = {"caffeine_cups": 2, "sleep_hours": 7.5, "stress": 3, **values}
+    checkin, _ = checkin_upsert(user=user, date=day, **values)
+    return checkin
