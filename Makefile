@@ -24,6 +24,7 @@ install-dev: $(VENV)/.installed-dev
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 
 # The demo account (demo / demo) is created once, with a few months of diary; it may sign in
 # to the admin, which is what a local run is for. Never run this target on a shared server.

@@ -7,10 +7,19 @@ import pytest
 import time_machine
 from django.contrib.auth.models import User
 
+from conditions.reference import load_reference
 from tests.factories import UserFactory
 
 # Every test that depends on "now" runs at this instant unless it travels elsewhere.
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=ZoneInfo("UTC"))
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    # The migration loads the reference data, but a reused test database may have been
+    # flushed by an interrupted transactional test: loading again is idempotent and cheap.
+    with django_db_blocker.unblock():
+        load_reference()
 
 
 @pytest.fixture(autouse=True)
