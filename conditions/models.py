@@ -101,10 +101,6 @@ class Condition(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def is_benign(self) -> bool:
-        return self.category == ConditionCategory.BENIGN
-
 
 class FeatureKind(models.TextChoices):
     REGION = "region", "Body region"

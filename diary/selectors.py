@@ -7,8 +7,8 @@ from diary.models import CheckIn, Episode
 
 
 def episode_list(*, user: User) -> QuerySet[Episode]:
-    """A user's live episodes, newest first, with everything a page shows in three queries
-    more however many rows it holds."""
+    """A user's live episodes, newest first. A page of them, with its locations, regions,
+    triggers and symptoms, costs five queries however many rows and tags it holds."""
     return (
         Episode.live.filter(user=user)
         .order_by("-started_at", "-id")

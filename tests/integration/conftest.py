@@ -17,7 +17,7 @@ def unavailable(reason: str) -> NoReturn:
 
 
 @pytest.fixture
-def postgres(django_db_blocker: object) -> None:
+def postgres() -> None:
     if connection.vendor != "postgresql":
         unavailable("DATABASE_URL does not point at PostgreSQL")
 
