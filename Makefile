@@ -36,7 +36,7 @@ run: seed
 		echo "REDIS_URL is set: starting a Celery worker and beat beside the web server."; \
 		$(BIN)/celery -A config worker --loglevel=INFO & \
 		$(BIN)/celery -A config beat --loglevel=INFO --schedule $(VENV)/celerybeat-schedule & \
-		trap 'kill 0' INT TERM EXIT; \
+		trap 'kill $$(jobs -p) 2>/dev/null' INT TERM EXIT; \
 		$(BIN)/python manage.py runserver 127.0.0.1:$(PORT); \
 	else \
 		$(BIN)/python manage.py runserver 127.0.0.1:$(PORT); \
