@@ -10,7 +10,15 @@ from django.utils import timezone
 
 from diary.models import CHECKIN_BOUNDS, MAX_NOTES_LENGTH, CheckIn
 
-from .records import FieldErrors, check_notes, check_range, check_version, claim_change_seqs, lock_profile
+from .records import (
+    FieldErrors,
+    check_notes,
+    check_range,
+    check_version,
+    claim_change_seqs,
+    lock_profile,
+    soft_delete,
+)
 
 WHOLE_NUMBER_MEASURES = frozenset({"caffeine_cups", "stress", "exercise_minutes"})
 CHECKIN_FIELDS = (*CHECKIN_BOUNDS, "twitching_today", "notes")
@@ -71,18 +79,7 @@ def checkin_upsert(
 @transaction.atomic
 def checkin_delete(*, checkin: CheckIn, expected_version: int | None = None) -> CheckIn:
     """Soft delete, leaving a tombstone for sync. Deleting a deleted check-in changes nothing."""
-    profile = lock_profile(checkin.user)
-    current = CheckIn.objects.get(pk=checkin.pk)
-    if current.deleted_at is not None:
-        return current
-    check_version(current=current.version, expected=expected_version)
-    now = timezone.now()
-    current.deleted_at = now
-    current.updated_at = now
-    current.version += 1
-    current.change_seq = claim_change_seqs(profile, 1)
-    current.save(update_fields=["deleted_at", "updated_at", "version", "change_seq"])
-    return current
+    return soft_delete(checkin, expected_version=expected_version)
 
 
 @transaction.atomic

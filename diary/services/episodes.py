@@ -24,7 +24,15 @@ from diary.models import (
     Side,
 )
 
-from .records import FieldErrors, check_notes, check_range, check_version, claim_change_seqs, lock_profile
+from .records import (
+    FieldErrors,
+    check_notes,
+    check_range,
+    check_version,
+    claim_change_seqs,
+    lock_profile,
+    soft_delete,
+)
 
 # A phone's clock may run a little fast; anything further ahead is a mistake.
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -347,15 +355,4 @@ def episode_update(*, episode: Episode, expected_version: int | None = None, **c
 def episode_delete(*, episode: Episode, expected_version: int | None = None) -> Episode:
     """Soft delete: the row stays as a tombstone that sync pulls report. Deleting a deleted
     episode changes nothing."""
-    profile = lock_profile(episode.user)
-    current = Episode.objects.get(pk=episode.pk)
-    if current.deleted_at is not None:
-        return current
-    check_version(current=current.version, expected=expected_version)
-    now = timezone.now()
-    current.deleted_at = now
-    current.updated_at = now
-    current.version += 1
-    current.change_seq = claim_change_seqs(profile, 1)
-    current.save(update_fields=["deleted_at", "updated_at", "version", "change_seq"])
-    return current
+    return soft_delete(episode, expected_version=expected_version)

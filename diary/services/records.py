@@ -2,12 +2,15 @@
 field errors."""
 
 from collections import defaultdict
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
-from diary.models import Profile
+from diary.models import CheckIn, Episode, Profile
+
+_Record = TypeVar("_Record", Episode, CheckIn)
 
 
 class StaleVersion(Exception):
@@ -38,6 +41,23 @@ def claim_change_seqs(profile: Profile, count: int) -> int:
     profile.last_change_seq += count
     Profile.objects.filter(pk=profile.pk).update(last_change_seq=profile.last_change_seq)
     return first
+
+
+def soft_delete(record: _Record, *, expected_version: int | None) -> _Record:
+    """Turn a record into a tombstone that sync pulls report: a new version and change number,
+    `deleted_at` set. Deleting a tombstone changes nothing. Call inside a transaction."""
+    profile = lock_profile(record.user)
+    current = type(record).objects.get(pk=record.pk)
+    if current.deleted_at is not None:
+        return current
+    check_version(current=current.version, expected=expected_version)
+    now = timezone.now()
+    current.deleted_at = now
+    current.updated_at = now
+    current.version += 1
+    current.change_seq = claim_change_seqs(profile, 1)
+    current.save(update_fields=["deleted_at", "updated_at", "version", "change_seq"])
+    return current
 
 
 class FieldErrors:
