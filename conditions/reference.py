@@ -172,7 +172,12 @@ def _feature_code(feature: Any) -> str:
     return str(target.code) if target is not None else str(feature.pattern)
 
 
-def reference_version(get_model: GetModel = django_apps.get_model) -> str:
-    """A short content hash of the reference data currently in the database."""
-    canonical = json.dumps(dump_reference(get_model), sort_keys=True, ensure_ascii=False)
+def version_of(data: Reference) -> str:
+    """A short content hash of a reference document."""
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+def reference_version(get_model: GetModel = django_apps.get_model) -> str:
+    """The version of the reference data currently in the database."""
+    return version_of(dump_reference(get_model))

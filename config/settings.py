@@ -5,6 +5,7 @@ run in-process, an in-memory cache. DATABASE_URL switches to PostgreSQL, REDIS_U
 broker, result backend and cache with real workers.
 """
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    "knox",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "conditions",
     "diary",
     "tracker",
@@ -148,8 +153,53 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {}
 # --- REST framework (the mobile API) ----------------------------------------------------------
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # Phones send a per-device token; the browser uses its session (with CSRF).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "knox.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "diary.api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "diary.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+KNOX_TOKEN_MODEL = "diary.DeviceToken"
+REST_KNOX = {
+    "AUTH_HEADER_PREFIX": "Bearer",
+    "TOKEN_TTL": timedelta(days=env.int("API_TOKEN_TTL_DAYS", default=90)),
+    "AUTO_REFRESH": False,
+}
+
+# Failed logins, per account and per client address: after SLOW_AFTER failures each further
+# try waits a doubling delay; after LOCK_AFTER, the account or address is refused for WINDOW.
+LOGIN_THROTTLE = {"SLOW_AFTER": 3, "LOCK_AFTER": 10, "WINDOW_SECONDS": 15 * 60}
+
+# Request bodies above this are refused with 413 before they are parsed.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Twitch diary API",
+    "DESCRIPTION": (
+        "The mobile contract (v1): episodes, daily check-ins, offline sync and reference data. "
+        "Authenticate with `Authorization: Bearer <token>` from POST /api/v1/auth/token/. Every error "
+        "answers with one JSON shape: `{code, message, fields}`."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "SideEnum": "diary.models.Side",
+        "PatternEnum": "conditions.models.TwitchPattern",
+        "SourceEnum": "diary.models.EpisodeSource",
+    },
 }
 
 # --- Security headers when served for real ---------------------------------------------------

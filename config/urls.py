@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from diary import views as diary_views
 
@@ -7,4 +7,8 @@ urlpatterns = [
     path("", diary_views.home, name="home"),
     path("healthz", diary_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("api/", include("diary.api.urls")),
 ]
+
+handler404 = "diary.api.errors.not_found"
+handler500 = "diary.api.errors.server_error"

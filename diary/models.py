@@ -22,6 +22,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.utils import timezone
+from knox.models import AbstractAuthToken
 
 from conditions.models import BodyRegion, Symptom, Trigger, TwitchPattern
 
@@ -227,3 +228,13 @@ class CheckIn(SyncedRecord):
 
     def __str__(self) -> str:
         return f"Check-in {self.date}"
+
+
+class DeviceToken(AbstractAuthToken):
+    """A phone's API token (django-rest-knox): stored as a hash, expiring, revocable one by one.
+    The device name tells the user which phone a token belongs to."""
+
+    device_name: "models.CharField[str, str]" = models.CharField(max_length=100)
+
+    def __str__(self) -> str:
+        return f"{self.device_name} ({self.user})"

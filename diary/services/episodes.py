@@ -39,6 +39,12 @@ FUTURE_TOLERANCE = timedelta(minutes=5)
 EARLIEST_START = datetime(1900, 1, 1, tzinfo=ZoneInfo("UTC"))
 
 
+class IdTaken(Exception):
+    def __init__(self, ids: set[uuid.UUID]) -> None:
+        super().__init__(f"Episode id(s) already taken: {', '.join(map(str, sorted(ids)))}")
+        self.ids = ids
+
+
 @dataclass(frozen=True)
 class LocationInput:
     region: str
@@ -208,17 +214,19 @@ def _existing_ids(ids: Iterable[uuid.UUID | None]) -> set[uuid.UUID]:
 @transaction.atomic
 def episodes_bulk_create(*, user: User, items: Sequence[EpisodeInput], batch_size: int = 2000) -> list[Episode]:
     """Create many episodes in a few queries. All or nothing: if any item is invalid, nothing
-    is written and the ValidationError's fields are prefixed with the item's index."""
+    is written and the ValidationError's fields are prefixed with the item's index. Raises
+    IdTaken if an episode (anyone's) already has one of the ids; a concurrent insert of the
+    same id surfaces as IntegrityError."""
     now = timezone.now()
     codes = ReferenceCodes.load()
     errors = FieldErrors()
     taken = _existing_ids(item.id for item in items)
+    if taken:
+        raise IdTaken(taken)
     for index, item in enumerate(items):
         for name, messages in episode_errors(item, codes, now=now).errors.items():
             for message in messages:
                 errors.add(f"{index}.{name}", message)
-        if item.id in taken:
-            errors.add(f"{index}.id", "An episode with this id already exists.")
     errors.raise_if_any()
     profile = lock_profile(user)
     first_seq = claim_change_seqs(profile, len(items))
@@ -266,6 +274,12 @@ def episode_create(
         id=id,
         source=source,
     )
+    return episode_create_from(user=user, data=data)
+
+
+def episode_create_from(*, user: User, data: EpisodeInput) -> Episode:
+    """Create one episode. Raises ValidationError with field errors, or IdTaken if an episode
+    already has `data.id` (a retried create: the caller decides what that means)."""
     try:
         [episode] = episodes_bulk_create(user=user, items=[data])
     except ValidationError as error:
@@ -356,3 +370,13 @@ def episode_delete(*, episode: Episode, expected_version: int | None = None) -> 
     """Soft delete: the row stays as a tombstone that sync pulls report. Deleting a deleted
     episode changes nothing."""
     return soft_delete(episode, expected_version=expected_version)
+
+
+def episode_matches(episode: Episode, data: EpisodeInput, zone: ZoneInfo) -> bool:
+    """Whether `data` describes exactly the stored episode: a replayed create is recognised by
+    this. Expects the episode's locations, triggers and symptoms prefetched."""
+    offset = data.utc_offset_minutes
+    if offset is None and isinstance(data.started_at, datetime):
+        offset = utc_offset_minutes_at(data.started_at, zone)
+    stored = replace(episode_input(episode), source=data.source)
+    return _normalized(stored) == _normalized(replace(data, utc_offset_minutes=offset, id=episode.id))

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from diary.models import Episode, EpisodeLocation, Profile
 from diary.services import (
     EpisodeInput,
+    IdTaken,
     LocationInput,
     StaleVersion,
     episode_create,
@@ -66,9 +67,9 @@ def test_it_keeps_a_client_generated_id(alice: User, frozen_now: datetime) -> No
 
 def test_it_refuses_an_id_that_exists(alice: User, frozen_now: datetime) -> None:
     first = episode_create(user=alice, **valid())
-    with pytest.raises(ValidationError) as raised:
+    with pytest.raises(IdTaken) as raised:
         episode_create(user=alice, id=first.id, **valid())
-    assert "id" in raised.value.message_dict
+    assert raised.value.ids == {first.id}
     assert Episode.objects.count() == 1
 
 

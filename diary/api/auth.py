@@ -1,0 +1,101 @@
+"""Registration and per-device tokens.
+
+A phone registers (or signs in) and asks for a token for itself; every later request sends
+`Authorization: Bearer <token>`. Tokens are stored hashed (django-rest-knox), expire, and are
+revoked one at a time by DELETE on the same address with the token to revoke.
+"""
+
+from typing import Any
+
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import User
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import Throttled, ValidationError
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from diary.api import login_throttle
+from diary.api.errors import InvalidCredentials
+from diary.models import DeviceToken
+from diary.services import account_register
+
+
+class RegisterSerializer(serializers.Serializer[Any]):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, write_only=True, style={"input_type": "password"})
+    time_zone = serializers.CharField(max_length=64, default="UTC", help_text="IANA name, e.g. Europe/Paris.")
+
+
+class AccountSerializer(serializers.Serializer[Any]):
+    username = serializers.CharField()
+    time_zone = serializers.CharField(source="diary_profile.time_zone")
+
+
+class TokenRequestSerializer(serializers.Serializer[Any]):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, style={"input_type": "password"})
+    device_name = serializers.CharField(max_length=100, help_text="Shown to the user, e.g. 'Pixel 8'.")
+
+
+class TokenSerializer(serializers.Serializer[Any]):
+    token = serializers.CharField(help_text="Send as `Authorization: Bearer <token>`. Shown only once.")
+    expiry = serializers.DateTimeField()
+    device_name = serializers.CharField()
+    username = serializers.CharField()
+
+
+class RegisterView(APIView):
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=RegisterSerializer, responses={201: AccountSerializer}, auth=[])
+    def post(self, request: Request) -> Response:
+        data = RegisterSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = account_register(**data.validated_data)
+        return Response(AccountSerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+def _client_address(request: Request) -> str:
+    # Behind a proxy, configure it to set REMOTE_ADDR (e.g. gunicorn --forwarded-allow-ips).
+    return str(request.META.get("REMOTE_ADDR", "unknown"))
+
+
+class TokenView(APIView):
+    def get_authenticators(self) -> list[Any]:
+        # POST signs in with a password (a stale token sent along must not get in the way);
+        # DELETE needs the token it revokes. (No request yet while the schema is generated.)
+        request = getattr(self, "request", None)
+        return [] if request is not None and request.method == "POST" else super().get_authenticators()
+
+    def get_permissions(self) -> list[Any]:
+        request = getattr(self, "request", None)
+        return [AllowAny()] if request is not None and request.method == "POST" else [IsAuthenticated()]
+
+    @extend_schema(request=TokenRequestSerializer, responses={201: TokenSerializer}, auth=[])
+    def post(self, request: Request) -> Response:
+        data = TokenRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        username, password = data.validated_data["username"], data.validated_data["password"]
+        keys = login_throttle.login_keys(username=username, client_address=_client_address(request))
+        wait = login_throttle.retry_after(keys)
+        if wait:
+            raise Throttled(wait=wait, detail=f"Too many failed sign-ins. Try again in {wait} s.")
+        user = authenticate(request._request, username=username, password=password)
+        if not isinstance(user, User):
+            login_throttle.record_failure(keys)
+            raise InvalidCredentials()
+        login_throttle.record_success(keys)
+        token, raw = DeviceToken.objects.create(user=user, device_name=data.validated_data["device_name"])
+        body = {"token": raw, "expiry": token.expiry, "device_name": token.device_name, "username": user.username}
+        return Response(TokenSerializer(body).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request: Request) -> Response:
+        if not isinstance(request.auth, DeviceToken):
+            raise ValidationError("Sign in with a token to revoke it; a browser session signs out at /admin/logout/.")
+        request.auth.delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,149 @@
+"""GET|POST /api/v1/episodes/ and GET|PATCH|DELETE /api/v1/episodes/{id}/."""
+
+from typing import Any
+from uuid import UUID
+
+import django_filters
+from django.contrib.auth.models import User
+from django.db import IntegrityError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.generics import GenericAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from conditions.models import BodyRegion, Symptom, Trigger
+from diary.api.common import NewestFirstPagination, etag, expected_version, local_day_bounds
+from diary.api.errors import Conflict
+from diary.api.serializers import EpisodeSerializer, episode_data
+from diary.models import Episode
+from diary.selectors import episode_get, episode_list, user_zone
+from diary.services import EpisodeInput, IdTaken, episode_create_from, episode_delete, episode_matches, episode_update
+
+IF_MATCH = OpenApiParameter(
+    "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, description="The version your edit is based on."
+)
+
+
+def _check_code(model: Any, kind: str, code: str) -> str:
+    allowed = list(model.objects.values_list("code", flat=True))
+    if code not in allowed:
+        raise ValidationError({kind: [f"Unknown {kind} code {code!r}. Allowed: {', '.join(sorted(allowed))}."]})
+    return code
+
+
+class EpisodeFilter(django_filters.FilterSet):
+    date_from = django_filters.DateFilter(method="filter_dates", help_text="First local date (YYYY-MM-DD).")
+    date_to = django_filters.DateFilter(method="filter_dates", help_text="Last local date, inclusive.")
+    region = django_filters.CharFilter(method="filter_region", help_text="A region code.")
+    trigger = django_filters.CharFilter(method="filter_trigger", help_text="A trigger code.")
+    symptom = django_filters.CharFilter(method="filter_symptom", help_text="A symptom code.")
+
+    class Meta:
+        model = Episode
+        fields: list[str] = []
+
+    def filter_dates(self, queryset: QuerySet[Episode], name: str, value: Any) -> QuerySet[Episode]:
+        assert self.request is not None
+        zone = user_zone(_user(self.request))
+        start, end = local_day_bounds(
+            value if name == "date_from" else None, value if name == "date_to" else None, zone
+        )
+        return queryset.filter(started_at__gte=start) if start else queryset.filter(started_at__lt=end)
+
+    def filter_region(self, queryset: QuerySet[Episode], name: str, value: str) -> QuerySet[Episode]:
+        return queryset.filter(locations__region__code=_check_code(BodyRegion, "region", value))
+
+    def filter_trigger(self, queryset: QuerySet[Episode], name: str, value: str) -> QuerySet[Episode]:
+        return queryset.filter(triggers__code=_check_code(Trigger, "trigger", value))
+
+    def filter_symptom(self, queryset: QuerySet[Episode], name: str, value: str) -> QuerySet[Episode]:
+        return queryset.filter(symptoms__code=_check_code(Symptom, "symptom", value))
+
+
+def _user(request: Request | HttpRequest) -> User:
+    assert isinstance(request.user, User)  # IsAuthenticated ran first
+    return request.user
+
+
+def _respond(episode: Episode, status_code: int = status.HTTP_200_OK) -> Response:
+    return Response(episode_data(episode), status=status_code, headers={"ETag": etag(episode.version)})
+
+
+class EpisodeListView(GenericAPIView[Episode]):
+    serializer_class = EpisodeSerializer
+    filterset_class = EpisodeFilter
+    pagination_class = NewestFirstPagination
+
+    def get_queryset(self) -> QuerySet[Episode]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user
+            return Episode.objects.none()
+        return episode_list(user=_user(self.request))
+
+    @extend_schema(
+        summary="List episodes, newest first", operation_id="episodes_list", responses=EpisodeSerializer(many=True)
+    )
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response([episode_data(e) for e in page or []])
+
+    @extend_schema(
+        summary="Log an episode",
+        operation_id="episodes_create",
+        description="Send your own `id` to make retries safe: the first request creates (201), an identical "
+        "replay answers the same record (200), the same id with a different body is a conflict (409).",
+        responses={201: EpisodeSerializer, 200: EpisodeSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        serializer = EpisodeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.to_input()
+        user = _user(request)
+        try:
+            created = episode_create_from(user=user, data=data)
+        except (IdTaken, IntegrityError):  # a retry; IntegrityError if its twin committed a moment ago
+            if data.id is None:
+                raise
+            return _replay(user, data, data.id)
+        return _respond(episode_get(user=user, id=created.id), status.HTTP_201_CREATED)
+
+
+def _replay(user: User, data: EpisodeInput, episode_id: UUID) -> Response:
+    """Answer a create whose id exists: the same record if the body matches it, else 409."""
+    mine = Episode.objects.filter(pk=episode_id, user=user)
+    stored = mine.prefetch_related("locations__region", "triggers", "symptoms").first()
+    if stored is None:
+        raise Conflict("This id is already in use.")
+    if stored.deleted_at is not None:
+        raise Conflict("This episode was deleted.")
+    if not episode_matches(stored, data, user_zone(user)):
+        raise Conflict("An episode with this id exists with different content.")
+    return _respond(stored)
+
+
+class EpisodeDetailView(GenericAPIView[Episode]):
+    serializer_class = EpisodeSerializer
+
+    @extend_schema(summary="One episode", operation_id="episode_retrieve")
+    def get(self, request: Request, id: UUID) -> Response:
+        return _respond(episode_get(user=_user(request), id=id))
+
+    @extend_schema(summary="Edit an episode", operation_id="episode_update", parameters=[IF_MATCH])
+    def patch(self, request: Request, id: UUID) -> Response:
+        episode = episode_get(user=_user(request), id=id)
+        serializer = EpisodeSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        episode_update(episode=episode, expected_version=expected_version(request), **serializer.changes())
+        return _respond(episode_get(user=_user(request), id=id))
+
+    @extend_schema(
+        summary="Delete an episode", operation_id="episode_delete", parameters=[IF_MATCH], responses={204: None}
+    )
+    def delete(self, request: Request, id: UUID) -> Response:
+        episode = episode_get(user=_user(request), id=id)
+        episode_delete(episode=episode, expected_version=expected_version(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,140 @@
+"""One JSON error shape for every 4xx and 5xx under /api/:
+
+    {"code": "invalid", "message": "Some fields are not valid.", "fields": {"intensity": ["..."]}}
+
+`code` is for machines, `message` for people, `fields` maps a field (dotted for nested ones,
+like `locations.0.region`) to its messages and is empty when the error is not about fields.
+"""
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from diary.services import StaleVersion
+
+logger = logging.getLogger(__name__)
+
+
+class InvalidCredentials(exceptions.APIException):
+    # Not DRF's AuthenticationFailed: that becomes a 403 on a view without authenticators.
+    status_code = status.HTTP_401_UNAUTHORIZED
+    default_code = "invalid_credentials"
+    default_detail = "Wrong user name or password."
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+    default_detail = "This conflicts with what is stored."
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_code = "stale_version"
+    default_detail = "The record changed since the version you sent."
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
+    default_detail = "The request body is too large."
+
+
+CODES = {
+    exceptions.ParseError: "malformed",
+    exceptions.AuthenticationFailed: "authentication_failed",
+    exceptions.NotAuthenticated: "not_authenticated",
+    exceptions.PermissionDenied: "permission_denied",
+    exceptions.NotFound: "not_found",
+    exceptions.MethodNotAllowed: "method_not_allowed",
+    exceptions.NotAcceptable: "not_acceptable",
+    exceptions.UnsupportedMediaType: "unsupported_media_type",
+    exceptions.Throttled: "throttled",
+}
+
+
+def error_body(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    return {"code": code, "message": message, "fields": fields or {}}
+
+
+def flatten_fields(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested error detail as {"a.0.b": ["message", ...]}."""
+    if isinstance(detail, dict):
+        flat: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            flat.update(flatten_fields(value, f"{prefix}.{key}" if prefix else str(key)))
+        return flat
+    if isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
+        flat = {}
+        for index, item in enumerate(detail):
+            if item:
+                flat.update(flatten_fields(item, f"{prefix}.{index}" if prefix else str(index)))
+        return flat
+    messages = detail if isinstance(detail, list) else [detail]
+    return {prefix or "non_field_errors": [str(m) for m in messages]}
+
+
+def _as_api_exception(exc: Exception) -> Exception:
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        return exceptions.ValidationError(detail)
+    if isinstance(exc, StaleVersion):
+        return PreconditionFailed(f"The record is at version {exc.current}; your change was based on {exc.expected}.")
+    if isinstance(exc, RequestDataTooBig):
+        return PayloadTooLarge()
+    return exc
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
+    exc = _as_api_exception(exc)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        logger.exception("Unhandled error in the API", exc_info=exc)
+        return Response(
+            error_body("server_error", "Something went wrong on our side; nothing was changed."),
+            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        )
+    if response.status_code == status.HTTP_401_UNAUTHORIZED and not response.has_header("WWW-Authenticate"):
+        response["WWW-Authenticate"] = "Bearer"
+    if isinstance(exc, exceptions.ValidationError):
+        fields = flatten_fields(exc.detail)
+        general = fields.pop("non_field_errors", None)
+        message = " ".join(general) if general else "Some fields are not valid."
+        response.data = error_body("invalid", message, fields)
+    elif isinstance(exc, Http404 | DjangoPermissionDenied):
+        response.data = error_body("not_found" if isinstance(exc, Http404) else "permission_denied", _detail(response))
+    else:
+        code = CODES.get(type(exc)) or str(getattr(exc, "default_code", "error"))
+        response.data = error_body(code, _detail(response))
+    return response
+
+
+def _detail(response: Response) -> str:
+    data = response.data
+    return str(data.get("detail", "")) if isinstance(data, dict) else str(data)
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 404 for an address no URL matches: JSON under /api/, the usual page elsewhere."""
+    if _is_api(request):
+        return JsonResponse(error_body("not_found", "There is nothing at this address."), status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's 500 outside DRF views: JSON under /api/, never a stack trace."""
+    if _is_api(request):
+        return JsonResponse(error_body("server_error", "Something went wrong on our side."), status=500)
+    return defaults.server_error(request)

@@ -1,0 +1,82 @@
+"""GET /api/v1/reference/: the codes a phone needs, in one cacheable document."""
+
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from conditions.models import TwitchPattern
+from conditions.reference import dump_reference, version_of
+from diary.models import Side
+
+Fields = dict[str, serializers.Field[Any, Any, Any, Any]]
+ITEM: Fields = {"code": serializers.CharField(), "name": serializers.CharField()}
+REFERENCE = inline_serializer(
+    "Reference",
+    {
+        "version": serializers.CharField(help_text="Changes exactly when the content changes; also the ETag."),
+        "regions": inline_serializer(
+            "ReferenceRegion",
+            {**ITEM, "group": serializers.CharField(), "has_sides": serializers.BooleanField()},
+            many=True,
+        ),
+        "triggers": inline_serializer("ReferenceTrigger", {**ITEM, "description": serializers.CharField()}, many=True),
+        "symptoms": inline_serializer(
+            "ReferenceSymptom",
+            {
+                **ITEM,
+                "red_flag": serializers.BooleanField(help_text="Always raises a 'see a doctor soon' notice."),
+                "advice": serializers.CharField(),
+                "description": serializers.CharField(),
+            },
+            many=True,
+        ),
+        "conditions": inline_serializer(
+            "ReferenceCondition",
+            {
+                "slug": serializers.CharField(),
+                "name": serializers.CharField(),
+                "category": serializers.CharField(),
+                "summary": serializers.CharField(),
+                "investigation": serializers.CharField(),
+                "treatment": serializers.CharField(),
+                "features": serializers.ListField(child=serializers.DictField()),
+                "sources": serializers.ListField(child=serializers.DictField()),
+            },
+            many=True,
+        ),
+        "patterns": inline_serializer("ReferencePattern", ITEM, many=True),
+        "sides": inline_serializer("ReferenceSide", ITEM, many=True),
+    },
+)
+
+
+def reference_document() -> dict[str, Any]:
+    data = dump_reference()
+    version = version_of(data)
+    del data["format"]
+    return {
+        "version": version,
+        **data,
+        "patterns": [{"code": code, "name": name} for code, name in TwitchPattern.choices],
+        "sides": [{"code": code, "name": name} for code, name in Side.choices],
+    }
+
+
+class ReferenceView(APIView):
+    @extend_schema(
+        summary="Regions, triggers, symptoms and conditions",
+        parameters=[OpenApiParameter("If-None-Match", OpenApiTypes.STR, OpenApiParameter.HEADER)],
+        responses={200: REFERENCE, 304: None},
+    )
+    def get(self, request: Request) -> Response:
+        document = reference_document()
+        tag = f'"{document["version"]}"'
+        headers = {"ETag": tag, "Cache-Control": "private, no-cache"}
+        if tag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers=headers)
+        return Response(document, headers=headers)

@@ -1,0 +1,141 @@
+"""How episodes and check-ins look on the wire (field names fixed by the mobile contract)."""
+
+from datetime import datetime
+from typing import Any
+
+from rest_framework import serializers
+
+from conditions.models import TwitchPattern
+from diary.models import (
+    CHECKIN_BOUNDS,
+    MAX_DURATION_SECONDS,
+    MAX_NOTES_LENGTH,
+    CheckIn,
+    Episode,
+    EpisodeSource,
+    Side,
+)
+from diary.services import EpisodeInput, LocationInput
+
+MAX_TAGS = 30
+MAX_LOCATIONS = 20
+
+
+class OffsetDateTimeField(serializers.DateTimeField):
+    """An ISO 8601 date-time that must carry its UTC offset, which is kept (not converted):
+    the offset the phone's clock had is part of what the user logged."""
+
+    def enforce_timezone(self, value: datetime) -> datetime:
+        if value.tzinfo is None or value.utcoffset() is None:
+            self.fail("naive")
+        return value
+
+    default_error_messages = {"naive": "Include the UTC offset, e.g. 2026-11-20T21:30:00+13:00."}
+
+
+class LocationSerializer(serializers.Serializer[Any]):
+    region = serializers.CharField(max_length=40, help_text="A region code from /api/v1/reference/.")
+    side = serializers.ChoiceField(choices=Side.choices)
+
+
+class EpisodeSerializer(serializers.Serializer[Episode]):
+    """Write fields are those a client may set; the server owns the rest (read-only)."""
+
+    id = serializers.UUIDField(required=False, help_text="Client-generated id; replays with the same id are safe.")
+    started_at = OffsetDateTimeField(help_text="When it started, with the phone's UTC offset.")
+    duration_seconds = serializers.IntegerField(min_value=1, max_value=MAX_DURATION_SECONDS)
+    locations = serializers.ListField(child=LocationSerializer(), min_length=1, max_length=MAX_LOCATIONS)
+    intensity = serializers.IntegerField(min_value=1, max_value=10)
+    pattern = serializers.ChoiceField(choices=TwitchPattern.choices)
+    triggers = serializers.ListField(
+        child=serializers.CharField(max_length=40), max_length=MAX_TAGS, default=list, help_text="Trigger codes."
+    )
+    symptoms = serializers.ListField(
+        child=serializers.CharField(max_length=40), max_length=MAX_TAGS, default=list, help_text="Symptom codes."
+    )
+    notes = serializers.CharField(max_length=MAX_NOTES_LENGTH, allow_blank=True, default="", trim_whitespace=False)
+    # DRF pops declared fields off the class, so this does not clash with Field.source at run time.
+    source = serializers.ChoiceField(  # type: ignore[assignment]
+        choices=EpisodeSource.choices, default=EpisodeSource.MOBILE
+    )
+    utc_offset_minutes = serializers.IntegerField(read_only=True)
+    version = serializers.IntegerField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+    deleted_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+    def to_representation(self, instance: Episode) -> dict[str, Any]:
+        return episode_data(instance)
+
+    def to_input(self) -> EpisodeInput:
+        data = self.validated_data
+        return EpisodeInput(
+            id=data.get("id"),
+            started_at=data["started_at"],
+            duration_seconds=data["duration_seconds"],
+            locations=[LocationInput(loc["region"], loc["side"]) for loc in data["locations"]],
+            intensity=data["intensity"],
+            pattern=data["pattern"],
+            triggers=data["triggers"],
+            symptoms=data["symptoms"],
+            notes=data["notes"],
+            source=data["source"],
+        )
+
+    def changes(self) -> dict[str, Any]:
+        """The validated fields of a partial update, in the form episode_update() takes."""
+        changes = dict(self.validated_data)
+        changes.pop("id", None)
+        changes.pop("source", None)
+        if "locations" in changes:
+            changes["locations"] = [LocationInput(loc["region"], loc["side"]) for loc in changes["locations"]]
+        return changes
+
+
+def episode_data(episode: Episode) -> dict[str, Any]:
+    """An episode as the phone sees it. Expects locations (with regions), triggers and
+    symptoms prefetched: a page of them costs the same few queries."""
+    return {
+        "id": str(episode.id),
+        "started_at": episode.local_started_at.isoformat(),
+        "utc_offset_minutes": episode.utc_offset_minutes,
+        "duration_seconds": episode.duration_seconds,
+        "locations": [{"region": loc.region.code, "side": loc.side} for loc in episode.locations.all()],
+        "intensity": episode.intensity,
+        "pattern": episode.pattern,
+        "triggers": sorted(t.code for t in episode.triggers.all()),
+        "symptoms": sorted(s.code for s in episode.symptoms.all()),
+        "notes": episode.notes,
+        "source": episode.source,
+        "version": episode.version,
+        "created_at": _iso(episode.created_at),
+        "updated_at": _iso(episode.updated_at),
+        "deleted_at": _iso(episode.deleted_at),
+    }
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else serializers.DateTimeField().to_representation(value)
+
+
+class CheckInSerializer(serializers.Serializer[CheckIn]):
+    date = serializers.DateField(read_only=True, help_text="The user's local date (in the address).")
+    caffeine_cups = serializers.IntegerField(
+        min_value=0, max_value=int(CHECKIN_BOUNDS["caffeine_cups"][1]), allow_null=True, default=None
+    )
+    sleep_hours = serializers.FloatField(
+        min_value=0, max_value=CHECKIN_BOUNDS["sleep_hours"][1], allow_null=True, default=None
+    )
+    stress = serializers.IntegerField(min_value=0, max_value=10, allow_null=True, default=None, help_text="0 to 10.")
+    exercise_minutes = serializers.IntegerField(
+        min_value=0, max_value=int(CHECKIN_BOUNDS["exercise_minutes"][1]), allow_null=True, default=None
+    )
+    alcohol_units = serializers.FloatField(
+        min_value=0, max_value=CHECKIN_BOUNDS["alcohol_units"][1], allow_null=True, default=None
+    )
+    twitching_today = serializers.BooleanField(allow_null=True, default=None)
+    notes = serializers.CharField(max_length=MAX_NOTES_LENGTH, allow_blank=True, default="", trim_whitespace=False)
+    version = serializers.IntegerField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+    deleted_at = serializers.DateTimeField(read_only=True, allow_null=True)

@@ -1,0 +1,305 @@
+"""Offline sync: apply a phone's batch of changes, and list what changed since a cursor.
+
+Each pushed record carries the version the phone's edit was based on (absent for a record the
+phone created). The rules, per record:
+
+- a valid new record is created; a record whose content equals the stored one is `unchanged`
+  (which is what makes a replayed batch change nothing);
+- an edit based on the stored version applies (`updated`), one based on an older version is a
+  `conflict` and answers the server's record, so nothing is overwritten;
+- a deleted record stays deleted: an edit of a tombstone is a `conflict`;
+- a phone that never heard back about its create (version absent) is treated as based on
+  version 1, the version its own create produced.
+
+All of a batch is read in a few queries, decided in memory, and written in a few more: the
+cost does not grow with the batch.
+"""
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from diary.models import CheckIn, Episode, EpisodeLocation, Profile
+
+from .checkins import CHECKIN_FIELDS, checkin_errors
+from .episodes import EpisodeInput, ReferenceCodes, _build_rows, episode_errors, episode_matches
+from .records import claim_change_seqs, lock_profile
+
+Status = Literal["created", "updated", "unchanged", "conflict", "invalid"]
+CHILDREN = ("locations__region", "triggers", "symptoms")
+
+
+@dataclass(frozen=True)
+class EpisodeChange:
+    id: uuid.UUID
+    data: EpisodeInput | None  # None for a delete
+    base_version: int | None
+    delete: bool = False
+    errors: dict[str, list[str]] = field(default_factory=dict)  # found while parsing
+
+
+@dataclass(frozen=True)
+class CheckInChange:
+    date: date
+    values: dict[str, Any]
+    base_version: int | None
+    delete: bool = False
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass
+class ItemResult:
+    status: Status
+    record: Any = None  # the stored Episode or CheckIn after the push, if there is one
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass
+class SyncResults:
+    episodes: list[ItemResult]
+    checkins: list[ItemResult]
+
+
+def _duplicate_result(kind: str) -> ItemResult:
+    return ItemResult("invalid", errors={kind: ["Appears more than once in this batch."]})
+
+
+# --- Episodes -----------------------------------------------------------------------------
+
+
+@dataclass
+class _EpisodePlan:
+    zone: ZoneInfo
+    creates: list[EpisodeInput] = field(default_factory=list)
+    updates: list[tuple[Episode, EpisodeInput]] = field(default_factory=list)
+    deletes: list[Episode] = field(default_factory=list)
+
+
+def _decide_episode(
+    change: EpisodeChange, stored: Episode | None, user: User, codes: ReferenceCodes, now: datetime, plan: _EpisodePlan
+) -> ItemResult:
+    """The item's result; what must be written goes into `plan`."""
+    if change.errors:
+        return ItemResult("invalid", errors=change.errors)
+    if stored is not None and stored.user_id != user.pk:
+        return ItemResult("invalid", errors={"id": ["This id is already in use."]})
+    base = change.base_version if change.base_version is not None else 1
+    if change.delete:
+        if stored is None or stored.deleted_at is not None:
+            return ItemResult("unchanged", stored)
+        if base != stored.version:
+            return ItemResult("conflict", stored)
+        plan.deletes.append(stored)
+        return ItemResult("updated")
+    assert change.data is not None
+    problems = episode_errors(change.data, codes, now=now)
+    if problems:
+        return ItemResult("invalid", errors=dict(problems.errors))
+    if stored is None:
+        plan.creates.append(change.data)
+        return ItemResult("created")
+    if stored.deleted_at is not None:
+        return ItemResult("conflict", stored)
+    if episode_matches(stored, change.data, plan.zone):
+        return ItemResult("unchanged", stored)
+    if base != stored.version:
+        return ItemResult("conflict", stored)
+    plan.updates.append((stored, change.data))
+    return ItemResult("updated")
+
+
+class _EpisodeRows:
+    """Unsaved rows for a batch of episodes, numbered from `seq` on."""
+
+    def __init__(self, *, user: User, profile: Profile, codes: ReferenceCodes, seq: int, now: datetime) -> None:
+        self.user, self.profile, self.codes, self.seq, self.now = user, profile, codes, seq, now
+        self.locations: list[EpisodeLocation] = []
+        self.triggers: list[Any] = []
+        self.symptoms: list[Any] = []
+
+    def build(self, data: EpisodeInput) -> Episode:
+        episode, locations, triggers, symptoms = _build_rows(
+            user=self.user, data=data, codes=self.codes, zone=self.profile.zone, change_seq=self.seq, now=self.now
+        )
+        self.seq += 1
+        self.locations += locations
+        self.triggers += triggers
+        self.symptoms += symptoms
+        return episode
+
+
+def _write_episodes(user: User, profile: Profile, plan: _EpisodePlan, codes: ReferenceCodes, now: datetime) -> None:
+    writes = len(plan.creates) + len(plan.updates) + len(plan.deletes)
+    if not writes:
+        return
+    rows = _EpisodeRows(user=user, profile=profile, codes=codes, seq=claim_change_seqs(profile, writes), now=now)
+    created = [rows.build(data) for data in plan.creates]
+    updated = []
+    for stored, data in plan.updates:
+        episode = rows.build(data)
+        episode.created_at, episode.version = stored.created_at, stored.version + 1
+        updated.append(episode)
+    for stored in plan.deletes:
+        stored.deleted_at, stored.updated_at, stored.version, stored.change_seq = now, now, stored.version + 1, rows.seq
+        rows.seq += 1
+    Episode.objects.bulk_create(created)
+    if updated:
+        Episode.objects.bulk_update(updated, _EPISODE_CONTENT_FIELDS)
+        ids = [episode.id for episode in updated]
+        EpisodeLocation.objects.filter(episode_id__in=ids).delete()
+        Episode.triggers.through.objects.filter(episode_id__in=ids).delete()
+        Episode.symptoms.through.objects.filter(episode_id__in=ids).delete()
+    if plan.deletes:
+        Episode.objects.bulk_update(plan.deletes, ["deleted_at", "updated_at", "version", "change_seq"])
+    EpisodeLocation.objects.bulk_create(rows.locations)
+    Episode.triggers.through.objects.bulk_create(rows.triggers)
+    Episode.symptoms.through.objects.bulk_create(rows.symptoms)
+
+
+_EPISODE_CONTENT_FIELDS = [
+    "started_at",
+    "utc_offset_minutes",
+    "duration_seconds",
+    "intensity",
+    "pattern",
+    "notes",
+    "version",
+    "change_seq",
+    "updated_at",
+]
+
+
+def _apply_episodes(user: User, profile: Profile, changes: Sequence[EpisodeChange], now: datetime) -> list[ItemResult]:
+    if not changes:
+        return []
+    codes = ReferenceCodes.load()
+    ids = {change.id for change in changes}
+    stored = {e.id: e for e in Episode.objects.filter(pk__in=ids).prefetch_related(*CHILDREN)}
+    plan, results, seen = _EpisodePlan(profile.zone), [], set()
+    for change in changes:
+        if change.id in seen:
+            results.append(_duplicate_result("id"))
+            continue
+        seen.add(change.id)
+        results.append(_decide_episode(change, stored.get(change.id), user, codes, now, plan))
+    _write_episodes(user, profile, plan, codes, now)
+    # Read back what was written, so that every record answered is the stored one.
+    written = [(c.id, r) for c, r in zip(changes, results, strict=True) if r.status in ("created", "updated")]
+    if written:
+        fresh = Episode.objects.filter(pk__in=[i for i, _ in written]).prefetch_related(*CHILDREN).in_bulk()
+        for episode_id, result in written:
+            result.record = fresh[episode_id]
+    return results
+
+
+# --- Check-ins ----------------------------------------------------------------------------
+
+
+def _checkin_values(values: dict[str, Any]) -> dict[str, Any]:
+    return {name: values.get(name, "" if name == "notes" else None) for name in CHECKIN_FIELDS}
+
+
+def _decide_checkin(change: CheckInChange, stored: CheckIn | None, local_today: date) -> tuple[ItemResult, str]:
+    """The result, and what to write: "", "create", "update" or "delete"."""
+    if change.errors:
+        return ItemResult("invalid", errors=change.errors), ""
+    base = change.base_version if change.base_version is not None else 1
+    if change.delete:
+        if stored is None or stored.deleted_at is not None:
+            return ItemResult("unchanged", stored), ""
+        return (ItemResult("conflict", stored), "") if base != stored.version else (ItemResult("updated"), "delete")
+    problems = checkin_errors(day=change.date, local_today=local_today, values=change.values)
+    if problems:
+        return ItemResult("invalid", errors=dict(problems.errors)), ""
+    if stored is None:
+        return ItemResult("created"), "create"
+    wanted = _checkin_values(change.values)
+    if stored.deleted_at is None and all(getattr(stored, k) == v for k, v in wanted.items()):
+        return ItemResult("unchanged", stored), ""
+    if base != stored.version:
+        return ItemResult("conflict", stored), ""
+    return ItemResult("updated"), "update"
+
+
+def _apply_checkins(user: User, profile: Profile, changes: Sequence[CheckInChange], now: datetime) -> list[ItemResult]:
+    if not changes:
+        return []
+    stored = {c.date: c for c in CheckIn.objects.filter(user=user, date__in={c.date for c in changes})}
+    local_today = profile.local_today()
+    results: list[ItemResult] = []
+    creates: list[CheckIn] = []
+    changed: list[CheckIn] = []
+    seen: set[date] = set()
+    for change in changes:
+        if change.date in seen:
+            results.append(_duplicate_result("date"))
+            continue
+        seen.add(change.date)
+        result, action = _decide_checkin(change, stored.get(change.date), local_today)
+        if action == "create":
+            row = CheckIn(user=user, date=change.date, created_at=now, **_checkin_values(change.values))
+            creates.append(row)
+        elif action in ("update", "delete"):
+            row = stored[change.date]
+            if action == "update":
+                for name, value in _checkin_values(change.values).items():
+                    setattr(row, name, value)
+            row.deleted_at = now if action == "delete" else None
+            row.version += 1
+            changed.append(row)
+        if action:
+            result.record = row
+        results.append(result)
+    if creates or changed:
+        seq = claim_change_seqs(profile, len(creates) + len(changed))
+        for offset, row in enumerate([*creates, *changed]):
+            row.change_seq, row.updated_at = seq + offset, now
+        CheckIn.objects.bulk_create(creates)
+        CheckIn.objects.bulk_update(changed, [*CHECKIN_FIELDS, "deleted_at", "version", "change_seq", "updated_at"])
+    return results
+
+
+@transaction.atomic
+def sync_apply(*, user: User, episodes: Sequence[EpisodeChange], checkins: Sequence[CheckInChange]) -> SyncResults:
+    """Apply one pushed batch. Valid items apply; every item gets its own result."""
+    profile = lock_profile(user)
+    now = timezone.now()
+    return SyncResults(
+        episodes=_apply_episodes(user, profile, episodes, now),
+        checkins=_apply_checkins(user, profile, checkins, now),
+    )
+
+
+@dataclass
+class Changes:
+    episodes: list[Episode]
+    checkins: list[CheckIn]
+    cursor: int
+    has_more: bool
+
+
+def sync_changes(*, user: User, since: int, limit: int) -> Changes:
+    """What changed after change number `since`, tombstones included, oldest change first, at
+    most `limit` records; `cursor` is where the next pull starts."""
+    episodes = list(
+        Episode.objects.filter(user=user, change_seq__gt=since)
+        .order_by("change_seq")
+        .prefetch_related(*CHILDREN)[: limit + 1]
+    )
+    checkins = list(CheckIn.objects.filter(user=user, change_seq__gt=since).order_by("change_seq")[: limit + 1])
+    merged = sorted([*episodes, *checkins], key=lambda record: record.change_seq)
+    page = merged[:limit]
+    cursor = page[-1].change_seq if page else since
+    return Changes(
+        episodes=[r for r in page if isinstance(r, Episode)],
+        checkins=[r for r in page if isinstance(r, CheckIn)],
+        cursor=cursor,
+        has_more=len(merged) > limit,
+    )
