@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from diary.api import login_throttle
 from diary.api.errors import InvalidCredentials
+from diary.api.schema import ErrorSerializer
 from diary.models import DeviceToken
 from diary.services import account_register
 
@@ -75,7 +76,12 @@ class TokenView(APIView):
         request = getattr(self, "request", None)
         return [AllowAny()] if request is not None and request.method == "POST" else [IsAuthenticated()]
 
-    @extend_schema(request=TokenRequestSerializer, responses={201: TokenSerializer}, auth=[])
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={201: TokenSerializer, 401: ErrorSerializer, 429: ErrorSerializer},
+        auth=[],
+        description="401 for a wrong user name or password; 429 with Retry-After after repeated failures.",
+    )
     def post(self, request: Request) -> Response:
         data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)

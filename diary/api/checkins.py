@@ -11,7 +11,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from diary.api.common import CheckInPagination, etag, expected_version
+from diary.api.common import CheckInPagination, StrictFilterSet, etag, expected_version
 from diary.api.episodes import IF_MATCH, _user
 from diary.api.serializers import CheckInSerializer
 from diary.models import CheckIn
@@ -19,7 +19,7 @@ from diary.selectors import checkin_get, checkin_list
 from diary.services import checkin_delete, checkin_upsert
 
 
-class CheckInFilter(django_filters.FilterSet):
+class CheckInFilter(StrictFilterSet):
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", help_text="First date.")
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", help_text="Last date, inclusive.")
 

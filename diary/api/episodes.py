@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from conditions.models import BodyRegion, Symptom, Trigger
-from diary.api.common import NewestFirstPagination, etag, expected_version, local_day_bounds
+from diary.api.common import NewestFirstPagination, StrictFilterSet, etag, expected_version, local_day_bounds
 from diary.api.errors import Conflict
 from diary.api.serializers import EpisodeSerializer, episode_data
 from diary.models import Episode
@@ -36,7 +36,7 @@ def _check_code(model: Any, kind: str, code: str) -> str:
     return code
 
 
-class EpisodeFilter(django_filters.FilterSet):
+class EpisodeFilter(StrictFilterSet):
     date_from = django_filters.DateFilter(method="filter_dates", help_text="First local date (YYYY-MM-DD).")
     date_to = django_filters.DateFilter(method="filter_dates", help_text="Last local date, inclusive.")
     region = django_filters.CharFilter(method="filter_region", help_text="A region code.")

@@ -42,6 +42,11 @@ class PushSerializer(serializers.Serializer[Any]):
     episodes = serializers.ListField(child=serializers.DictField(), max_length=MAX_ITEMS, default=list)
     checkins = serializers.ListField(child=serializers.DictField(), max_length=MAX_ITEMS, default=list)
 
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not isinstance(self.initial_data, dict) or not {"episodes", "checkins"} & set(self.initial_data):
+            raise serializers.ValidationError("Send an object with `episodes` and/or `checkins`.")
+        return attrs
+
 
 def _episode_change(item: dict[str, Any]) -> tuple[EpisodeChange | None, Any]:
     """The change an item asks for, or None with the item's key if its id is unusable."""
@@ -137,10 +142,16 @@ PUSH_REQUEST = inline_serializer(
     "SyncPush",
     {
         "episodes": serializers.ListField(
-            child=serializers.DictField(), help_text="Episodes with id, version, deleted_at."
+            child=serializers.DictField(),
+            required=False,
+            max_length=MAX_ITEMS,
+            help_text="Episodes, each with its id, version and deleted_at.",
         ),
         "checkins": serializers.ListField(
-            child=serializers.DictField(), help_text="Check-ins with date, version, deleted_at."
+            child=serializers.DictField(),
+            required=False,
+            max_length=MAX_ITEMS,
+            help_text="Check-ins, each with its date, version and deleted_at.",
         ),
     },
 )
@@ -158,7 +169,7 @@ class SyncView(APIView):
         responses={200: PULL_RESPONSE},
     )
     def get(self, request: Request) -> Response:
-        since = _int_param(request, "since", default=0, high=2**62)
+        since = _int_param(request, "since", default=0, high=10**18 - 1)
         limit = _int_param(request, "limit", default=DEFAULT_PULL, low=1, high=MAX_PULL)
         changes = sync_changes(user=_user(request), since=since, limit=limit)
         return Response(

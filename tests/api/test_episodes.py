@@ -207,7 +207,9 @@ def test_it_lists_newest_first_in_capped_cursor_pages(as_alice: APIClient, alice
     assert [e["id"] for e in second["results"]] == [str(e.id) for e in episodes[3:6]]
     capped = as_alice.get(URL, {"page_size": 10_000}).json()
     assert len(capped["results"]) == 7  # the cap is 200; all seven fit
-    assert_error(as_alice.get(URL, {"cursor": "garbage"}), 404, "not_found")
+    assert_error(as_alice.get(URL, {"cursor": "garbage"}), 400, "invalid", "cursor")
+    assert_error(as_alice.get(URL, {"page_size": "0"}), 400, "invalid", "page_size")
+    assert_error(as_alice.get(URL, {"date_to": ""}), 400, "invalid", "date_to")
 
 
 def test_it_filters_by_local_dates_region_trigger_and_symptom(
