@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint install install-dev migrate seed clean
+.PHONY: run test lint bench install install-dev migrate seed clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ run: seed
 
 test: install-dev
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Speed figures, printed (not part of make test). Set DATABASE_URL to measure on PostgreSQL.
+bench: install-dev
+	$(BIN)/python -m tests.bench.bench_api
 
 lint: install-dev
 	$(BIN)/ruff check .

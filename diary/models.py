@@ -137,7 +137,11 @@ class Episode(SyncedRecord):
     class Meta:
         ordering = ["-started_at", "id"]
         indexes = [
-            models.Index(fields=["user", "-started_at"], name="episode_user_started"),
+            # A page of a user's live episodes, newest first, in exactly the order the list uses
+            # (ties broken by id), so the database reads one page and never sorts the history.
+            models.Index(
+                fields=["user", "-started_at", "-id"], name="episode_user_live_started", condition=Q(deleted_at=None)
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["user", "change_seq"], name="episode_user_change_seq"),

@@ -15,7 +15,7 @@ from diary.models import (
     EpisodeSource,
     Side,
 )
-from diary.services import EpisodeInput, LocationInput
+from diary.services import EpisodeChildren, EpisodeInput, LocationInput
 
 MAX_TAGS = 30
 MAX_LOCATIONS = 20
@@ -68,19 +68,7 @@ class EpisodeSerializer(serializers.Serializer[Episode]):
         return episode_data(instance)
 
     def to_input(self) -> EpisodeInput:
-        data = self.validated_data
-        return EpisodeInput(
-            id=data.get("id"),
-            started_at=data["started_at"],
-            duration_seconds=data["duration_seconds"],
-            locations=[LocationInput(loc["region"], loc["side"]) for loc in data["locations"]],
-            intensity=data["intensity"],
-            pattern=data["pattern"],
-            triggers=data["triggers"],
-            symptoms=data["symptoms"],
-            notes=data["notes"],
-            source=data["source"],
-        )
+        return episode_input_from(self.validated_data)
 
     def changes(self) -> dict[str, Any]:
         """The validated fields of a partial update, in the form episode_update() takes."""
@@ -92,19 +80,42 @@ class EpisodeSerializer(serializers.Serializer[Episode]):
         return changes
 
 
-def episode_data(episode: Episode) -> dict[str, Any]:
+def episode_input_from(data: dict[str, Any]) -> EpisodeInput:
+    """EpisodeSerializer's validated data as the services take it."""
+    return EpisodeInput(
+        id=data.get("id"),
+        started_at=data["started_at"],
+        duration_seconds=data["duration_seconds"],
+        locations=[LocationInput(loc["region"], loc["side"]) for loc in data["locations"]],
+        intensity=data["intensity"],
+        pattern=data["pattern"],
+        triggers=data["triggers"],
+        symptoms=data["symptoms"],
+        notes=data["notes"],
+        source=data["source"],
+    )
+
+
+def episode_data(episode: Episode, children: EpisodeChildren | None = None) -> dict[str, Any]:
     """An episode as the phone sees it. Expects locations (with regions), triggers and
-    symptoms prefetched: a page of them costs the same few queries."""
+    symptoms prefetched (a page of them costs the same few queries), or given as `children`
+    by the service that has just written them."""
+    if children is None:
+        children = EpisodeChildren(
+            locations=[(loc.region.code, loc.side) for loc in episode.locations.all()],
+            triggers=sorted(t.code for t in episode.triggers.all()),
+            symptoms=sorted(s.code for s in episode.symptoms.all()),
+        )
     return {
         "id": str(episode.id),
         "started_at": episode.local_started_at.isoformat(),
         "utc_offset_minutes": episode.utc_offset_minutes,
         "duration_seconds": episode.duration_seconds,
-        "locations": [{"region": loc.region.code, "side": loc.side} for loc in episode.locations.all()],
+        "locations": [{"region": region, "side": side} for region, side in children.locations],
         "intensity": episode.intensity,
         "pattern": episode.pattern,
-        "triggers": sorted(t.code for t in episode.triggers.all()),
-        "symptoms": sorted(s.code for s in episode.symptoms.all()),
+        "triggers": children.triggers,
+        "symptoms": children.symptoms,
         "notes": episode.notes,
         "source": episode.source,
         "version": episode.version,

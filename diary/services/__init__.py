@@ -18,11 +18,12 @@ from .episodes import (
 )
 from .profiles import profile_update
 from .records import StaleVersion
-from .sync import CheckInChange, EpisodeChange, ItemResult, SyncResults, sync_apply, sync_changes
+from .sync import CheckInChange, EpisodeChange, EpisodeChildren, ItemResult, SyncResults, sync_apply, sync_changes
 
 __all__ = [
     "CheckInChange",
     "EpisodeChange",
+    "EpisodeChildren",
     "EpisodeInput",
     "IdTaken",
     "ItemResult",

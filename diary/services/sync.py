@@ -59,6 +59,24 @@ class ItemResult:
     status: Status
     record: Any = None  # the stored Episode or CheckIn after the push, if there is one
     errors: dict[str, list[str]] = field(default_factory=dict)
+    # For an episode this push wrote: its locations and codes as written, so that answering
+    # needs no read-back. None when `record` came from the database with them prefetched.
+    children: "EpisodeChildren | None" = None
+
+
+@dataclass(frozen=True)
+class EpisodeChildren:
+    locations: list[tuple[str, str]]  # (region code, side)
+    triggers: list[str]
+    symptoms: list[str]
+
+    @classmethod
+    def of(cls, data: EpisodeInput) -> "EpisodeChildren":
+        return cls(
+            locations=[(loc.region, loc.side) for loc in data.locations],
+            triggers=sorted(set(data.triggers)),
+            symptoms=sorted(set(data.symptoms)),
+        )
 
 
 @dataclass
@@ -97,7 +115,7 @@ def _decide_episode(
         if base != stored.version:
             return ItemResult("conflict", stored)
         plan.deletes.append(stored)
-        return ItemResult("updated")
+        return ItemResult("updated", stored)  # the tombstone: _write_episodes updates it in place
     assert change.data is not None
     problems = episode_errors(change.data, codes, now=now)
     if problems:
@@ -123,6 +141,7 @@ class _EpisodeRows:
         self.locations: list[EpisodeLocation] = []
         self.triggers: list[Any] = []
         self.symptoms: list[Any] = []
+        self.written: dict[uuid.UUID, tuple[Episode, EpisodeChildren]] = {}
 
     def build(self, data: EpisodeInput) -> Episode:
         episode, locations, triggers, symptoms = _build_rows(
@@ -132,13 +151,17 @@ class _EpisodeRows:
         self.locations += locations
         self.triggers += triggers
         self.symptoms += symptoms
+        self.written[episode.id] = (episode, EpisodeChildren.of(data))
         return episode
 
 
-def _write_episodes(user: User, profile: Profile, plan: _EpisodePlan, codes: ReferenceCodes, now: datetime) -> None:
+def _write_episodes(
+    user: User, profile: Profile, plan: _EpisodePlan, codes: ReferenceCodes, now: datetime
+) -> dict[uuid.UUID, tuple[Episode, EpisodeChildren]]:
+    """Write the plan; answer the created and updated episodes as written, by id."""
     writes = len(plan.creates) + len(plan.updates) + len(plan.deletes)
     if not writes:
-        return
+        return {}
     rows = _EpisodeRows(user=user, profile=profile, codes=codes, seq=claim_change_seqs(profile, writes), now=now)
     created = [rows.build(data) for data in plan.creates]
     updated = []
@@ -161,6 +184,7 @@ def _write_episodes(user: User, profile: Profile, plan: _EpisodePlan, codes: Ref
     EpisodeLocation.objects.bulk_create(rows.locations)
     Episode.triggers.through.objects.bulk_create(rows.triggers)
     Episode.symptoms.through.objects.bulk_create(rows.symptoms)
+    return rows.written
 
 
 _EPISODE_CONTENT_FIELDS = [
@@ -189,13 +213,10 @@ def _apply_episodes(user: User, profile: Profile, changes: Sequence[EpisodeChang
             continue
         seen.add(change.id)
         results.append(_decide_episode(change, stored.get(change.id), user, codes, now, plan))
-    _write_episodes(user, profile, plan, codes, now)
-    # Read back what was written, so that every record answered is the stored one.
-    written = [(c.id, r) for c, r in zip(changes, results, strict=True) if r.status in ("created", "updated")]
-    if written:
-        fresh = Episode.objects.filter(pk__in=[i for i, _ in written]).prefetch_related(*CHILDREN).in_bulk()
-        for episode_id, result in written:
-            result.record = fresh[episode_id]
+    written = _write_episodes(user, profile, plan, codes, now)
+    for change, result in zip(changes, results, strict=True):
+        if change.id in written and result.status in ("created", "updated"):
+            result.record, result.children = written[change.id]
     return results
 
 

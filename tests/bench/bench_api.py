@@ -1,0 +1,189 @@
+"""make bench: API speed figures, printed, not asserted (targets live here, not in tests).
+
+Runs against a throwaway test database of whatever DATABASE_URL points at (SQLite by default),
+created and dropped by this script; real data is never touched.
+
+1. POST /api/v1/sync/ with 1,000 new episodes, end to end (parse, validate, write, answer),
+   against a bare bulk_create of the same rows (episodes, locations, trigger links).
+   Target: at most 3x.
+2. GET /api/v1/episodes/ (a page of 50) for a user with 100 episodes and one with 100,000.
+   Target: ratio at most 1.3.
+"""
+
+import os
+import statistics
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django
+
+django.setup()
+
+from django.contrib.auth.models import User  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test.utils import (  # noqa: E402
+    setup_databases,
+    setup_test_environment,
+    teardown_databases,
+    teardown_test_environment,
+)
+from django.utils import timezone  # noqa: E402
+from rest_framework.test import APIClient  # noqa: E402
+
+from conditions.models import BodyRegion, Trigger  # noqa: E402
+from diary.demo import DemoDiary  # noqa: E402
+from diary.models import DeviceToken, Episode, EpisodeLocation  # noqa: E402
+from diary.services import episodes_bulk_create, profile_update  # noqa: E402
+
+PUSH_SIZE = 1000
+RUNS = 5
+
+
+def timed(action: Callable[[], Any]) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def client_for(user: User) -> APIClient:
+    _, raw = DeviceToken.objects.create(user=user, device_name="bench")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    return client
+
+
+def new_user(name: str) -> User:
+    user = User.objects.create(username=f"{name}-{uuid.uuid4().hex[:6]}")
+    profile_update(user=user, time_zone="Europe/London")
+    return user
+
+
+def push_body(count: int) -> dict[str, Any]:
+    start = timezone.now() - timedelta(days=30)
+    return {
+        "episodes": [
+            {
+                "id": str(uuid.uuid4()),
+                "started_at": (start + timedelta(minutes=37 * i)).isoformat(),
+                "duration_seconds": 30 + i % 300,
+                "locations": [{"region": "eyelid", "side": "left"}, {"region": "calf", "side": "both"}],
+                "intensity": 1 + i % 10,
+                "pattern": "intermittent_bursts",
+                "triggers": ["caffeine", "stress"],
+                "symptoms": [],
+                "notes": "",
+            }
+            for i in range(count)
+        ]
+    }
+
+
+def bare_bulk_create(user: User, body: dict[str, Any]) -> None:
+    """The same rows written with nothing but bulk_create: the floor for any write path."""
+    eyelid, calf = BodyRegion.objects.get(code="eyelid"), BodyRegion.objects.get(code="calf")
+    caffeine, stress = Trigger.objects.get(code="caffeine"), Trigger.objects.get(code="stress")
+    now = timezone.now()
+    episodes = [
+        Episode(
+            id=uuid.uuid4(),
+            user=user,
+            started_at=now,
+            utc_offset_minutes=0,
+            duration_seconds=item["duration_seconds"],
+            intensity=item["intensity"],
+            pattern=item["pattern"],
+            change_seq=i + 1,
+        )
+        for i, item in enumerate(body["episodes"])
+    ]
+    with transaction.atomic():
+        Episode.objects.bulk_create(episodes)
+        EpisodeLocation.objects.bulk_create(
+            EpisodeLocation(episode=e, region=r, side=s)
+            for e in episodes
+            for r, s in ((eyelid, "left"), (calf, "both"))
+        )
+        Episode.triggers.through.objects.bulk_create(
+            Episode.triggers.through(episode_id=e.id, trigger_id=t.id) for e in episodes for t in (caffeine, stress)
+        )
+
+
+def bench_push() -> None:
+    pushes, bulks = [], []
+    for _ in range(RUNS):
+        body = push_body(PUSH_SIZE)
+        client = client_for(new_user("push"))
+        response: Any = None
+
+        def push(client: APIClient = client, body: dict[str, Any] = body) -> None:
+            nonlocal response
+            response = client.post("/api/v1/sync/", body, format="json")
+
+        pushes.append(timed(push))
+        assert response.status_code == 200
+        assert {r["status"] for r in response.json()["results"]["episodes"]} == {"created"}
+        bulk_user = new_user("bulk")
+        bulks.append(timed(lambda u=bulk_user, b=body: bare_bulk_create(u, b)))
+    push_s, bulk_s = statistics.median(pushes), statistics.median(bulks)
+    print(f"sync push of {PUSH_SIZE} episodes: {push_s * 1000:.0f} ms (median of {RUNS})")
+    print(f"bare bulk_create of the same rows: {bulk_s * 1000:.0f} ms")
+    print(f"  ratio {push_s / bulk_s:.2f}x (target <= 3x)")
+
+
+def history(user: User, episodes: int) -> None:
+    zone = user.diary_profile.zone
+    days = DemoDiary(
+        username=user.username, seed=1, end=timezone.now().date(), days=3650, zone=zone, now=timezone.now()
+    )
+    items = [e for day in days.build(target_episodes=episodes) for e in day.episodes]
+    for start in range(0, len(items), 5000):
+        episodes_bulk_create(user=user, items=items[start : start + 5000])
+
+
+def bench_list() -> None:
+    clients = {}
+    for size in (100, 100_000):
+        user = new_user(f"list{size}")
+        started = time.perf_counter()
+        history(user, size)
+        print(f"  (wrote {size} episodes of history in {time.perf_counter() - started:.1f} s)", file=sys.stderr)
+        clients[size] = client_for(user)
+    if connection.vendor == "postgresql":
+        # What autovacuum does within a minute of a bulk load: without statistics the planner
+        # takes the fresh tables for empty ones and scans them whole.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    samples: dict[int, list[float]] = {size: [] for size in clients}
+    for client in clients.values():
+        client.get("/api/v1/episodes/")  # warm up caches and plans
+    for _ in range(30):  # alternate, so that neither size gets the warmer machine
+        for size, client in clients.items():
+            samples[size].append(timed(lambda c=client: c.get("/api/v1/episodes/", {"page_size": 50})))
+    figures = {size: statistics.median(times) for size, times in samples.items()}
+    for size, seconds in figures.items():
+        print(f"list page of 50 with {size:>7,} episodes in history: {seconds * 1000:.1f} ms (median of 30)")
+    print(f"  ratio {figures[100_000] / figures[100]:.2f} (target <= 1.3)")
+
+
+def main() -> None:
+    setup_test_environment(debug=False)  # test host name, no query log
+    # Its own throwaway database, apart from the one the test suite may be reusing.
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = "bench_twitch_diary"
+    databases = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+    try:
+        print(f"database: {connection.vendor} ({connection.settings_dict['NAME']})")
+        bench_push()
+        bench_list()
+    finally:
+        teardown_databases(databases, verbosity=0)
+        teardown_test_environment()
+
+
+if __name__ == "__main__":
+    main()
