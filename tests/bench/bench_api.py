@@ -21,9 +21,13 @@ from typing import Any
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
+import warnings
+
 import django
 
 django.setup()
+# The benchmark does not collect static files; WhiteNoise would only note the empty folder.
+warnings.filterwarnings("ignore", message="No directory at")
 
 from django.contrib.auth.models import User  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
