@@ -13,7 +13,9 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.urls import Resolver404, resolve
 from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -124,6 +126,20 @@ def _detail(response: Response) -> str:
 
 def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
+
+
+@csrf_exempt  # it changes nothing; without this a POST would get Django's HTML CSRF page
+def api_not_found(request: HttpRequest, path: str = "") -> JsonResponse:
+    """The last route under /api/: any address nothing else matched, also with DEBUG on
+    (where Django would answer its HTML debug page), and before APPEND_SLASH redirects."""
+    message = "There is nothing at this address."
+    if not request.path.endswith("/"):
+        try:
+            resolve(request.path + "/")
+            message += f" Did you mean {request.path}/ (with the trailing slash)?"
+        except Resolver404:
+            pass
+    return JsonResponse(error_body("not_found", message), status=404)
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -1,11 +1,12 @@
 from datetime import date
 
-from django.urls import path, register_converter
+from django.urls import path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from diary.api.auth import RegisterView, TokenView
 from diary.api.checkins import CheckInDetailView, CheckInListView
 from diary.api.episodes import EpisodeDetailView, EpisodeListView
+from diary.api.errors import api_not_found
 from diary.api.reference import ReferenceView
 from diary.api.sync import SyncView
 
@@ -33,4 +34,5 @@ urlpatterns = [
     path("v1/reference/", ReferenceView.as_view(), name="api-reference"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    re_path(r"^(?P<path>.*)$", api_not_found),  # last: JSON 404 for anything else under /api/
 ]

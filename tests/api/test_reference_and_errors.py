@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
@@ -36,9 +38,17 @@ def test_anonymous_gets_401(anonymous: APIClient) -> None:
     assert_error(anonymous.get(URL), 401, "not_authenticated")
 
 
-def test_an_unknown_api_address_is_a_json_404(as_alice: APIClient, anonymous: APIClient) -> None:
+def test_an_unknown_api_address_is_a_json_404_even_in_debug(
+    as_alice: APIClient, anonymous: APIClient, settings: Any
+) -> None:
+    settings.DEBUG = True  # where Django would answer its HTML debug page
     assert_error(as_alice.get("/api/v1/nothing-here/"), 404, "not_found")
     assert_error(anonymous.get("/api/v2/episodes/"), 404, "not_found")
+    assert_error(as_alice.put("/api/v1/checkins/2026-02-30/", {}), 404, "not_found")  # not a date
+    browser = APIClient(enforce_csrf_checks=True)
+    assert_error(browser.delete("/api/v1/checkins/0000-00-00/"), 404, "not_found")
+    slashless = assert_error(as_alice.post("/api/v1/episodes", {}), 404, "not_found")
+    assert "/api/v1/episodes/ (with the trailing slash)" in slashless["message"]
 
 
 def test_a_wrong_method_is_a_json_405(as_alice: APIClient) -> None:
