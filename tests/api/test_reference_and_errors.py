@@ -1,6 +1,8 @@
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from conditions.models import Symptom
@@ -69,6 +71,12 @@ def test_a_server_error_is_json_without_a_trace(alice: User, monkeypatch: object
     assert "fire" not in body["message"]
 
 
+def test_the_schema_validates_with_no_warnings(tmp_path: Path) -> None:
+    out = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
+    assert "/api/v1/sync/" in out.read_text()
+
+
 def test_the_schema_and_docs_are_served(anonymous: APIClient) -> None:
     schema = anonymous.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert schema.status_code == 200
@@ -76,7 +84,9 @@ def test_the_schema_and_docs_are_served(anonymous: APIClient) -> None:
     assert {"/api/v1/episodes/", "/api/v1/sync/", "/api/v1/reference/", "/api/v1/auth/token/"} <= set(paths)
     for path, operations in paths.items():
         for method, operation in operations.items():
-            assert "500" in operation["responses"], (path, method)
+            assert {"400", "500"} <= set(operation["responses"]), (path, method)
+            if operation.get("security") != [{}] and path != "/api/v1/auth/register/":
+                assert "401" in operation["responses"], (path, method)
             if "{" in path:
                 assert "404" in operation["responses"], (path, method)
     docs = anonymous.get("/api/docs/")
