@@ -2,11 +2,15 @@
 generated inputs (valid and invalid). No 5xx, and every response matches the schema: its
 status code is documented, its body has the documented shape."""
 
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 import schemathesis
 from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -16,6 +20,20 @@ from tests.api.conftest import token_for
 # Loaded when the tests are collected: serving the schema touches no database. (The lazy
 # schemathesis.pytest.from_fixture loader reads a private pytest attribute that pytest 9 removed.)
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection() -> Iterator[None]:
+    """Schemathesis calls the WSGI app directly, so Django's end-of-request hook would close the
+    database connection (and with it the test's transaction, on PostgreSQL). Django's own test
+    client unhooks it the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
