@@ -1,0 +1,92 @@
+"""Hand-built diaries for the analysis tests."""
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+
+from tracker.analysis.data import CheckIn, Condition, Diary, Episode, Feature, Reference, Symptom
+
+START = date(2026, 6, 1)
+
+
+def episode(
+    n: int,
+    when: datetime,
+    regions: Sequence[tuple[str, str]] = (("eyelid", "left"),),
+    triggers: Sequence[str] = (),
+    symptoms: Sequence[str] = (),
+    intensity: int = 3,
+    duration: int = 30,
+    pattern: str = "intermittent_bursts",
+) -> Episode:
+    return Episode(
+        id=f"e{n}",
+        local_start=when,
+        duration_seconds=duration,
+        intensity=intensity,
+        pattern=pattern,
+        locations=tuple(regions),
+        triggers=tuple(triggers),
+        symptoms=tuple(symptoms),
+    )
+
+
+def at(day: int, hour: float = 20.0) -> datetime:
+    return datetime.combine(START + timedelta(days=day), datetime.min.time()) + timedelta(hours=hour)
+
+
+def diary(episodes: Sequence[Episode], checkins: Sequence[CheckIn] = (), days: int = 120) -> Diary:
+    return Diary(episodes=episodes, checkins=checkins, start=START, end=START + timedelta(days=days - 1))
+
+
+REFERENCE = Reference(
+    version="test",
+    symptoms={
+        "weakness": Symptom("weakness", "Muscle weakness", True, "See a doctor soon about weakness."),
+        "vision_change": Symptom("vision_change", "Vision change", True, "See a doctor soon about vision."),
+        "facial_weakness": Symptom("facial_weakness", "Facial weakness", True, "See a doctor soon."),
+        "cramp": Symptom("cramp", "Cramp", False),
+        "dry_eye": Symptom("dry_eye", "Dry eye", False),
+    },
+    region_groups={
+        "eyelid": "face",
+        "cheek": "face",
+        "calf": "leg",
+        "thigh": "leg",
+        "hand": "arm",
+        "chest": "trunk",
+    },
+    region_names={"eyelid": "Eyelid", "calf": "Calf"},
+    trigger_names={"caffeine": "Caffeine", "exercise": "Exercise"},
+    conditions=(
+        Condition(
+            "benign-fasciculation-syndrome",
+            "Benign fasciculation syndrome",
+            "benign",
+            (
+                Feature("region", "calf", "typical"),
+                Feature("trigger", "exercise", "typical"),
+                Feature("symptom", "cramp", "supporting"),
+                Feature("symptom", "weakness", "against"),
+            ),
+            (("003_f617ebba62bb73a1.txt", "calves, exercise, cramps, no weakness"),),
+        ),
+        Condition(
+            "eyelid-twitching-lifestyle",
+            "Eyelid twitching from caffeine, fatigue or stress",
+            "benign",
+            (
+                Feature("region", "eyelid", "typical"),
+                Feature("trigger", "caffeine", "typical"),
+                Feature("symptom", "vision_change", "against"),
+            ),
+            (("003_f617ebba62bb73a1.txt", "eyelid, caffeine"),),
+        ),
+        Condition(
+            "amyotrophic-lateral-sclerosis",
+            "Amyotrophic lateral sclerosis (ALS)",
+            "motor_neuron",
+            (Feature("symptom", "weakness", "typical"), Feature("symptom", "muscle_wasting", "typical")),
+            (("003_f617ebba62bb73a1.txt", "weakness and muscle loss"),),
+        ),
+    ),
+)

@@ -1,0 +1,227 @@
+"""Every analysis function on hand-built data whose answer is known."""
+
+import random
+from datetime import timedelta
+
+import pytest
+
+from tests.tracker.analysis_data import REFERENCE, START, at, diary, episode
+from tracker.analysis.associations import Factor, associations
+from tracker.analysis.data import CheckIn
+from tracker.analysis.frequency import frequency
+from tracker.analysis.locations import locations
+from tracker.analysis.red_flags import red_flags
+from tracker.analysis.reference_match import reference_matches
+from tracker.analysis.stats import compare_day_counts
+from tracker.analysis.summary import DISCLAIMER, analyse
+from tracker.analysis.timing import timing
+from tracker.analysis.trend import trend
+from tracker.analysis.triggers import tagged_triggers
+
+
+def test_frequency_counts_days_durations_and_intensity() -> None:
+    episodes = [
+        episode(1, at(0), duration=10, intensity=2),
+        episode(2, at(0, 21), duration=30, intensity=4),
+        episode(3, at(5), duration=50, intensity=6),
+    ]
+    result = frequency(diary(episodes, days=14))
+    assert (result["episodes"], result["days"], result["days_with_twitching"]) == (3, 14, 2)
+    assert result["per_week"] == 1.5
+    assert result["duration_seconds"]["median"] == 30
+    assert result["intensity"]["mean"] == 4
+    assert result["intensity"]["counts"]["4"] == 1
+    assert result["busiest_day"] == {"date": START.isoformat(), "episodes": 2}
+
+
+def test_frequency_of_an_empty_diary_is_zero_not_an_error() -> None:
+    result = frequency(diary([], days=7))
+    assert (result["episodes"], result["per_day"], result["duration_seconds"]["median"]) == (0, 0, None)
+
+
+def test_trend_finds_a_rising_rate_and_calls_noise_stable() -> None:
+    rng = random.Random(1)
+    rising = [episode(i, at(d)) for i, d in enumerate(d for d in range(120) for _ in range(1 if d < 92 else 4))]
+    result = trend(diary(rising))
+    assert result["direction"] == "more_frequent"
+    assert 3 < result["rate_ratio"] < 5
+    assert result["ci_low"] > 1
+    noise = [episode(i, at(d)) for i, d in enumerate(d for d in range(120) for _ in range(rng.choice([0, 1, 2])))]
+    assert trend(diary(noise))["direction"] == "stable"
+
+
+def test_trend_says_when_there_is_not_enough_data() -> None:
+    short = trend(diary([episode(i, at(i)) for i in range(20)], days=30))
+    assert short["direction"] == "not_enough_data"
+    assert "before the last 4 weeks" in short["reason"]
+    few = trend(diary([episode(1, at(0)), episode(2, at(100))]))
+    assert few["direction"] == "not_enough_data"
+
+
+def test_timing_names_a_peak_only_when_the_data_is_not_uniform() -> None:
+    evenings = [episode(i, at(i, 19 + (i % 3))) for i in range(40)]
+    result = timing(diary(evenings))
+    assert result["time_of_day"]["peak"] == "evening"
+    assert result["time_of_day"]["p_value"] < 0.05
+    spread = [episode(i, at(i, (i * 6) % 24 + 1)) for i in range(40)]
+    assert timing(diary(spread))["time_of_day"]["peak"] is None
+    too_few = timing(diary([episode(i, at(i, 20)) for i in range(5)]))
+    assert too_few["time_of_day"]["peak"] is None
+    assert "at least 20" in too_few["time_of_day"]["reason"]
+
+
+def test_timing_finds_a_weekday_peak() -> None:
+    # START (1 June 2026) is a Monday: every 7th day is a Monday.
+    mondays = [episode(i, at(7 * (i % 17), 10)) for i in range(40)]
+    assert timing(diary(mondays))["weekday"]["peak"] == "monday"
+
+
+def test_locations_count_sides_extent_and_spread_over_time() -> None:
+    episodes = [episode(i, at(i), regions=[("eyelid", "left")]) for i in range(30)]
+    episodes += [episode(100, at(110), regions=[("calf", "right"), ("eyelid", "left")])]
+    result = locations(diary(episodes), REFERENCE)
+    assert result["by_region"][0] == {"region": "eyelid", "name": "Eyelid", "episodes": 31}
+    assert result["extent"] == "focal"
+    assert result["new_in_last_30_days"] == ["calf"]
+    assert result["first_seen"]["calf"] == (START + timedelta(days=110)).isoformat()
+    widespread = [
+        episode(i, at(i), regions=[(r, "left")]) for i, r in enumerate(["eyelid", "calf", "hand", "chest"] * 5)
+    ]
+    assert locations(diary(widespread), REFERENCE)["extent"] == "widespread"
+
+
+def test_tagged_triggers_are_counted_per_episode() -> None:
+    episodes = [episode(1, at(1), triggers=["caffeine"]), episode(2, at(2), triggers=["caffeine", "exercise"])]
+    result = tagged_triggers(diary([*episodes, episode(3, at(3))]), REFERENCE)
+    assert result["episodes_with_a_trigger"] == 2
+    assert result["by_trigger"][0] == {"trigger": "caffeine", "name": "Caffeine", "episodes": 2, "share": 0.667}
+
+
+def caffeine_world(seed: int, effect: float, days: int = 150) -> tuple[list, list]:  # type: ignore[type-arg]
+    """Daily check-ins; high caffeine on a random half of the days; episodes per day drawn from
+    a Poisson rate that is `effect` times higher on high-caffeine days."""
+    rng = random.Random(seed)
+    episodes, checkins = [], []
+    for day in range(days):
+        high = rng.random() < 0.5
+        checkins.append(CheckIn(day=START + timedelta(days=day), caffeine_cups=4 if high else 1, sleep_hours=7))
+        rate = 0.6 * (effect if high else 1)
+        count, threshold, product = 0, pow(2.718281828, -rate), rng.random()
+        while product > threshold:
+            count += 1
+            product *= rng.random()
+        episodes += [episode(len(episodes), at(day, 19 + k % 4)) for k in range(count)]
+    return episodes, checkins
+
+
+def test_a_planted_caffeine_effect_is_found_and_significant() -> None:
+    episodes, checkins = caffeine_world(seed=3, effect=3.0)
+    results = {(r["factor"], r["lag_days"]): r for r in associations(diary(episodes, checkins, days=150))}
+    same_day = results[("caffeine", 0)]
+    assert same_day["status"] == "ok"
+    assert 2.2 < same_day["rate_ratio"] < 4.0
+    assert same_day["ci_low"] > 1.5
+    assert same_day["significant"] is True
+    assert same_day["q_value"] < 0.1
+    assert results[("caffeine", 1)]["significant"] is False  # the effect is same-day only
+    assert results[("high_stress", 0)]["status"] == "not_enough_data"  # stress never recorded
+
+
+def test_with_no_effect_and_ten_factors_nothing_is_significant_in_95_of_100_runs() -> None:
+    clean_runs = 0
+    for seed in range(100):
+        rng = random.Random(seed)
+        days = 120
+        flags = [[rng.random() < 0.5 for _ in range(10)] for _ in range(days)]
+        checkins = [CheckIn(day=START + timedelta(days=d), stress=d % 11) for d in range(days)]
+        episodes = []
+        for d in range(days):
+            episodes += [episode(len(episodes), at(d)) for _ in range(rng.choice([0, 0, 1, 1, 1, 2, 3]))]
+        factors = [
+            Factor(f"f{i}", f"factor {i}", lambda c, i=i, flags=flags: flags[(c.day - START).days][i])
+            for i in range(10)
+        ]
+        results = associations(diary(episodes, checkins, days=days), factors=factors)
+        assert len(results) == 20
+        assert all(r["status"] == "ok" for r in results)
+        clean_runs += not any(r["significant"] for r in results)
+    assert clean_runs >= 95
+
+
+def test_associations_say_not_enough_data_below_the_minimum() -> None:
+    episodes, checkins = caffeine_world(seed=1, effect=3.0, days=20)
+    result = associations(diary(episodes, checkins, days=20))
+    caffeine = next(r for r in result if r["factor"] == "caffeine" and r["lag_days"] == 0)
+    assert caffeine["status"] == "not_enough_data"
+    assert "Not enough data yet" in caffeine["reason"]
+    assert (caffeine["rate_ratio"], caffeine["significant"]) == (None, False)
+
+
+def test_associations_look_at_the_day_before_for_lag_one() -> None:
+    checkins = [CheckIn(day=START + timedelta(days=d), caffeine_cups=4 if d % 2 == 0 else 0) for d in range(60)]
+    # Twitching the day after coffee, never the same day.
+    episodes = [episode(d, at(d)) for d in range(1, 60, 2) for _ in range(2)]
+    results = {(r["factor"], r["lag_days"]): r for r in associations(diary(episodes, checkins, days=60))}
+    assert results[("caffeine", 1)]["rate_ratio"] > 10
+    assert results[("caffeine", 1)]["significant"] is True
+    assert results[("caffeine", 0)]["rate_ratio"] < 0.1
+
+
+def test_the_rate_ratio_interval_widens_when_twitches_cluster() -> None:
+    steady = compare_day_counts([2] * 30, [1] * 30)
+    clustered = compare_day_counts([0] * 28 + [30, 30], [1] * 30)
+    assert steady is not None
+    assert clustered is not None
+    assert steady.ratio == pytest.approx(2)
+    assert clustered.ratio == pytest.approx(2)
+    assert (clustered.ci_high - clustered.ci_low) > 3 * (steady.ci_high - steady.ci_low)
+    assert compare_day_counts([0, 0], [0, 0]) is None
+
+
+def test_red_flags_name_each_episode_and_the_eyelid_rules() -> None:
+    episodes = [
+        episode(1, at(1), regions=[("calf", "left")], symptoms=["weakness", "cramp"]),
+        episode(2, at(2), regions=[("eyelid", "left")], symptoms=["vision_change"]),
+        episode(3, at(3), regions=[("eyelid", "left"), ("cheek", "left")]),
+        episode(4, at(4), regions=[("eyelid", "right")], symptoms=["dry_eye"]),
+    ]
+    result = red_flags(diary(episodes), REFERENCE)
+    assert "See a doctor soon" in result["notice"]
+    assert result["episodes"] == ["e1", "e2", "e3"]
+    rules = {(f["episode_id"], f["rule"]) for f in result["flags"]}
+    assert rules == {
+        ("e1", "red_flag_symptom"),
+        ("e2", "red_flag_symptom"),
+        ("e2", "eyelid_with_vision_change"),
+        ("e3", "eyelid_with_twitching_elsewhere_in_face"),
+    }
+    e1 = next(f for f in result["flags"] if f["episode_id"] == "e1")
+    assert e1["symptoms"] == ["weakness"]
+    assert red_flags(diary(episodes[3:]), REFERENCE)["notice"] is None
+
+
+def test_reference_matches_show_overlap_missing_and_against_without_a_score() -> None:
+    episodes = [episode(i, at(i), regions=[("calf", "both")], triggers=["exercise"]) for i in range(5)]
+    episodes.append(episode(9, at(9), regions=[("calf", "left")], symptoms=["weakness"]))
+    matches = reference_matches(diary(episodes), REFERENCE)
+    assert [m["slug"] for m in matches] == ["benign-fasciculation-syndrome", "amyotrophic-lateral-sclerosis"]
+    bfs = matches[0]
+    assert {f["code"] for f in bfs["matched_features"]} == {"calf", "exercise"}
+    assert [f["code"] for f in bfs["missing_features"]] == ["cramp"]
+    assert [f["code"] for f in bfs["against_features"]] == ["weakness"]
+    assert bfs["benign"] is True
+    assert bfs["sources"][0]["seed"] == "003_f617ebba62bb73a1.txt"
+    for match in matches:
+        assert "does not mean you have it" in match["note"]
+        assert not {"score", "probability", "likelihood"} & set(match)
+
+
+def test_the_summary_carries_every_finding_and_the_statement() -> None:
+    episodes, checkins = caffeine_world(seed=3, effect=3.0)
+    result = analyse(diary(episodes, checkins, days=150), REFERENCE)
+    assert result["disclaimer"] == DISCLAIMER
+    assert "not a diagnosis" in result["disclaimer"]
+    for key in ("frequency", "trend", "timing", "locations", "triggers", "associations", "red_flags"):
+        assert key in result
+    assert result["reference_version"] == "test"
+    assert all("_typical" not in m for m in result["reference_matches"])

@@ -1,0 +1,110 @@
+"""Which daily factors go with more twitching? From the check-ins: the episode rate on days
+with a factor against days without it, the same day (lag 0) and the day after (lag 1).
+
+Only check-in days count: a day without a check-in says nothing about what happened that day.
+Every comparison needs MIN_DAYS days in each group, else it says "not enough data yet". The
+p-values of all factors and lags are corrected together (Benjamini-Yekutieli: the tests share
+days and the factors go together, e.g. short sleep and caffeine, so the correction must hold
+under dependence), and only q < Q_THRESHOLD is called significant.
+"""
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from scipy import stats
+
+from .data import CheckIn, Diary
+from .stats import compare_day_counts, rounded
+
+MIN_DAYS = 14
+Q_THRESHOLD = 0.1
+LAGS = (0, 1)
+
+
+@dataclass(frozen=True)
+class Factor:
+    name: str
+    label: str
+    exposed: Callable[[CheckIn], bool | None]  # None: not recorded that day
+
+
+def _at_least(field: str, threshold: float) -> Callable[[CheckIn], bool | None]:
+    def exposed(checkin: CheckIn) -> bool | None:
+        value = getattr(checkin, field)
+        return None if value is None else value >= threshold
+
+    return exposed
+
+
+def _below(field: str, threshold: float) -> Callable[[CheckIn], bool | None]:
+    def exposed(checkin: CheckIn) -> bool | None:
+        value = getattr(checkin, field)
+        return None if value is None else value < threshold
+
+    return exposed
+
+
+FACTORS = (
+    Factor("caffeine", "3 or more cups of caffeine", _at_least("caffeine_cups", 3)),
+    Factor("short_sleep", "less than 6 hours of sleep", _below("sleep_hours", 6)),
+    Factor("high_stress", "stress 7 or more out of 10", _at_least("stress", 7)),
+    Factor("exercise", "30 minutes of exercise or more", _at_least("exercise_minutes", 30)),
+    Factor("alcohol", "2 units of alcohol or more", _at_least("alcohol_units", 2)),
+)
+
+
+def associations(
+    diary: Diary, factors: Sequence[Factor] = FACTORS, lags: Sequence[int] = LAGS, min_days: int = MIN_DAYS
+) -> list[dict[str, Any]]:
+    per_day = Counter(e.local_date for e in diary.episodes)
+    checkins = {c.day: c for c in diary.checkins if diary.start <= c.day <= diary.end}
+    results = [_compare(factor, lag, checkins, per_day, min_days) for factor in factors for lag in lags]
+    tested = [r for r in results if "p_value" in r]
+    if tested:
+        q_values = stats.false_discovery_control([r["p_value"] for r in tested], method="by")
+        for result, q in zip(tested, q_values, strict=True):
+            result["q_value"] = rounded(q, 4)
+            result["significant"] = bool(q < Q_THRESHOLD)
+    return results
+
+
+def _compare(
+    factor: Factor, lag: int, checkins: dict[Any, CheckIn], per_day: Counter[Any], min_days: int
+) -> dict[str, Any]:
+    exposed: list[int] = []
+    unexposed: list[int] = []
+    for day in checkins:  # the outcome day: the user checked in, so its count is known
+        source = checkins.get(day - timedelta(days=lag))
+        flag = factor.exposed(source) if source is not None else None
+        if flag is not None:
+            (exposed if flag else unexposed).append(per_day[day])
+    base: dict[str, Any] = {
+        "factor": factor.name,
+        "label": factor.label,
+        "lag_days": lag,
+        "exposed_days": len(exposed),
+        "unexposed_days": len(unexposed),
+        "exposed_episodes": sum(exposed),
+        "unexposed_episodes": sum(unexposed),
+        "rate_ratio": None,
+        "ci_low": None,
+        "ci_high": None,
+        "q_value": None,
+        "significant": False,
+    }
+    if len(exposed) < min_days or len(unexposed) < min_days:
+        return {**base, "status": "not_enough_data", "reason": f"Not enough data yet: needs {min_days} days each way."}
+    result = compare_day_counts(exposed, unexposed)
+    if result is None:
+        return {**base, "status": "not_enough_data", "reason": "No episodes on these days yet."}
+    return {
+        **base,
+        "status": "ok",
+        "rate_ratio": rounded(result.ratio),
+        "ci_low": rounded(result.ci_low),
+        "ci_high": rounded(result.ci_high),
+        "p_value": rounded(result.p_value, 6),
+    }

@@ -1,0 +1,81 @@
+"""The plain data the analysis reads."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Episode:
+    id: str
+    local_start: datetime  # the user's wall-clock time when it started (naive)
+    duration_seconds: int
+    intensity: int
+    pattern: str
+    locations: tuple[tuple[str, str], ...]  # (region code, side)
+    triggers: tuple[str, ...] = ()
+    symptoms: tuple[str, ...] = ()
+
+    @property
+    def local_date(self) -> date:
+        return self.local_start.date()
+
+
+@dataclass(frozen=True, slots=True)
+class CheckIn:
+    day: date
+    caffeine_cups: int | None = None
+    sleep_hours: float | None = None
+    stress: int | None = None
+    exercise_minutes: int | None = None
+    alcohol_units: float | None = None
+    twitching_today: bool | None = None
+
+
+@dataclass(frozen=True)
+class Feature:
+    kind: str  # region, symptom, trigger, pattern
+    code: str
+    role: str  # typical, supporting, against
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Condition:
+    slug: str
+    name: str
+    category: str
+    features: tuple[Feature, ...]
+    sources: tuple[tuple[str, str], ...]  # (seed file, what it supports)
+
+
+@dataclass(frozen=True)
+class Symptom:
+    code: str
+    name: str
+    red_flag: bool
+    advice: str = ""
+
+
+@dataclass(frozen=True)
+class Reference:
+    version: str
+    symptoms: dict[str, Symptom]
+    region_groups: dict[str, str]  # region code -> face, head_neck, arm, trunk, leg
+    region_names: dict[str, str] = field(default_factory=dict)
+    trigger_names: dict[str, str] = field(default_factory=dict)
+    conditions: tuple[Condition, ...] = ()
+
+
+@dataclass(frozen=True)
+class Diary:
+    """What one analysis looks at: the episodes and check-ins of [start, end] (local dates)."""
+
+    episodes: Sequence[Episode]
+    checkins: Sequence[CheckIn]
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1

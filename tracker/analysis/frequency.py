@@ -1,0 +1,51 @@
+"""How often, how long, how strong."""
+
+from collections import Counter
+from typing import Any
+
+import numpy as np
+
+from .data import Diary
+
+
+def frequency(diary: Diary) -> dict[str, Any]:
+    episodes = diary.episodes
+    per_day = Counter(e.local_date for e in episodes)
+    weeks = max(diary.days / 7, 1 / 7)
+    durations = np.fromiter((e.duration_seconds for e in episodes), dtype=float, count=len(episodes))
+    intensities = np.fromiter((e.intensity for e in episodes), dtype=float, count=len(episodes))
+    return {
+        "episodes": len(episodes),
+        "days": diary.days,
+        "days_with_twitching": len(per_day),
+        "share_of_days_with_twitching": round(len(per_day) / diary.days, 3),
+        "per_day": round(len(episodes) / diary.days, 3),
+        "per_week": round(len(episodes) / weeks, 2),
+        "busiest_day": _busiest(per_day),
+        "duration_seconds": _spread(durations),
+        "intensity": {**_spread(intensities), "counts": _counts(intensities)},
+        "patterns": dict(Counter(e.pattern for e in episodes).most_common()),
+    }
+
+
+def _busiest(per_day: Counter[Any]) -> dict[str, Any] | None:
+    if not per_day:
+        return None
+    day, count = max(per_day.items(), key=lambda item: (item[1], item[0]))
+    return {"date": day.isoformat(), "episodes": count}
+
+
+def _spread(values: np.ndarray) -> dict[str, float | None]:
+    if values.size == 0:
+        return {"median": None, "mean": None, "p90": None, "max": None}
+    return {
+        "median": round(float(np.median(values)), 1),
+        "mean": round(float(values.mean()), 1),
+        "p90": round(float(np.percentile(values, 90)), 1),
+        "max": round(float(values.max()), 1),
+    }
+
+
+def _counts(intensities: np.ndarray) -> dict[str, int]:
+    levels = np.bincount(intensities.astype(int), minlength=11)[1:11] if intensities.size else np.zeros(10, int)
+    return {str(level): int(count) for level, count in enumerate(levels, start=1)}

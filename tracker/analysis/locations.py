@@ -1,0 +1,54 @@
+"""Where: counts by region and side, focal or widespread, and how it spread over time."""
+
+from collections import Counter
+from datetime import date, timedelta
+from typing import Any
+
+from .data import Diary, Reference
+
+NEW_WITHIN_DAYS = 30
+FOCAL_SHARE = 0.75
+WIDESPREAD_GROUPS = 3
+GROUP_SHARE = 0.1
+
+
+def locations(diary: Diary, reference: Reference) -> dict[str, Any]:
+    regions: Counter[str] = Counter()
+    sides: Counter[tuple[str, str]] = Counter()
+    first_seen: dict[str, date] = {}
+    for episode in diary.episodes:
+        for region, side in episode.locations:
+            regions[region] += 1
+            sides[(region, side)] += 1
+            day = episode.local_date
+            if region not in first_seen or day < first_seen[region]:
+                first_seen[region] = day
+    groups: Counter[str] = Counter()
+    for region, count in regions.items():
+        groups[reference.region_groups.get(region, "other")] += count
+    earliest = min(first_seen.values(), default=None)
+    cutoff = diary.end - timedelta(days=NEW_WITHIN_DAYS - 1)
+    return {
+        "by_region": [
+            {"region": r, "name": reference.region_names.get(r, r), "episodes": n} for r, n in regions.most_common()
+        ],
+        "by_side": [{"region": r, "side": s, "episodes": n} for (r, s), n in sides.most_common()],
+        "by_group": dict(groups.most_common()),
+        "extent": _extent(regions, groups),
+        "first_seen": {r: d.isoformat() for r, d in sorted(first_seen.items(), key=lambda item: item[1])},
+        # New only if the diary reaches back before the window: on day one everything is "new".
+        "new_in_last_30_days": sorted(
+            r for r, d in first_seen.items() if d >= cutoff and earliest is not None and earliest < cutoff
+        ),
+    }
+
+
+def _extent(regions: Counter[str], groups: Counter[str]) -> str:
+    total = sum(regions.values())
+    if total == 0:
+        return "none"
+    if regions.most_common(1)[0][1] / total >= FOCAL_SHARE:
+        return "focal"
+    if sum(1 for n in groups.values() if n / total >= GROUP_SHARE) >= WIDESPREAD_GROUPS:
+        return "widespread"
+    return "multifocal"

@@ -1,0 +1,39 @@
+"""All findings for one diary and period, with the statement every summary carries."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from .associations import FACTORS, Factor, associations
+from .data import Diary, Reference
+from .frequency import frequency
+from .locations import locations
+from .red_flags import red_flags
+from .reference_match import reference_matches
+from .timing import timing
+from .trend import trend
+from .triggers import tagged_triggers
+
+DISCLAIMER = (
+    "This summary shows what your diary records, with the numbers behind each finding. It is not "
+    "a diagnosis and cannot rule anything in or out. Conditions listed are reference material to "
+    "discuss with a doctor. If a red-flag notice appears, see a doctor soon."
+)
+
+
+def analyse(diary: Diary, reference: Reference, factors: Sequence[Factor] = FACTORS) -> dict[str, Any]:
+    matches = reference_matches(diary, reference)
+    for match in matches:
+        del match["_typical"]
+    return {
+        "period": {"start": diary.start.isoformat(), "end": diary.end.isoformat(), "days": diary.days},
+        "reference_version": reference.version,
+        "disclaimer": DISCLAIMER,
+        "frequency": frequency(diary),
+        "trend": trend(diary),
+        "timing": timing(diary),
+        "locations": locations(diary, reference),
+        "triggers": tagged_triggers(diary, reference),
+        "associations": associations(diary, factors),
+        "red_flags": red_flags(diary, reference),
+        "reference_matches": matches,
+    }
