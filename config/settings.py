@@ -11,6 +11,7 @@ from typing import Any
 
 import django_stubs_ext
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 django_stubs_ext.monkeypatch()
@@ -148,7 +149,16 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=120
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=180)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {}
+CELERY_TASK_IGNORE_RESULT = True
+# Publishing must fail fast when the broker is down: the write that asked goes on, and the
+# sweep below sends the work later.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 2, "max_retries": 0}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
+    "sweep-stale-analyses": {"task": "tracker.tasks.sweep_stale_analyses", "schedule": 120.0},
+    "refresh-all-analyses": {"task": "tracker.tasks.refresh_all_analyses", "schedule": crontab(hour=3, minute=0)},
+}
+# Writes within this many seconds of the first one join its analysis run.
+ANALYSIS_COALESCE_SECONDS = env.int("ANALYSIS_COALESCE_SECONDS", default=5)
 
 # --- REST framework (the mobile API) ----------------------------------------------------------
 
@@ -203,6 +213,8 @@ SPECTACULAR_SETTINGS = {
         "SideEnum": "diary.models.Side",
         "PatternEnum": "conditions.models.TwitchPattern",
         "SourceEnum": "diary.models.EpisodeSource",
+        "SyncItemStatusEnum": ["created", "updated", "unchanged", "conflict", "invalid"],
+        "SummaryStatusEnum": ["ready", "pending", "none"],
     },
 }
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", diary_views.home, name="home"),
     path("healthz", diary_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("api/v1/summary/", include("tracker.urls")),  # before diary's catch-all 404 under /api/
     path("api/", include("diary.api.urls")),
 ]
 

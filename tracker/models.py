@@ -1,2 +1,79 @@
-# What is computed from the diary (stored summaries, reports, share links) lives here; see
-# DESIGN.md. The analysis issue adds its models.
+"""What is computed from the diary: stored analysis summaries and the queue that feeds them.
+
+A summary is stale when the user's diary has changed since (its `watermark`, the user's change
+number when the analysis read the diary, is below Profile.last_change_seq) or when the
+reference data it used has changed; both are derived, never stored as a flag.
+"""
+
+from django.conf import settings
+from django.db import models
+
+ALL_TIME = "all"
+
+
+class AnalysisRequest(models.Model):
+    """One row per user and range. `requested_at` set means an analysis is wanted; setting it
+    with a conditional UPDATE is what coalesces a burst of writes into one run, and clearing
+    it is how a task claims the work."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    range_key = models.CharField(max_length=32, default=ALL_TIME)
+    date_from = models.DateField(null=True, blank=True)
+    date_to = models.DateField(null=True, blank=True)
+    requested_at = models.DateTimeField(null=True, blank=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "range_key"], name="analysis_request_once")]
+        indexes = [models.Index(fields=["requested_at"], name="analysis_request_pending")]
+
+    def __str__(self) -> str:
+        return f"Analysis request {self.user_id}/{self.range_key}"
+
+
+class Summary(models.Model):
+    """The latest analysis of a user's diary over one range (all time by default)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="summaries")
+    range_key = models.CharField(max_length=32, default=ALL_TIME)
+    date_from = models.DateField(null=True, blank=True)
+    date_to = models.DateField(null=True, blank=True)
+    result = models.JSONField()
+    reference_version = models.CharField(max_length=32)
+    watermark = models.PositiveBigIntegerField(help_text="The user's change number the analysis saw.")
+    computed_at = models.DateTimeField()
+    duration_ms = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "summaries"
+        constraints = [models.UniqueConstraint(fields=["user", "range_key"], name="summary_once_per_range")]
+
+    def __str__(self) -> str:
+        return f"Summary {self.user_id}/{self.range_key} at {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class AnalysisRun(models.Model):
+    """One row per analysis actually run: how long, what it saw, how it ended."""
+
+    class Outcome(models.TextChoices):
+        RUNNING = "running", "Running"
+        STORED = "stored", "Stored"
+        SUPERSEDED = "superseded", "Superseded by a newer run"
+        FAILED = "failed", "Failed"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    range_key = models.CharField(max_length=32, default=ALL_TIME)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    watermark = models.PositiveBigIntegerField(default=0)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, default=Outcome.RUNNING)
+    episodes = models.PositiveIntegerField(default=0)
+    duration_ms = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["user", "-started_at"], name="analysis_run_user_started")]
+
+    def __str__(self) -> str:
+        return f"Run {self.user_id}/{self.range_key} {self.outcome}"

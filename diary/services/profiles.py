@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from diary.changes import diary_changed
 from diary.models import Profile, validate_time_zone
 
 from .records import lock_profile
@@ -21,4 +22,5 @@ def profile_update(*, user: User, time_zone: str) -> Profile:
         profile.time_zone = time_zone
         profile.updated_at = timezone.now()
         profile.save(update_fields=["time_zone", "updated_at"])
+        diary_changed(profile.pk)  # local times and dates move with the zone
     return profile

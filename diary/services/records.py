@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from diary.changes import diary_changed
 from diary.models import CheckIn, Episode, Profile
 
 _Record = TypeVar("_Record", Episode, CheckIn)
@@ -40,6 +41,7 @@ def claim_change_seqs(profile: Profile, count: int) -> int:
     first = profile.last_change_seq + 1
     profile.last_change_seq += count
     Profile.objects.filter(pk=profile.pk).update(last_change_seq=profile.last_change_seq)
+    diary_changed(profile.pk)
     return first
 
 

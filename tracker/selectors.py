@@ -1,0 +1,104 @@
+"""Reading a user's diary and the reference data into the analysis's plain types.
+
+A fixed number of queries whatever the diary's size: the episodes, their locations, trigger
+and symptom codes as flat value lists, joined in memory."""
+
+from collections import defaultdict
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from conditions.reference import dump_reference, version_of
+from diary.models import CheckIn, Episode, EpisodeLocation, Profile
+from tracker.analysis import data
+
+# A local date's episodes lie within this much of its UTC day (offsets run -12:00 to +14:00).
+OFFSET_MARGIN = timedelta(hours=14)
+
+
+def user_today(user_id: int) -> date:
+    profile = Profile.objects.filter(pk=user_id).first()
+    return profile.local_today() if profile else timezone.now().date()
+
+
+def load_diary(*, user_id: int, date_from: date | None = None, date_to: date | None = None) -> data.Diary:
+    end = date_to or user_today(user_id)
+    episodes = Episode.live.filter(
+        user_id=user_id, started_at__lt=_utc_midnight(end + timedelta(days=1)) + OFFSET_MARGIN
+    )
+    if date_from:
+        episodes = episodes.filter(started_at__gte=_utc_midnight(date_from) - OFFSET_MARGIN)
+    rows = list(
+        episodes.values_list("id", "started_at", "utc_offset_minutes", "duration_seconds", "intensity", "pattern")
+    )
+    children = _children(user_id)
+    built = []
+    for episode_id, started_at, offset, duration, intensity, pattern in rows:
+        local_start = (started_at + timedelta(minutes=offset)).replace(tzinfo=None)
+        day = local_start.date()
+        if day > end or (date_from and day < date_from):
+            continue
+        locations, triggers, symptoms = children.get(episode_id, ((), (), ()))
+        built.append(
+            data.Episode(
+                id=str(episode_id),
+                local_start=local_start,
+                duration_seconds=duration,
+                intensity=intensity,
+                pattern=pattern,
+                locations=tuple(locations),
+                triggers=tuple(triggers),
+                symptoms=tuple(symptoms),
+            )
+        )
+    checkins = _checkins(user_id, date_from, end)
+    start = date_from or min([e.local_date for e in built] + [c.day for c in checkins], default=end)
+    return data.Diary(episodes=built, checkins=checkins, start=min(start, end), end=end)
+
+
+def _utc_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=UTC)
+
+
+def _children(user_id: int) -> dict[Any, tuple[list[Any], list[str], list[str]]]:
+    found: dict[Any, tuple[list[Any], list[str], list[str]]] = defaultdict(lambda: ([], [], []))
+    live = {"episode__user_id": user_id, "episode__deleted_at": None}
+    for episode_id, region, side in EpisodeLocation.objects.filter(**live).values_list(
+        "episode_id", "region__code", "side"
+    ):
+        found[episode_id][0].append((region, side))
+    for episode_id, code in Episode.triggers.through.objects.filter(**live).values_list("episode_id", "trigger__code"):
+        found[episode_id][1].append(code)
+    for episode_id, code in Episode.symptoms.through.objects.filter(**live).values_list("episode_id", "symptom__code"):
+        found[episode_id][2].append(code)
+    return found
+
+
+def _checkins(user_id: int, first: date | None, last: date) -> list[data.CheckIn]:
+    rows = CheckIn.live.filter(user_id=user_id, date__lte=last)
+    if first:
+        rows = rows.filter(date__gte=first)
+    fields = ("date", "caffeine_cups", "sleep_hours", "stress", "exercise_minutes", "alcohol_units", "twitching_today")
+    return [data.CheckIn(*row) for row in rows.order_by("date").values_list(*fields)]
+
+
+def load_reference() -> data.Reference:
+    dump = dump_reference()
+    return data.Reference(
+        version=version_of(dump),
+        symptoms={s["code"]: data.Symptom(s["code"], s["name"], s["red_flag"], s["advice"]) for s in dump["symptoms"]},
+        region_groups={r["code"]: r["group"] for r in dump["regions"]},
+        region_names={r["code"]: r["name"] for r in dump["regions"]},
+        trigger_names={t["code"]: t["name"] for t in dump["triggers"]},
+        conditions=tuple(
+            data.Condition(
+                slug=c["slug"],
+                name=c["name"],
+                category=c["category"],
+                features=tuple(data.Feature(f["kind"], f["code"], f["role"], f["note"]) for f in c["features"]),
+                sources=tuple((s["seed"], s["supports"]) for s in c["sources"]),
+            )
+            for c in dump["conditions"]
+        ),
+    )
