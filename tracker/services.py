@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from diary.models import Profile
@@ -118,7 +118,11 @@ def analysis_sweep(*, older_than: timedelta = timedelta(seconds=60), limit: int 
     """Catch up on what live enqueueing missed (a broker outage, a lost message): re-send
     requests pending for a while, and ask for users whose summary is older than their diary."""
     now, sent = timezone.now(), 0
-    pending = AnalysisRequest.objects.filter(requested_at__lt=now - older_than).values_list("user_id", "range_key")
+    # Never sent (the broker was down), or sent a while ago and still not claimed (message lost).
+    unsent = Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=F("requested_at"))
+    pending = AnalysisRequest.objects.filter(
+        unsent | Q(requested_at__lt=now - older_than), requested_at__isnull=False
+    ).values_list("user_id", "range_key")
     for user_id, key in pending[:limit]:
         sent += analysis_enqueue(user_id=user_id, key=key)
     stale = Summary.objects.filter(range_key=ALL_TIME, watermark__lt=F("user__diary_profile__last_change_seq"))

@@ -1,0 +1,167 @@
+"""The analysis pipeline in process (embedded mode: tasks run at once): writes ask for an
+analysis after commit, bursts coalesce, claims make runs safe to repeat, summaries are stored
+whole with their watermark and reference version."""
+
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib.auth.models import User
+from rest_framework.test import APIClient
+
+from conditions.reference import reference_version
+from diary.models import Profile
+from diary.services import EpisodeChange, EpisodeInput, LocationInput, profile_update, sync_apply
+from tests.api.conftest import assert_error, client_for
+from tests.factories import EpisodeFactory
+from tracker.models import AnalysisRequest, AnalysisRun, Summary
+from tracker.selectors import load_diary
+from tracker.services import analysis_claim, analysis_request, analysis_sweep, summary_compute
+from tracker.tasks import analyse_diary
+
+UTC = ZoneInfo("UTC")
+
+
+def evening_episode(user: User, day: int, zone: str = "Pacific/Auckland", **extra: Any) -> Any:
+    local = datetime(2026, 10, 1, 20, 30, tzinfo=ZoneInfo(zone)) + timedelta(days=day)
+    return EpisodeFactory(user=user, started_at=local.astimezone(UTC), **extra)
+
+
+def test_a_user_in_auckland_gets_evening_twitches_reported_as_evening(alice: User, frozen_now: datetime) -> None:
+    profile_update(user=alice, time_zone="Pacific/Auckland")
+    for day in range(40):
+        evening_episode(alice, day)  # 20:30 in Auckland is 07:30 or 08:30 UTC: morning in UTC
+    diary = load_diary(user_id=alice.pk)
+    assert {e.local_start.hour for e in diary.episodes} == {20}
+    summary = summary_compute(user_id=alice.pk, key="all")
+    assert summary is not None
+    assert summary.result["timing"]["time_of_day"]["peak"] == "evening"
+
+
+def test_a_committed_write_produces_a_summary(
+    alice: User, frozen_now: datetime, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        evening_episode(alice, 1, symptoms=["weakness"])
+    summary = Summary.objects.get(user=alice)
+    assert summary.watermark == Profile.objects.get(user=alice).last_change_seq == 1
+    assert summary.reference_version == reference_version()
+    assert summary.result["red_flags"]["notice"].startswith("See a doctor soon")
+    assert AnalysisRun.objects.get(user=alice).outcome == "stored"
+
+
+def test_a_sync_of_500_episodes_asks_once(
+    alice: User, frozen_now: datetime, django_capture_on_commit_callbacks: Any
+) -> None:
+    changes = [
+        EpisodeChange(
+            id=uuid.uuid4(),
+            data=EpisodeInput(
+                started_at=frozen_now - timedelta(hours=i + 1),
+                duration_seconds=20,
+                locations=[LocationInput("calf", "left")],
+                intensity=3,
+                pattern="single_twitch",
+            ),
+            base_version=None,
+        )
+        for i in range(500)
+    ]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        sync_apply(user=alice, episodes=changes, checkins=[])
+    assert len(callbacks) == 1
+    assert AnalysisRun.objects.filter(user=alice).count() == 1
+    assert Summary.objects.get(user=alice).result["frequency"]["episodes"] == 500
+
+
+def test_a_burst_of_requests_coalesces_into_one(alice: User, frozen_now: datetime, settings: Any) -> None:
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # nothing runs: look at what was asked
+    from config.celery import app
+
+    app.conf.task_always_eager = False
+    app.conf.broker_url = "memory://"
+    try:
+        for _ in range(50):
+            analysis_request(user_id=alice.pk)
+        request = AnalysisRequest.objects.get(user=alice)
+        assert request.requested_at is not None
+        assert request.enqueued_at is not None
+    finally:
+        app.conf.task_always_eager = True
+    assert AnalysisRequest.objects.count() == 1
+
+
+def test_a_task_delivered_twice_runs_the_analysis_once(alice: User, frozen_now: datetime) -> None:
+    EpisodeFactory(user=alice)
+    AnalysisRequest.objects.create(user=alice, requested_at=frozen_now)
+    assert analyse_diary.run(alice.pk, "all") == "stored"
+    assert analyse_diary.run(alice.pk, "all") == "up to date"
+    assert AnalysisRun.objects.filter(user=alice).count() == 1
+    assert not analysis_claim(user_id=alice.pk, key="all")
+
+
+def test_an_older_run_never_overwrites_a_newer_summary(alice: User, frozen_now: datetime) -> None:
+    EpisodeFactory(user=alice)
+    newer = summary_compute(user_id=alice.pk, key="all")
+    assert newer is not None
+    Summary.objects.filter(pk=newer.pk).update(watermark=99)  # as if a later run had stored
+    assert summary_compute(user_id=alice.pk, key="all") is None
+    assert Summary.objects.get(user=alice).watermark == 99
+    assert AnalysisRun.objects.filter(user=alice, outcome="superseded").count() == 1
+
+
+def test_the_sweep_asks_for_users_whose_summary_is_behind(alice: User, bob: User, frozen_now: datetime) -> None:
+    EpisodeFactory(user=alice)  # no commit in this test: nothing asked yet
+    EpisodeFactory(user=bob)
+    summary_compute(user_id=bob.pk, key="all")
+    assert analysis_sweep() == 1  # alice has data and no summary; bob is current
+    assert Summary.objects.filter(user=alice).exists()
+
+
+def test_the_summary_endpoint_reports_ready_stale_and_its_numbers(
+    alice: User, frozen_now: datetime, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = client_for(alice)
+    empty = client.get("/api/v1/summary/").json()
+    assert (empty["status"], empty["computed_at"], empty["frequency"]) == ("none", None, None)
+    assert "not a diagnosis" in empty["disclaimer"]
+    with django_capture_on_commit_callbacks(execute=True):
+        EpisodeFactory(user=alice)
+    ready = client.get("/api/v1/summary/").json()
+    assert (ready["status"], ready["stale"]) == ("ready", False)
+    assert ready["frequency"]["episodes"] == 1
+    assert ready["reference_version"] == reference_version()
+    for key in ("trend", "timing", "locations", "triggers", "associations", "red_flags", "reference_matches"):
+        assert key in ready
+    EpisodeFactory(user=alice, started_at=frozen_now - timedelta(hours=1))  # not committed: not analysed yet
+    assert client.get("/api/v1/summary/").json()["stale"] is True
+    refreshed = client.post("/api/v1/summary/refresh/")
+    assert refreshed.status_code == 202
+    assert client.get("/api/v1/summary/").json()["frequency"]["episodes"] == 2
+
+
+def test_a_date_range_gets_its_own_summary(alice: User, frozen_now: datetime) -> None:
+    EpisodeFactory(user=alice, started_at=frozen_now - timedelta(days=40))
+    EpisodeFactory(user=alice, started_at=frozen_now - timedelta(days=2))
+    ranged = client_for(alice).get("/api/v1/summary/", {"date_from": "2026-11-01", "date_to": "2026-11-20"}).json()
+    assert ranged["status"] == "ready"
+    assert ranged["frequency"]["episodes"] == 1
+    assert ranged["period"] == {"start": "2026-11-01", "end": "2026-11-20", "days": 20}
+    answer = assert_error(
+        client_for(alice).get("/api/v1/summary/", {"date_from": "2026-11-05", "date_to": "2026-11-01"}), 400, "invalid"
+    )
+    assert "date_to" in answer["fields"]
+
+
+def test_bob_never_sees_alices_summary(alice: User, bob: User, frozen_now: datetime) -> None:
+    EpisodeFactory(user=alice, symptoms=["weakness"])
+    summary_compute(user_id=alice.pk, key="all")
+    bobs = client_for(bob).get("/api/v1/summary/").json()
+    assert (bobs["status"], bobs["red_flags"]) == ("none", None)
+
+
+@pytest.mark.parametrize(("method", "path"), [("get", "/api/v1/summary/"), ("post", "/api/v1/summary/refresh/")])
+def test_anonymous_gets_401(db: None, method: str, path: str) -> None:
+    assert_error(getattr(APIClient(), method)(path), 401, "not_authenticated")
