@@ -9,11 +9,24 @@ import redis
 from django.conf import settings
 from django.db import connection
 
+from conditions.reference import load_reference
+
 
 def unavailable(reason: str) -> NoReturn:
     if os.environ.get("REQUIRE_SERVICES") == "1":
         pytest.fail(f"REQUIRE_SERVICES=1 but {reason}")
     pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_for_transactional_tests(request: pytest.FixtureRequest) -> None:
+    """A transactional test flushes the database afterwards, reference data included (Django's
+    serialized_rollback restores it once per test class, and pytest-django makes a class per
+    test). Loading it is idempotent and fast, so each such test loads it first."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+        load_reference()
 
 
 @pytest.fixture

@@ -30,8 +30,7 @@ def test_it_really_runs_on_postgresql(postgres: None) -> None:
         assert int(cursor.fetchone()[0]) >= 130000
 
 
-# serialized_rollback puts back the reference data that the flush after this test removes.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_writers_get_distinct_change_numbers_in_commit_order(postgres: None) -> None:
     """Two threads write for one user at once; the profile row lock serialises them, so the
     change numbers are 1..N with no gap and no repeat."""

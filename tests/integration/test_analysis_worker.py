@@ -1,0 +1,179 @@
+"""The analysis pipeline for real: PostgreSQL, Redis, and `celery worker` processes."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.utils import timezone
+
+from config.celery import app
+from diary.models import Profile
+from diary.services import EpisodeInput, LocationInput, episodes_bulk_create
+from tests.api.conftest import client_for
+from tracker.models import AnalysisRun, Summary
+from tracker.services import analysis_sweep
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+def worker_env() -> dict[str, str]:
+    settings = connection.settings_dict  # the test database, which the worker must use too
+    url = (
+        f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/{settings['NAME']}"
+    )
+    return {**os.environ, "DATABASE_URL": url, "ANALYSIS_COALESCE_SECONDS": "1"}
+
+
+def start_worker(name: str) -> subprocess.Popen[bytes]:
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "--loglevel=WARNING",
+            f"--hostname={name}@%h",
+            "--without-mingle",
+            "--without-gossip",
+        ],
+        cwd=PROJECT,
+        env=worker_env(),
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    wait_for(lambda: any(name in n for reply in app.control.ping(timeout=0.5) or [] for n in reply), 60, "worker up")
+    return worker
+
+
+def wait_for(condition: Callable[[], Any], seconds: float, what: str) -> Any:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for: {what}")
+
+
+@pytest.fixture
+def worker(postgres: None, redis_url: str, settings: Any) -> Iterator[subprocess.Popen[bytes]]:
+    settings.ANALYSIS_COALESCE_SECONDS = 1
+    app.control.purge()  # nothing left over from earlier runs
+    process = start_worker(f"analysis-{uuid.uuid4().hex[:6]}")
+    yield process
+    process.terminate()
+    process.wait(timeout=30)
+
+
+def episode_body(hours_ago: int) -> dict[str, Any]:
+    started = timezone.now() - timedelta(hours=hours_ago)
+    return {
+        "id": str(uuid.uuid4()),
+        "started_at": started.isoformat(),
+        "duration_seconds": 30,
+        "locations": [{"region": "eyelid", "side": "left"}],
+        "intensity": 3,
+        "pattern": "intermittent_bursts",
+        "triggers": ["caffeine"],
+    }
+
+
+def summary_with(user: User, episodes: int) -> Summary | None:
+    summary = Summary.objects.filter(user=user).first()
+    return summary if summary and summary.result["frequency"]["episodes"] == episodes else None
+
+
+def test_episodes_posted_through_the_api_produce_a_summary(worker: Any) -> None:
+    alice = User.objects.create(username="alice")
+    client = client_for(alice)
+    for hours in range(1, 4):
+        assert client.post("/api/v1/episodes/", episode_body(hours), format="json").status_code == 201
+    summary = wait_for(lambda: summary_with(alice, 3), 60, "a summary of 3 episodes")
+    assert summary.watermark == Profile.objects.get(user=alice).last_change_seq
+    assert client.get("/api/v1/summary/").json()["status"] == "ready"
+
+
+def test_a_sync_of_500_episodes_makes_one_analysis_run(worker: Any) -> None:
+    alice = User.objects.create(username="alice")
+    response = client_for(alice).post(
+        "/api/v1/sync/", {"episodes": [episode_body(h) for h in range(1, 501)]}, format="json"
+    )
+    assert response.status_code == 200
+    wait_for(lambda: summary_with(alice, 500), 60, "a summary of 500 episodes")
+    time.sleep(3)  # longer than the coalescing window: a second run would have started by now
+    assert AnalysisRun.objects.filter(user=alice).count() == 1
+
+
+def test_writes_go_through_with_the_broker_down_and_the_sweep_catches_up(worker: Any, redis_url: str) -> None:
+    alice = User.objects.create(username="alice")
+    script = (
+        "import time, uuid, datetime;"
+        "from django.contrib.auth.models import User;"
+        "from diary.services import episode_create, LocationInput;"
+        "user = User.objects.get(username='alice');"
+        "now = datetime.datetime.now(datetime.UTC);"
+        "times = [];"
+        "[times.append((lambda t: (episode_create(user=user, started_at=now - datetime.timedelta(hours=i + 1),"
+        " duration_seconds=9, locations=[LocationInput('calf', 'left')], intensity=2, pattern='single_twitch'),"
+        " time.perf_counter() - t)[1])(time.perf_counter())) for i in range(5)];"
+        "print(max(times))"
+    )
+    env = {**worker_env(), "REDIS_URL": "redis://127.0.0.1:1/0"}  # a web process whose broker is down
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", script], cwd=PROJECT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert float(result.stdout.strip().splitlines()[-1]) < 1.0  # every write answered within a second
+    assert Profile.objects.get(user=alice).last_change_seq == 5
+    assert not Summary.objects.filter(user=alice).exists()
+    assert analysis_sweep() >= 1  # the broker is back: the sweep sends what was missed
+    summary = wait_for(lambda: summary_with(alice, 5), 60, "the swept summary")
+    assert summary.watermark == 5
+
+
+def test_a_worker_killed_mid_run_leaves_no_half_written_or_duplicate_summary(worker: Any) -> None:
+    alice = User.objects.create(username="alice")
+    start = timezone.now() - timedelta(days=300)
+    items = [
+        EpisodeInput(
+            started_at=start + timedelta(minutes=7 * i),
+            duration_seconds=30,
+            locations=[LocationInput("eyelid", "left"), LocationInput("calf", "both")],
+            intensity=1 + i % 10,
+            pattern="intermittent_bursts",
+            triggers=["caffeine", "stress"],
+        )
+        for i in range(40_000)
+    ]
+    episodes_bulk_create(user=alice, items=items[:10])
+    first = wait_for(lambda: summary_with(alice, 10), 60, "the first summary")
+    episodes_bulk_create(user=alice, items=items[10:])  # one transaction: one analysis run
+    wait_for(lambda: AnalysisRun.objects.filter(user=alice, outcome="running").exists(), 60, "the big run to start")
+    os.killpg(worker.pid, signal.SIGKILL)
+    worker.wait(timeout=30)
+    kept = Summary.objects.get(user=alice)
+    assert (kept.watermark, kept.result["frequency"]["episodes"]) == (first.watermark, 10)  # the old one, whole
+    assert AnalysisRun.objects.filter(user=alice, outcome="running").count() == 1  # killed mid-run
+    replacement = start_worker(f"analysis-{uuid.uuid4().hex[:6]}")
+    try:
+        analysis_sweep()
+        summary = wait_for(lambda: summary_with(alice, 40_000), 120, "the summary after the sweep")
+        assert summary.watermark == Profile.objects.get(user=alice).last_change_seq
+        assert Summary.objects.filter(user=alice).count() == 1
+    finally:
+        replacement.terminate()
+        replacement.wait(timeout=30)
