@@ -3,6 +3,7 @@ analysis after commit, bursts coalesce, claims make runs safe to repeat, summari
 whole with their watermark and reference version."""
 
 import uuid
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,6 +13,7 @@ from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
 from conditions.reference import reference_version
+from config.celery import app
 from diary.models import Profile
 from diary.services import EpisodeChange, EpisodeInput, LocationInput, profile_update, sync_apply
 from tests.api.conftest import assert_error, client_for
@@ -22,6 +24,16 @@ from tracker.services import analysis_claim, analysis_request, analysis_sweep, s
 from tracker.tasks import analyse_diary
 
 UTC = ZoneInfo("UTC")
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process() -> Iterator[None]:
+    """These tests look at the pipeline in embedded mode, where tasks run in the process (the
+    default without REDIS_URL); tests/integration/ runs it with real workers."""
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = saved
 
 
 def evening_episode(user: User, day: int, zone: str = "Pacific/Auckland", **extra: Any) -> Any:
@@ -76,21 +88,16 @@ def test_a_sync_of_500_episodes_asks_once(
     assert Summary.objects.get(user=alice).result["frequency"]["episodes"] == 500
 
 
-def test_a_burst_of_requests_coalesces_into_one(alice: User, frozen_now: datetime, settings: Any) -> None:
-    settings.CELERY_TASK_ALWAYS_EAGER = False  # nothing runs: look at what was asked
-    from config.celery import app
-
-    app.conf.task_always_eager = False
-    app.conf.broker_url = "memory://"
-    try:
-        for _ in range(50):
-            analysis_request(user_id=alice.pk)
-        request = AnalysisRequest.objects.get(user=alice)
-        assert request.requested_at is not None
-        assert request.enqueued_at is not None
-    finally:
-        app.conf.task_always_eager = True
-    assert AnalysisRequest.objects.count() == 1
+def test_requests_while_one_is_pending_join_it(alice: User, frozen_now: datetime) -> None:
+    EpisodeFactory(user=alice)
+    AnalysisRequest.objects.create(user=alice, requested_at=frozen_now, enqueued_at=frozen_now)  # sent, not yet run
+    for _ in range(50):
+        analysis_request(user_id=alice.pk)
+    assert not AnalysisRun.objects.exists()  # none of the 50 sent another task: they joined the pending one
+    assert AnalysisRequest.objects.get(user=alice).requested_at == frozen_now
+    analyse_diary.run(alice.pk, "all")
+    analysis_request(user_id=alice.pk)  # after the claim, a new write asks again (and runs here, in process)
+    assert AnalysisRun.objects.filter(user=alice).count() == 2
 
 
 def test_a_task_delivered_twice_runs_the_analysis_once(alice: User, frozen_now: datetime) -> None:
