@@ -97,6 +97,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # Tests use a file too, not Django's shared in-memory database: there, two connections
+    # (a request and the background analysis) get table locks that no timeout waits out.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test_db.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -159,6 +162,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
 }
 # Writes within this many seconds of the first one join its analysis run.
 ANALYSIS_COALESCE_SECONDS = env.int("ANALYSIS_COALESCE_SECONDS", default=5)
+# Embedded mode (no REDIS_URL): run an analysis in a background thread, not inside the write.
+ANALYSIS_IN_THREAD = env.bool("ANALYSIS_IN_THREAD", default=True)
 
 # --- REST framework (the mobile API) ----------------------------------------------------------
 

@@ -25,6 +25,9 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A test's writes are not committed (they roll back), so a background thread could not
+    # see them: in-process analyses run inline here. test_pipeline covers the thread.
+    settings.ANALYSIS_IN_THREAD = False
 
 
 @pytest.fixture

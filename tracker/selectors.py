@@ -3,7 +3,6 @@
 A fixed number of queries whatever the diary's size: the episodes, their locations, trigger
 and symptom codes as flat value lists, joined in memory."""
 
-from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -32,24 +31,26 @@ def load_diary(*, user_id: int, date_from: date | None = None, date_to: date | N
     rows = list(
         episodes.values_list("id", "started_at", "utc_offset_minutes", "duration_seconds", "intensity", "pattern")
     )
-    children = _children(user_id)
+    locations, triggers, symptoms = _children(user_id)
+    shifts: dict[int, timedelta] = {}  # few distinct offsets: make each timedelta once
     built = []
     for episode_id, started_at, offset, duration, intensity, pattern in rows:
-        local_start = (started_at + timedelta(minutes=offset)).replace(tzinfo=None)
+        shift = shifts.get(offset) or shifts.setdefault(offset, timedelta(minutes=offset))
+        local_start = (started_at + shift).replace(tzinfo=None)
         day = local_start.date()
         if day > end or (date_from and day < date_from):
             continue
-        locations, triggers, symptoms = children.get(episode_id, ((), (), ()))
         built.append(
             data.Episode(
-                id=str(episode_id),
-                local_start=local_start,
-                duration_seconds=duration,
-                intensity=intensity,
-                pattern=pattern,
-                locations=tuple(locations),
-                triggers=tuple(triggers),
-                symptoms=tuple(symptoms),
+                str(episode_id),
+                local_start,
+                day,
+                duration,
+                intensity,
+                pattern,
+                tuple(locations.get(episode_id, ())),
+                tuple(triggers.get(episode_id, ())),
+                tuple(symptoms.get(episode_id, ())),
             )
         )
     checkins = _checkins(user_id, date_from, end)
@@ -61,18 +62,34 @@ def _utc_midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=UTC)
 
 
-def _children(user_id: int) -> dict[Any, tuple[list[Any], list[str], list[str]]]:
-    found: dict[Any, tuple[list[Any], list[str], list[str]]] = defaultdict(lambda: ([], [], []))
+def _children(user_id: int) -> tuple[dict[Any, list[Any]], dict[Any, list[str]], dict[Any, list[str]]]:
+    """Locations, trigger codes and symptom codes of the user's live episodes, by episode id."""
     live = {"episode__user_id": user_id, "episode__deleted_at": None}
+    locations: dict[Any, list[Any]] = {}
     for episode_id, region, side in EpisodeLocation.objects.filter(**live).values_list(
         "episode_id", "region__code", "side"
     ):
-        found[episode_id][0].append((region, side))
-    for episode_id, code in Episode.triggers.through.objects.filter(**live).values_list("episode_id", "trigger__code"):
-        found[episode_id][1].append(code)
-    for episode_id, code in Episode.symptoms.through.objects.filter(**live).values_list("episode_id", "symptom__code"):
-        found[episode_id][2].append(code)
-    return found
+        found = locations.get(episode_id)
+        if found is None:
+            locations[episode_id] = [(region, side)]
+        else:
+            found.append((region, side))
+    return (
+        locations,
+        _codes(Episode.triggers.through.objects.filter(**live).values_list("episode_id", "trigger__code")),
+        _codes(Episode.symptoms.through.objects.filter(**live).values_list("episode_id", "symptom__code")),
+    )
+
+
+def _codes(rows: Any) -> dict[Any, list[str]]:
+    by_episode: dict[Any, list[str]] = {}
+    for episode_id, code in rows:
+        found = by_episode.get(episode_id)
+        if found is None:
+            by_episode[episode_id] = [code]
+        else:
+            found.append(code)
+    return by_episode
 
 
 def _checkins(user_id: int, first: date | None, last: date) -> list[data.CheckIn]:

@@ -1,11 +1,12 @@
 """Every write of computed data: asking for an analysis, claiming it, storing its summary."""
 
 import logging
+import threading
 import time
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -47,6 +48,11 @@ def analysis_enqueue(*, user_id: int, key: str) -> bool:
     request stays marked and the periodic sweep sends it later."""
     from tracker.tasks import analyse_diary
 
+    if analyse_diary.app.conf.task_always_eager and settings.ANALYSIS_IN_THREAD:
+        # Embedded mode has no worker: run it beside the request, so that the write that
+        # asked does not wait for it. The claim keeps a concurrent run harmless.
+        threading.Thread(target=_run_in_thread, args=(user_id, key), daemon=True).start()
+        return True
     try:
         analyse_diary.apply_async(args=(user_id, key), countdown=settings.ANALYSIS_COALESCE_SECONDS, retry=False)
     except Exception:  # any broker or transport error: the sweep catches up
@@ -54,6 +60,17 @@ def analysis_enqueue(*, user_id: int, key: str) -> bool:
         return False
     AnalysisRequest.objects.filter(user_id=user_id, range_key=key).update(enqueued_at=timezone.now())
     return True
+
+
+def _run_in_thread(user_id: int, key: str) -> None:
+    from tracker.tasks import analyse_diary
+
+    try:
+        analyse_diary.run(user_id, key)
+    except Exception:
+        logger.exception("The in-process analysis of user %s failed; the next write or the refresh retries.", user_id)
+    finally:
+        connections.close_all()  # this thread's own connections
 
 
 def analysis_claim(*, user_id: int, key: str) -> bool:

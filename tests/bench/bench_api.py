@@ -8,12 +8,15 @@ created and dropped by this script; real data is never touched.
    Target: at most 3x.
 2. GET /api/v1/episodes/ (a page of 50) for a user with 100 episodes and one with 100,000.
    Target: ratio at most 1.3.
+3. The analysis of one user with 100,000 episodes and 3,650 check-ins: wall time, peak memory,
+   and the ratio to merely loading those rows. Targets: ratio at most 2, peak under 300 MB.
 """
 
 import os
 import statistics
 import sys
 import time
+import tracemalloc
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
@@ -42,8 +45,9 @@ from rest_framework.test import APIClient  # noqa: E402
 
 from conditions.models import BodyRegion, Trigger  # noqa: E402
 from diary.demo import DemoDiary  # noqa: E402
-from diary.models import DeviceToken, Episode, EpisodeLocation  # noqa: E402
-from diary.services import episodes_bulk_create, profile_update  # noqa: E402
+from diary.models import CheckIn, DeviceToken, Episode, EpisodeLocation  # noqa: E402
+from diary.services import checkins_bulk_create, episodes_bulk_create, profile_update  # noqa: E402
+from tracker.services import summary_compute  # noqa: E402
 
 PUSH_SIZE = 1000
 RUNS = 5
@@ -175,6 +179,54 @@ def bench_list() -> None:
     print(f"  ratio {figures[100_000] / figures[100]:.2f} (target <= 1.3)")
 
 
+def bench_analysis() -> None:
+    user = new_user("analysis")
+    zone = user.diary_profile.zone
+    now = timezone.now()
+    days = DemoDiary(username=user.username, seed=2, end=now.date(), days=3650, zone=zone, now=now)
+    built = days.build(target_episodes=100_000)
+    items = [e for day in built for e in day.episodes]
+    for start in range(0, len(items), 5000):
+        episodes_bulk_create(user=user, items=items[start : start + 5000])
+    for day in built:
+        day.checked_in = True  # a check-in every day: 3,650
+    checkins_bulk_create(user=user, items=[(d.day, values) for d in built if (values := d.checkin()) is not None])
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    load_only, full = [], []
+    for _ in range(3):
+        load_only.append(timed(lambda: load_rows(user.pk)))
+        full.append(timed(lambda: summary_compute(user_id=user.pk, key="all")))
+    tracemalloc.start()
+    summary_compute(user_id=user.pk, key="all")
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    load_s, full_s = statistics.median(load_only), statistics.median(full)
+    print(f"analysis of 100,000 episodes and 3,650 check-ins: {full_s:.2f} s (median of 3; load, analyse, store)")
+    print(f"merely loading those rows: {load_s:.2f} s")
+    print(f"  ratio {full_s / load_s:.2f} (target <= 2)")
+    print(f"  peak memory during the analysis: {peak / 2**20:.0f} MB (tracemalloc; target < 300 MB)")
+
+
+def load_rows(user_id: int) -> None:
+    """The rows the analysis reads, fetched and nothing else: the floor for any analysis."""
+    list(
+        Episode.live.filter(user_id=user_id).values_list(
+            "id", "started_at", "utc_offset_minutes", "duration_seconds", "intensity", "pattern"
+        )
+    )
+    live = {"episode__user_id": user_id, "episode__deleted_at": None}
+    list(EpisodeLocation.objects.filter(**live).values_list("episode_id", "region__code", "side"))
+    list(Episode.triggers.through.objects.filter(**live).values_list("episode_id", "trigger__code"))
+    list(Episode.symptoms.through.objects.filter(**live).values_list("episode_id", "symptom__code"))
+    list(
+        CheckIn.live.filter(user_id=user_id).values_list(
+            "date", "caffeine_cups", "sleep_hours", "stress", "exercise_minutes", "alcohol_units", "twitching_today"
+        )
+    )
+
+
 def main() -> None:
     setup_test_environment(debug=False)  # test host name, no query log
     # Its own throwaway database, apart from the one the test suite may be reusing.
@@ -184,6 +236,7 @@ def main() -> None:
         print(f"database: {connection.vendor} ({connection.settings_dict['NAME']})")
         bench_push()
         bench_list()
+        bench_analysis()
     finally:
         teardown_databases(databases, verbosity=0)
         teardown_test_environment()

@@ -21,6 +21,7 @@ def episode(
     return Episode(
         id=f"e{n}",
         local_start=when,
+        local_date=when.date(),
         duration_seconds=duration,
         intensity=intensity,
         pattern=pattern,

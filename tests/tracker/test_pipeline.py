@@ -2,6 +2,7 @@
 analysis after commit, bursts coalesce, claims make runs safe to repeat, summaries are stored
 whole with their watermark and reference version."""
 
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -12,10 +13,17 @@ import pytest
 from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
-from conditions.reference import reference_version
+from conditions.reference import load_reference, reference_version
 from config.celery import app
 from diary.models import Profile
-from diary.services import EpisodeChange, EpisodeInput, LocationInput, profile_update, sync_apply
+from diary.services import (
+    EpisodeChange,
+    EpisodeInput,
+    LocationInput,
+    episodes_bulk_create,
+    profile_update,
+    sync_apply,
+)
 from tests.api.conftest import assert_error, client_for
 from tests.factories import EpisodeFactory
 from tracker.models import AnalysisRequest, AnalysisRun, Summary
@@ -172,3 +180,33 @@ def test_bob_never_sees_alices_summary(alice: User, bob: User, frozen_now: datet
 @pytest.mark.parametrize(("method", "path"), [("get", "/api/v1/summary/"), ("post", "/api/v1/summary/refresh/")])
 def test_anonymous_gets_401(db: None, method: str, path: str) -> None:
     assert_error(getattr(APIClient(), method)(path), 401, "not_authenticated")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_in_embedded_mode_a_write_does_not_wait_for_the_analysis(settings: Any) -> None:
+    settings.ANALYSIS_IN_THREAD = True
+    load_reference()  # a transactional test starts from a flushed database
+    carol = User.objects.create(username="carol")
+    items = [
+        EpisodeInput(
+            started_at=datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=13 * i),
+            duration_seconds=20,
+            locations=[LocationInput("calf", "left")],
+            intensity=3,
+            pattern="single_twitch",
+        )
+        for i in range(20_000)
+    ]
+    episodes_bulk_create(user=carol, items=items)  # committed: the thread analyses 20,000 episodes
+    started = time.perf_counter()
+    EpisodeFactory(user=carol)  # another committed write, while that analysis may still run
+    assert time.perf_counter() - started < 1.0
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        summary = Summary.objects.filter(user=carol).first()
+        if summary and summary.watermark == Profile.objects.get(user=carol).last_change_seq:
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail("the background analysis never caught up")
+    assert summary.result["frequency"]["episodes"] == 20_001

@@ -3,22 +3,22 @@
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Episode:
+class Episode(NamedTuple):
+    """One episode as the analysis sees it. A named tuple: a big diary builds 100,000 of these,
+    and a tuple is built several times faster than a frozen dataclass."""
+
     id: str
     local_start: datetime  # the user's wall-clock time when it started (naive)
+    local_date: date
     duration_seconds: int
     intensity: int
     pattern: str
     locations: tuple[tuple[str, str], ...]  # (region code, side)
     triggers: tuple[str, ...] = ()
     symptoms: tuple[str, ...] = ()
-
-    @property
-    def local_date(self) -> date:
-        return self.local_start.date()
 
 
 @dataclass(frozen=True, slots=True)

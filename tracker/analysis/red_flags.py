@@ -24,8 +24,10 @@ EYELID_RULES = (
 def red_flags(diary: Diary, reference: Reference) -> dict[str, Any]:
     flags = []
     for episode in diary.episodes:
-        flags.extend(_symptom_flags(episode, reference))
-        flags.extend(_eyelid_flags(episode, reference))
+        if episode.symptoms:
+            flags.extend(_symptom_flags(episode, reference))
+        if len(episode.locations) > 1 or episode.symptoms:  # a lone, symptom-free twitch raises nothing
+            flags.extend(_eyelid_flags(episode, reference))
     return {"notice": NOTICE if flags else None, "episodes": sorted({f["episode_id"] for f in flags}), "flags": flags}
 
 

@@ -22,12 +22,17 @@ def reference_matches(diary: Diary, reference: Reference) -> list[dict[str, Any]
 
 
 def _logged_features(diary: Diary) -> Counter[tuple[str, str]]:
+    """How many episodes logged each feature (a region, trigger or symptom appears at most
+    once per episode, which the database guarantees)."""
     logged: Counter[tuple[str, str]] = Counter()
     for e in diary.episodes:
-        features = {("region", r) for r, _ in e.locations}
-        features |= {("symptom", s) for s in e.symptoms} | {("trigger", t) for t in e.triggers}
-        features.add(("pattern", e.pattern))
-        logged.update(features)
+        logged.update(("region", region) for region, _ in e.locations)
+        if e.symptoms:
+            logged.update(("symptom", s) for s in e.symptoms)
+        if e.triggers:
+            logged.update(("trigger", t) for t in e.triggers)
+    for pattern, count in Counter(e.pattern for e in diary.episodes).items():
+        logged["pattern", pattern] = count
     return logged
 
 
