@@ -48,9 +48,9 @@ def load_diary(*, user_id: int, date_from: date | None = None, date_to: date | N
                 duration,
                 intensity,
                 pattern,
-                tuple(locations.get(episode_id, ())),
-                tuple(triggers.get(episode_id, ())),
-                tuple(symptoms.get(episode_id, ())),
+                tuple(locations.get(episode_id.int, ())),
+                tuple(triggers.get(episode_id.int, ())),
+                tuple(symptoms.get(episode_id.int, ())),
             )
         )
     checkins = _checkins(user_id, date_from, end)
@@ -63,15 +63,16 @@ def _utc_midnight(day: date) -> datetime:
 
 
 def _children(user_id: int) -> tuple[dict[Any, list[Any]], dict[Any, list[str]], dict[Any, list[str]]]:
-    """Locations, trigger codes and symptom codes of the user's live episodes, by episode id."""
+    """Locations, trigger codes and symptom codes of the user's live episodes, by episode id.
+    Keyed by the id's integer: a UUID object hashes in Python, and this runs per row."""
     live = {"episode__user_id": user_id, "episode__deleted_at": None}
     locations: dict[Any, list[Any]] = {}
     for episode_id, region, side in EpisodeLocation.objects.filter(**live).values_list(
         "episode_id", "region__code", "side"
     ):
-        found = locations.get(episode_id)
+        found = locations.get(episode_id.int)
         if found is None:
-            locations[episode_id] = [(region, side)]
+            locations[episode_id.int] = [(region, side)]
         else:
             found.append((region, side))
     return (
@@ -84,9 +85,9 @@ def _children(user_id: int) -> tuple[dict[Any, list[Any]], dict[Any, list[str]],
 def _codes(rows: Any) -> dict[Any, list[str]]:
     by_episode: dict[Any, list[str]] = {}
     for episode_id, code in rows:
-        found = by_episode.get(episode_id)
+        found = by_episode.get(episode_id.int)
         if found is None:
-            by_episode[episode_id] = [code]
+            by_episode[episode_id.int] = [code]
         else:
             found.append(code)
     return by_episode

@@ -26,6 +26,8 @@ ENDPOINTS = [
     ("get", "/api/v1/sync/"),
     ("post", "/api/v1/sync/"),
     ("get", "/api/v1/reference/"),
+    ("get", "/api/v1/summary/"),
+    ("post", "/api/v1/summary/refresh/"),
     ("delete", "/api/v1/auth/token/"),
 ]
 

@@ -44,6 +44,7 @@ from django.utils import timezone  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 
 from conditions.models import BodyRegion, Trigger  # noqa: E402
+from config.celery import app  # noqa: E402
 from diary.demo import DemoDiary  # noqa: E402
 from diary.models import CheckIn, DeviceToken, Episode, EpisodeLocation  # noqa: E402
 from diary.services import checkins_bulk_create, episodes_bulk_create, profile_update  # noqa: E402
@@ -229,6 +230,8 @@ def load_rows(user_id: int) -> None:
 
 def main() -> None:
     setup_test_environment(debug=False)  # test host name, no query log
+    # Writing the histories must not set off analyses; the analysis is measured on its own.
+    app.conf.task_always_eager, app.conf.broker_url = False, "memory://"
     # Its own throwaway database, apart from the one the test suite may be reusing.
     connection.settings_dict.setdefault("TEST", {})["NAME"] = "bench_twitch_diary"
     databases = setup_databases(verbosity=0, interactive=False, aliases={"default"})
