@@ -2,7 +2,12 @@
 on a fresh machine; under REQUIRE_SERVICES=1 (as in CI) a missing service fails the run."""
 
 import os
-from typing import NoReturn
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn
 
 import pytest
 import redis
@@ -45,3 +50,43 @@ def redis_url() -> str:
     except redis.RedisError as error:
         unavailable(f"Redis at {url} does not answer: {error}")
     return url
+
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+def wait_for(condition: Callable[[], Any], seconds: float, what: str) -> Any:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for: {what}")
+
+
+def start_worker(name: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """A real `celery worker` process, once it answers a ping over the broker."""
+    from config.celery import app
+
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "--loglevel=WARNING",
+            f"--hostname={name}@%h",
+            "--without-mingle",
+            "--without-gossip",
+        ],
+        cwd=PROJECT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group, so that a test can kill it whole
+    )
+    wait_for(lambda: any(name in n for reply in app.control.ping(timeout=0.5) or [] for n in reply), 60, "worker up")
+    return worker

@@ -6,9 +6,8 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,11 +19,11 @@ from config.celery import app
 from diary.models import Profile
 from diary.services import EpisodeInput, LocationInput, episodes_bulk_create
 from tests.api.conftest import client_for
+from tests.integration.conftest import PROJECT, start_worker, wait_for
 from tracker.models import AnalysisRun, Summary
 from tracker.services import analysis_sweep
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-PROJECT = Path(__file__).resolve().parents[2]
 
 
 def worker_env() -> dict[str, str]:
@@ -35,45 +34,11 @@ def worker_env() -> dict[str, str]:
     return {**os.environ, "DATABASE_URL": url, "ANALYSIS_COALESCE_SECONDS": "1"}
 
 
-def start_worker(name: str) -> subprocess.Popen[bytes]:
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool=solo",
-            "--loglevel=WARNING",
-            f"--hostname={name}@%h",
-            "--without-mingle",
-            "--without-gossip",
-        ],
-        cwd=PROJECT,
-        env=worker_env(),
-        stdout=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    wait_for(lambda: any(name in n for reply in app.control.ping(timeout=0.5) or [] for n in reply), 60, "worker up")
-    return worker
-
-
-def wait_for(condition: Callable[[], Any], seconds: float, what: str) -> Any:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for: {what}")
-
-
 @pytest.fixture
 def worker(postgres: None, redis_url: str, settings: Any) -> Iterator[subprocess.Popen[bytes]]:
     settings.ANALYSIS_COALESCE_SECONDS = 1
     app.control.purge()  # nothing left over from earlier runs
-    process = start_worker(f"analysis-{uuid.uuid4().hex[:6]}")
+    process = start_worker(f"analysis-{uuid.uuid4().hex[:6]}", worker_env())
     yield process
     process.terminate()
     process.wait(timeout=30)
@@ -168,7 +133,7 @@ def test_a_worker_killed_mid_run_leaves_no_half_written_or_duplicate_summary(wor
     kept = Summary.objects.get(user=alice)
     assert (kept.watermark, kept.result["frequency"]["episodes"]) == (first.watermark, 10)  # the old one, whole
     assert AnalysisRun.objects.filter(user=alice, outcome="running").count() == 1  # killed mid-run
-    replacement = start_worker(f"analysis-{uuid.uuid4().hex[:6]}")
+    replacement = start_worker(f"analysis-{uuid.uuid4().hex[:6]}", worker_env())
     try:
         analysis_sweep()
         summary = wait_for(lambda: summary_with(alice, 40_000), 120, "the summary after the sweep")

@@ -1,8 +1,6 @@
 import os
-import subprocess
-import sys
 import threading
-import time
+import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -17,6 +15,7 @@ from django.db import connection, connections
 from config.celery import app
 from diary.models import Episode, Profile
 from diary.services import LocationInput, episode_create
+from tests.integration.conftest import start_worker
 
 pytestmark = pytest.mark.integration
 PROJECT = Path(__file__).resolve().parents[2]
@@ -75,32 +74,6 @@ def test_it_reaches_redis_as_cache(redis_url: str) -> None:
 
 def test_a_real_celery_worker_answers_over_the_broker(redis_url: str, postgres: None) -> None:
     assert not app.conf.task_always_eager
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool=solo",
-            "--loglevel=WARNING",
-            "--hostname=integration@%h",
-            "--without-mingle",
-            "--without-gossip",
-        ],
-        cwd=PROJECT,
-        env=os.environ.copy(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        replies: list[dict[str, object]] = []
-        deadline = time.monotonic() + 60
-        while not replies and time.monotonic() < deadline and worker.poll() is None:
-            replies = app.control.ping(timeout=1.0) or []
-        assert any(name.startswith("integration@") for reply in replies for name in reply), worker.poll()
-    finally:
-        worker.terminate()
-        worker.wait(timeout=30)
+    worker = start_worker(f"integration-{uuid.uuid4().hex[:6]}", os.environ.copy())  # fails unless it answers
+    worker.terminate()
+    assert worker.wait(timeout=30) is not None
