@@ -3,6 +3,7 @@
 from datetime import date
 from typing import Any
 
+from django.contrib.auth.models import User
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
@@ -56,33 +57,36 @@ def _range(request: Request) -> tuple[date | None, date | None]:
     return params.validated_data.get("date_from"), params.validated_data.get("date_to")
 
 
+def _ready(summary: Summary, user: User) -> dict[str, Any]:
+    seq = Profile.objects.filter(user=user).values_list("last_change_seq", flat=True).first() or 0
+    stale = summary.watermark < seq or summary.reference_version != reference_version()
+    return {"status": "ready", "computed_at": summary.computed_at, "stale": stale, **summary.result}
+
+
 class SummaryView(APIView):
     @extend_schema(summary="The latest analysis of your diary", parameters=RANGE, responses={200: SUMMARY})
     def get(self, request: Request) -> Response:
         user = _user(request)
         date_from, date_to = _range(request)
         key = range_key(date_from, date_to)
+        requests = AnalysisRequest.objects.filter(user=user, range_key=key)
         summary = Summary.objects.filter(user=user, range_key=key).first()
-        if summary is not None:
-            seq = Profile.objects.filter(user=user).values_list("last_change_seq", flat=True).first() or 0
-            stale = summary.watermark < seq or summary.reference_version != reference_version()
-            return Response({"status": "ready", "computed_at": summary.computed_at, "stale": stale, **summary.result})
         has_data = Profile.objects.filter(user=user, last_change_seq__gt=0).exists()
-        if has_data and not AnalysisRequest.objects.filter(user=user, range_key=key).exists():
-            analysis_request(user_id=user.pk, date_from=date_from, date_to=date_to)  # first look at this range
-        waiting = has_data and AnalysisRequest.objects.filter(user=user, range_key=key, requested_at__isnull=False)
-        current = Summary.objects.filter(user=user, range_key=key).first()  # in-process mode computes at once
-        if current is not None:
-            return Response({"status": "ready", "computed_at": current.computed_at, "stale": False, **current.result})
-        empty = dict.fromkeys(FINDINGS)
+        if summary is None and has_data and not requests.exists():
+            # The first look at this range asks for it (in-process mode may compute it at once).
+            analysis_request(user_id=user.pk, date_from=date_from, date_to=date_to)
+            summary = Summary.objects.filter(user=user, range_key=key).first()
+        if summary is not None:
+            return Response(_ready(summary, user))
+        pending = requests.filter(requested_at__isnull=False).exists()
         return Response(
             {
-                "status": "pending" if waiting and waiting.exists() else "none",
+                "status": "pending" if pending else "none",
                 "computed_at": None,
                 "stale": False,
                 "reference_version": None,
                 "disclaimer": DISCLAIMER,
-                **empty,
+                **dict.fromkeys(FINDINGS),
             }
         )
 
