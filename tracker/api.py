@@ -1,9 +1,10 @@
 """GET /api/v1/summary/ and POST /api/v1/summary/refresh/ (the mobile contract)."""
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
@@ -16,8 +17,9 @@ from diary.api.episodes import _user
 from diary.models import Profile
 from tracker.analysis.summary import DISCLAIMER
 from tracker.models import AnalysisRequest, Summary
-from tracker.services import analysis_request, range_key
+from tracker.services import analysis_enqueue, analysis_request, range_key
 
+STUCK_AFTER = timedelta(minutes=1)
 FINDINGS = ("frequency", "trend", "timing", "locations", "triggers", "associations", "red_flags", "reference_matches")
 
 
@@ -78,7 +80,13 @@ class SummaryView(APIView):
             summary = Summary.objects.filter(user=user, range_key=key).first()
         if summary is not None:
             return Response(_ready(summary, user))
-        pending = requests.filter(requested_at__isnull=False).exists()
+        waiting = requests.filter(requested_at__isnull=False).first()
+        asked = waiting and (waiting.enqueued_at or waiting.requested_at)
+        if asked and asked < timezone.now() - STUCK_AFTER:
+            # Asked a while ago and still not done (a lost message, a process that died, or
+            # embedded mode, which has no sweep): send it again. The claim makes it harmless.
+            analysis_enqueue(user_id=user.pk, key=key)
+        pending = waiting is not None
         return Response(
             {
                 "status": "pending" if pending else "none",

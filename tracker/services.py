@@ -51,7 +51,10 @@ def analysis_enqueue(*, user_id: int, key: str) -> bool:
     if analyse_diary.app.conf.task_always_eager and settings.ANALYSIS_IN_THREAD:
         # Embedded mode has no worker: run it beside the request, so that the write that
         # asked does not wait for it. The claim keeps a concurrent run harmless.
-        threading.Thread(target=_run_in_thread, args=(user_id, key), daemon=True).start()
+        # Not a daemon: a short-lived process (a management command such as seed_demo) must
+        # finish the analysis before it exits, or the request would wait for a sweep that
+        # embedded mode does not have.
+        threading.Thread(target=_run_in_thread, args=(user_id, key), daemon=False).start()
         return True
     try:
         analyse_diary.apply_async(args=(user_id, key), countdown=settings.ANALYSIS_COALESCE_SECONDS, retry=False)

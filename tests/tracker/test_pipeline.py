@@ -210,3 +210,21 @@ def test_in_embedded_mode_a_write_does_not_wait_for_the_analysis(settings: Any) 
     else:
         pytest.fail("the background analysis never caught up")
     assert summary.result["frequency"]["episodes"] == 20_001
+
+
+def test_a_request_stuck_for_a_while_is_sent_again_when_the_summary_is_read(alice: User, frozen_now: datetime) -> None:
+    EpisodeFactory(user=alice)
+    AnalysisRequest.objects.create(  # asked two minutes ago; the process that was to run it died
+        user=alice, requested_at=frozen_now - timedelta(minutes=2), enqueued_at=frozen_now - timedelta(minutes=2)
+    )
+    answer = client_for(alice).get("/api/v1/summary/").json()
+    assert answer["status"] == "pending"
+    assert AnalysisRun.objects.filter(user=alice).count() == 1  # sent again (and run here, in process)
+    assert client_for(alice).get("/api/v1/summary/").json()["status"] == "ready"
+
+
+def test_a_fresh_request_is_left_to_run(alice: User, frozen_now: datetime) -> None:
+    EpisodeFactory(user=alice)
+    AnalysisRequest.objects.create(user=alice, requested_at=frozen_now, enqueued_at=frozen_now)
+    assert client_for(alice).get("/api/v1/summary/").json()["status"] == "pending"
+    assert not AnalysisRun.objects.exists()
