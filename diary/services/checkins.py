@@ -24,6 +24,16 @@ WHOLE_NUMBER_MEASURES = frozenset({"caffeine_cups", "stress", "exercise_minutes"
 CHECKIN_FIELDS = (*CHECKIN_BOUNDS, "twitching_today", "notes")
 
 
+def checkin_values(values: dict[str, Any]) -> dict[str, Any]:
+    """A check-in is set whole: a measure left out is stored empty."""
+    return {name: values.get(name, "" if name == "notes" else None) for name in CHECKIN_FIELDS}
+
+
+def checkin_matches(checkin: CheckIn, wanted: dict[str, Any]) -> bool:
+    """Whether a live check-in already holds exactly `wanted` (from checkin_values)."""
+    return checkin.deleted_at is None and all(getattr(checkin, name) == value for name, value in wanted.items())
+
+
 def checkin_errors(*, day: Any, local_today: date, values: dict[str, Any]) -> FieldErrors:
     """Every problem with a check-in, by field. Pure. Empty measures (None) are allowed."""
     errors = FieldErrors()
@@ -54,7 +64,7 @@ def checkin_upsert(
         raise TypeError(f"checkin_upsert() got unexpected fields: {', '.join(sorted(unknown))}")
     profile = lock_profile(user)
     checkin_errors(day=date, local_today=profile.local_today(), values=values).raise_if_any()
-    wanted = {name: values.get(name, "" if name == "notes" else None) for name in CHECKIN_FIELDS}
+    wanted = checkin_values(values)
     existing = CheckIn.objects.filter(user=user, date=date).first()
     now = timezone.now()
     if existing is None:
@@ -64,7 +74,7 @@ def checkin_upsert(
         return checkin, True
     if existing.deleted_at is None:
         check_version(current=existing.version, expected=expected_version)
-        if all(getattr(existing, name) == value for name, value in wanted.items()):
+        if checkin_matches(existing, wanted):
             return existing, False
     for name, value in wanted.items():
         setattr(existing, name, value)

@@ -206,6 +206,41 @@ def _build_rows(
     return episode, locations, trigger_rows, symptom_rows
 
 
+# What an edit rewrites: the episode's content and the bookkeeping every change carries.
+EPISODE_REWRITE_FIELDS = [
+    "started_at",
+    "utc_offset_minutes",
+    "duration_seconds",
+    "intensity",
+    "pattern",
+    "notes",
+    "version",
+    "change_seq",
+    "updated_at",
+]
+
+
+def insert_episode_children(
+    locations: Sequence[EpisodeLocation],
+    trigger_rows: Sequence[Any],
+    symptom_rows: Sequence[Any],
+    batch_size: int = 2000,
+) -> None:
+    EpisodeLocation.objects.bulk_create(locations, batch_size=batch_size)
+    Episode.triggers.through.objects.bulk_create(trigger_rows, batch_size=batch_size)
+    Episode.symptoms.through.objects.bulk_create(symptom_rows, batch_size=batch_size)
+
+
+def rewrite_episodes(episodes: Sequence[Episode]) -> None:
+    """Store the new content of existing episodes and drop their locations and tags, which the
+    caller then inserts afresh (insert_episode_children, one insert per table for a batch)."""
+    Episode.objects.bulk_update(episodes, EPISODE_REWRITE_FIELDS)
+    ids = [episode.id for episode in episodes]
+    EpisodeLocation.objects.filter(episode_id__in=ids).delete()
+    Episode.triggers.through.objects.filter(episode_id__in=ids).delete()
+    Episode.symptoms.through.objects.filter(episode_id__in=ids).delete()
+
+
 def _existing_ids(ids: Iterable[uuid.UUID | None]) -> set[uuid.UUID]:
     wanted = [i for i in ids if i is not None]
     return set(Episode.objects.filter(pk__in=wanted).values_list("pk", flat=True)) if wanted else set()
@@ -240,9 +275,7 @@ def episodes_bulk_create(*, user: User, items: Sequence[EpisodeInput], batch_siz
         trigger_rows.extend(trigs)
         symptom_rows.extend(symps)
     Episode.objects.bulk_create(episodes, batch_size=batch_size)
-    EpisodeLocation.objects.bulk_create(locations, batch_size=batch_size)
-    Episode.triggers.through.objects.bulk_create(trigger_rows, batch_size=batch_size)
-    Episode.symptoms.through.objects.bulk_create(symptom_rows, batch_size=batch_size)
+    insert_episode_children(locations, trigger_rows, symptom_rows, batch_size=batch_size)
     return episodes
 
 
@@ -355,13 +388,8 @@ def episode_update(*, episode: Episode, expected_version: int | None = None, **c
     )
     new.created_at = current.created_at
     new.version = current.version + 1
-    new.save(force_update=True)
-    EpisodeLocation.objects.filter(episode=new).delete()
-    EpisodeLocation.objects.bulk_create(locations)
-    new.triggers.through.objects.filter(episode_id=new.id).delete()
-    new.triggers.through.objects.bulk_create(trigger_rows)
-    new.symptoms.through.objects.filter(episode_id=new.id).delete()
-    new.symptoms.through.objects.bulk_create(symptom_rows)
+    rewrite_episodes([new])
+    insert_episode_children(locations, trigger_rows, symptom_rows)
     return new
 
 

@@ -28,8 +28,16 @@ from django.utils import timezone
 
 from diary.models import CheckIn, Episode, EpisodeLocation, Profile
 
-from .checkins import CHECKIN_FIELDS, checkin_errors
-from .episodes import EpisodeInput, ReferenceCodes, _build_rows, episode_errors, episode_matches
+from .checkins import CHECKIN_FIELDS, checkin_errors, checkin_matches, checkin_values
+from .episodes import (
+    EpisodeInput,
+    ReferenceCodes,
+    _build_rows,
+    episode_errors,
+    episode_matches,
+    insert_episode_children,
+    rewrite_episodes,
+)
 from .records import claim_change_seqs, lock_profile
 
 Status = Literal["created", "updated", "unchanged", "conflict", "invalid"]
@@ -174,30 +182,11 @@ def _write_episodes(
         rows.seq += 1
     Episode.objects.bulk_create(created)
     if updated:
-        Episode.objects.bulk_update(updated, _EPISODE_CONTENT_FIELDS)
-        ids = [episode.id for episode in updated]
-        EpisodeLocation.objects.filter(episode_id__in=ids).delete()
-        Episode.triggers.through.objects.filter(episode_id__in=ids).delete()
-        Episode.symptoms.through.objects.filter(episode_id__in=ids).delete()
+        rewrite_episodes(updated)
     if plan.deletes:
         Episode.objects.bulk_update(plan.deletes, ["deleted_at", "updated_at", "version", "change_seq"])
-    EpisodeLocation.objects.bulk_create(rows.locations)
-    Episode.triggers.through.objects.bulk_create(rows.triggers)
-    Episode.symptoms.through.objects.bulk_create(rows.symptoms)
+    insert_episode_children(rows.locations, rows.triggers, rows.symptoms)
     return rows.written
-
-
-_EPISODE_CONTENT_FIELDS = [
-    "started_at",
-    "utc_offset_minutes",
-    "duration_seconds",
-    "intensity",
-    "pattern",
-    "notes",
-    "version",
-    "change_seq",
-    "updated_at",
-]
 
 
 def _apply_episodes(user: User, profile: Profile, changes: Sequence[EpisodeChange], now: datetime) -> list[ItemResult]:
@@ -223,10 +212,6 @@ def _apply_episodes(user: User, profile: Profile, changes: Sequence[EpisodeChang
 # --- Check-ins ----------------------------------------------------------------------------
 
 
-def _checkin_values(values: dict[str, Any]) -> dict[str, Any]:
-    return {name: values.get(name, "" if name == "notes" else None) for name in CHECKIN_FIELDS}
-
-
 def _decide_checkin(change: CheckInChange, stored: CheckIn | None, local_today: date) -> tuple[ItemResult, str]:
     """The result, and what to write: "", "create", "update" or "delete"."""
     if change.errors:
@@ -241,8 +226,7 @@ def _decide_checkin(change: CheckInChange, stored: CheckIn | None, local_today: 
         return ItemResult("invalid", errors=dict(problems.errors)), ""
     if stored is None:
         return ItemResult("created"), "create"
-    wanted = _checkin_values(change.values)
-    if stored.deleted_at is None and all(getattr(stored, k) == v for k, v in wanted.items()):
+    if checkin_matches(stored, checkin_values(change.values)):
         return ItemResult("unchanged", stored), ""
     if base != stored.version:
         return ItemResult("conflict", stored), ""
@@ -265,12 +249,12 @@ def _apply_checkins(user: User, profile: Profile, changes: Sequence[CheckInChang
         seen.add(change.date)
         result, action = _decide_checkin(change, stored.get(change.date), local_today)
         if action == "create":
-            row = CheckIn(user=user, date=change.date, created_at=now, **_checkin_values(change.values))
+            row = CheckIn(user=user, date=change.date, created_at=now, **checkin_values(change.values))
             creates.append(row)
         elif action in ("update", "delete"):
             row = stored[change.date]
             if action == "update":
-                for name, value in _checkin_values(change.values).items():
+                for name, value in checkin_values(change.values).items():
                     setattr(row, name, value)
             row.deleted_at = now if action == "delete" else None
             row.version += 1
