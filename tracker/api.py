@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from conditions.reference import reference_version
-from diary.api.episodes import _user
+from diary.api.common import request_user
 from diary.models import Profile
 from tracker.analysis.summary import DISCLAIMER
 from tracker.models import AnalysisRequest, Summary
@@ -68,7 +68,7 @@ def _ready(summary: Summary, user: User) -> dict[str, Any]:
 class SummaryView(APIView):
     @extend_schema(summary="The latest analysis of your diary", parameters=RANGE, responses={200: SUMMARY})
     def get(self, request: Request) -> Response:
-        user = _user(request)
+        user = request_user(request)
         date_from, date_to = _range(request)
         key = range_key(date_from, date_to)
         requests = AnalysisRequest.objects.filter(user=user, range_key=key)
@@ -108,5 +108,5 @@ class SummaryRefreshView(APIView):
     )
     def post(self, request: Request) -> Response:
         date_from, date_to = _range(request)
-        analysis_request(user_id=_user(request).pk, date_from=date_from, date_to=date_to)
+        analysis_request(user_id=request_user(request).pk, date_from=date_from, date_to=date_to)
         return Response({"status": "pending"}, status=status.HTTP_202_ACCEPTED)

@@ -11,8 +11,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from diary.api.common import CheckInPagination, StrictFilterSet, etag, expected_version
-from diary.api.episodes import IF_MATCH, _user
+from diary.api.common import IF_MATCH, CheckInPagination, StrictFilterSet, etag, expected_version, request_user
 from diary.api.serializers import CheckInSerializer
 from diary.models import CheckIn
 from diary.selectors import checkin_get, checkin_list
@@ -46,7 +45,7 @@ class CheckInListView(GenericAPIView[CheckIn]):
     def get_queryset(self) -> QuerySet[CheckIn]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
             return CheckIn.objects.none()
-        return checkin_list(user=_user(self.request))
+        return checkin_list(user=request_user(self.request))
 
     @extend_schema(
         summary="List check-ins, newest first", operation_id="checkins_list", responses=CheckInSerializer(many=True)
@@ -61,7 +60,7 @@ class CheckInDetailView(GenericAPIView[CheckIn]):
 
     @extend_schema(summary="The check-in of one day", operation_id="checkin_retrieve")
     def get(self, request: Request, day: date) -> Response:
-        return _respond(checkin_get(user=_user(request), day=day))
+        return _respond(checkin_get(user=request_user(request), day=day))
 
     @extend_schema(
         summary="Set the check-in of one day",
@@ -74,7 +73,10 @@ class CheckInDetailView(GenericAPIView[CheckIn]):
         serializer = CheckInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         checkin, created = checkin_upsert(
-            user=_user(request), date=day, expected_version=expected_version(request), **serializer.validated_data
+            user=request_user(request),
+            date=day,
+            expected_version=expected_version(request),
+            **serializer.validated_data,
         )
         return _respond(checkin, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
@@ -85,5 +87,7 @@ class CheckInDetailView(GenericAPIView[CheckIn]):
         responses={204: None},
     )
     def delete(self, request: Request, day: date) -> Response:
-        checkin_delete(checkin=checkin_get(user=_user(request), day=day), expected_version=expected_version(request))
+        checkin_delete(
+            checkin=checkin_get(user=request_user(request), day=day), expected_version=expected_version(request)
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)

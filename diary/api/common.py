@@ -6,11 +6,24 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import django_filters
+from django.contrib.auth.models import User
+from django.http import HttpRequest
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 
+IF_MATCH = OpenApiParameter(
+    "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, description="The version your edit is based on."
+)
 _IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
+
+
+def request_user(request: Request | HttpRequest) -> User:
+    """The signed-in user of an API view (IsAuthenticated has already run)."""
+    assert isinstance(request.user, User)
+    return request.user
 
 
 def expected_version(request: Request) -> int | None:

@@ -7,9 +7,7 @@ import django_filters
 from django.contrib.auth.models import User
 from django.db import IntegrityError
 from django.db.models import QuerySet
-from django.http import HttpRequest
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
@@ -17,16 +15,20 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from conditions.models import BodyRegion, Symptom, Trigger
-from diary.api.common import NewestFirstPagination, StrictFilterSet, etag, expected_version, local_day_bounds
+from diary.api.common import (
+    IF_MATCH,
+    NewestFirstPagination,
+    StrictFilterSet,
+    etag,
+    expected_version,
+    local_day_bounds,
+    request_user,
+)
 from diary.api.errors import Conflict
 from diary.api.serializers import EpisodeSerializer, episode_data
 from diary.models import Episode
 from diary.selectors import episode_get, episode_list, user_zone
 from diary.services import EpisodeInput, IdTaken, episode_create_from, episode_delete, episode_matches, episode_update
-
-IF_MATCH = OpenApiParameter(
-    "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, description="The version your edit is based on."
-)
 
 
 def _check_code(model: Any, kind: str, code: str) -> str:
@@ -49,7 +51,7 @@ class EpisodeFilter(StrictFilterSet):
 
     def filter_dates(self, queryset: QuerySet[Episode], name: str, value: Any) -> QuerySet[Episode]:
         assert self.request is not None
-        zone = user_zone(_user(self.request))
+        zone = user_zone(request_user(self.request))
         start, end = local_day_bounds(
             value if name == "date_from" else None, value if name == "date_to" else None, zone
         )
@@ -65,11 +67,6 @@ class EpisodeFilter(StrictFilterSet):
         return queryset.filter(symptoms__code=_check_code(Symptom, "symptom", value))
 
 
-def _user(request: Request | HttpRequest) -> User:
-    assert isinstance(request.user, User)  # IsAuthenticated ran first
-    return request.user
-
-
 def _respond(episode: Episode, status_code: int = status.HTTP_200_OK) -> Response:
     return Response(episode_data(episode), status=status_code, headers={"ETag": etag(episode.version)})
 
@@ -82,7 +79,7 @@ class EpisodeListView(GenericAPIView[Episode]):
     def get_queryset(self) -> QuerySet[Episode]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
             return Episode.objects.none()
-        return episode_list(user=_user(self.request))
+        return episode_list(user=request_user(self.request))
 
     @extend_schema(
         summary="List episodes, newest first", operation_id="episodes_list", responses=EpisodeSerializer(many=True)
@@ -102,7 +99,7 @@ class EpisodeListView(GenericAPIView[Episode]):
         serializer = EpisodeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.to_input()
-        user = _user(request)
+        user = request_user(request)
         try:
             created = episode_create_from(user=user, data=data)
         except (IdTaken, IntegrityError):  # a retry; IntegrityError if its twin committed a moment ago
@@ -130,20 +127,20 @@ class EpisodeDetailView(GenericAPIView[Episode]):
 
     @extend_schema(summary="One episode", operation_id="episode_retrieve")
     def get(self, request: Request, id: UUID) -> Response:
-        return _respond(episode_get(user=_user(request), id=id))
+        return _respond(episode_get(user=request_user(request), id=id))
 
     @extend_schema(summary="Edit an episode", operation_id="episode_update", parameters=[IF_MATCH])
     def patch(self, request: Request, id: UUID) -> Response:
-        episode = episode_get(user=_user(request), id=id)
+        episode = episode_get(user=request_user(request), id=id)
         serializer = EpisodeSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         episode_update(episode=episode, expected_version=expected_version(request), **serializer.changes())
-        return _respond(episode_get(user=_user(request), id=id))
+        return _respond(episode_get(user=request_user(request), id=id))
 
     @extend_schema(
         summary="Delete an episode", operation_id="episode_delete", parameters=[IF_MATCH], responses={204: None}
     )
     def delete(self, request: Request, id: UUID) -> Response:
-        episode = episode_get(user=_user(request), id=id)
+        episode = episode_get(user=request_user(request), id=id)
         episode_delete(episode=episode, expected_version=expected_version(request))
         return Response(status=status.HTTP_204_NO_CONTENT)

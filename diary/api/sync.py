@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from diary.api.checkins import checkin_data
-from diary.api.episodes import _user
+from diary.api.common import request_user
 from diary.api.errors import flatten_fields
 from diary.api.serializers import CheckInSerializer, EpisodeSerializer, episode_data, episode_input_from
 from diary.services import CheckInChange, EpisodeChange, ItemResult, sync_apply, sync_changes
@@ -183,7 +183,7 @@ class SyncView(APIView):
     def get(self, request: Request) -> Response:
         since = _int_param(request, "since", default=0, high=10**18 - 1)
         limit = _int_param(request, "limit", default=DEFAULT_PULL, low=1, high=MAX_PULL)
-        changes = sync_changes(user=_user(request), since=since, limit=limit)
+        changes = sync_changes(user=request_user(request), since=since, limit=limit)
         return Response(
             {
                 "cursor": str(changes.cursor),
@@ -201,7 +201,7 @@ class SyncView(APIView):
         episodes = [parser.episode(item) for item in push.validated_data["episodes"]]
         checkins = [parser.checkin(item) for item in push.validated_data["checkins"]]
         results = sync_apply(
-            user=_user(request),
+            user=request_user(request),
             episodes=[p.change for p in episodes if p.change is not None],
             checkins=[p.change for p in checkins if p.change is not None],
         )
