@@ -23,15 +23,16 @@ def user_today(user_id: int) -> date:
 
 def load_diary(*, user_id: int, date_from: date | None = None, date_to: date | None = None) -> data.Diary:
     end = date_to or user_today(user_id)
-    episodes = Episode.live.filter(
-        user_id=user_id, started_at__lt=_utc_midnight(end + timedelta(days=1)) + OFFSET_MARGIN
-    )
+    # UTC bounds wide enough for any offset; the exact local dates are checked below.
+    bounds = {"started_at__lt": _utc_midnight(end + timedelta(days=1)) + OFFSET_MARGIN}
     if date_from:
-        episodes = episodes.filter(started_at__gte=_utc_midnight(date_from) - OFFSET_MARGIN)
+        bounds["started_at__gte"] = _utc_midnight(date_from) - OFFSET_MARGIN
     rows = list(
-        episodes.values_list("id", "started_at", "utc_offset_minutes", "duration_seconds", "intensity", "pattern")
+        Episode.live.filter(user_id=user_id, **bounds).values_list(
+            "id", "started_at", "utc_offset_minutes", "duration_seconds", "intensity", "pattern"
+        )
     )
-    locations, triggers, symptoms = _children(user_id)
+    locations, triggers, symptoms = _children(user_id, bounds)
     shifts: dict[int, timedelta] = {}  # few distinct offsets: make each timedelta once
     built = []
     for episode_id, started_at, offset, duration, intensity, pattern in rows:
@@ -62,10 +63,17 @@ def _utc_midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=UTC)
 
 
-def _children(user_id: int) -> tuple[dict[Any, list[Any]], dict[Any, list[str]], dict[Any, list[str]]]:
-    """Locations, trigger codes and symptom codes of the user's live episodes, by episode id.
-    Keyed by the id's integer: a UUID object hashes in Python, and this runs per row."""
-    live = {"episode__user_id": user_id, "episode__deleted_at": None}
+def _children(
+    user_id: int, bounds: dict[str, datetime]
+) -> tuple[dict[Any, list[Any]], dict[Any, list[str]], dict[Any, list[str]]]:
+    """Locations, trigger codes and symptom codes of the user's live episodes within the same
+    bounds as the episodes, by episode id. Keyed by the id's integer: a UUID object hashes in
+    Python, and this runs per row."""
+    live = {
+        "episode__user_id": user_id,
+        "episode__deleted_at": None,
+        **{f"episode__{name}": value for name, value in bounds.items()},
+    }
     locations: dict[Any, list[Any]] = {}
     for episode_id, region, side in EpisodeLocation.objects.filter(**live).values_list(
         "episode_id", "region__code", "side"

@@ -158,11 +158,13 @@ def test_the_summary_endpoint_reports_ready_stale_and_its_numbers(
 
 
 def test_a_date_range_gets_its_own_summary(alice: User, frozen_now: datetime) -> None:
-    EpisodeFactory(user=alice, started_at=frozen_now - timedelta(days=40))
-    EpisodeFactory(user=alice, started_at=frozen_now - timedelta(days=2))
+    EpisodeFactory(user=alice, started_at=frozen_now - timedelta(days=40), symptoms=["weakness"])
+    EpisodeFactory(user=alice, started_at=frozen_now - timedelta(days=2), locations=[LocationInput("calf", "left")])
     ranged = client_for(alice).get("/api/v1/summary/", {"date_from": "2026-11-01", "date_to": "2026-11-20"}).json()
     assert ranged["status"] == "ready"
     assert ranged["frequency"]["episodes"] == 1
+    assert [r["region"] for r in ranged["locations"]["by_region"]] == ["calf"]  # its children, loaded
+    assert ranged["red_flags"]["notice"] is None  # the weakness episode lies outside the range
     assert ranged["period"] == {"start": "2026-11-01", "end": "2026-11-20", "days": 20}
     answer = assert_error(
         client_for(alice).get("/api/v1/summary/", {"date_from": "2026-11-05", "date_to": "2026-11-01"}), 400, "invalid"
