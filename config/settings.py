@@ -36,7 +36,7 @@ ALLOWED_HOSTS: list[str] = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "loca
 CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.AdminConfig",  # django.contrib.admin with a sign-in throttle (config/admin.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "conditions",
     "diary",
     "tracker",
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.ApiGuardMiddleware",  # early: a hostile request is refused before any work
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -62,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -135,7 +138,15 @@ STORAGES: dict[str, dict[str, Any]] = {
 REDIS_URL: str = env.str("REDIS_URL", default="")
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Fail fast when Redis is away: the sign-in throttle then answers 503 at once
+            # instead of holding a web worker for the operating system's connect timeout.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -175,7 +186,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["diary.api.parsers.SafeJSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "diary.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "diary.api.errors.exception_handler",
@@ -194,12 +205,24 @@ REST_KNOX = {
     "AUTO_REFRESH": False,
 }
 
-# Failed logins, per account and per client address: after SLOW_AFTER failures each further
-# try waits a doubling delay; after LOCK_AFTER, the account or address is refused for WINDOW.
-LOGIN_THROTTLE = {"SLOW_AFTER": 3, "LOCK_AFTER": 10, "WINDOW_SECONDS": 15 * 60}
+# Tries at every door that takes a secret, counted before the secret is checked (see
+# diary/throttle.py): django-ratelimit rates, "N/Pm" meaning N tries per P minutes.
+SECRET_THROTTLE_RATES = {
+    "signin_pair": env.str("THROTTLE_SIGNIN_PAIR", default="10/15m"),  # one account from one address
+    "signin_account": env.str("THROTTLE_SIGNIN_ACCOUNT", default="20/5m"),  # one account, any address
+    "signin_address": env.str("THROTTLE_SIGNIN_ADDRESS", default="50/5m"),  # one address, any account
+    "register_address": env.str("THROTTLE_REGISTER_ADDRESS", default="20/h"),
+}
+RATELIMIT_USE_CACHE = "default"
+# How many proxies of ours stand in front of the app and append to X-Forwarded-For. 0 (the
+# default) trusts no header: the client is REMOTE_ADDR. Set it to the real number of proxies,
+# never more: a client can write anything into the header's left part.
+TRUSTED_PROXY_COUNT: int = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Request bodies above this are refused with 413 before they are parsed.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Django refuses a query string or form with more fields than this (a 400).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Twitch diary API",
@@ -223,13 +246,39 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# --- Security headers when served for real ---------------------------------------------------
+# --- Security headers ------------------------------------------------------------------------
 
-if not DEBUG:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
-    CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
-    SECURE_CONTENT_TYPE_NOSNIFF = True
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+# A load balancer's health check may come over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# Only behind a proxy that sets this header itself and drops any a client sent, e.g.
+# SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO (meaning "https" there means a secure request).
+_PROXY_SSL_HEADER = env.str("SECURE_PROXY_SSL_HEADER", default="")
+SECURE_PROXY_SSL_HEADER = (_PROXY_SSL_HEADER, "https") if _PROXY_SSL_HEADER else None
+X_FRAME_OPTIONS = "DENY"
+
+# Every HTML page (the admin, the API docs, the pages to come) loads code and styles from this
+# site only; nothing inline, nothing from elsewhere, and no framing (django-csp).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -11,5 +11,7 @@ urlpatterns = [
     path("api/", include("diary.api.urls")),
 ]
 
+handler400 = "diary.api.errors.bad_request"
+handler403 = "diary.api.errors.permission_denied"
 handler404 = "diary.api.errors.not_found"
 handler500 = "diary.api.errors.server_error"

@@ -26,6 +26,11 @@ from knox.models import AbstractAuthToken
 
 from conditions.models import BodyRegion, Symptom, Trigger, TwitchPattern
 
+# Every date the diary takes (check-ins, filters, ranges) lies within these: nobody logs
+# twitching before 1900, and no sane range reaches past 2100. Date arithmetic near Python's
+# date.min or date.max would overflow.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
 MAX_DURATION_SECONDS = 7 * 24 * 3600
 MAX_NOTES_LENGTH = 2000
 # Real UTC offsets run from -12:00 to +14:00.

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from conditions.reference import reference_version
-from diary.api.common import request_user
+from diary.api.common import DATE_BOUNDS, request_user
 from diary.models import Profile
 from tracker.analysis.summary import DISCLAIMER
 from tracker.models import AnalysisRequest, Summary
@@ -24,8 +24,12 @@ FINDINGS = ("frequency", "trend", "timing", "locations", "triggers", "associatio
 
 
 class RangeSerializer(serializers.Serializer[Any]):
-    date_from = serializers.DateField(required=False, help_text="First local date; omit for all time.")
-    date_to = serializers.DateField(required=False, help_text="Last local date, inclusive.")
+    date_from = serializers.DateField(
+        required=False, validators=DATE_BOUNDS, help_text="First local date (from 1900-01-01); omit for all time."
+    )
+    date_to = serializers.DateField(
+        required=False, validators=DATE_BOUNDS, help_text="Last local date, inclusive (until 2100-12-31)."
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs.get("date_from") and attrs.get("date_to") and attrs["date_from"] > attrs["date_to"]:

@@ -11,13 +11,13 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import Throttled, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from diary.api import login_throttle
+from diary import throttle
 from diary.api.errors import InvalidCredentials
 from diary.api.schema import ErrorSerializer
 from diary.models import DeviceToken
@@ -52,17 +52,19 @@ class RegisterView(APIView):
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
 
-    @extend_schema(request=RegisterSerializer, responses={201: AccountSerializer}, auth=[])
+    @extend_schema(
+        request=RegisterSerializer,
+        responses={201: AccountSerializer, 429: ErrorSerializer, 503: ErrorSerializer},
+        auth=[],
+        description="429 with Retry-After after many registrations from one address; 503 with Retry-After "
+        "when the throttle cannot count (try again shortly).",
+    )
     def post(self, request: Request) -> Response:
         data = RegisterSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        throttle.count_registration(request._request)
         user = account_register(**data.validated_data)
         return Response(AccountSerializer(user).data, status=status.HTTP_201_CREATED)
-
-
-def _client_address(request: Request) -> str:
-    # Behind a proxy, configure it to set REMOTE_ADDR (e.g. gunicorn --forwarded-allow-ips).
-    return str(request.META.get("REMOTE_ADDR", "unknown"))
 
 
 class TokenView(APIView):
@@ -78,23 +80,20 @@ class TokenView(APIView):
 
     @extend_schema(
         request=TokenRequestSerializer,
-        responses={201: TokenSerializer, 401: ErrorSerializer, 429: ErrorSerializer},
+        responses={201: TokenSerializer, 401: ErrorSerializer, 429: ErrorSerializer, 503: ErrorSerializer},
         auth=[],
-        description="401 for a wrong user name or password; 429 with Retry-After after repeated failures.",
+        description="401 for a wrong user name or password. 429 with Retry-After after too many tries for this "
+        "account from this address (or, more slowly, from anywhere). 503 with Retry-After when the throttle "
+        "cannot count tries (try again shortly).",
     )
     def post(self, request: Request) -> Response:
         data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         username, password = data.validated_data["username"], data.validated_data["password"]
-        keys = login_throttle.login_keys(username=username, client_address=_client_address(request))
-        wait = login_throttle.retry_after(keys)
-        if wait:
-            raise Throttled(wait=wait, detail=f"Too many failed sign-ins. Try again in {wait} s.")
+        throttle.count_sign_in(request._request, username)  # before the password is checked
         user = authenticate(request._request, username=username, password=password)
         if not isinstance(user, User):
-            login_throttle.record_failure(keys)
             raise InvalidCredentials()
-        login_throttle.record_success(keys)
         token, raw = DeviceToken.objects.create(user=user, device_name=data.validated_data["device_name"])
         body = {"token": raw, "expiry": token.expiry, "device_name": token.device_name, "username": user.username}
         return Response(TokenSerializer(body).data, status=status.HTTP_201_CREATED)

@@ -11,7 +11,15 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from diary.api.common import IF_MATCH, CheckInPagination, StrictFilterSet, etag, expected_version, request_user
+from diary.api.common import (
+    DATE_BOUNDS,
+    IF_MATCH,
+    CheckInPagination,
+    StrictFilterSet,
+    etag,
+    expected_version,
+    request_user,
+)
 from diary.api.serializers import CheckInSerializer
 from diary.models import CheckIn
 from diary.selectors import checkin_get, checkin_list
@@ -19,8 +27,12 @@ from diary.services import checkin_delete, checkin_upsert
 
 
 class CheckInFilter(StrictFilterSet):
-    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", help_text="First date.")
-    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", help_text="Last date, inclusive.")
+    date_from = django_filters.DateFilter(
+        field_name="date", lookup_expr="gte", validators=DATE_BOUNDS, help_text="First date, from 1900-01-01."
+    )
+    date_to = django_filters.DateFilter(
+        field_name="date", lookup_expr="lte", validators=DATE_BOUNDS, help_text="Last date, inclusive; to 2100-12-31."
+    )
 
     class Meta:
         model = CheckIn

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import django_filters
 from django.contrib.auth.models import User
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.http import HttpRequest
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
@@ -14,10 +15,16 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 
+from diary.models import EARLIEST_DATE, LATEST_DATE
+
 IF_MATCH = OpenApiParameter(
     "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, description="The version your edit is based on."
 )
 _IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
+
+
+# Every date a filter or range takes lies within the diary's bounds (see diary.models).
+DATE_BOUNDS = [MinValueValidator(EARLIEST_DATE), MaxValueValidator(LATEST_DATE)]
 
 
 def request_user(request: Request | HttpRequest) -> User:

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from conditions.models import BodyRegion, Symptom, Trigger
 from diary.api.common import (
+    DATE_BOUNDS,
     IF_MATCH,
     NewestFirstPagination,
     StrictFilterSet,
@@ -39,8 +40,12 @@ def _check_code(model: Any, kind: str, code: str) -> str:
 
 
 class EpisodeFilter(StrictFilterSet):
-    date_from = django_filters.DateFilter(method="filter_dates", help_text="First local date (YYYY-MM-DD).")
-    date_to = django_filters.DateFilter(method="filter_dates", help_text="Last local date, inclusive.")
+    date_from = django_filters.DateFilter(
+        method="filter_dates", validators=DATE_BOUNDS, help_text="First local date (YYYY-MM-DD), from 1900-01-01."
+    )
+    date_to = django_filters.DateFilter(
+        method="filter_dates", validators=DATE_BOUNDS, help_text="Last local date, inclusive, until 2100-12-31."
+    )
     region = django_filters.CharFilter(method="filter_region", help_text="A region code.")
     trigger = django_filters.CharFilter(method="filter_trigger", help_text="A trigger code.")
     symptom = django_filters.CharFilter(method="filter_symptom", help_text="A symptom code.")

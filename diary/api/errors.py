@@ -10,7 +10,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import Resolver404, resolve
@@ -20,9 +20,15 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from diary.failures import describe_failure
 from diary.services import StaleVersion
+from diary.throttle import ThrottleUnavailable, TooManyTries
 
 logger = logging.getLogger(__name__)
+
+# An error body names at most this many fields (and says how many there were): its size stays
+# small whatever the request's shape.
+MAX_FIELD_ERRORS = 50
 
 
 class InvalidCredentials(exceptions.APIException):
@@ -50,6 +56,16 @@ class PayloadTooLarge(exceptions.APIException):
     default_detail = "The request body is too large."
 
 
+class ServiceUnavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "unavailable"
+    default_detail = "This is unavailable for a moment; nothing was changed. Try again shortly."
+
+    def __init__(self, wait: int) -> None:
+        super().__init__()
+        self.wait = wait  # DRF's handler turns it into Retry-After
+
+
 CODES = {
     exceptions.ParseError: "malformed",
     exceptions.AuthenticationFailed: "authentication_failed",
@@ -60,6 +76,7 @@ CODES = {
     exceptions.NotAcceptable: "not_acceptable",
     exceptions.UnsupportedMediaType: "unsupported_media_type",
     exceptions.Throttled: "throttled",
+    ServiceUnavailable: "unavailable",
 }
 
 
@@ -92,6 +109,15 @@ def _as_api_exception(exc: Exception) -> Exception:
         return PreconditionFailed(f"The record is at version {exc.current}; your change was based on {exc.expected}.")
     if isinstance(exc, RequestDataTooBig):
         return PayloadTooLarge()
+    if isinstance(exc, TooManyTries):
+        wait = exc.retry_after
+        return exceptions.Throttled(wait=wait, detail=f"Too many tries. Try again in {wait} s.")
+    if isinstance(exc, ThrottleUnavailable):
+        return ServiceUnavailable(wait=exc.retry_after)
+    if isinstance(exc, TooManyFieldsSent):
+        return exceptions.ValidationError("Too many query parameters or form fields.")
+    if isinstance(exc, SuspiciousOperation):
+        return exceptions.ValidationError("The request is malformed.")
     return exc
 
 
@@ -99,7 +125,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     exc = _as_api_exception(exc)
     response = drf_exception_handler(exc, context)
     if response is None:
-        logger.exception("Unhandled error in the API", exc_info=exc)
+        # Never the exception's message: database errors quote the rows they refused.
+        logger.error("Unhandled error in the API: %s", describe_failure(exc))
         return Response(
             error_body("server_error", "Something went wrong on our side; nothing was changed."),
             status=status.HTTP_500_INTERNAL_SERVER_ERROR,
@@ -110,6 +137,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         fields = flatten_fields(exc.detail)
         general = fields.pop("non_field_errors", None)
         message = " ".join(general) if general else "Some fields are not valid."
+        if len(fields) > MAX_FIELD_ERRORS:
+            message += f" Showing the first {MAX_FIELD_ERRORS} of {len(fields)} fields with errors."
+            fields = dict(list(fields.items())[:MAX_FIELD_ERRORS])
         response.data = error_body("invalid", message, fields)
     elif isinstance(exc, Http404 | DjangoPermissionDenied):
         response.data = error_body("not_found" if isinstance(exc, Http404) else "permission_denied", _detail(response))
@@ -140,6 +170,20 @@ def api_not_found(request: HttpRequest, path: str = "") -> JsonResponse:
         except Resolver404:
             pass
     return JsonResponse(error_body("not_found", message), status=404)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 400 (an unknown Host, too many fields, a malformed request met before any view):
+    JSON under /api/, the usual page elsewhere."""
+    if _is_api(request):
+        return JsonResponse(error_body("invalid", "The request is malformed."), status=400)
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if _is_api(request):
+        return JsonResponse(error_body("permission_denied", "You may not do this."), status=403)
+    return defaults.permission_denied(request, exception)
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

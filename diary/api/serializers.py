@@ -1,6 +1,6 @@
 """How episodes and check-ins look on the wire (field names fixed by the mobile contract)."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from rest_framework import serializers
@@ -19,6 +19,19 @@ from diary.services import EpisodeChildren, EpisodeInput, LocationInput
 
 MAX_TAGS = 30
 MAX_LOCATIONS = 20
+# ISO 8601 (and PostgreSQL) stop at +-18:00; Python would take up to 23:59.
+MAX_ISO_OFFSET = timedelta(hours=18)
+
+
+class BoundedListField(serializers.ListField):
+    """A list whose length is checked before its items: DRF's ListField validates every item
+    first, so 100,000 items cost seconds and an error per item before "at most 1,000"."""
+
+    def to_internal_value(self, data: Any) -> list[Any]:
+        if self.max_length is not None and isinstance(data, list) and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        result: list[Any] = super().to_internal_value(data)
+        return result
 
 
 class OffsetDateTimeField(serializers.DateTimeField):
@@ -26,11 +39,17 @@ class OffsetDateTimeField(serializers.DateTimeField):
     the offset the phone's clock had is part of what the user logged."""
 
     def enforce_timezone(self, value: datetime) -> datetime:
-        if value.tzinfo is None or value.utcoffset() is None:
+        offset = value.utcoffset() if value.tzinfo is not None else None
+        if offset is None:
             self.fail("naive")
+        elif abs(offset) > MAX_ISO_OFFSET:
+            self.fail("offset")
         return value
 
-    default_error_messages = {"naive": "Include the UTC offset, e.g. 2026-11-20T21:30:00+13:00."}
+    default_error_messages = {
+        "naive": "Include the UTC offset, e.g. 2026-11-20T21:30:00+13:00.",
+        "offset": "The UTC offset must be within -18:00 and +18:00.",
+    }
 
 
 class LocationSerializer(serializers.Serializer[Any]):
@@ -44,13 +63,13 @@ class EpisodeSerializer(serializers.Serializer[Episode]):
     id = serializers.UUIDField(required=False, help_text="Client-generated id; replays with the same id are safe.")
     started_at = OffsetDateTimeField(help_text="When it started, with the phone's UTC offset.")
     duration_seconds = serializers.IntegerField(min_value=1, max_value=MAX_DURATION_SECONDS)
-    locations = serializers.ListField(child=LocationSerializer(), min_length=1, max_length=MAX_LOCATIONS)
+    locations = BoundedListField(child=LocationSerializer(), min_length=1, max_length=MAX_LOCATIONS)
     intensity = serializers.IntegerField(min_value=1, max_value=10)
     pattern = serializers.ChoiceField(choices=TwitchPattern.choices)
-    triggers = serializers.ListField(
+    triggers = BoundedListField(
         child=serializers.CharField(max_length=40), max_length=MAX_TAGS, default=list, help_text="Trigger codes."
     )
-    symptoms = serializers.ListField(
+    symptoms = BoundedListField(
         child=serializers.CharField(max_length=40), max_length=MAX_TAGS, default=list, help_text="Symptom codes."
     )
     notes = serializers.CharField(max_length=MAX_NOTES_LENGTH, allow_blank=True, default="", trim_whitespace=False)

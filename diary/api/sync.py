@@ -17,7 +17,13 @@ from rest_framework.views import APIView
 from diary.api.checkins import checkin_data
 from diary.api.common import request_user
 from diary.api.errors import flatten_fields
-from diary.api.serializers import CheckInSerializer, EpisodeSerializer, episode_data, episode_input_from
+from diary.api.serializers import (
+    BoundedListField,
+    CheckInSerializer,
+    EpisodeSerializer,
+    episode_data,
+    episode_input_from,
+)
 from diary.services import CheckInChange, EpisodeChange, ItemResult, sync_apply, sync_changes
 
 MAX_ITEMS = 1000
@@ -41,8 +47,8 @@ class CheckInKey(PushItemMeta):
 
 
 class PushSerializer(serializers.Serializer[Any]):
-    episodes = serializers.ListField(child=serializers.DictField(), max_length=MAX_ITEMS, default=list)
-    checkins = serializers.ListField(child=serializers.DictField(), max_length=MAX_ITEMS, default=list)
+    episodes = BoundedListField(child=serializers.DictField(), max_length=MAX_ITEMS, default=list)
+    checkins = BoundedListField(child=serializers.DictField(), max_length=MAX_ITEMS, default=list)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(self.initial_data, dict) or not {"episodes", "checkins"} & set(self.initial_data):

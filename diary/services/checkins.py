@@ -8,7 +8,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from diary.models import CHECKIN_BOUNDS, MAX_NOTES_LENGTH, CheckIn
+from diary.models import CHECKIN_BOUNDS, EARLIEST_DATE, MAX_NOTES_LENGTH, CheckIn
 
 from .records import (
     FieldErrors,
@@ -39,6 +39,8 @@ def checkin_errors(*, day: Any, local_today: date, values: dict[str, Any]) -> Fi
     errors = FieldErrors()
     if not isinstance(day, date):
         errors.add("date", "Must be a date (YYYY-MM-DD).")
+    elif day < EARLIEST_DATE:
+        errors.add("date", f"Cannot be before {EARLIEST_DATE}.")
     elif day > local_today + timedelta(days=1):
         # One day of slack: the phone's idea of "today" may be ahead of the stored zone's.
         errors.add("date", f"Cannot be after tomorrow ({local_today + timedelta(days=1)}).")

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from conditions.models import BodyRegion, Symptom, Trigger, TwitchPattern
 from diary.models import (
+    EARLIEST_DATE,
     MAX_DURATION_SECONDS,
     MAX_NOTES_LENGTH,
     MAX_UTC_OFFSET_MINUTES,
@@ -36,7 +37,7 @@ from .records import (
 
 # A phone's clock may run a little fast; anything further ahead is a mistake.
 FUTURE_TOLERANCE = timedelta(minutes=5)
-EARLIEST_START = datetime(1900, 1, 1, tzinfo=ZoneInfo("UTC"))
+EARLIEST_START = datetime.combine(EARLIEST_DATE, datetime.min.time(), tzinfo=ZoneInfo("UTC"))
 
 
 class IdTaken(Exception):
@@ -127,10 +128,17 @@ def _check_codes(errors: FieldErrors, name: str, values: Any, known: dict[str, i
 def _check_started_at(errors: FieldErrors, started_at: Any, now: datetime) -> None:
     if not isinstance(started_at, datetime) or timezone.is_naive(started_at):
         errors.add("started_at", "Must be a date and time with a UTC offset.")
+    elif not _is_real_offset(started_at.utcoffset()):
+        errors.add("started_at", "The UTC offset must be a real one, from -12:00 to +14:00.")
     elif started_at > now + FUTURE_TOLERANCE:
         errors.add("started_at", "Cannot be more than 5 minutes in the future.")
     elif started_at < EARLIEST_START:
         errors.add("started_at", "Cannot be before 1900.")
+
+
+def _is_real_offset(offset: timedelta | None) -> bool:
+    minutes = offset.total_seconds() / 60 if offset is not None else 0
+    return MIN_UTC_OFFSET_MINUTES <= minutes <= MAX_UTC_OFFSET_MINUTES
 
 
 def episode_errors(data: EpisodeInput, codes: ReferenceCodes, *, now: datetime) -> FieldErrors:

@@ -23,7 +23,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from diary.models import CheckIn, Episode, EpisodeLocation, Profile
@@ -93,6 +93,10 @@ class SyncResults:
     checkins: list[ItemResult]
 
 
+def _id_in_use() -> ItemResult:
+    return ItemResult("invalid", errors={"id": ["This id is already in use."]})
+
+
 def _duplicate_result(kind: str) -> ItemResult:
     return ItemResult("invalid", errors={kind: ["Appears more than once in this batch."]})
 
@@ -115,7 +119,7 @@ def _decide_episode(
     if change.errors:
         return ItemResult("invalid", errors=change.errors)
     if stored is not None and stored.user_id != user.pk:
-        return ItemResult("invalid", errors={"id": ["This id is already in use."]})
+        return _id_in_use()
     base = change.base_version if change.base_version is not None else 1
     if change.delete:
         if stored is None or stored.deleted_at is not None:
@@ -162,14 +166,23 @@ class _EpisodeRows:
         self.written[episode.id] = (episode, EpisodeChildren.of(data))
         return episode
 
+    def drop(self, ids: set[uuid.UUID]) -> None:
+        """Forget the episodes with these ids and their child rows (they will not be written)."""
+        self.locations = [row for row in self.locations if row.episode_id not in ids]
+        self.triggers = [row for row in self.triggers if row.episode_id not in ids]
+        self.symptoms = [row for row in self.symptoms if row.episode_id not in ids]
+        for episode_id in ids:
+            del self.written[episode_id]
+
 
 def _write_episodes(
     user: User, profile: Profile, plan: _EpisodePlan, codes: ReferenceCodes, now: datetime
-) -> dict[uuid.UUID, tuple[Episode, EpisodeChildren]]:
-    """Write the plan; answer the created and updated episodes as written, by id."""
+) -> tuple[dict[uuid.UUID, tuple[Episode, EpisodeChildren]], set[uuid.UUID]]:
+    """Write the plan; answer the created and updated episodes as written, by id, and the ids
+    of new episodes that another user's concurrent write took first (not written)."""
     writes = len(plan.creates) + len(plan.updates) + len(plan.deletes)
     if not writes:
-        return {}
+        return {}, set()
     rows = _EpisodeRows(user=user, profile=profile, codes=codes, seq=claim_change_seqs(profile, writes), now=now)
     created = [rows.build(data) for data in plan.creates]
     updated = []
@@ -180,13 +193,34 @@ def _write_episodes(
     for stored in plan.deletes:
         stored.deleted_at, stored.updated_at, stored.version, stored.change_seq = now, now, stored.version + 1, rows.seq
         rows.seq += 1
-    Episode.objects.bulk_create(created)
+    taken = _insert_new_episodes(created)
+    if taken:
+        rows.drop(taken)
     if updated:
         rewrite_episodes(updated)
     if plan.deletes:
         Episode.objects.bulk_update(plan.deletes, ["deleted_at", "updated_at", "version", "change_seq"])
     insert_episode_children(rows.locations, rows.triggers, rows.symptoms)
-    return rows.written
+    return rows.written, taken
+
+
+def _insert_new_episodes(episodes: list[Episode]) -> set[uuid.UUID]:
+    """Insert new episodes; answer the ids that were taken meanwhile, which are left out.
+
+    The batch was read under this user's lock, but another user's push may insert one of the
+    same ids at the same moment (PostgreSQL then makes this insert wait for it and fail). A
+    savepoint keeps the failure from spoiling the batch: the taken ids are read back (their
+    rows are committed by now) and the rest is inserted again."""
+    try:
+        with transaction.atomic():
+            Episode.objects.bulk_create(episodes)
+    except IntegrityError:
+        ids = [episode.id for episode in episodes]
+        taken = set(Episode.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        if not taken:
+            raise  # not a race for an id: a real fault
+        return taken | _insert_new_episodes([e for e in episodes if e.id not in taken])
+    return set()
 
 
 def _apply_episodes(user: User, profile: Profile, changes: Sequence[EpisodeChange], now: datetime) -> list[ItemResult]:
@@ -202,9 +236,11 @@ def _apply_episodes(user: User, profile: Profile, changes: Sequence[EpisodeChang
             continue
         seen.add(change.id)
         results.append(_decide_episode(change, stored.get(change.id), user, codes, now, plan))
-    written = _write_episodes(user, profile, plan, codes, now)
-    for change, result in zip(changes, results, strict=True):
-        if change.id in written and result.status in ("created", "updated"):
+    written, taken = _write_episodes(user, profile, plan, codes, now)
+    for index, (change, result) in enumerate(zip(changes, results, strict=True)):
+        if change.id in taken and result.status == "created":
+            results[index] = _id_in_use()
+        elif change.id in written and result.status in ("created", "updated"):
             result.record, result.children = written[change.id]
     return results
 

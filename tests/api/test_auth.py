@@ -1,4 +1,5 @@
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 import time_machine
@@ -18,9 +19,14 @@ def _fresh_throttle() -> None:
     cache.clear()
 
 
-def sign_in(client: APIClient, username: str = "alice", password: str = PASSWORD, address: str = "10.0.0.1"):  # type: ignore[no-untyped-def]
+def sign_in(  # type: ignore[no-untyped-def]
+    client: APIClient, username: str = "alice", password: str = PASSWORD, address: str = "10.0.0.1", **headers: str
+):
     return client.post(
-        TOKEN_URL, {"username": username, "password": password, "device_name": "Pixel 8"}, REMOTE_ADDR=address
+        TOKEN_URL,
+        {"username": username, "password": password, "device_name": "Pixel 8"},
+        REMOTE_ADDR=address,
+        **headers,
     )
 
 
@@ -89,34 +95,107 @@ def test_wrong_credentials_are_a_401(anonymous: APIClient, alice: User) -> None:
     assert not DeviceToken.objects.exists()
 
 
-def test_failed_sign_ins_are_slowed_then_refused_per_account(alice: User) -> None:
-    client = APIClient()
-    start = datetime(2026, 11, 20, 12, 0, 0)
-    with time_machine.travel(start, tick=False) as clock:
-        for attempt in range(3):
-            assert sign_in(client, password="wrong", address=f"10.0.0.{attempt}").status_code == 401
-        # The fourth try must wait a second, even from another address.
-        slowed = sign_in(client, address="10.0.0.99")
-        assert_error(slowed, 429, "throttled")
-        assert slowed["Retry-After"] == "1"
-        for _ in range(7):  # keep failing, each time after the wait asked for
-            clock.shift(timedelta(minutes=2))
-            assert sign_in(client, password="wrong", address="10.0.0.5").status_code == 401
-        clock.shift(timedelta(minutes=2))
-        locked = sign_in(client, address="10.0.0.200")  # the right password no longer helps
-        assert_error(locked, 429, "throttled")
-        assert int(locked["Retry-After"]) > 10 * 60
-        clock.shift(timedelta(minutes=16))
-        assert sign_in(client, address="10.0.0.201").status_code == 201
-
-
-def test_failed_sign_ins_are_limited_per_address_across_accounts(alice: User, bob: User) -> None:
+def test_it_locks_out_the_guesser_not_the_owner(alice: User) -> None:
     client = APIClient()
     with time_machine.travel(datetime(2026, 11, 20, 12, 0, 0), tick=False):
-        for name in ["alice", "bob", "carol"]:
-            assert sign_in(client, username=name, password="wrong", address="10.9.9.9").status_code == 401
-        assert_error(sign_in(client, username="bob", address="10.9.9.9"), 429, "throttled")
-        assert sign_in(client, username="bob", address="10.1.1.1").status_code == 201
+        for _ in range(10):
+            assert sign_in(client, password="wrong", address="203.0.113.9").status_code == 401
+        locked = sign_in(client, address="203.0.113.9")  # even the right password, from there
+        assert_error(locked, 429, "throttled")
+        assert 0 < int(locked["Retry-After"]) <= 15 * 60
+        assert not DeviceToken.objects.exists()
+        assert sign_in(client, address="198.51.100.7").status_code == 201  # the owner, elsewhere
+
+
+def test_a_locked_address_does_not_lock_other_accounts_behind_it(alice: User, bob: User) -> None:
+    client = APIClient()
+    with time_machine.travel(datetime(2026, 11, 20, 12, 0, 0), tick=False):
+        for _ in range(11):
+            sign_in(client, password="wrong", address="203.0.113.9")
+        assert_error(sign_in(client, address="203.0.113.9"), 429, "throttled")
+        assert sign_in(client, username="bob", address="203.0.113.9").status_code == 201
+
+
+def test_it_slows_guessing_one_account_from_many_addresses(alice: User) -> None:
+    client = APIClient()
+    with time_machine.travel(datetime(2026, 11, 20, 12, 0, 0), tick=False) as clock:
+        for n in range(20):
+            assert sign_in(client, password="wrong", address=f"10.0.1.{n}").status_code == 401
+        slowed = sign_in(client, address="10.0.2.1")
+        assert_error(slowed, 429, "throttled")
+        assert 0 < int(slowed["Retry-After"]) <= 5 * 60  # a slowdown, not a lockout
+        clock.shift(timedelta(minutes=5, seconds=1))
+        assert sign_in(client, address="10.0.2.1").status_code == 201
+
+
+def test_it_slows_one_address_trying_many_accounts(alice: User) -> None:
+    client = APIClient()
+    with time_machine.travel(datetime(2026, 11, 20, 12, 0, 0), tick=False):
+        for n in range(50):
+            assert sign_in(client, username=f"user{n}", password="wrong", address="192.0.2.50").status_code == 401
+        assert_error(sign_in(client, address="192.0.2.50"), 429, "throttled")
+        assert sign_in(client, address="192.0.2.51").status_code == 201
+
+
+def test_the_lockout_ends_with_its_window(alice: User) -> None:
+    client = APIClient()
+    with time_machine.travel(datetime(2026, 11, 20, 12, 0, 0), tick=False) as clock:
+        for _ in range(10):
+            sign_in(client, password="wrong", address="203.0.113.9")
+        assert sign_in(client, address="203.0.113.9").status_code == 429
+        clock.shift(timedelta(minutes=31))  # a 15-minute window, wherever its edge fell
+        assert sign_in(client, address="203.0.113.9").status_code == 201
+
+
+def test_a_forwarded_address_is_ignored_unless_a_proxy_is_trusted(alice: User, settings: Any) -> None:
+    client = APIClient()
+    for n in range(10):  # a guesser who writes a new X-Forwarded-For each time gains nothing
+        sign_in(client, password="wrong", address="203.0.113.9", HTTP_X_FORWARDED_FOR=f"10.9.0.{n}")
+    assert sign_in(client, address="203.0.113.9", HTTP_X_FORWARDED_FOR="10.9.0.200").status_code == 429
+
+
+def test_behind_a_trusted_proxy_each_client_counts_on_its_own(alice: User, settings: Any) -> None:
+    settings.TRUSTED_PROXY_COUNT = 1
+    client = APIClient()
+    proxy = "10.0.0.2"  # every request arrives from the proxy
+    for _ in range(10):  # the stranger's spoofed left part is ignored; the proxy's entry counts
+        sign_in(client, password="wrong", address=proxy, HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9")
+    assert sign_in(client, address=proxy, HTTP_X_FORWARDED_FOR="203.0.113.9").status_code == 429
+    assert sign_in(client, address=proxy, HTTP_X_FORWARDED_FOR="198.51.100.7").status_code == 201
+
+
+def test_registration_is_throttled_per_address(anonymous: APIClient) -> None:
+    for n in range(20):
+        response = anonymous.post(
+            "/api/v1/auth/register/", {"username": f"new{n}", "password": PASSWORD}, REMOTE_ADDR="192.0.2.8"
+        )
+        assert response.status_code == 201
+    refused = anonymous.post(
+        "/api/v1/auth/register/", {"username": "new20", "password": PASSWORD}, REMOTE_ADDR="192.0.2.8"
+    )
+    assert_error(refused, 429, "throttled")
+    assert not User.objects.filter(username="new20").exists()
+
+
+def test_it_answers_503_when_the_throttle_cannot_count(alice: User, settings: Any, caplog: Any) -> None:
+    # A real Redis client against a port where nothing listens: what a Redis outage looks like.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    client = APIClient()
+    for response in [
+        sign_in(client),
+        client.post("/api/v1/auth/register/", {"username": "carol", "password": PASSWORD}),
+    ]:
+        assert_error(response, 503, "unavailable")
+        assert int(response["Retry-After"]) > 0
+    assert not DeviceToken.objects.exists()
+    assert not User.objects.filter(username="carol").exists()
+    assert not [r for r in caplog.records if r.exc_info]  # no traceback in the log
 
 
 def test_revoking_needs_a_token(alice: User) -> None:
