@@ -10,8 +10,12 @@ created and dropped by this script; real data is never touched.
    Target: ratio at most 1.3.
 3. The analysis of one user with 100,000 episodes and 3,650 check-ins: wall time, peak memory,
    and the ratio to merely loading those rows. Targets: ratio at most 2, peak under 300 MB.
+4. Hostile requests, refused: server time (the whole Django handler, in process) of a
+   100,000-item sync push (292 KB), 1,001 real records, JSON nested 100,000 deep, and 1,000
+   query parameters. Target: each under 50 ms.
 """
 
+import logging
 import os
 import statistics
 import sys
@@ -228,6 +232,33 @@ def load_rows(user_id: int) -> None:
     )
 
 
+def bench_hostile() -> None:
+    logging.getLogger("django.request").setLevel(logging.ERROR)  # one "Bad Request" line per try
+    client = client_for(new_user("hostile"))
+    one_record = push_body(1)["episodes"][0]
+    requests: dict[str, Callable[[], Any]] = {
+        "sync push of 100,000 items [1, 1, ...] (292 KB)": lambda: _raw_post(
+            client, "/api/v1/sync/", '{"episodes": [' + ",".join(["1"] * 100_000) + "]}"
+        ),
+        "sync push of 1,001 real records": lambda: client.post(
+            "/api/v1/sync/", {"episodes": [one_record] * 1001}, format="json"
+        ),
+        "JSON nested 100,000 deep": lambda: _raw_post(client, "/api/v1/episodes/", "[" * 100_000 + "]" * 100_000),
+        "1,000 query parameters": lambda: client.get("/api/v1/episodes/?" + "&".join(f"p{n}=1" for n in range(1000))),
+    }
+    for name, send in requests.items():
+        samples, status = [], 0
+        for _ in range(20):
+            started = time.perf_counter()
+            status = send().status_code
+            samples.append(time.perf_counter() - started)
+        print(f"refused {name}: {statistics.median(samples) * 1000:.1f} ms (median of 20; {status}; target < 50 ms)")
+
+
+def _raw_post(client: APIClient, url: str, body: str) -> Any:
+    return client.generic("POST", url, body.encode(), content_type="application/json")
+
+
 def main() -> None:
     setup_test_environment(debug=False)  # test host name, no query log
     # Writing the histories must not set off analyses; the analysis is measured on its own.
@@ -237,6 +268,7 @@ def main() -> None:
     databases = setup_databases(verbosity=0, interactive=False, aliases={"default"})
     try:
         print(f"database: {connection.vendor} ({connection.settings_dict['NAME']})")
+        bench_hostile()
         bench_push()
         bench_list()
         bench_analysis()
