@@ -26,7 +26,15 @@ from diary.services import account_register
 
 class RegisterSerializer(serializers.Serializer[Any]):
     username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=128, write_only=True, style={"input_type": "password"})
+    # Its length is checked with the rest of the password policy (account_register), so that
+    # every problem is answered at once; the schema states the minimum (diary.api.schema).
+    password = serializers.CharField(
+        max_length=128,
+        write_only=True,
+        trim_whitespace=False,  # spaces are part of a passphrase
+        style={"input_type": "password"},
+        help_text="At least 8 characters, not only digits, not a common password, not like the user name.",
+    )
     time_zone = serializers.CharField(max_length=64, default="UTC", help_text="IANA name, e.g. Europe/Paris.")
 
 
@@ -37,7 +45,7 @@ class AccountSerializer(serializers.Serializer[Any]):
 
 class TokenRequestSerializer(serializers.Serializer[Any]):
     username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=128, style={"input_type": "password"})
+    password = serializers.CharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
     device_name = serializers.CharField(max_length=100, help_text="Shown to the user, e.g. 'Pixel 8'.")
 
 

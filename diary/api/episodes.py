@@ -26,6 +26,7 @@ from diary.api.common import (
     request_user,
 )
 from diary.api.errors import Conflict
+from diary.api.schema import ErrorSerializer
 from diary.api.serializers import EpisodeSerializer, episode_data
 from diary.models import Episode
 from diary.selectors import episode_get, episode_list, user_zone
@@ -98,7 +99,7 @@ class EpisodeListView(GenericAPIView[Episode]):
         operation_id="episodes_create",
         description="Send your own `id` to make retries safe: the first request creates (201), an identical "
         "replay answers the same record (200), the same id with a different body is a conflict (409).",
-        responses={201: EpisodeSerializer, 200: EpisodeSerializer},
+        responses={201: EpisodeSerializer, 200: EpisodeSerializer, 409: ErrorSerializer},
     )
     def post(self, request: Request) -> Response:
         serializer = EpisodeSerializer(data=request.data)

@@ -6,7 +6,6 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -51,8 +50,14 @@ class PushSerializer(serializers.Serializer[Any]):
     checkins = BoundedListField(child=serializers.DictField(), max_length=MAX_ITEMS, default=list)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if not isinstance(self.initial_data, dict) or not {"episodes", "checkins"} & set(self.initial_data):
-            raise serializers.ValidationError("Send an object with `episodes` and/or `checkins`.")
+        # A typo such as `episode` would otherwise push nothing and answer 200.
+        keys = set(self.initial_data) if isinstance(self.initial_data, dict) else set()
+        unknown = keys - set(self.fields)
+        if unknown or not keys:
+            raise serializers.ValidationError(
+                f"Send an object with `episodes` and/or `checkins` and nothing else"
+                f"{' (got ' + ', '.join(sorted(map(repr, unknown))) + ')' if unknown else ''}."
+            )
         return attrs
 
 
@@ -180,9 +185,15 @@ class SyncView(APIView):
         summary="Everything that changed since a cursor",
         parameters=[
             OpenApiParameter(
-                "since", OpenApiTypes.STR, description="The cursor of the last pull; omit for everything."
+                "since",
+                {"type": "string", "pattern": r"^\d{0,18}$"},
+                description="The cursor of the last pull; omit for everything.",
             ),
-            OpenApiParameter("limit", OpenApiTypes.INT, description=f"Records per page (at most {MAX_PULL})."),
+            OpenApiParameter(
+                "limit",
+                {"type": "integer", "minimum": 1, "maximum": MAX_PULL},
+                description=f"Records per page (at most {MAX_PULL}).",
+            ),
         ],
         responses={200: PULL_RESPONSE},
     )

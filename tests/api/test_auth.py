@@ -210,3 +210,15 @@ def test_the_browser_session_needs_csrf_for_writes(alice: User) -> None:
     client.force_login(alice)
     assert client.get("/api/v1/episodes/").status_code == 200
     assert_error(client.post("/api/v1/episodes/", {}), 403, "permission_denied")
+
+
+def test_a_passphrase_keeps_its_spaces(anonymous: APIClient) -> None:
+    spaced = "  spaces around a passphrase  "
+    assert anonymous.post("/api/v1/auth/register/", {"username": "dana", "password": spaced}).status_code == 201
+    assert sign_in(anonymous, username="dana", password=spaced).status_code == 201
+    assert sign_in(anonymous, username="dana", password=spaced.strip()).status_code == 401
+
+
+def test_options_answers_405_not_a_description(as_alice: APIClient) -> None:
+    for url in ["/api/v1/episodes/", "/api/v1/checkins/2026-11-01/", "/api/v1/sync/"]:
+        assert_error(as_alice.options(url), 405, "method_not_allowed")
