@@ -1,9 +1,15 @@
 """Admin for diary data. Episodes and check-ins are read-only here: services are the only
-writers, so the admin's one write (a soft delete) goes through them too."""
+writers, so the admin's one write (a soft delete) goes through them too.
+
+Who sees diary data: a model's own permissions (even "view") never open a user's diary. Every
+admin of a model that holds a user's health data takes `HealthDataAdmin` first in its bases, and
+then also needs HEALTH_DATA_PERMISSION, which superusers hold implicitly and anyone else only
+when granted it by name. Notes are never searchable and never a list column."""
 
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import BaseModelAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.forms import ModelForm
@@ -11,6 +17,40 @@ from django.http import HttpRequest
 
 from diary.models import CheckIn, Episode, EpisodeLocation, Profile
 from diary.services import checkin_delete, episode_delete, profile_update
+
+# A permission of its own rather than "superusers only": it lets an operator have someone read
+# diaries (every look recorded) without also handing them users, permissions and everything
+# else a superuser holds. Granting a model's "view" permission alone no longer does it.
+HEALTH_DATA_PERMISSION = "diary.view_health_data"
+
+
+def may_see_health_data(request: HttpRequest) -> bool:
+    return request.user.has_perm(HEALTH_DATA_PERMISSION)  # True for every active superuser
+
+
+class HealthDataPermissions(BaseModelAdmin[Any]):
+    """The rule for model admins and inlines alike: no health-data permission, no access."""
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return may_see_health_data(request) and super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return may_see_health_data(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return may_see_health_data(request) and super().has_delete_permission(request, obj)
+
+
+class HealthDataAdmin(HealthDataPermissions, admin.ModelAdmin[Any]):
+    """Put first in the bases of the admin of every model holding a user's health data (tracker's
+    too): without HEALTH_DATA_PERMISSION the model is missing from the index and its pages answer
+    403."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return may_see_health_data(request) and super().has_module_permission(request)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return may_see_health_data(request) and super().has_add_permission(request)
 
 
 class DeletedFilter(admin.SimpleListFilter):
@@ -39,7 +79,7 @@ class ReadOnlyAdmin(admin.ModelAdmin[Any]):
         return False
 
 
-class EpisodeLocationInline(admin.TabularInline[EpisodeLocation, Episode]):
+class EpisodeLocationInline(HealthDataPermissions, admin.TabularInline[EpisodeLocation, Episode]):
     model = EpisodeLocation
     extra = 0
     can_delete = False
@@ -60,7 +100,7 @@ def _soft_delete(request: HttpRequest, queryset: QuerySet[Any], delete: Any, per
 
 
 @admin.register(Episode)
-class EpisodeAdmin(ReadOnlyAdmin):
+class EpisodeAdmin(HealthDataAdmin, ReadOnlyAdmin):
     list_display = ["started_at", "user", "intensity", "pattern", "duration_seconds", "source", "version", "deleted_at"]
     list_filter = [
         DeletedFilter,
@@ -73,7 +113,7 @@ class EpisodeAdmin(ReadOnlyAdmin):
         "symptoms",
         "started_at",
     ]
-    search_fields = ["user__username", "notes", "id"]
+    search_fields = ["user__username", "id"]  # never notes: see the module docstring
     date_hierarchy = "started_at"
     list_select_related = ["user"]
     inlines = [EpisodeLocationInline]
@@ -87,7 +127,7 @@ class EpisodeAdmin(ReadOnlyAdmin):
 
 
 @admin.register(CheckIn)
-class CheckInAdmin(ReadOnlyAdmin):
+class CheckInAdmin(HealthDataAdmin, ReadOnlyAdmin):
     list_display = [
         "date",
         "user",
@@ -100,7 +140,7 @@ class CheckInAdmin(ReadOnlyAdmin):
         "deleted_at",
     ]
     list_filter = [DeletedFilter, "twitching_today", "stress", "date"]
-    search_fields = ["user__username", "notes"]
+    search_fields = ["user__username"]
     date_hierarchy = "date"
     list_select_related = ["user"]
     actions = ["soft_delete"]
@@ -112,7 +152,7 @@ class CheckInAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Profile)
-class ProfileAdmin(admin.ModelAdmin[Profile]):
+class ProfileAdmin(HealthDataAdmin):
     list_display = ["user", "time_zone", "last_change_seq", "updated_at"]
     list_filter = ["time_zone"]
     search_fields = ["user__username", "time_zone"]
