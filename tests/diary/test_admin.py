@@ -2,13 +2,18 @@
 for superusers and staff granted diary.view_health_data only; reference data stays with the
 ordinary model permissions."""
 
-from datetime import datetime
+import json
+from datetime import UTC, datetime
+from typing import Any
 
 import pytest
+from auditlog.models import LogEntry
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Permission, User
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from diary.admin import HealthDataAdmin
@@ -197,3 +202,134 @@ def test_it_keeps_device_tokens_out_of_the_admin() -> None:
     # Tokens are secrets; knox's own AuthToken admin stays unregistered while DeviceToken
     # replaces that model (KNOX_TOKEN_MODEL).
     assert not admin.site.is_registered(DeviceToken)
+
+
+# --- The access log: who looked at whose diary ------------------------------------------------
+
+
+def accesses() -> list[tuple[str, str, str, str]]:
+    """(viewer, whose diary, model, view) of every record, oldest first."""
+    return [
+        (entry.actor.username, entry.object_repr, entry.additional_data["model"], entry.additional_data["view"])
+        for entry in LogEntry.objects.select_related("actor").order_by("pk")
+    ]
+
+
+def test_it_records_a_superuser_opening_alices_episode(
+    operator: User, alice: User, alices_diary: dict[str, str]
+) -> None:
+    assert client_for(operator).get(change("diary.episode", alices_diary["diary.episode"])).status_code == 200
+    entry = LogEntry.objects.get()
+    assert entry.action == LogEntry.Action.ACCESS
+    assert entry.actor == operator
+    assert (entry.content_type.model_class(), entry.object_id, entry.object_repr) == (User, alice.pk, "alice")
+    assert entry.additional_data == {
+        "model": "diary.episode",
+        "view": "change",
+        "object_pk": alices_diary["diary.episode"],
+    }
+    assert entry.timestamp is not None
+
+
+def test_it_records_one_access_per_owner_on_a_list_page(
+    operator: User, alice: User, bob: User, frozen_now: datetime
+) -> None:
+    for user, count in [(alice, 3), (bob, 2)]:
+        for day in range(count):
+            EpisodeFactory(user=user, started_at=datetime(2026, 11, 2 + day, 9, tzinfo=UTC))
+    response = client_for(operator).get(changelist("diary.episode"), {"state": "live", "p": "1"})
+    assert response.status_code == 200
+    assert sorted(accesses()) == [
+        ("operator", "alice", "diary.episode", "changelist"),
+        ("operator", "bob", "diary.episode", "changelist"),
+    ]
+    for entry in LogEntry.objects.all():  # the page number is not a filter
+        assert (entry.additional_data["filters"], entry.additional_data["searched"]) == (["state"], False)
+
+
+@pytest.mark.parametrize("label", DIARY_DATA)
+def test_it_records_every_diary_data_page_it_shows(operator: User, alices_diary: dict[str, str], label: str) -> None:
+    client = client_for(operator)
+    assert client.get(changelist(label)).status_code == 200
+    assert client.get(change(label, alices_diary[label])).status_code == 200
+    assert accesses() == [("operator", "alice", label, "changelist"), ("operator", "alice", label, "change")]
+    assert LogEntry.objects.order_by("pk").last().additional_data["object_pk"] == alices_diary[label]
+
+
+def test_it_records_history_and_delete_confirmation_pages(
+    operator: User, alice: User, alices_diary: dict[str, str]
+) -> None:
+    client = client_for(operator)
+    assert client.get(reverse("admin:diary_profile_history", args=[alice.pk])).status_code == 200
+    assert client.get(reverse("admin:diary_profile_delete", args=[alice.pk])).status_code == 200
+    assert accesses() == [
+        ("operator", "alice", "diary.profile", "history"),
+        ("operator", "alice", "diary.profile", "delete"),
+    ]
+
+
+def test_it_records_nothing_for_pages_it_does_not_show(
+    operator: User, helper: User, alices_diary: dict[str, str]
+) -> None:
+    assert client_for(helper).get(change("diary.episode", alices_diary["diary.episode"])).status_code == 403
+    missing = change("diary.episode", "6f1c1a43-9a53-4e39-8d1e-0d6f6f4f2f10")
+    assert client_for(operator).get(missing).status_code == 302
+    assert not LogEntry.objects.exists()
+
+
+def test_it_keeps_health_data_out_of_the_access_log(operator: User, alice: User, alices_diary: dict[str, str]) -> None:
+    client = client_for(operator)
+    for label in DIARY_DATA:
+        assert client.get(change(label, alices_diary[label])).status_code == 200
+    assert client.get(changelist("diary.episode"), {"q": "third coffee"}).status_code == 200  # shows no row
+    client.get(changelist("diary.episode"), {"pattern": "intermittent_bursts", "intensity": "3", "q": "ali"})
+    entries = list(LogEntry.objects.order_by("pk").values())
+    assert len(entries) == len(DIARY_DATA) + 1
+    assert entries[-1]["additional_data"] == {
+        "model": "diary.episode",
+        "view": "changelist",
+        "filters": ["intensity", "pattern"],  # the filters' names, not their values
+        "searched": True,  # that a search narrowed the list, not its term
+    }
+    everything = json.dumps(entries, default=str)
+    for health_data in ["PLANTED-NOTE", "third coffee", "eyelid", "intermittent", 'ali"', "2026-11-02"]:
+        assert health_data not in everything
+    assert all(entry["serialized_data"] is None and entry["changes"] is None for entry in entries)
+
+
+def test_it_records_a_list_page_in_queries_that_do_not_grow_with_its_owners(
+    operator: User, alice: User, frozen_now: datetime, django_assert_max_num_queries: Any
+) -> None:
+    client = client_for(operator)
+    EpisodeFactory(user=alice)
+    client.get(changelist("diary.episode"))  # warms caches (content types, reference data)
+    with CaptureQueriesContext(connection) as one_owner:
+        client.get(changelist("diary.episode"))
+    for n in range(30):
+        owner = UserFactory(username=f"owner{n}")
+        EpisodeFactory(user=owner)
+        EpisodeFactory(user=owner, started_at=datetime(2026, 11, 3, 9, tzinfo=UTC))
+    recorded = LogEntry.objects.count()
+    with django_assert_max_num_queries(len(one_owner)):
+        assert client.get(changelist("diary.episode")).status_code == 200
+    assert LogEntry.objects.count() - recorded == 31  # one per owner, not one per row
+
+
+def test_it_shows_the_access_log_read_only_to_superusers(
+    operator: User, helper: User, alices_diary: dict[str, str]
+) -> None:
+    client = client_for(operator)
+    client.get(change("diary.episode", alices_diary["diary.episode"]))
+    entry = LogEntry.objects.get()
+    log = client.get(reverse("admin:auditlog_logentry_changelist"), {"q": "alice"})
+    assert log.status_code == 200
+    assert log.context["cl"].result_count == 1
+    for shown in [b"operator", b"alice", f"diary.episode change {alices_diary['diary.episode']}".encode()]:
+        assert shown in log.content
+    detail = client.get(reverse("admin:auditlog_logentry_change", args=[entry.pk]))
+    assert detail.status_code == 200
+    assert b'name="_save"' not in detail.content
+    assert client.get(reverse("admin:auditlog_logentry_add")).status_code == 403
+    assert client.post(reverse("admin:auditlog_logentry_delete", args=[entry.pk]), {"post": "yes"}).status_code == 403
+    assert client_for(helper).get(reverse("admin:auditlog_logentry_changelist")).status_code == 403
+    assert LogEntry.objects.get() == entry
