@@ -68,6 +68,11 @@ class Profile(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
 
+    class Meta:
+        # Granted explicitly, on top of a model's own permissions, to let a staff member read
+        # users' diaries in the admin (superusers hold it implicitly): see diary/admin.py.
+        permissions = [("view_health_data", "Can see users' diary data in the admin")]
+
     def __str__(self) -> str:
         return f"Profile of {self.user}"
 

@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from diary.admin import HealthDataAdmin
 from tracker.models import AnalysisRequest, AnalysisRun, Summary
 
 
@@ -17,7 +18,7 @@ class ReadOnly(admin.ModelAdmin[Any]):
 
 
 @admin.register(Summary)
-class SummaryAdmin(ReadOnly):
+class SummaryAdmin(HealthDataAdmin, ReadOnly):
     list_display = ["user", "range_key", "computed_at", "watermark", "reference_version", "duration_ms"]
     list_filter = ["range_key", "reference_version", "computed_at"]
     search_fields = ["user__username"]
@@ -25,7 +26,7 @@ class SummaryAdmin(ReadOnly):
 
 
 @admin.register(AnalysisRun)
-class AnalysisRunAdmin(ReadOnly):
+class AnalysisRunAdmin(HealthDataAdmin, ReadOnly):
     list_display = ["user", "range_key", "started_at", "outcome", "episodes", "duration_ms", "watermark"]
     list_filter = ["outcome", "range_key", "started_at"]
     search_fields = ["user__username"]
@@ -33,7 +34,7 @@ class AnalysisRunAdmin(ReadOnly):
 
 
 @admin.register(AnalysisRequest)
-class AnalysisRequestAdmin(ReadOnly):
+class AnalysisRequestAdmin(HealthDataAdmin, ReadOnly):
     list_display = ["user", "range_key", "requested_at", "enqueued_at", "claimed_at"]
     list_filter = ["range_key"]
     search_fields = ["user__username"]

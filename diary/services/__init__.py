@@ -1,5 +1,6 @@
 """Every write of diary data goes through one of these functions (see STYLE.md)."""
 
+from .access import Accessed, AdminView, diary_access_record
 from .accounts import account_register
 from .checkins import checkin_delete, checkin_errors, checkin_upsert, checkins_bulk_create
 from .episodes import (
@@ -21,6 +22,8 @@ from .records import StaleVersion
 from .sync import CheckInChange, EpisodeChange, EpisodeChildren, ItemResult, SyncResults, sync_apply, sync_changes
 
 __all__ = [
+    "Accessed",
+    "AdminView",
     "CheckInChange",
     "EpisodeChange",
     "EpisodeChildren",
@@ -36,6 +39,7 @@ __all__ = [
     "checkin_errors",
     "checkin_upsert",
     "checkins_bulk_create",
+    "diary_access_record",
     "episode_create",
     "episode_create_from",
     "episode_delete",

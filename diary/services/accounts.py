@@ -35,7 +35,7 @@ def account_register(*, username: str, password: str, time_zone: str = "UTC") ->
             user = User.objects.create_user(username=username, password=password)
     except IntegrityError:
         # The same name (in any case) was taken between the check above and this insert; the
-        # database's case-insensitive unique index (diary migration 0004) caught it.
+        # database's case-insensitive unique index (diary migration 0005) caught it.
         raise ValidationError({"username": [TAKEN]}) from None
     Profile.objects.create(user=user, time_zone=time_zone)
     return user

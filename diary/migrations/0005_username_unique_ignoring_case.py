@@ -9,7 +9,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
-        ("diary", "0003_episode_list_index"),
+        ("diary", "0004_profile_health_data_permission"),
     ]
 
     operations = [
