@@ -109,8 +109,8 @@ class EpisodeListView(GenericAPIView[Episode]):
         try:
             created = episode_create_from(user=user, data=data)
         except (IdTaken, IntegrityError):  # a retry; IntegrityError if its twin committed a moment ago
-            if data.id is None:
-                raise
+            if data.id is None or not Episode.objects.filter(pk=data.id).exists():
+                raise  # not about the id: a real fault, not a replay
             return _replay(user, data, data.id)
         return _respond(episode_get(user=user, id=created.id), status.HTTP_201_CREATED)
 
