@@ -1,7 +1,7 @@
 from datetime import date
 
 from django.urls import path, re_path, register_converter
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from diary.api.auth import RegisterView, TokenView
 from diary.api.checkins import CheckInDetailView, CheckInListView
@@ -33,6 +33,6 @@ urlpatterns = [
     path("v1/sync/", SyncView.as_view(), name="api-sync"),
     path("v1/reference/", ReferenceView.as_view(), name="api-reference"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     re_path(r"^(?P<path>.*)$", api_not_found),  # last: JSON 404 for anything else under /api/
 ]
