@@ -291,6 +291,13 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"no_traceback": {"()": "config.logfilters.WithoutTraceback"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        # Refused requests (an unknown Host, too many fields...) are one line each: their
+        # traceback only says where Django noticed, and a scanner sends thousands.
+        "security": {"class": "logging.StreamHandler", "filters": ["no_traceback"]},
+    },
+    "loggers": {"django.security": {"handlers": ["security"], "level": "WARNING", "propagate": False}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
