@@ -26,7 +26,7 @@ class SummaryAdmin(ReadOnly):
 
 @admin.register(AnalysisRun)
 class AnalysisRunAdmin(ReadOnly):
-    list_display = ["user", "range_key", "started_at", "outcome", "episodes", "duration_ms", "watermark"]
+    list_display = ["user", "range_key", "started_at", "outcome", "reason", "episodes", "duration_ms", "watermark"]
     list_filter = ["outcome", "range_key", "started_at"]
     search_fields = ["user__username"]
     list_select_related = ["user"]
@@ -34,7 +34,7 @@ class AnalysisRunAdmin(ReadOnly):
 
 @admin.register(AnalysisRequest)
 class AnalysisRequestAdmin(ReadOnly):
-    list_display = ["user", "range_key", "requested_at", "enqueued_at", "claimed_at"]
+    list_display = ["user", "range_key", "requested_at", "enqueued_at", "claimed_at", "failures", "retry_at"]
     list_filter = ["range_key"]
     search_fields = ["user__username"]
     list_select_related = ["user"]
