@@ -13,7 +13,8 @@ PROJECT = Path(__file__).resolve().parent.parent
 
 def describe_failure(exc: BaseException) -> str:
     """`ValueError at tracker/services.py:87 in summary_compute`: the type, and the innermost
-    frame of the project's own code (the frame where it was raised if none is ours)."""
+    frame of the project's own code (the frame where it was raised if none is ours). Used for
+    the API's unhandled errors and for failed analyses (tracker.failures)."""
     frames = traceback.extract_tb(exc.__traceback__)
     ours = [f for f in frames if _is_ours(f.filename)]
     where = (ours or frames)[-1] if frames else None
@@ -23,9 +24,13 @@ def describe_failure(exc: BaseException) -> str:
     return f"{kind} at {_relative(where.filename)}:{where.lineno} in {where.name}"
 
 
+# Library code lives under these folders, also when the virtualenv sits inside the project.
+LIBRARY_FOLDERS = frozenset({".venv", "site-packages", "dist-packages"})
+
+
 def _is_ours(filename: str) -> bool:
     path = Path(filename).resolve()
-    return path.is_relative_to(PROJECT) and ".venv" not in path.parts and "site-packages" not in path.parts
+    return path.is_relative_to(PROJECT) and not LIBRARY_FOLDERS.intersection(path.parts)
 
 
 def _relative(filename: str) -> str:

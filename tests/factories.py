@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import factory
 from django.contrib.auth.models import User
 
-from diary.models import CheckIn, Episode
+from diary.models import CheckIn, Episode, Profile
 from diary.services import LocationInput, checkin_upsert, episode_create
 
 
@@ -44,3 +44,12 @@ def make_checkin(user: User, day: date = date(2026, 11, 2), **values: Any) -> Ch
     values = {"caffeine_cups": 2, "sleep_hours": 7.5, "stress": 3, **values}
     checkin, _ = checkin_upsert(user=user, date=day, **values)
     return checkin
+
+
+def make_legacy_checkin(user: User, day: date, **values: Any) -> CheckIn:
+    """A check-in stored before the API refused such dates (e.g. 0001-01-01): written directly,
+    with the next change number, as the service of the time wrote it."""
+    profile, _ = Profile.objects.get_or_create(user=user)
+    profile.last_change_seq += 1
+    profile.save(update_fields=["last_change_seq"])
+    return CheckIn.objects.create(user=user, date=day, change_seq=profile.last_change_seq, **values)

@@ -27,7 +27,7 @@ class SummaryAdmin(HealthDataAdmin, ReadOnly):
 
 @admin.register(AnalysisRun)
 class AnalysisRunAdmin(HealthDataAdmin, ReadOnly):
-    list_display = ["user", "range_key", "started_at", "outcome", "episodes", "duration_ms", "watermark"]
+    list_display = ["user", "range_key", "started_at", "outcome", "reason", "episodes", "duration_ms", "watermark"]
     list_filter = ["outcome", "range_key", "started_at"]
     search_fields = ["user__username"]
     list_select_related = ["user"]
@@ -35,7 +35,7 @@ class AnalysisRunAdmin(HealthDataAdmin, ReadOnly):
 
 @admin.register(AnalysisRequest)
 class AnalysisRequestAdmin(HealthDataAdmin, ReadOnly):
-    list_display = ["user", "range_key", "requested_at", "enqueued_at", "claimed_at"]
+    list_display = ["user", "range_key", "requested_at", "enqueued_at", "claimed_at", "failures", "retry_at"]
     list_filter = ["range_key"]
     search_fields = ["user__username"]
     list_select_related = ["user"]

@@ -84,11 +84,12 @@ class SummaryView(APIView):
             summary = Summary.objects.filter(user=user, range_key=key).first()
         if summary is not None:
             return Response(_ready(summary, user))
-        waiting = requests.filter(requested_at__isnull=False).first()
+        waiting, now = requests.filter(requested_at__isnull=False).first(), timezone.now()
         asked = waiting and (waiting.enqueued_at or waiting.requested_at)
-        if asked and asked < timezone.now() - STUCK_AFTER:
+        if waiting and asked and asked < now - STUCK_AFTER and not waiting.is_backed_off(now):
             # Asked a while ago and still not done (a lost message, a process that died, or
-            # embedded mode, which has no sweep): send it again. The claim makes it harmless.
+            # embedded mode, which has no sweep): send it again, unless a failed run backed it
+            # off (then reading the summary must not re-run it). The claim makes it harmless.
             analysis_enqueue(user_id=user.pk, key=key)
         pending = waiting is not None
         return Response(

@@ -5,6 +5,8 @@ number when the analysis read the diary, is below Profile.last_change_seq) or wh
 reference data it used has changed; both are derived, never stored as a flag.
 """
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 
@@ -14,7 +16,8 @@ ALL_TIME = "all"
 class AnalysisRequest(models.Model):
     """One row per user and range. `requested_at` set means an analysis is wanted; setting it
     with a conditional UPDATE is what coalesces a burst of writes into one run, and clearing
-    it is how a task claims the work."""
+    it is how a task claims the work. After a failed run the request stays wanted, but the
+    sweep waits until `retry_at` (longer after each failure in a row) to send it again."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     range_key = models.CharField(max_length=32, default=ALL_TIME)
@@ -23,6 +26,10 @@ class AnalysisRequest(models.Model):
     requested_at = models.DateTimeField(null=True, blank=True)
     enqueued_at = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    failures = models.PositiveIntegerField(default=0, help_text="Failed runs in a row; a run that succeeds resets it.")
+    retry_at = models.DateTimeField(
+        null=True, blank=True, help_text="After a failure, not sent again before this (a diary write still is)."
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "range_key"], name="analysis_request_once")]
@@ -30,6 +37,9 @@ class AnalysisRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Analysis request {self.user_id}/{self.range_key}"
+
+    def is_backed_off(self, now: datetime) -> bool:
+        return self.retry_at is not None and self.retry_at > now
 
 
 class Summary(models.Model):
@@ -70,6 +80,9 @@ class AnalysisRun(models.Model):
     outcome = models.CharField(max_length=12, choices=Outcome.choices, default=Outcome.RUNNING)
     episodes = models.PositiveIntegerField(default=0)
     duration_ms = models.PositiveIntegerField(default=0)
+    # What failed and where in the project's code: never the exception's message, which for a
+    # database error echoes the row (the summary's JSON, diary values).
+    reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-started_at"]

@@ -9,11 +9,14 @@ from typing import Any
 from django.utils import timezone
 
 from conditions.reference import dump_reference, version_of
-from diary.models import CheckIn, Episode, EpisodeLocation, Profile
+from diary.models import EARLIEST_DATE, CheckIn, Episode, EpisodeLocation, Profile
 from tracker.analysis import data
 
 # A local date's episodes lie within this much of its UTC day (offsets run -12:00 to +14:00).
 OFFSET_MARGIN = timedelta(hours=14)
+# The analysis reads the diary from EARLIEST_DATE (1900) on. The API refuses earlier dates; a
+# row stored before that bound, dated 0001-01-01, would otherwise stretch the period over
+# 740,000 days and take the UTC bounds below out of range.
 
 
 def user_today(user_id: int) -> date:
@@ -23,10 +26,8 @@ def user_today(user_id: int) -> date:
 
 def load_diary(*, user_id: int, date_from: date | None = None, date_to: date | None = None) -> data.Diary:
     end = date_to or user_today(user_id)
-    # UTC bounds wide enough for any offset; the exact local dates are checked below.
-    bounds = {"started_at__lt": _utc_midnight(end + timedelta(days=1)) + OFFSET_MARGIN}
-    if date_from:
-        bounds["started_at__gte"] = _utc_midnight(date_from) - OFFSET_MARGIN
+    first = max(date_from or EARLIEST_DATE, EARLIEST_DATE)
+    bounds = _utc_bounds(first, end)
     rows = list(
         Episode.live.filter(user_id=user_id, **bounds).values_list(
             "id", "started_at", "utc_offset_minutes", "duration_seconds", "intensity", "pattern"
@@ -39,7 +40,7 @@ def load_diary(*, user_id: int, date_from: date | None = None, date_to: date | N
         shift = shifts.get(offset) or shifts.setdefault(offset, timedelta(minutes=offset))
         local_start = (started_at + shift).replace(tzinfo=None)
         day = local_start.date()
-        if day > end or (date_from and day < date_from):
+        if day > end or day < first:
             continue
         built.append(
             data.Episode(
@@ -54,9 +55,19 @@ def load_diary(*, user_id: int, date_from: date | None = None, date_to: date | N
                 tuple(symptoms.get(episode_id.int, ())),
             )
         )
-    checkins = _checkins(user_id, date_from, end)
-    start = date_from or min([e.local_date for e in built] + [c.day for c in checkins], default=end)
+    checkins = _checkins(user_id, first, end)
+    start = first if date_from else min([e.local_date for e in built] + [c.day for c in checkins], default=end)
     return data.Diary(episodes=built, checkins=checkins, start=min(start, end), end=end)
+
+
+def _utc_bounds(first: date, last: date) -> dict[str, datetime]:
+    """UTC bounds of `started_at` wide enough for any offset (the exact local dates are checked
+    by the caller). After the calendar's last day there is nothing to bound, and no datetime
+    to bound it with."""
+    bounds = {"started_at__gte": _utc_midnight(first) - OFFSET_MARGIN}
+    if last < date.max:
+        bounds["started_at__lt"] = _utc_midnight(last + timedelta(days=1)) + OFFSET_MARGIN
+    return bounds
 
 
 def _utc_midnight(day: date) -> datetime:
@@ -101,10 +112,8 @@ def _codes(rows: Any) -> dict[Any, list[str]]:
     return by_episode
 
 
-def _checkins(user_id: int, first: date | None, last: date) -> list[data.CheckIn]:
-    rows = CheckIn.live.filter(user_id=user_id, date__lte=last)
-    if first:
-        rows = rows.filter(date__gte=first)
+def _checkins(user_id: int, first: date, last: date) -> list[data.CheckIn]:
+    rows = CheckIn.live.filter(user_id=user_id, date__gte=first, date__lte=last)
     fields = ("date", "caffeine_cups", "sleep_hours", "stress", "exercise_minutes", "alcohol_units", "twitching_today")
     return [data.CheckIn(*row) for row in rows.order_by("date").values_list(*fields)]
 

@@ -1,28 +1,55 @@
-"""Celery tasks: thin. Claim, call the service, record the outcome (in the service)."""
+"""Celery tasks: thin. Claim, call the service, record the outcome (in the service).
+
+Celery logs what a task raises, message and all, and a database error's message echoes the
+diary data it refused. So the analysis task lets out no exception but AnalysisInterrupted,
+whose message is only the failure's reason (tracker.failures)."""
+
+import logging
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
+
+from tracker.failures import AnalysisFailed, AnalysisInterrupted, sanitized
+
+logger = logging.getLogger(__name__)
+
+# The analysis's time limits. A run still "running" past the hard one is dead (the sweep marks
+# it failed); the soft one raises SoftTimeLimitExceeded inside the run, which then fails cleanly.
+ANALYSIS_SOFT_TIME_LIMIT = 120
+ANALYSIS_TIME_LIMIT = 180
 
 
 @shared_task(
     acks_late=True,  # a worker killed mid-run leaves the message for another worker
-    autoretry_for=(OperationalError, InterfaceError),  # a database blip: try again, with backoff
+    autoretry_for=(AnalysisInterrupted,),  # a database blip: try again, with backoff
     retry_backoff=True,
     retry_backoff_max=60,
     retry_jitter=True,
     max_retries=5,
-    soft_time_limit=120,
-    time_limit=180,
+    soft_time_limit=ANALYSIS_SOFT_TIME_LIMIT,
+    time_limit=ANALYSIS_TIME_LIMIT,
     ignore_result=True,
 )
 def analyse_diary(user_id: int, key: str = "all") -> str:
+    try:
+        return _claim_and_compute(user_id, key)
+    except AnalysisInterrupted:
+        raise  # Celery retries it, and logs only its reason
+    except AnalysisFailed as failure:  # recorded on the run, and the request backed off
+        logger.error("The analysis of user %s failed: %s", user_id, failure)
+        return "failed"
+
+
+def _claim_and_compute(user_id: int, key: str) -> str:
     from tracker.services import analysis_claim, summary_compute, summary_is_current
 
-    claimed = analysis_claim(user_id=user_id, key=key)
-    if not claimed and summary_is_current(user_id=user_id, key=key):
-        return "up to date"  # a duplicate delivery, or another run got there first
-    stored = summary_compute(user_id=user_id, key=key)
-    return "stored" if stored else "superseded"
+    try:
+        claimed = analysis_claim(user_id=user_id, key=key)
+        if not claimed and summary_is_current(user_id=user_id, key=key):
+            return "up to date"  # a duplicate delivery, or another run got there first
+        return "stored" if summary_compute(user_id=user_id, key=key) else "superseded"
+    except Exception as error:  # the claim's own database errors too: their reason only
+        failure = sanitized(error)
+    raise failure  # outside the except block: it does not carry the error, nor its message
 
 
 @shared_task(ignore_result=True, soft_time_limit=120, time_limit=180)

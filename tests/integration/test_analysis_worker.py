@@ -7,7 +7,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -19,6 +19,7 @@ from config.celery import app
 from diary.models import Profile
 from diary.services import EpisodeInput, LocationInput, episodes_bulk_create
 from tests.api.conftest import client_for
+from tests.factories import make_legacy_checkin
 from tests.integration.conftest import PROJECT, start_worker, wait_for
 from tracker.models import AnalysisRun, Summary
 from tracker.services import analysis_sweep
@@ -81,6 +82,21 @@ def test_a_sync_of_500_episodes_makes_one_analysis_run(worker: Any) -> None:
     wait_for(lambda: summary_with(alice, 500), 60, "a summary of 500 episodes")
     time.sleep(3)  # longer than the coalescing window: a second run would have started by now
     assert AnalysisRun.objects.filter(user=alice).count() == 1
+
+
+def test_a_worker_gives_the_diaries_that_used_to_poison_their_analysis_a_summary(worker: Any) -> None:
+    # 22 episodes in the last 22 minutes (a one-day diary: its weekday test divided by zero, and
+    # PostgreSQL refused the NaN), and a check-in dated 0001-01-01 (an OverflowError).
+    alice = User.objects.create(username="alice")
+    make_legacy_checkin(alice, date(1, 1, 1), caffeine_cups=3)
+    now = timezone.now()
+    episodes = [{**episode_body(0), "started_at": (now - timedelta(minutes=i)).isoformat()} for i in range(1, 23)]
+    assert client_for(alice).post("/api/v1/sync/", {"episodes": episodes}, format="json").status_code == 200
+    summary = wait_for(lambda: summary_with(alice, 22), 60, "a summary of 22 episodes")
+    assert summary.watermark == Profile.objects.get(user=alice).last_change_seq
+    assert summary.result["period"]["start"] != "0001-01-01"
+    assert client_for(alice).get("/api/v1/summary/").json()["status"] == "ready"
+    assert list(AnalysisRun.objects.filter(user=alice).values_list("outcome", "reason")) == [("stored", "")]
 
 
 def test_writes_go_through_with_the_broker_down_and_the_sweep_catches_up(worker: Any, redis_url: str) -> None:

@@ -1,20 +1,23 @@
 """Every analysis function on hand-built data whose answer is known."""
 
+import json
 import random
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.tracker.analysis_data import REFERENCE, START, at, diary, episode
 from tracker.analysis.associations import Factor, associations
-from tracker.analysis.data import CheckIn
+from tracker.analysis.data import CheckIn, Diary, Episode
 from tracker.analysis.frequency import frequency
 from tracker.analysis.locations import locations
 from tracker.analysis.red_flags import red_flags
 from tracker.analysis.reference_match import reference_matches
 from tracker.analysis.stats import compare_day_counts
 from tracker.analysis.summary import DISCLAIMER, analyse
-from tracker.analysis.timing import timing
+from tracker.analysis.timing import days_per_weekday, timing
 from tracker.analysis.trend import trend
 from tracker.analysis.triggers import tagged_triggers
 
@@ -225,3 +228,106 @@ def test_the_summary_carries_every_finding_and_the_statement() -> None:
         assert key in result
     assert result["reference_version"] == "test"
     assert all("_typical" not in m for m in result["reference_matches"])
+
+
+def test_it_does_not_compare_weekdays_in_a_one_day_diary_of_22_episodes() -> None:
+    day = at(0).date()
+    episodes = [episode(i, at(0, 8 + i / 6)) for i in range(22)]
+    weekday = timing(Diary(episodes=episodes, checkins=[], start=day, end=day))["weekday"]
+    assert weekday["peak"] is None
+    assert "p_value" not in weekday
+    assert "at least two weekdays" in weekday["reason"]
+    assert weekday["counts"]["monday"] == 22
+
+
+def test_it_compares_only_the_weekdays_a_short_period_holds() -> None:
+    # Monday to Wednesday, 30 episodes each day: even over the weekdays there are.
+    episodes = [episode(i, at(i % 3, 8 + i / 10)) for i in range(90)]
+    weekday = timing(diary(episodes, days=3))["weekday"]
+    assert (weekday["peak"], weekday["reason"]) == (None, "Spread evenly as far as the data can tell.")
+    assert weekday["p_value"] == 1.0
+
+
+def test_it_counts_the_weekdays_of_any_period_without_walking_it() -> None:
+    for start in (START + timedelta(days=offset) for offset in range(7)):
+        for days in range(1, 30):
+            walked = [0] * 7
+            for i in range(days):
+                walked[(start + timedelta(days=i)).weekday()] += 1
+            assert days_per_weekday(start, days) == walked
+    whole_calendar = (date.max - date.min).days + 1
+    assert sum(days_per_weekday(date.min, whole_calendar)) == whole_calendar
+
+
+def test_it_analyses_diaries_at_both_ends_of_the_calendar() -> None:
+    for start, end in ((date.min, date.min + timedelta(days=60)), (date.max - timedelta(days=60), date.max)):
+        days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
+        checkins = [CheckIn(day=d, caffeine_cups=4 * (i % 2), sleep_hours=5 + i % 3) for i, d in enumerate(days)]
+        episodes = [episode(i, datetime.combine(d, time(20))) for i, d in enumerate(days) for _ in range(i % 3)]
+        result = analyse(Diary(episodes=episodes, checkins=checkins, start=start, end=end), REFERENCE)
+        assert result["frequency"]["episodes"] == len(episodes)
+        assert result["trend"]["direction"] != "not_enough_data"
+        measured = [r for r in result["associations"] if r["factor"] in ("caffeine", "short_sleep")]
+        assert {r["status"] for r in measured} == {"ok"}
+        json.dumps(result, allow_nan=False)
+
+
+def test_it_says_when_episodes_crowd_too_few_days_to_put_a_number_on() -> None:
+    # 100,000 episodes on one day: the interval's upper end is beyond any float.
+    assert compare_day_counts([100_000] + [0] * 27, [0] * 14) is None
+    crowded = trend(diary([episode(0, at(0)), *[episode(1, at(41))] * 250_000], days=42))
+    assert crowded["direction"] == "not_enough_data"
+    assert crowded["reason"] == "The episodes crowd too few days to put a number on this."
+
+
+# Anchors for generated diaries: the calendar's ends, the API's earliest year, and today.
+ANCHORS = (date.min, date(1899, 12, 1), date(2026, 10, 1), date.max - timedelta(days=45))
+ANY_NUMBER = st.none() | st.integers(-1, 10**9) | st.floats(allow_nan=True, allow_infinity=True)
+
+
+@st.composite
+def odd_diaries(draw: st.DrawFn) -> Diary:
+    """Few or many episodes, on one day or spread; one-day periods; check-ins whose measures
+    are missing or absurd; dates by the ends of the calendar, around 1900 and around today."""
+    start = draw(st.sampled_from(ANCHORS)) + timedelta(days=draw(st.integers(0, 45)))
+    days = draw(st.just(1) | st.integers(1, min(120, (date.max - start).days + 1)))
+    one_day = draw(st.integers(0, days - 1))
+    episodes = [
+        Episode(
+            id=f"e{n}",
+            local_start=datetime.combine(start + timedelta(days=offset), time(hour)),
+            local_date=start + timedelta(days=offset),
+            duration_seconds=draw(st.integers(1, 7 * 24 * 3600)),
+            intensity=draw(st.integers(1, 10)),
+            pattern="intermittent_bursts",
+            locations=((draw(st.sampled_from(sorted(REFERENCE.region_groups))), "left"),),
+            symptoms=tuple(draw(st.sets(st.sampled_from(sorted(REFERENCE.symptoms)), max_size=2))),
+        )
+        for n, (offset, hour) in enumerate(
+            draw(st.lists(st.tuples(st.just(one_day) | st.integers(0, days - 1), st.integers(0, 23)), max_size=40))
+        )
+    ]
+    checkins = [
+        CheckIn(
+            start + timedelta(days=offset),
+            caffeine_cups=draw(ANY_NUMBER),
+            sleep_hours=draw(ANY_NUMBER),
+            stress=draw(ANY_NUMBER),
+            exercise_minutes=draw(ANY_NUMBER),
+            alcohol_units=draw(ANY_NUMBER),
+            twitching_today=draw(st.none() | st.booleans()),
+        )
+        for offset in draw(st.sets(st.integers(0, days - 1), max_size=60))
+    ]
+    return Diary(episodes=episodes, checkins=checkins, start=start, end=start + timedelta(days=days - 1))
+
+
+@settings(max_examples=150, derandomize=True, deadline=None, database=None)
+@given(odd_diaries())
+def test_it_never_answers_nan_or_infinity_for_an_odd_diary(odd: Diary) -> None:
+    json.dumps(analyse(odd, REFERENCE), allow_nan=False)
+
+
+def test_it_refuses_a_period_that_ends_before_it_starts() -> None:
+    with pytest.raises(ValueError, match="must not end before it starts"):
+        Diary(episodes=[], checkins=[], start=START, end=START - timedelta(days=1))

@@ -4,7 +4,6 @@ whole with their watermark and reference version."""
 
 import time
 import uuid
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,7 +13,6 @@ from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
 from conditions.reference import load_reference, reference_version
-from config.celery import app
 from diary.models import Profile
 from diary.services import (
     EpisodeChange,
@@ -32,16 +30,6 @@ from tracker.services import analysis_claim, analysis_request, analysis_sweep, s
 from tracker.tasks import analyse_diary
 
 UTC = ZoneInfo("UTC")
-
-
-@pytest.fixture(autouse=True)
-def _tasks_in_process() -> Iterator[None]:
-    """These tests look at the pipeline in embedded mode, where tasks run in the process (the
-    default without REDIS_URL); tests/integration/ runs it with real workers."""
-    saved = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = saved
 
 
 def evening_episode(user: User, day: int, zone: str = "Pacific/Auckland", **extra: Any) -> Any:

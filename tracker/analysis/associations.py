@@ -11,13 +11,12 @@ under dependence), and only q < Q_THRESHOLD is called significant.
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from scipy import stats
 
 from .data import CheckIn, Diary
-from .stats import compare_day_counts, rounded
+from .stats import TOO_LOPSIDED, compare_day_counts, rounded
 
 MIN_DAYS = 14
 Q_THRESHOLD = 0.1
@@ -59,8 +58,10 @@ FACTORS = (
 def associations(
     diary: Diary, factors: Sequence[Factor] = FACTORS, lags: Sequence[int] = LAGS, min_days: int = MIN_DAYS
 ) -> list[dict[str, Any]]:
-    per_day = Counter(e.local_date for e in diary.episodes)
-    checkins = {c.day: c for c in diary.checkins if diary.start <= c.day <= diary.end}
+    # Days as ordinals: "the day before" date.min is no date, but it is an ordinal (0) that no
+    # check-in has, where `day - timedelta(days=1)` would raise OverflowError.
+    per_day = Counter(e.local_date.toordinal() for e in diary.episodes)
+    checkins = {c.day.toordinal(): c for c in diary.checkins if diary.start <= c.day <= diary.end}
     results = [_compare(factor, lag, checkins, per_day, min_days) for factor in factors for lag in lags]
     tested = [r for r in results if "p_value" in r]
     if tested:
@@ -72,12 +73,12 @@ def associations(
 
 
 def _compare(
-    factor: Factor, lag: int, checkins: dict[Any, CheckIn], per_day: Counter[Any], min_days: int
+    factor: Factor, lag: int, checkins: dict[int, CheckIn], per_day: Counter[int], min_days: int
 ) -> dict[str, Any]:
     exposed: list[int] = []
     unexposed: list[int] = []
     for day in checkins:  # the outcome day: the user checked in, so its count is known
-        source = checkins.get(day - timedelta(days=lag))
+        source = checkins.get(day - lag)
         flag = factor.exposed(source) if source is not None else None
         if flag is not None:
             (exposed if flag else unexposed).append(per_day[day])
@@ -99,7 +100,9 @@ def _compare(
         return {**base, "status": "not_enough_data", "reason": f"Not enough data yet: needs {min_days} days each way."}
     result = compare_day_counts(exposed, unexposed)
     if result is None:
-        return {**base, "status": "not_enough_data", "reason": "No episodes on these days yet."}
+        any_episodes = base["exposed_episodes"] or base["unexposed_episodes"]
+        reason = TOO_LOPSIDED if any_episodes else "No episodes on these days yet."
+        return {**base, "status": "not_enough_data", "reason": reason}
     return {
         **base,
         "status": "ok",

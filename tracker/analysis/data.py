@@ -76,6 +76,11 @@ class Diary:
     start: date
     end: date
 
+    def __post_init__(self) -> None:
+        # Every finding divides by the number of days: a period must hold at least one.
+        if self.end < self.start:
+            raise ValueError("A diary's period must not end before it starts.")
+
     @property
     def days(self) -> int:
         return (self.end - self.start).days + 1

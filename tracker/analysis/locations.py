@@ -1,7 +1,7 @@
 """Where: counts by region and side, focal or widespread, and how it spread over time."""
 
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from .data import Diary, Reference
@@ -26,8 +26,9 @@ def locations(diary: Diary, reference: Reference) -> dict[str, Any]:
     groups: Counter[str] = Counter()
     for region, count in regions.items():
         groups[reference.region_groups.get(region, "other")] += count
-    earliest = min(first_seen.values(), default=None)
-    cutoff = diary.end - timedelta(days=NEW_WITHIN_DAYS - 1)
+    earliest = min((d.toordinal() for d in first_seen.values()), default=None)
+    # An ordinal: 30 days before the calendar's first days is a number, not an OverflowError.
+    cutoff = diary.end.toordinal() - (NEW_WITHIN_DAYS - 1)
     return {
         "by_region": [
             {"region": r, "name": reference.region_names.get(r, r), "episodes": n} for r, n in regions.most_common()
@@ -38,7 +39,7 @@ def locations(diary: Diary, reference: Reference) -> dict[str, Any]:
         "first_seen": {r: d.isoformat() for r, d in sorted(first_seen.items(), key=lambda item: item[1])},
         # New only if the diary reaches back before the window: on day one everything is "new".
         "new_in_last_30_days": sorted(
-            r for r, d in first_seen.items() if d >= cutoff and earliest is not None and earliest < cutoff
+            r for r, d in first_seen.items() if d.toordinal() >= cutoff and earliest is not None and earliest < cutoff
         ),
     }
 

@@ -1,11 +1,10 @@
 """Is it getting more or less frequent? The last four weeks against the weeks before."""
 
 from collections import Counter
-from datetime import timedelta
 from typing import Any
 
 from .data import Diary
-from .stats import compare_day_counts, rounded
+from .stats import TOO_LOPSIDED, compare_day_counts, rounded
 
 RECENT_DAYS = 28
 MIN_DAYS_EACH = 14
@@ -13,19 +12,21 @@ MIN_EPISODES = 10
 
 
 def trend(diary: Diary) -> dict[str, Any]:
-    per_day = Counter(e.local_date for e in diary.episodes)
-    first_active = min(per_day, default=diary.end)
-    start = max(diary.start, first_active)
-    split = diary.end - timedelta(days=RECENT_DAYS - 1)
-    recent_days = [diary.end - timedelta(days=i) for i in range(RECENT_DAYS) if diary.end - timedelta(days=i) >= start]
-    earlier_days = [start + timedelta(days=i) for i in range((split - start).days)]
+    # Days as ordinals, so that "four weeks before" the first days of the calendar is a number
+    # rather than an OverflowError; day counts are filled from the episodes' days, not by
+    # walking a period that may span centuries.
+    per_day = Counter(e.local_date.toordinal() for e in diary.episodes)
+    end = diary.end.toordinal()
+    start = max(diary.start.toordinal(), min(per_day, default=end))  # from the first episode on
+    split = max(end - RECENT_DAYS + 1, start)  # the first recent day
+    recent, earlier = _counts(per_day, split, end + 1), _counts(per_day, start, split)
     base = {
-        "recent_days": len(recent_days),
-        "earlier_days": len(earlier_days),
-        "recent_episodes": sum(per_day[d] for d in recent_days),
-        "earlier_episodes": sum(per_day[d] for d in earlier_days),
+        "recent_days": len(recent),
+        "earlier_days": len(earlier),
+        "recent_episodes": sum(recent),
+        "earlier_episodes": sum(earlier),
     }
-    if len(recent_days) < MIN_DAYS_EACH or len(earlier_days) < MIN_DAYS_EACH:
+    if len(recent) < MIN_DAYS_EACH or len(earlier) < MIN_DAYS_EACH:
         return {
             **base,
             "direction": "not_enough_data",
@@ -33,8 +34,9 @@ def trend(diary: Diary) -> dict[str, Any]:
         }
     if base["recent_episodes"] + base["earlier_episodes"] < MIN_EPISODES:
         return {**base, "direction": "not_enough_data", "reason": f"Needs at least {MIN_EPISODES} episodes."}
-    result = compare_day_counts([per_day[d] for d in recent_days], [per_day[d] for d in earlier_days])
-    assert result is not None  # there are episodes
+    result = compare_day_counts(recent, earlier)
+    if result is None:
+        return {**base, "direction": "not_enough_data", "reason": TOO_LOPSIDED}
     if result.ci_low > 1:
         direction = "more_frequent"
     elif result.ci_high < 1:
@@ -49,3 +51,12 @@ def trend(diary: Diary) -> dict[str, Any]:
         "ci_high": rounded(result.ci_high),
         "p_value": rounded(result.p_value, 4),
     }
+
+
+def _counts(per_day: Counter[int], first: int, stop: int) -> list[int]:
+    """Episodes on each day from ordinal `first` up to `stop` (excluded), zeros included."""
+    counts = [0] * max(stop - first, 0)
+    for day, n in per_day.items():
+        if first <= day < stop:
+            counts[day - first] = n
+    return counts
