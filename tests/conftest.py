@@ -31,6 +31,18 @@ def _fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture
+def cache_down(settings: Any) -> None:
+    """The cache is Redis at a port where nothing listens: a real client meeting an outage."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+
+
+@pytest.fixture
 def frozen_now() -> Iterator[datetime]:
     with time_machine.travel(NOW, tick=False):
         yield NOW
