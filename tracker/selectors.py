@@ -14,9 +14,6 @@ from tracker.analysis import data
 
 # A local date's episodes lie within this much of its UTC day (offsets run -12:00 to +14:00).
 OFFSET_MARGIN = timedelta(hours=14)
-# The analysis reads the diary from EARLIEST_DATE (1900) on. The API refuses earlier dates; a
-# row stored before that bound, dated 0001-01-01, would otherwise stretch the period over
-# 740,000 days and take the UTC bounds below out of range.
 
 
 def user_today(user_id: int) -> date:
@@ -26,6 +23,9 @@ def user_today(user_id: int) -> date:
 
 def load_diary(*, user_id: int, date_from: date | None = None, date_to: date | None = None) -> data.Diary:
     end = date_to or user_today(user_id)
+    # From EARLIEST_DATE (1900) on: the API refuses earlier dates, and a row stored before that
+    # bound (dated 0001-01-01, say) would stretch the period over 740,000 days and take the UTC
+    # bounds out of range.
     first = max(date_from or EARLIEST_DATE, EARLIEST_DATE)
     bounds = _utc_bounds(first, end)
     rows = list(

@@ -54,10 +54,9 @@ class PushSerializer(serializers.Serializer[Any]):
         keys = set(self.initial_data) if isinstance(self.initial_data, dict) else set()
         unknown = keys - set(self.fields)
         if unknown or not keys:
-            raise serializers.ValidationError(
-                f"Send an object with `episodes` and/or `checkins` and nothing else"
-                f"{' (got ' + ', '.join(sorted(map(repr, unknown))) + ')' if unknown else ''}."
-            )
+            got = f" (got {', '.join(sorted(map(repr, unknown)))})" if unknown else ""
+            message = f"Send an object with `episodes` and/or `checkins` and nothing else{got}."
+            raise serializers.ValidationError(message)
         return attrs
 
 
