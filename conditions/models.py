@@ -169,3 +169,20 @@ class ConditionSource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.condition.slug} <- {self.seed}"
+
+
+class ReferenceVersion(models.Model):
+    """The version (content hash) of the reference data in the database, stored whenever the
+    content changes, so that a reader gets it in one query instead of hashing a dump of every
+    table. One row. `conditions.reference` keeps it current: `load_reference` stores it once
+    per load, and every save or delete of a reference row (the admin's) stores it again."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    version = models.CharField(max_length=32)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="reference_version_single_row")]
+
+    def __str__(self) -> str:
+        return f"Reference data version {self.version}"

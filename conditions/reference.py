@@ -5,12 +5,16 @@ The same functions serve the data migration (with historical models) and the
 
 The reference version is a hash of the canonical dump of what is in the database: it changes
 exactly when the content changes, whether through a new data file or an edit in the admin,
-and every stored analysis records the version it used.
+and every stored analysis records the version it used. Hashing a dump costs a dozen queries,
+so the version is also stored (ReferenceVersion) whenever the content changes, and readers
+on a request path take it from there in one query (`current_reference_version`).
 """
 
+import contextvars
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +82,16 @@ def load_reference(data: Reference | None = None, get_model: GetModel = django_a
     """
     data = read_reference_file() if data is None else data
     check_reference(data)
+    with _one_version_store():
+        _load(data, get_model)
+    try:
+        get_model("conditions", "ReferenceVersion")
+    except LookupError:  # an early migration's models: the table comes later (0003 stores it)
+        return
+    store_reference_version(get_model)
+
+
+def _load(data: Reference, get_model: GetModel) -> None:
     regions = _upsert_by_code(get_model("conditions", "BodyRegion"), data["regions"])
     triggers = _upsert_by_code(get_model("conditions", "Trigger"), data["triggers"])
     symptoms = _upsert_by_code(get_model("conditions", "Symptom"), data["symptoms"])
@@ -181,3 +195,41 @@ def version_of(data: Reference) -> str:
 def reference_version(get_model: GetModel = django_apps.get_model) -> str:
     """The version of the reference data currently in the database."""
     return version_of(dump_reference(get_model))
+
+
+def store_reference_version(get_model: GetModel = django_apps.get_model) -> str:
+    """Hash the reference data in the database and store the version; return it."""
+    version = reference_version(get_model)
+    stored = get_model("conditions", "ReferenceVersion")
+    stored._default_manager.update_or_create(pk=1, defaults={"version": version})
+    return version
+
+
+def current_reference_version() -> str:
+    """The stored version of the reference data: one query (a hash of the dump only if no
+    version was ever stored)."""
+    from conditions.models import ReferenceVersion
+
+    version = ReferenceVersion.objects.filter(pk=1).values_list("version", flat=True).first()
+    return version if version is not None else store_reference_version()
+
+
+# Set while load_reference writes: its hundreds of row saves store the version once, at the end.
+_loading = contextvars.ContextVar("loading_reference", default=False)
+
+
+@contextmanager
+def _one_version_store() -> Iterator[None]:
+    token = _loading.set(True)
+    try:
+        yield
+    finally:
+        _loading.reset(token)
+
+
+def on_reference_row_changed(**kwargs: Any) -> None:
+    """post_save and post_delete of every reference model (conditions.apps): an edit in the
+    admin stores the new version at once. Bulk writes and QuerySet.update() send no signal;
+    whoever uses them calls store_reference_version() (load_reference does)."""
+    if not _loading.get() and not kwargs.get("raw"):
+        store_reference_version()

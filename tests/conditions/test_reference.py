@@ -1,15 +1,17 @@
 import copy
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from conditions.models import BodyRegion, Condition, ConditionFeature, Symptom, Trigger
 from conditions.reference import (
     DATA_FILE,
     check_reference,
+    current_reference_version,
     dump_reference,
     load_reference,
     read_reference_file,
@@ -169,3 +171,34 @@ def test_the_database_refuses_a_feature_that_points_at_nothing(db: None) -> None
     condition = Condition.objects.first()
     with pytest.raises(IntegrityError), transaction.atomic():
         ConditionFeature.objects.create(condition=condition, kind="region", role="typical")
+
+
+def test_the_stored_version_is_the_content_hash_after_migrating(db: None) -> None:
+    assert current_reference_version() == reference_version()
+
+
+def test_an_edit_through_save_stores_the_new_version(db: None) -> None:
+    before = current_reference_version()
+    symptom = Symptom.objects.get(code="cramp")
+    symptom.name = "Muscle cramp (edited)"
+    symptom.save()
+    assert current_reference_version() == reference_version() != before
+    ConditionFeature.objects.filter(condition__slug="benign-fasciculation-syndrome").first().delete()  # type: ignore[union-attr]
+    assert current_reference_version() == reference_version()
+    load_reference()  # the file wins again, and its version is stored once
+    assert current_reference_version() == before
+
+
+def test_reading_the_stored_version_is_one_query(db: None, django_assert_num_queries: Any) -> None:
+    current_reference_version()
+    with django_assert_num_queries(1):
+        current_reference_version()
+
+
+def test_load_reference_stores_the_version_once_not_per_row(db: None) -> None:
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        load_reference()
+    writes = [q for q in queries.captured_queries if "conditions_referenceversion" in q["sql"]]
+    assert 1 <= len(writes) <= 3  # one update_or_create (a select and an update), not one per row
