@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from diary.api.errors import error_body
+from config.api.errors import error_body
 
 # No API address takes more than a handful of query parameters; Django's own cap (1,000) is
 # for forms. A request with more is refused before anything parses it.

@@ -7,11 +7,10 @@ urlpatterns = [
     path("", diary_views.home, name="home"),
     path("healthz", diary_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("api/v1/summary/", include("tracker.urls")),  # before diary's catch-all 404 under /api/
-    path("api/", include("diary.api.urls")),
+    path("api/", include("config.api.urls")),
 ]
 
-handler400 = "diary.api.errors.bad_request"
-handler403 = "diary.api.errors.permission_denied"
-handler404 = "diary.api.errors.not_found"
-handler500 = "diary.api.errors.server_error"
+handler400 = "config.api.errors.bad_request"
+handler403 = "config.api.errors.permission_denied"
+handler404 = "config.api.errors.not_found"
+handler500 = "config.api.errors.server_error"

@@ -21,7 +21,7 @@ from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
-from diary.api.common import request_user
+from config.api.common import request_user
 from diary.models import CheckIn, Episode, EpisodeLocation, Profile
 from diary.services import AdminView, checkin_delete, diary_access_record, episode_delete, profile_update
 

@@ -13,7 +13,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from conditions.reference import reference_version
-from diary.api.common import DATE_BOUNDS, request_user
+from config.api.common import request_user
+from diary.api.common import DATE_BOUNDS
 from diary.models import Profile
 from tracker.analysis.summary import DISCLAIMER
 from tracker.models import AnalysisRequest, Summary

@@ -1,8 +1,10 @@
+"""The tracker's routes under /api/v1/ (composed with the others in config/api/urls.py)."""
+
 from django.urls import path
 
 from tracker.api import SummaryRefreshView, SummaryView
 
 urlpatterns = [
-    path("", SummaryView.as_view(), name="api-summary"),
-    path("refresh/", SummaryRefreshView.as_view(), name="api-summary-refresh"),
+    path("summary/", SummaryView.as_view(), name="api-summary"),
+    path("summary/refresh/", SummaryRefreshView.as_view(), name="api-summary-refresh"),
 ]

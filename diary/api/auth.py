@@ -17,9 +17,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api.errors import InvalidCredentials
+from config.api.schema import ErrorSerializer
 from diary import throttle
-from diary.api.errors import InvalidCredentials
-from diary.api.schema import ErrorSerializer
 from diary.models import DeviceToken
 from diary.services import account_register
 
@@ -27,7 +27,7 @@ from diary.services import account_register
 class RegisterSerializer(serializers.Serializer[Any]):
     username = serializers.CharField(max_length=150)
     # Its length is checked with the rest of the password policy (account_register), so that
-    # every problem is answered at once; the schema states the minimum (diary.api.schema).
+    # every problem is answered at once; the schema states the minimum (config.api.schema).
     password = serializers.CharField(
         max_length=128,
         write_only=True,

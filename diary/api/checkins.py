@@ -11,15 +11,8 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from diary.api.common import (
-    DATE_BOUNDS,
-    IF_MATCH,
-    CheckInPagination,
-    StrictFilterSet,
-    etag,
-    expected_version,
-    request_user,
-)
+from config.api.common import IF_MATCH, StrictFilterSet, etag, expected_version, request_user
+from diary.api.common import DATE_BOUNDS, CheckInPagination
 from diary.api.serializers import CheckInSerializer
 from diary.models import CheckIn
 from diary.selectors import checkin_get, checkin_list

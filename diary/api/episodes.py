@@ -15,18 +15,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from conditions.models import BodyRegion, Symptom, Trigger
-from diary.api.common import (
-    DATE_BOUNDS,
-    IF_MATCH,
-    NewestFirstPagination,
-    StrictFilterSet,
-    etag,
-    expected_version,
-    local_day_bounds,
-    request_user,
-)
-from diary.api.errors import Conflict
-from diary.api.schema import ErrorSerializer
+from config.api.common import IF_MATCH, StrictFilterSet, etag, expected_version, request_user
+from config.api.errors import Conflict
+from config.api.schema import ErrorSerializer
+from diary.api.common import DATE_BOUNDS, NewestFirstPagination, local_day_bounds
 from diary.api.serializers import EpisodeSerializer, episode_data
 from diary.models import Episode
 from diary.selectors import episode_get, episode_list, user_zone

@@ -13,9 +13,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api.common import request_user
+from config.api.errors import flatten_fields
 from diary.api.checkins import checkin_data
-from diary.api.common import request_user
-from diary.api.errors import flatten_fields
 from diary.api.serializers import (
     BoundedListField,
     CheckInSerializer,

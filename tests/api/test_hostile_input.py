@@ -14,7 +14,7 @@ from django.test import Client
 from rest_framework.exceptions import ValidationError
 from rest_framework.test import APIClient
 
-from diary.api.errors import exception_handler
+from config.api.errors import exception_handler
 from diary.models import CheckIn, Episode
 from tests.api.conftest import assert_error
 from tests.api.test_sync import episode

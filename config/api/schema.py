@@ -1,5 +1,5 @@
 """OpenAPI generation: every operation documents the errors it can answer, in the one error
-shape (see diary.api.errors), and every bound the server enforces that a schema can state: a
+shape (see config.api.errors), and every bound the server enforces that a schema can state: a
 client generated from the schema is not surprised by a 400. What no schema can state (codes that
 live in the editable reference data, the password policy's list of common passwords, "not after
 tomorrow") is said in the descriptions; tests/api/test_schema_conformance.py lists them."""

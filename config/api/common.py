@@ -1,0 +1,51 @@
+"""What every API view shares, whichever app it belongs to: the signed-in user, versions in
+If-Match and ETag, and filter sets that refuse an empty filter."""
+
+import re
+
+import django_filters
+from django.contrib.auth.models import User
+from django.http import HttpRequest
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+
+IF_MATCH = OpenApiParameter(
+    "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, description="The version your edit is based on."
+)
+_IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
+
+
+def request_user(request: Request | HttpRequest) -> User:
+    """The signed-in user of an API view (IsAuthenticated has already run)."""
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def expected_version(request: Request) -> int | None:
+    """The version an edit was based on, from `If-Match: <version>` (quotes and W/ allowed).
+    None when the header is absent or `*`: the edit then applies whatever the version."""
+    header = request.headers.get("If-Match")
+    if header is None or header.strip() == "*":
+        return None
+    match = _IF_MATCH.match(header)
+    if not match:
+        raise ValidationError({"If-Match": ["Send the record's version, e.g. If-Match: 3."]})
+    return int(match.group(1))
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+class StrictFilterSet(django_filters.FilterSet):
+    """A filter given with an empty value is a 400, not silently ignored."""
+
+    def is_valid(self) -> bool:
+        valid: bool = super().is_valid()
+        for name in self.filters:
+            if self.data is not None and name in self.data and self.data.get(name) == "":
+                self.form.add_error(name, "Must not be empty when given.")
+                valid = False
+        return valid
