@@ -6,7 +6,6 @@ import logging
 import threading
 import time
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connections, transaction
@@ -14,6 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from diary.models import Profile
+from tracker.analysis.findings import Findings
 from tracker.analysis.summary import analyse
 from tracker.failures import failure_reason, sanitized
 from tracker.models import ALL_TIME, AnalysisRequest, AnalysisRun, Summary
@@ -166,7 +166,7 @@ def _analyse_and_store(run: AnalysisRun, request: AnalysisRequest | None) -> Sum
     return stored
 
 
-def _refuse_nan_or_infinity(result: dict[str, Any]) -> None:
+def _refuse_nan_or_infinity(result: Findings) -> None:
     """PostgreSQL (and SQLite) refuse NaN and infinity in JSON, with an error that quotes the
     JSON. No finding should produce them; if one ever does, this fails the run here, with a
     reason that names this check, before the database sees it."""

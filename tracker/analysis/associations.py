@@ -9,14 +9,14 @@ under dependence), and only q < Q_THRESHOLD is called significant.
 """
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from scipy import stats
 
 from .data import CheckIn, Diary
-from .stats import TOO_LOPSIDED, compare_day_counts, rounded
+from .findings import Association, AssociationDays, AssociationNotEnoughData, AssociationTested
+from .stats import TOO_LOPSIDED, RateRatio, compare_day_counts, rounded
 
 MIN_DAYS = 14
 Q_THRESHOLD = 0.1
@@ -57,24 +57,45 @@ FACTORS = (
 
 def associations(
     diary: Diary, factors: Sequence[Factor] = FACTORS, lags: Sequence[int] = LAGS, min_days: int = MIN_DAYS
-) -> list[dict[str, Any]]:
+) -> list[Association]:
     # Days as ordinals: "the day before" date.min is no date, but it is an ordinal (0) that no
     # check-in has, where `day - timedelta(days=1)` would raise OverflowError.
     per_day = Counter(e.local_date.toordinal() for e in diary.episodes)
     checkins = {c.day.toordinal(): c for c in diary.checkins if diary.start <= c.day <= diary.end}
-    results = [_compare(factor, lag, checkins, per_day, min_days) for factor in factors for lag in lags]
-    tested = [r for r in results if "p_value" in r]
-    if tested:
-        q_values = stats.false_discovery_control([r["p_value"] for r in tested], method="by")
-        for result, q in zip(tested, q_values, strict=True):
-            result["q_value"] = rounded(q, 4)
-            result["significant"] = bool(q < Q_THRESHOLD)
-    return results
+    compared = [_compare(factor, lag, checkins, per_day, min_days) for factor in factors for lag in lags]
+    p_values = [c.p_value for c in compared if isinstance(c, _Rated)]
+    q_values: Iterator[float] = iter(stats.false_discovery_control(p_values, method="by") if p_values else [])
+    return [c.finding(next(q_values)) if isinstance(c, _Rated) else c for c in compared]
+
+
+@dataclass(frozen=True)
+class _Rated:
+    """A comparison with a rate ratio, waiting for its q-value: the p-values of all factors and
+    lags are corrected together."""
+
+    days: AssociationDays
+    ratio: RateRatio
+
+    @property
+    def p_value(self) -> float:
+        return rounded(self.ratio.p_value, 6)
+
+    def finding(self, q_value: float) -> AssociationTested:
+        return {
+            **self.days,
+            "rate_ratio": rounded(self.ratio.ratio),
+            "ci_low": rounded(self.ratio.ci_low),
+            "ci_high": rounded(self.ratio.ci_high),
+            "q_value": rounded(q_value, 4),
+            "significant": bool(q_value < Q_THRESHOLD),
+            "status": "ok",
+            "p_value": self.p_value,
+        }
 
 
 def _compare(
     factor: Factor, lag: int, checkins: dict[int, CheckIn], per_day: Counter[int], min_days: int
-) -> dict[str, Any]:
+) -> AssociationNotEnoughData | _Rated:
     exposed: list[int] = []
     unexposed: list[int] = []
     for day in checkins:  # the outcome day: the user checked in, so its count is known
@@ -82,7 +103,7 @@ def _compare(
         flag = factor.exposed(source) if source is not None else None
         if flag is not None:
             (exposed if flag else unexposed).append(per_day[day])
-    base: dict[str, Any] = {
+    days: AssociationDays = {
         "factor": factor.name,
         "label": factor.label,
         "lag_days": lag,
@@ -90,24 +111,24 @@ def _compare(
         "unexposed_days": len(unexposed),
         "exposed_episodes": sum(exposed),
         "unexposed_episodes": sum(unexposed),
+    }
+    if len(exposed) < min_days or len(unexposed) < min_days:
+        return _not_enough_data(days, f"Not enough data yet: needs {min_days} days each way.")
+    result = compare_day_counts(exposed, unexposed)
+    if result is None:
+        any_episodes = days["exposed_episodes"] or days["unexposed_episodes"]
+        return _not_enough_data(days, TOO_LOPSIDED if any_episodes else "No episodes on these days yet.")
+    return _Rated(days, result)
+
+
+def _not_enough_data(days: AssociationDays, reason: str) -> AssociationNotEnoughData:
+    return {
+        **days,
         "rate_ratio": None,
         "ci_low": None,
         "ci_high": None,
         "q_value": None,
         "significant": False,
-    }
-    if len(exposed) < min_days or len(unexposed) < min_days:
-        return {**base, "status": "not_enough_data", "reason": f"Not enough data yet: needs {min_days} days each way."}
-    result = compare_day_counts(exposed, unexposed)
-    if result is None:
-        any_episodes = base["exposed_episodes"] or base["unexposed_episodes"]
-        reason = TOO_LOPSIDED if any_episodes else "No episodes on these days yet."
-        return {**base, "status": "not_enough_data", "reason": reason}
-    return {
-        **base,
-        "status": "ok",
-        "rate_ratio": rounded(result.ratio),
-        "ci_low": rounded(result.ci_low),
-        "ci_high": rounded(result.ci_high),
-        "p_value": rounded(result.p_value, 6),
+        "status": "not_enough_data",
+        "reason": reason,
     }

@@ -1,14 +1,15 @@
 """How often, how long, how strong."""
 
 from collections import Counter
-from typing import Any
+from datetime import date
 
 import numpy as np
 
 from .data import Diary
+from .findings import BusiestDay, Frequency, Spread
 
 
-def frequency(diary: Diary) -> dict[str, Any]:
+def frequency(diary: Diary) -> Frequency:
     episodes = diary.episodes
     per_day = Counter(e.local_date for e in episodes)
     weeks = max(diary.days / 7, 1 / 7)
@@ -28,14 +29,14 @@ def frequency(diary: Diary) -> dict[str, Any]:
     }
 
 
-def _busiest(per_day: Counter[Any]) -> dict[str, Any] | None:
+def _busiest(per_day: Counter[date]) -> BusiestDay | None:
     if not per_day:
         return None
     day, count = max(per_day.items(), key=lambda item: (item[1], item[0]))
     return {"date": day.isoformat(), "episodes": count}
 
 
-def _spread(values: np.ndarray) -> dict[str, float | None]:
+def _spread(values: np.ndarray) -> Spread:
     if values.size == 0:
         return {"median": None, "mean": None, "p90": None, "max": None}
     return {

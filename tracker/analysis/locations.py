@@ -2,9 +2,9 @@
 
 from collections import Counter
 from datetime import date
-from typing import Any
 
 from .data import Diary, Reference
+from .findings import Extent, Locations
 
 NEW_WITHIN_DAYS = 30
 FOCAL_SHARE = 0.75
@@ -12,7 +12,7 @@ WIDESPREAD_GROUPS = 3
 GROUP_SHARE = 0.1
 
 
-def locations(diary: Diary, reference: Reference) -> dict[str, Any]:
+def locations(diary: Diary, reference: Reference) -> Locations:
     regions: Counter[str] = Counter()
     sides: Counter[tuple[str, str]] = Counter()
     first_seen: dict[str, date] = {}
@@ -44,7 +44,7 @@ def locations(diary: Diary, reference: Reference) -> dict[str, Any]:
     }
 
 
-def _extent(regions: Counter[str], groups: Counter[str]) -> str:
+def _extent(regions: Counter[str], groups: Counter[str]) -> Extent:
     total = sum(regions.values())
     if total == 0:
         return "none"

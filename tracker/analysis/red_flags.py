@@ -2,15 +2,14 @@
 (eyelid twitching with a change in vision, twitching elsewhere in the face, or facial
 weakness). Any of them raises a "see a doctor soon" notice that names the episodes."""
 
-from typing import Any
-
 from .data import Diary, Episode, Reference
+from .findings import EyelidFlag, EyelidRule, RedFlag, RedFlags, SymptomFlag
 
 NOTICE = (
     "See a doctor soon: some episodes came with symptoms that need a prompt medical check. "
     "This is not a diagnosis; it is what the sources advise for these symptoms."
 )
-EYELID_RULES = (
+EYELID_RULES: tuple[tuple[EyelidRule, str, set[str]], ...] = (
     ("eyelid_with_vision_change", "Eyelid twitching with a change in vision", {"vision_change"}),
     ("eyelid_with_facial_weakness", "Eyelid twitching with facial weakness", {"facial_weakness"}),
     (
@@ -21,8 +20,8 @@ EYELID_RULES = (
 )
 
 
-def red_flags(diary: Diary, reference: Reference) -> dict[str, Any]:
-    flags = []
+def red_flags(diary: Diary, reference: Reference) -> RedFlags:
+    flags: list[RedFlag] = []
     for episode in diary.episodes:
         if episode.symptoms:
             flags.extend(_symptom_flags(episode, reference))
@@ -31,7 +30,7 @@ def red_flags(diary: Diary, reference: Reference) -> dict[str, Any]:
     return {"notice": NOTICE if flags else None, "episodes": sorted({f["episode_id"] for f in flags}), "flags": flags}
 
 
-def _symptom_flags(episode: Episode, reference: Reference) -> list[dict[str, Any]]:
+def _symptom_flags(episode: Episode, reference: Reference) -> list[SymptomFlag]:
     red = [
         reference.symptoms[c] for c in episode.symptoms if c in reference.symptoms and reference.symptoms[c].red_flag
     ]
@@ -48,12 +47,12 @@ def _symptom_flags(episode: Episode, reference: Reference) -> list[dict[str, Any
     ]
 
 
-def _eyelid_flags(episode: Episode, reference: Reference) -> list[dict[str, Any]]:
+def _eyelid_flags(episode: Episode, reference: Reference) -> list[EyelidFlag]:
     regions = {region for region, _ in episode.locations}
     if "eyelid" not in regions:
         return []
     other_face = {r for r in regions if r != "eyelid" and reference.region_groups.get(r) == "face"}
-    flags = []
+    flags: list[EyelidFlag] = []
     for rule, text, symptoms in EYELID_RULES:
         matched = sorted(symptoms & set(episode.symptoms))
         if rule == "eyelid_with_twitching_elsewhere_in_face" and other_face:

@@ -3,9 +3,9 @@ missing, what speaks against, and the sources. Ordered by overlap; benign explan
 included. Material to discuss with a doctor: never a probability, never a verdict."""
 
 from collections import Counter
-from typing import Any
 
 from .data import Condition, Diary, Feature, Reference
+from .findings import MatchedFeature, ReferenceMatch
 
 NOTE = (
     "Features in your diary overlap what the sources describe for this. That is something to "
@@ -13,12 +13,17 @@ NOTE = (
 )
 
 
-def reference_matches(diary: Diary, reference: Reference) -> list[dict[str, Any]]:
+def reference_matches(diary: Diary, reference: Reference) -> list[ReferenceMatch]:
     logged = _logged_features(diary)
     matches = [_match(condition, logged) for condition in reference.conditions]
-    overlapping = [m for m in matches if m["matched_features"]]
-    # Order by overlap only (typical features first); the weights are never shown as a score.
-    return sorted(overlapping, key=lambda m: (-m["_typical"], -len(m["matched_features"]), m["name"]))
+    return sorted((m for m in matches if m["matched_features"]), key=_overlap)
+
+
+def _overlap(match: ReferenceMatch) -> tuple[int, int, str]:
+    """Order by overlap only: typical features matched first, then all matched, then the name.
+    Worked out here rather than kept in the match: the weights are never shown as a score."""
+    matched = match["matched_features"]
+    return (-sum(1 for f in matched if f["role"] == "typical"), -len(matched), match["name"])
 
 
 def _logged_features(diary: Diary) -> Counter[tuple[str, str]]:
@@ -34,7 +39,7 @@ def _logged_features(diary: Diary) -> Counter[tuple[str, str]]:
     return Counter({(kind, code): n for kind, found in counts.items() for code, n in found.items()})
 
 
-def _feature(feature: Feature, logged: Counter[tuple[str, str]]) -> dict[str, Any]:
+def _feature(feature: Feature, logged: Counter[tuple[str, str]]) -> MatchedFeature:
     return {
         "kind": feature.kind,
         "code": feature.code,
@@ -44,10 +49,10 @@ def _feature(feature: Feature, logged: Counter[tuple[str, str]]) -> dict[str, An
     }
 
 
-def _match(condition: Condition, logged: Counter[tuple[str, str]]) -> dict[str, Any]:
+def _match(condition: Condition, logged: Counter[tuple[str, str]]) -> ReferenceMatch:
     supportive = [f for f in condition.features if f.role != "against"]
     matched = [_feature(f, logged) for f in supportive if (f.kind, f.code) in logged]
-    result = {
+    return {
         "slug": condition.slug,
         "name": condition.name,
         "category": condition.category,
@@ -59,6 +64,4 @@ def _match(condition: Condition, logged: Counter[tuple[str, str]]) -> dict[str, 
         ],
         "sources": [{"seed": seed, "supports": supports} for seed, supports in condition.sources],
         "note": NOTE,
-        "_typical": sum(1 for f in matched if f["role"] == "typical"),
     }
-    return result

@@ -1,10 +1,10 @@
 """All findings for one diary and period, with the statement every summary carries."""
 
 from collections.abc import Sequence
-from typing import Any
 
 from .associations import FACTORS, Factor, associations
 from .data import Diary, Reference
+from .findings import Findings
 from .frequency import frequency
 from .locations import locations
 from .red_flags import red_flags
@@ -20,10 +20,7 @@ DISCLAIMER = (
 )
 
 
-def analyse(diary: Diary, reference: Reference, factors: Sequence[Factor] = FACTORS) -> dict[str, Any]:
-    matches = reference_matches(diary, reference)
-    for match in matches:
-        del match["_typical"]
+def analyse(diary: Diary, reference: Reference, factors: Sequence[Factor] = FACTORS) -> Findings:
     return {
         "period": {"start": diary.start.isoformat(), "end": diary.end.isoformat(), "days": diary.days},
         "reference_version": reference.version,
@@ -35,5 +32,5 @@ def analyse(diary: Diary, reference: Reference, factors: Sequence[Factor] = FACT
         "triggers": tagged_triggers(diary, reference),
         "associations": associations(diary, factors),
         "red_flags": red_flags(diary, reference),
-        "reference_matches": matches,
+        "reference_matches": reference_matches(diary, reference),
     }

@@ -3,11 +3,11 @@ says the episodes are not spread evenly."""
 
 from collections import Counter
 from datetime import date
-from typing import Any
 
 from scipy import stats
 
 from .data import Diary
+from .findings import Peak, Timing
 
 PARTS = (("night", 0, 6), ("morning", 6, 12), ("afternoon", 12, 18), ("evening", 18, 24))
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -15,7 +15,7 @@ MIN_EPISODES = 20
 ALPHA = 0.05
 
 
-def timing(diary: Diary) -> dict[str, Any]:
+def timing(diary: Diary) -> Timing:
     hours = Counter(e.local_start.hour for e in diary.episodes)
     weekdays = Counter(e.local_start.weekday() for e in diary.episodes)
     parts = {name: sum(hours[h] for h in range(low, high)) for name, low, high in PARTS}
@@ -39,12 +39,12 @@ def days_per_weekday(start: date, days: int) -> list[int]:
     return [weeks + ((weekday - start.weekday()) % 7 < extra) for weekday in range(7)]
 
 
-def _peak(counts: dict[str, int], weights: dict[str, float], what: str) -> dict[str, Any]:
+def _peak(counts: dict[str, int], weights: dict[str, float], what: str) -> Peak:
     """Chi-square test of `counts` against expected shares in proportion to `weights`. A
     category with weight 0 (a weekday the period does not hold) cannot be tested: its expected
     count would be zero, and the statistic NaN or infinite. It is left out, and so are any
     episodes it holds (they lie outside the period)."""
-    result: dict[str, Any] = {"counts": counts, "peak": None}
+    result: Peak = {"counts": counts, "peak": None}
     possible = {name: weight for name, weight in weights.items() if weight > 0}
     if len(possible) < 2:
         return {**result, "reason": f"Needs a period with at least two {what} to compare."}

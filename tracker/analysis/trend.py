@@ -1,9 +1,9 @@
 """Is it getting more or less frequent? The last four weeks against the weeks before."""
 
 from collections import Counter
-from typing import Any
 
 from .data import Diary
+from .findings import Direction, Trend, TrendDays
 from .stats import TOO_LOPSIDED, compare_day_counts, rounded
 
 RECENT_DAYS = 28
@@ -11,7 +11,7 @@ MIN_DAYS_EACH = 14
 MIN_EPISODES = 10
 
 
-def trend(diary: Diary) -> dict[str, Any]:
+def trend(diary: Diary) -> Trend:
     # Days as ordinals, so that "four weeks before" the first days of the calendar is a number
     # rather than an OverflowError; day counts are filled from the episodes' days, not by
     # walking a period that may span centuries.
@@ -20,7 +20,7 @@ def trend(diary: Diary) -> dict[str, Any]:
     start = max(diary.start.toordinal(), min(per_day, default=end))  # from the first episode on
     split = max(end - RECENT_DAYS + 1, start)  # the first recent day
     recent, earlier = _counts(per_day, split, end + 1), _counts(per_day, start, split)
-    base = {
+    base: TrendDays = {
         "recent_days": len(recent),
         "earlier_days": len(earlier),
         "recent_episodes": sum(recent),
@@ -37,6 +37,7 @@ def trend(diary: Diary) -> dict[str, Any]:
     result = compare_day_counts(recent, earlier)
     if result is None:
         return {**base, "direction": "not_enough_data", "reason": TOO_LOPSIDED}
+    direction: Direction
     if result.ci_low > 1:
         direction = "more_frequent"
     elif result.ci_high < 1:

@@ -1,12 +1,12 @@
 """What the user suspected: how often each trigger was tagged."""
 
 from collections import Counter
-from typing import Any
 
 from .data import Diary, Reference
+from .findings import Triggers
 
 
-def tagged_triggers(diary: Diary, reference: Reference) -> dict[str, Any]:
+def tagged_triggers(diary: Diary, reference: Reference) -> Triggers:
     counts = Counter(code for e in diary.episodes for code in set(e.triggers))
     total = len(diary.episodes)
     return {

@@ -1,0 +1,258 @@
+"""The findings' types: what `summary.analyse` returns, what a Summary stores as JSON, and what
+the summary API sends. TypedDicts rather than dataclasses: the findings are JSON (stored, sent,
+read back), and a TypedDict is that JSON, key for key, with nothing to convert.
+
+A finding whose keys depend on its outcome is a union of one TypedDict per outcome, told apart
+by a Literal key (`direction`, `status`, `rule`): narrow on that key before reading the others.
+tests/tracker/test_findings.py checks these declarations against what the analysis returns.
+
+Reference codes (regions, sides, symptoms, triggers, feature kinds and roles) stay `str`: they
+come from the reference tables, and the analysis reports them as it finds them.
+"""
+
+from typing import Literal, NotRequired, TypedDict
+
+# Frequency
+
+
+class Spread(TypedDict):
+    """None throughout when there is no episode."""
+
+    median: float | None
+    mean: float | None
+    p90: float | None
+    max: float | None
+
+
+class IntensitySpread(Spread):
+    counts: dict[str, int]  # "1" to "10": episodes at each intensity
+
+
+class BusiestDay(TypedDict):
+    date: str  # ISO date
+    episodes: int
+
+
+class Frequency(TypedDict):
+    episodes: int
+    days: int
+    days_with_twitching: int
+    share_of_days_with_twitching: float
+    per_day: float
+    per_week: float
+    busiest_day: BusiestDay | None  # None when there is no episode
+    duration_seconds: Spread
+    intensity: IntensitySpread
+    patterns: dict[str, int]  # pattern code: episodes, most common first
+
+
+# Trend
+
+
+class TrendDays(TypedDict):
+    recent_days: int
+    earlier_days: int
+    recent_episodes: int
+    earlier_episodes: int
+
+
+class TrendNotEnoughData(TrendDays):
+    direction: Literal["not_enough_data"]
+    reason: str
+
+
+Direction = Literal["more_frequent", "less_frequent", "stable"]
+
+
+class TrendMeasured(TrendDays):
+    direction: Direction
+    rate_ratio: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+
+
+Trend = TrendNotEnoughData | TrendMeasured
+
+
+# Timing
+
+
+class Peak(TypedDict):
+    """A chi-square test for a peak. Its optional keys follow the outcome: `reason` alone when
+    it could not be tested; `p_value` alone when a peak was found; both when the episodes are
+    spread evenly (`peak` None)."""
+
+    counts: dict[str, int]
+    peak: str | None
+    p_value: NotRequired[float]
+    reason: NotRequired[str]
+
+
+class Timing(TypedDict):
+    by_hour: dict[str, int]  # "0" to "23"
+    time_of_day: Peak
+    weekday: Peak
+
+
+# Locations
+
+Extent = Literal["none", "focal", "widespread", "multifocal"]
+
+
+class RegionCount(TypedDict):
+    region: str
+    name: str
+    episodes: int
+
+
+class SideCount(TypedDict):
+    region: str
+    side: str
+    episodes: int
+
+
+class Locations(TypedDict):
+    by_region: list[RegionCount]
+    by_side: list[SideCount]
+    by_group: dict[str, int]  # face, head_neck, arm, trunk, leg or other: episodes
+    extent: Extent
+    first_seen: dict[str, str]  # region: ISO date
+    new_in_last_30_days: list[str]
+
+
+# Triggers
+
+
+class TriggerCount(TypedDict):
+    trigger: str
+    name: str
+    episodes: int
+    share: float
+
+
+class Triggers(TypedDict):
+    episodes_with_a_trigger: int
+    by_trigger: list[TriggerCount]
+
+
+# Associations (one per factor and lag)
+
+
+class AssociationDays(TypedDict):
+    factor: str
+    label: str
+    lag_days: int
+    exposed_days: int
+    unexposed_days: int
+    exposed_episodes: int
+    unexposed_episodes: int
+
+
+class AssociationNotEnoughData(AssociationDays):
+    rate_ratio: None
+    ci_low: None
+    ci_high: None
+    q_value: None
+    significant: Literal[False]
+    status: Literal["not_enough_data"]
+    reason: str
+
+
+class AssociationTested(AssociationDays):
+    rate_ratio: float
+    ci_low: float
+    ci_high: float
+    q_value: float  # corrected together with every other tested factor and lag
+    significant: bool
+    status: Literal["ok"]
+    p_value: float
+
+
+Association = AssociationNotEnoughData | AssociationTested
+
+
+# Red flags
+
+EyelidRule = Literal[
+    "eyelid_with_vision_change",
+    "eyelid_with_facial_weakness",
+    "eyelid_with_twitching_elsewhere_in_face",
+]
+RedFlagRule = Literal["red_flag_symptom"] | EyelidRule
+
+
+class SymptomFlag(TypedDict):
+    episode_id: str
+    started_at: str  # the user's wall-clock time, ISO, without offset
+    rule: Literal["red_flag_symptom"]
+    symptoms: list[str]
+    advice: list[str]  # one per symptom, in the same order
+
+
+class EyelidFlag(TypedDict):
+    episode_id: str
+    started_at: str
+    rule: EyelidRule
+    description: str
+    symptoms: list[str]  # symptom codes, and for twitching elsewhere in the face the regions
+
+
+RedFlag = SymptomFlag | EyelidFlag
+
+
+class RedFlags(TypedDict):
+    notice: str | None  # None when there is no flag
+    episodes: list[str]
+    flags: list[RedFlag]
+
+
+# Reference matches
+
+
+class MatchedFeature(TypedDict):
+    kind: str  # region, symptom, trigger, pattern
+    code: str
+    role: str  # typical, supporting, against
+    note: str
+    episodes: int  # episodes that logged it
+
+
+class ReferenceSource(TypedDict):
+    seed: str
+    supports: str
+
+
+class ReferenceMatch(TypedDict):
+    slug: str
+    name: str
+    category: str
+    benign: bool
+    matched_features: list[MatchedFeature]
+    missing_features: list[MatchedFeature]
+    against_features: list[MatchedFeature]
+    sources: list[ReferenceSource]
+    note: str
+
+
+# The whole summary
+
+
+class Period(TypedDict):
+    start: str  # ISO dates, both included
+    end: str
+    days: int
+
+
+class Findings(TypedDict):
+    period: Period
+    reference_version: str
+    disclaimer: str
+    frequency: Frequency
+    trend: Trend
+    timing: Timing
+    locations: Locations
+    triggers: Triggers
+    associations: list[Association]
+    red_flags: RedFlags
+    reference_matches: list[ReferenceMatch]
