@@ -6,9 +6,12 @@ reference data it used has changed; both are derived, never stored as a flag.
 """
 
 from datetime import datetime
+from typing import cast
 
 from django.conf import settings
 from django.db import models
+
+from tracker.analysis.findings import Findings
 
 ALL_TIME = "all"
 
@@ -61,6 +64,13 @@ class Summary(models.Model):
 
     def __str__(self) -> str:
         return f"Summary {self.user_id}/{self.range_key} at {self.computed_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def findings(self) -> Findings:
+        """The stored result as the findings `analyse()` returned: the one cast of this JSON.
+        `result` is only ever written from `analyse()`, whose output (fresh and read back from
+        the database) tests/tracker/test_findings.py checks against these types."""
+        return cast(Findings, self.result)
 
 
 class AnalysisRun(models.Model):
