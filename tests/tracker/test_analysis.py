@@ -331,3 +331,9 @@ def test_it_never_answers_nan_or_infinity_for_an_odd_diary(odd: Diary) -> None:
 def test_it_refuses_a_period_that_ends_before_it_starts() -> None:
     with pytest.raises(ValueError, match="must not end before it starts"):
         Diary(episodes=[], checkins=[], start=START, end=START - timedelta(days=1))
+
+
+def test_it_lists_equally_tagged_triggers_in_code_order() -> None:
+    tags = ("stress", "caffeine", "fatigue", "exercise")
+    found = tagged_triggers(diary([episode(1, at(0), triggers=tags)], days=1), REFERENCE)
+    assert [t["trigger"] for t in found["by_trigger"]] == sorted(tags)

@@ -18,6 +18,8 @@ def tagged_triggers(diary: Diary, reference: Reference) -> Triggers:
                 "episodes": n,
                 "share": round(n / total, 3) if total else 0.0,
             }
-            for code, n in counts.most_common()
+            # Most tagged first, ties by code: the same diary lists them in the same order in
+            # every process (a set's order changes with Python's string-hash seed).
+            for code, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
         ],
     }
