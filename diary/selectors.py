@@ -1,24 +1,100 @@
 """Reads of diary data that views, tasks and the admin share."""
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import User
-from django.db.models import QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Value
 from django.shortcuts import get_object_or_404
 
-from diary.models import CheckIn, Episode, Profile
+from conditions.models import BodyRegion, Symptom, Trigger
+from diary.models import CheckIn, Episode, EpisodeLocation, Profile
 
 
-def episode_list(*, user: User) -> QuerySet[Episode]:
+@dataclass(frozen=True)
+class EpisodeFilters:
+    """Which of a user's episodes to list: local dates in the user's time zone (both inclusive),
+    and reference codes an episode must carry. None is "any"."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    region: str | None = None
+    trigger: str | None = None
+    symptom: str | None = None
+
+
+def episode_list(*, user: User, filters: EpisodeFilters | None = None) -> QuerySet[Episode]:
     """A user's live episodes, newest first. A page of them, with its locations, regions,
-    triggers and symptoms, costs five queries however many rows and tags it holds."""
-    return (
+    triggers and symptoms, costs five queries however many rows and tags it holds; filters add
+    one query for the time zone (dates) and one for the codes, whichever are given.
+
+    An unknown code is a ValidationError naming its field (region, trigger, symptom), raised here
+    rather than when the list is read, so that a form or the API answers it as a field error."""
+    episodes = (
         Episode.live.filter(user=user)
         .order_by("-started_at", "-id")
         .prefetch_related("locations__region", "triggers", "symptoms")
     )
+    if filters is None:
+        return episodes
+    carrying = _carrying(filters)  # first: an unknown code needs no time zone
+    if filters.date_from is not None or filters.date_to is not None:
+        start, end = local_day_bounds(filters.date_from, filters.date_to, user_zone(user))
+        episodes = episodes.filter(started_at__gte=start) if start else episodes
+        episodes = episodes.filter(started_at__lt=end) if end else episodes
+    return episodes.filter(*carrying)
+
+
+def local_day_bounds(first: date | None, last: date | None, zone: ZoneInfo) -> tuple[datetime | None, datetime | None]:
+    """The instants from the start of `first` to the end of `last`, both days in `zone`."""
+    start = datetime.combine(first, time(0), tzinfo=zone) if first else None
+    end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=zone) if last else None
+    return start, end
+
+
+# Each code filter: the reference table its code names, and the rows that tie an episode to one.
+_TAGS: dict[str, tuple[type[BodyRegion | Trigger | Symptom], type[Model], str]] = {
+    "region": (BodyRegion, EpisodeLocation, "region_id"),
+    "trigger": (Trigger, Episode.triggers.through, "trigger_id"),
+    "symptom": (Symptom, Episode.symptoms.through, "symptom_id"),
+}
+
+
+def _carrying(filters: EpisodeFilters) -> list[Exists]:
+    """A condition per code filter: the episode carries that tag. EXISTS rather than a join, so
+    that an episode is listed once whatever it carries, and the page still walks the index
+    episode_user_live_started newest first, probing each tag table's (episode, tag) index."""
+    conditions = []
+    for kind, tag_id in _tag_ids(filters).items():
+        _, links, column = _TAGS[kind]
+        conditions.append(Exists(links._default_manager.filter(Q(episode_id=OuterRef("pk")), **{column: tag_id})))
+    return conditions
+
+
+def _tag_ids(filters: EpisodeFilters) -> dict[str, int]:
+    """The ids of the filters' codes by kind, in one query however many are given. Unknown codes
+    are a ValidationError with a message per field that lists the codes allowed there."""
+    codes = {"region": filters.region, "trigger": filters.trigger, "symptom": filters.symptom}
+    wanted = {kind: code for kind, code in codes.items() if code is not None}
+    if not wanted:
+        return {}
+    lookups = [
+        _TAGS[kind][0].objects.filter(code=code).order_by().values_list(Value(kind), "pk")
+        for kind, code in wanted.items()
+    ]
+    found: dict[str, int] = dict(lookups[0].union(*lookups[1:], all=True))
+    unknown = {kind: code for kind, code in wanted.items() if kind not in found}
+    if unknown:
+        raise ValidationError({kind: _unknown_code(kind, code) for kind, code in unknown.items()})
+    return found
+
+
+def _unknown_code(kind: str, code: str) -> str:
+    allowed = sorted(_TAGS[kind][0].objects.values_list("code", flat=True))
+    return f"Unknown {kind} code {code!r}. Allowed: {', '.join(allowed)}."
 
 
 def episode_get(*, user: User, id: Any) -> Episode:
@@ -26,8 +102,21 @@ def episode_get(*, user: User, id: Any) -> Episode:
     return get_object_or_404(episode_list(user=user), pk=id)
 
 
-def checkin_list(*, user: User) -> QuerySet[CheckIn]:
-    return CheckIn.live.filter(user=user).order_by("-date")
+@dataclass(frozen=True)
+class CheckInFilters:
+    """Which of a user's check-ins to list: dates from and to, both inclusive. None is "any"."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def checkin_list(*, user: User, filters: CheckInFilters | None = None) -> QuerySet[CheckIn]:
+    checkins = CheckIn.live.filter(user=user).order_by("-date")
+    if filters is not None and filters.date_from is not None:
+        checkins = checkins.filter(date__gte=filters.date_from)
+    if filters is not None and filters.date_to is not None:
+        checkins = checkins.filter(date__lte=filters.date_to)
+    return checkins
 
 
 def checkin_get(*, user: User, day: date) -> CheckIn:

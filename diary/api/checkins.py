@@ -4,32 +4,33 @@ from datetime import date
 from typing import Any
 
 import django_filters
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.api.common import IF_MATCH, StrictFilterSet, etag, expected_version, request_user
+from config.api.common import IF_MATCH, etag, expected_version, request_user
+from config.api.views import QueryFilterSet, UserListView
 from diary.api.common import DATE_BOUNDS, CheckInPagination
 from diary.api.serializers import CheckInSerializer
 from diary.models import CheckIn
-from diary.selectors import checkin_get, checkin_list
+from diary.selectors import CheckInFilters, checkin_get, checkin_list
 from diary.services import checkin_delete, checkin_upsert
 
 
-class CheckInFilter(StrictFilterSet):
-    date_from = django_filters.DateFilter(
-        field_name="date", lookup_expr="gte", validators=DATE_BOUNDS, help_text="First date, from 1900-01-01."
-    )
-    date_to = django_filters.DateFilter(
-        field_name="date", lookup_expr="lte", validators=DATE_BOUNDS, help_text="Last date, inclusive; to 2100-12-31."
-    )
+class CheckInFilter(QueryFilterSet[CheckInFilters]):
+    date_from = django_filters.DateFilter(validators=DATE_BOUNDS, help_text="First date, from 1900-01-01.")
+    date_to = django_filters.DateFilter(validators=DATE_BOUNDS, help_text="Last date, inclusive; to 2100-12-31.")
 
     class Meta:
         model = CheckIn
         fields: list[str] = []
+
+    def parsed(self) -> CheckInFilters:
+        return CheckInFilters(date_from=self.form.cleaned_data["date_from"], date_to=self.form.cleaned_data["date_to"])
 
 
 def _respond(checkin: CheckIn, status_code: int = status.HTTP_200_OK) -> Response:
@@ -42,22 +43,22 @@ def checkin_data(checkin: CheckIn) -> dict[str, Any]:
     return data
 
 
-class CheckInListView(GenericAPIView[CheckIn]):
+@extend_schema_view(
+    get=extend_schema(
+        summary="List check-ins, newest first", operation_id="checkins_list", responses=CheckInSerializer(many=True)
+    )
+)
+class CheckInListView(UserListView[CheckIn, CheckInFilters]):
+    model = CheckIn
     serializer_class = CheckInSerializer
     filterset_class = CheckInFilter
     pagination_class = CheckInPagination
 
-    def get_queryset(self) -> QuerySet[CheckIn]:
-        if getattr(self, "swagger_fake_view", False):  # schema generation: no user
-            return CheckIn.objects.none()
-        return checkin_list(user=request_user(self.request))
+    def select(self, *, user: User, filters: CheckInFilters | None) -> QuerySet[CheckIn]:
+        return checkin_list(user=user, filters=filters)
 
-    @extend_schema(
-        summary="List check-ins, newest first", operation_id="checkins_list", responses=CheckInSerializer(many=True)
-    )
-    def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response([checkin_data(c) for c in page or []])
+    def serialize(self, item: CheckIn) -> dict[str, Any]:
+        return checkin_data(item)
 
 
 class CheckInDetailView(GenericAPIView[CheckIn]):

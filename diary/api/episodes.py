@@ -7,84 +7,69 @@ import django_filters
 from django.contrib.auth.models import User
 from django.db import IntegrityError
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from conditions.models import BodyRegion, Symptom, Trigger
-from config.api.common import IF_MATCH, StrictFilterSet, etag, expected_version, request_user
+from config.api.common import IF_MATCH, etag, expected_version, request_user
 from config.api.errors import Conflict
 from config.api.schema import ErrorSerializer
-from diary.api.common import DATE_BOUNDS, NewestFirstPagination, local_day_bounds
+from config.api.views import QueryFilterSet, UserListView
+from diary.api.common import DATE_BOUNDS, NewestFirstPagination
 from diary.api.serializers import EpisodeSerializer, episode_data
 from diary.models import Episode
-from diary.selectors import episode_get, episode_list, user_zone
+from diary.selectors import EpisodeFilters, episode_get, episode_list, user_zone
 from diary.services import EpisodeInput, IdTaken, episode_create_from, episode_delete, episode_matches, episode_update
 
 
-def _check_code(model: Any, kind: str, code: str) -> str:
-    allowed = list(model.objects.values_list("code", flat=True))
-    if code not in allowed:
-        raise ValidationError({kind: [f"Unknown {kind} code {code!r}. Allowed: {', '.join(sorted(allowed))}."]})
-    return code
-
-
-class EpisodeFilter(StrictFilterSet):
+class EpisodeFilter(QueryFilterSet[EpisodeFilters]):
     date_from = django_filters.DateFilter(
-        method="filter_dates", validators=DATE_BOUNDS, help_text="First local date (YYYY-MM-DD), from 1900-01-01."
+        validators=DATE_BOUNDS, help_text="First local date (YYYY-MM-DD), from 1900-01-01."
     )
     date_to = django_filters.DateFilter(
-        method="filter_dates", validators=DATE_BOUNDS, help_text="Last local date, inclusive, until 2100-12-31."
+        validators=DATE_BOUNDS, help_text="Last local date, inclusive, until 2100-12-31."
     )
-    region = django_filters.CharFilter(method="filter_region", help_text="A region code.")
-    trigger = django_filters.CharFilter(method="filter_trigger", help_text="A trigger code.")
-    symptom = django_filters.CharFilter(method="filter_symptom", help_text="A symptom code.")
+    region = django_filters.CharFilter(help_text="A region code.")
+    trigger = django_filters.CharFilter(help_text="A trigger code.")
+    symptom = django_filters.CharFilter(help_text="A symptom code.")
 
     class Meta:
         model = Episode
         fields: list[str] = []
 
-    def filter_dates(self, queryset: QuerySet[Episode], name: str, value: Any) -> QuerySet[Episode]:
-        assert self.request is not None
-        zone = user_zone(request_user(self.request))
-        start, end = local_day_bounds(
-            value if name == "date_from" else None, value if name == "date_to" else None, zone
+    def parsed(self) -> EpisodeFilters:
+        data = self.form.cleaned_data  # a code left out is "", a date None
+        return EpisodeFilters(
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            region=data["region"] or None,
+            trigger=data["trigger"] or None,
+            symptom=data["symptom"] or None,
         )
-        return queryset.filter(started_at__gte=start) if start else queryset.filter(started_at__lt=end)
-
-    def filter_region(self, queryset: QuerySet[Episode], name: str, value: str) -> QuerySet[Episode]:
-        return queryset.filter(locations__region__code=_check_code(BodyRegion, "region", value))
-
-    def filter_trigger(self, queryset: QuerySet[Episode], name: str, value: str) -> QuerySet[Episode]:
-        return queryset.filter(triggers__code=_check_code(Trigger, "trigger", value))
-
-    def filter_symptom(self, queryset: QuerySet[Episode], name: str, value: str) -> QuerySet[Episode]:
-        return queryset.filter(symptoms__code=_check_code(Symptom, "symptom", value))
 
 
 def _respond(episode: Episode, status_code: int = status.HTTP_200_OK) -> Response:
     return Response(episode_data(episode), status=status_code, headers={"ETag": etag(episode.version)})
 
 
-class EpisodeListView(GenericAPIView[Episode]):
+@extend_schema_view(
+    get=extend_schema(
+        summary="List episodes, newest first", operation_id="episodes_list", responses=EpisodeSerializer(many=True)
+    )
+)
+class EpisodeListView(UserListView[Episode, EpisodeFilters]):
+    model = Episode
     serializer_class = EpisodeSerializer
     filterset_class = EpisodeFilter
     pagination_class = NewestFirstPagination
 
-    def get_queryset(self) -> QuerySet[Episode]:
-        if getattr(self, "swagger_fake_view", False):  # schema generation: no user
-            return Episode.objects.none()
-        return episode_list(user=request_user(self.request))
+    def select(self, *, user: User, filters: EpisodeFilters | None) -> QuerySet[Episode]:
+        return episode_list(user=user, filters=filters)
 
-    @extend_schema(
-        summary="List episodes, newest first", operation_id="episodes_list", responses=EpisodeSerializer(many=True)
-    )
-    def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response([episode_data(e) for e in page or []])
+    def serialize(self, item: Episode) -> dict[str, Any]:
+        return episode_data(item)
 
     @extend_schema(
         summary="Log an episode",
