@@ -1,7 +1,6 @@
 """GET /api/v1/checkins/ (a date range) and GET|PUT|DELETE /api/v1/checkins/{YYYY-MM-DD}/."""
 
 from datetime import date
-from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
@@ -13,7 +12,7 @@ from rest_framework.response import Response
 
 from config.api.common import IF_MATCH, StrictFilterSet, etag, expected_version, request_user
 from diary.api.common import DATE_BOUNDS, CheckInPagination
-from diary.api.serializers import CheckInSerializer
+from diary.api.serializers import CheckInSerializer, checkin_data
 from diary.models import CheckIn
 from diary.selectors import checkin_get, checkin_list
 from diary.services import checkin_delete, checkin_upsert
@@ -34,12 +33,6 @@ class CheckInFilter(StrictFilterSet):
 
 def _respond(checkin: CheckIn, status_code: int = status.HTTP_200_OK) -> Response:
     return Response(checkin_data(checkin), status=status_code, headers={"ETag": etag(checkin.version)})
-
-
-def checkin_data(checkin: CheckIn) -> dict[str, Any]:
-    data: dict[str, Any] = CheckInSerializer(checkin).data
-    data["date"] = checkin.date.isoformat()
-    return data
 
 
 class CheckInListView(GenericAPIView[CheckIn]):
