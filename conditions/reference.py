@@ -7,7 +7,10 @@ The reference version is a hash of the canonical dump of what is in the database
 exactly when the content changes, whether through a new data file or an edit in the admin,
 and every stored analysis records the version it used. Hashing a dump costs a dozen queries,
 so the version is also stored (ReferenceVersion) whenever the content changes, and readers
-on a request path take it from there in one query (`current_reference_version`).
+on a request path take it from there in one query (`current_reference_version`). A write that
+sends no signal (QuerySet.update, bulk_create, raw SQL) cannot leave a wrong version behind:
+database triggers drop the stored version on any change (migration 0004), and the next reader
+hashes and stores it again.
 """
 
 import contextvars
@@ -15,6 +18,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -207,11 +211,21 @@ def store_reference_version(get_model: GetModel = django_apps.get_model) -> str:
 
 def current_reference_version() -> str:
     """The stored version of the reference data: one query (a hash of the dump only if no
-    version was ever stored)."""
+    version is stored: never yet, or the tables changed since, see migration 0004)."""
+    return current_reference_key()[0]
+
+
+def current_reference_key() -> tuple[str, datetime]:
+    """The stored version and when it was stored, in one query: the key for a cache of rows
+    read from the reference tables. The version alone would not do for rows: it hashes the
+    content, which stays the same when rows are deleted and loaded again with new ids."""
     from conditions.models import ReferenceVersion
 
-    version = ReferenceVersion.objects.filter(pk=1).values_list("version", flat=True).first()
-    return version if version is not None else store_reference_version()
+    stored = ReferenceVersion.objects.filter(pk=1).values_list("version", "updated_at").first()
+    if stored is None:
+        store_reference_version()
+        stored = ReferenceVersion.objects.filter(pk=1).values_list("version", "updated_at").get()
+    return stored
 
 
 # Set while load_reference writes: its hundreds of row saves store the version once, at the end.

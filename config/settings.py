@@ -182,7 +182,7 @@ ANALYSIS_IN_THREAD = env.bool("ANALYSIS_IN_THREAD", default=True)
 REST_FRAMEWORK = {
     # Phones send a per-device token; the browser uses its session (with CSRF).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "config.api.authentication.TokenAuthentication",  # knox's, one query per request
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

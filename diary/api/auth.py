@@ -21,7 +21,7 @@ from config.api.errors import InvalidCredentials
 from config.api.schema import ErrorSerializer
 from diary import throttle
 from diary.models import DeviceToken
-from diary.services import account_register
+from diary.services import account_register, device_token_create, device_token_revoke
 
 
 class RegisterSerializer(serializers.Serializer[Any]):
@@ -102,7 +102,7 @@ class TokenView(APIView):
         user = authenticate(request._request, username=username, password=password)
         if not isinstance(user, User):
             raise InvalidCredentials()
-        token, raw = DeviceToken.objects.create(user=user, device_name=data.validated_data["device_name"])
+        token, raw = device_token_create(user=user, device_name=data.validated_data["device_name"])
         body = {"token": raw, "expiry": token.expiry, "device_name": token.device_name, "username": user.username}
         return Response(TokenSerializer(body).data, status=status.HTTP_201_CREATED)
 
@@ -110,5 +110,5 @@ class TokenView(APIView):
     def delete(self, request: Request) -> Response:
         if not isinstance(request.auth, DeviceToken):
             raise ValidationError("Sign in with a token to revoke it; a browser session signs out at /admin/logout/.")
-        request.auth.delete()
+        device_token_revoke(token=request.auth)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from config.api.common import IF_MATCH, etag, expected_version, request_user
 from config.api.views import QueryFilterSet, UserListView
 from diary.api.common import DATE_BOUNDS, CheckInPagination
-from diary.api.serializers import CheckInSerializer
+from diary.api.serializers import CheckInSerializer, checkin_data
 from diary.models import CheckIn
 from diary.selectors import CheckInFilters, checkin_get, checkin_list
 from diary.services import checkin_delete, checkin_upsert
@@ -35,12 +35,6 @@ class CheckInFilter(QueryFilterSet[CheckInFilters]):
 
 def _respond(checkin: CheckIn, status_code: int = status.HTTP_200_OK) -> Response:
     return Response(checkin_data(checkin), status=status_code, headers={"ETag": etag(checkin.version)})
-
-
-def checkin_data(checkin: CheckIn) -> dict[str, Any]:
-    data: dict[str, Any] = CheckInSerializer(checkin).data
-    data["date"] = checkin.date.isoformat()
-    return data
 
 
 @extend_schema_view(

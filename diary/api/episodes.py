@@ -5,7 +5,6 @@ from uuid import UUID
 
 import django_filters
 from django.contrib.auth.models import User
-from django.db import IntegrityError
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
@@ -20,8 +19,16 @@ from config.api.views import QueryFilterSet, UserListView
 from diary.api.common import DATE_BOUNDS, NewestFirstPagination
 from diary.api.serializers import EpisodeSerializer, episode_data
 from diary.models import Episode
-from diary.selectors import EpisodeFilters, episode_get, episode_list, user_zone
-from diary.services import EpisodeInput, IdTaken, episode_create_from, episode_delete, episode_matches, episode_update
+from diary.selectors import EpisodeFilters, episode_detail, episode_get, episode_list
+from diary.services import (
+    EpisodeChildren,
+    IdTaken,
+    Replay,
+    episode_create_from,
+    episode_delete,
+    episode_replay,
+    episode_update,
+)
 
 
 class EpisodeFilter(QueryFilterSet[EpisodeFilters]):
@@ -50,8 +57,11 @@ class EpisodeFilter(QueryFilterSet[EpisodeFilters]):
         )
 
 
-def _respond(episode: Episode, status_code: int = status.HTTP_200_OK) -> Response:
-    return Response(episode_data(episode), status=status_code, headers={"ETag": etag(episode.version)})
+def _respond(
+    episode: Episode, status_code: int = status.HTTP_200_OK, children: EpisodeChildren | None = None
+) -> Response:
+    body = episode_data(episode, children)
+    return Response(body, status=status_code, headers={"ETag": etag(episode.version)})
 
 
 @extend_schema_view(
@@ -84,25 +94,21 @@ class EpisodeListView(UserListView[Episode, EpisodeFilters]):
         data = serializer.to_input()
         user = request_user(request)
         try:
-            created = episode_create_from(user=user, data=data)
-        except (IdTaken, IntegrityError):  # a retry; IntegrityError if its twin committed a moment ago
-            if data.id is None or not Episode.objects.filter(pk=data.id).exists():
-                raise  # not about the id: a real fault, not a replay
-            return _replay(user, data, data.id)
-        return _respond(episode_get(user=user, id=created.id), status.HTTP_201_CREATED)
+            written = episode_create_from(user=user, data=data)
+        except IdTaken:  # a retry, or its twin committed a moment ago: episode_replay decides
+            replayed = episode_replay(user=user, data=data)
+            if replayed.outcome is Replay.SAME and replayed.episode is not None:
+                return _respond(replayed.episode)
+            raise Conflict(REPLAY_CONFLICTS[replayed.outcome]) from None
+        return _respond(written.episode, status.HTTP_201_CREATED, written.children)
 
 
-def _replay(user: User, data: EpisodeInput, episode_id: UUID) -> Response:
-    """Answer a create whose id exists: the same record if the body matches it, else 409."""
-    mine = Episode.objects.filter(pk=episode_id, user=user)
-    stored = mine.prefetch_related("locations__region", "triggers", "symptoms").first()
-    if stored is None:
-        raise Conflict("This id is already in use.")
-    if stored.deleted_at is not None:
-        raise Conflict("This episode was deleted.")
-    if not episode_matches(stored, data, user_zone(user)):
-        raise Conflict("An episode with this id exists with different content.")
-    return _respond(stored)
+REPLAY_CONFLICTS = {
+    Replay.NEW: "This id is already in use.",  # taken, then gone: an erased diary
+    Replay.NOT_YOURS: "This id is already in use.",  # says nothing of whose
+    Replay.DELETED: "This episode was deleted.",
+    Replay.DIFFERENT: "An episode with this id exists with different content.",
+}
 
 
 class EpisodeDetailView(GenericAPIView[Episode]):
@@ -110,7 +116,8 @@ class EpisodeDetailView(GenericAPIView[Episode]):
 
     @extend_schema(summary="One episode", operation_id="episode_retrieve")
     def get(self, request: Request, id: UUID) -> Response:
-        return _respond(episode_get(user=request_user(request), id=id))
+        episode, children = episode_detail(user=request_user(request), id=id)
+        return _respond(episode, children=children)
 
     @extend_schema(summary="Edit an episode", operation_id="episode_update", parameters=[IF_MATCH])
     def patch(self, request: Request, id: UUID) -> Response:
@@ -118,7 +125,8 @@ class EpisodeDetailView(GenericAPIView[Episode]):
         serializer = EpisodeSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         episode_update(episode=episode, expected_version=expected_version(request), **serializer.changes())
-        return _respond(episode_get(user=request_user(request), id=id))
+        episode, children = episode_detail(user=request_user(request), id=id)
+        return _respond(episode, children=children)
 
     @extend_schema(
         summary="Delete an episode", operation_id="episode_delete", parameters=[IF_MATCH], responses={204: None}

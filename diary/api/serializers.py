@@ -169,3 +169,10 @@ class CheckInSerializer(serializers.Serializer[CheckIn]):
     created_at = serializers.DateTimeField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)
     deleted_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+
+def checkin_data(checkin: CheckIn) -> dict[str, Any]:
+    """A check-in as the phone sees it: its fields, with the date it is the check-in of."""
+    data: dict[str, Any] = CheckInSerializer(checkin).data
+    data["date"] = checkin.date.isoformat()
+    return data

@@ -15,11 +15,11 @@ from rest_framework.views import APIView
 
 from config.api.common import request_user
 from config.api.errors import flatten_fields
-from diary.api.checkins import checkin_data
 from diary.api.serializers import (
     BoundedListField,
     CheckInSerializer,
     EpisodeSerializer,
+    checkin_data,
     episode_data,
     episode_input_from,
 )

@@ -1,25 +1,30 @@
-"""Every write of diary data goes through one of these functions (see STYLE.md)."""
+"""Every write of diary data goes through one of these functions (see STYLE.md). Exported here:
+the services, the types they take and answer, and the exceptions they raise; their helpers
+(validators, row builders, the change stamp) stay in their modules."""
 
 from .access import Accessed, AdminView, diary_access_record
 from .accounts import account_register
-from .checkins import checkin_delete, checkin_errors, checkin_upsert, checkins_bulk_create
+from .checkins import checkin_delete, checkin_upsert, checkins_bulk_create
 from .episodes import (
+    EpisodeChildren,
     EpisodeInput,
     IdTaken,
     LocationInput,
-    ReferenceCodes,
+    Replay,
+    Replayed,
+    WrittenEpisode,
     episode_create,
     episode_create_from,
     episode_delete,
-    episode_errors,
-    episode_matches,
+    episode_replay,
     episode_update,
     episodes_bulk_create,
-    utc_offset_minutes_at,
 )
+from .erasure import diary_erase
 from .profiles import profile_update
 from .records import StaleVersion
-from .sync import CheckInChange, EpisodeChange, EpisodeChildren, ItemResult, SyncResults, sync_apply, sync_changes
+from .sync import CheckInChange, EpisodeChange, ItemResult, SyncResults, sync_apply, sync_changes
+from .tokens import device_token_create, device_token_revoke
 
 __all__ = [
     "Accessed",
@@ -31,24 +36,26 @@ __all__ = [
     "IdTaken",
     "ItemResult",
     "LocationInput",
-    "ReferenceCodes",
+    "Replay",
+    "Replayed",
     "StaleVersion",
     "SyncResults",
+    "WrittenEpisode",
     "account_register",
     "checkin_delete",
-    "checkin_errors",
     "checkin_upsert",
     "checkins_bulk_create",
+    "device_token_create",
+    "device_token_revoke",
     "diary_access_record",
+    "diary_erase",
     "episode_create",
     "episode_create_from",
     "episode_delete",
-    "episode_errors",
-    "episode_matches",
+    "episode_replay",
     "episode_update",
     "episodes_bulk_create",
     "profile_update",
     "sync_apply",
     "sync_changes",
-    "utc_offset_minutes_at",
 ]

@@ -12,12 +12,14 @@ from diary.models import CHECKIN_BOUNDS, EARLIEST_DATE, MAX_NOTES_LENGTH, CheckI
 
 from .records import (
     FieldErrors,
+    Write,
     check_notes,
     check_range,
     check_version,
     claim_change_seqs,
     lock_profile,
     soft_delete,
+    stamp_changes,
 )
 
 WHOLE_NUMBER_MEASURES = frozenset({"caffeine_cups", "stress", "exercise_minutes"})
@@ -68,24 +70,18 @@ def checkin_upsert(
     checkin_errors(day=date, local_today=profile.local_today(), values=values).raise_if_any()
     wanted = checkin_values(values)
     existing = CheckIn.objects.filter(user=user, date=date).first()
-    now = timezone.now()
-    if existing is None:
-        checkin = CheckIn.objects.create(
-            user=user, date=date, change_seq=claim_change_seqs(profile, 1), created_at=now, updated_at=now, **wanted
-        )
-        return checkin, True
-    if existing.deleted_at is None:
+    if existing is not None and existing.deleted_at is None:
         check_version(current=existing.version, expected=expected_version)
         if checkin_matches(existing, wanted):
             return existing, False
+    checkin = existing or CheckIn(user=user, date=date)
     for name, value in wanted.items():
-        setattr(existing, name, value)
-    existing.deleted_at = None
-    existing.version += 1
-    existing.updated_at = now
-    existing.change_seq = claim_change_seqs(profile, 1)
-    existing.save()
-    return existing, False
+        setattr(checkin, name, value)
+    # Writing to a deleted check-in's date brings it back, as the next version of that row.
+    write = Write.CREATE if existing is None else Write.EDIT
+    stamp_changes([checkin], write=write, claim=claim_change_seqs(user.pk, 1), now=timezone.now())
+    checkin.save()
+    return checkin, existing is None
 
 
 @transaction.atomic
@@ -114,10 +110,6 @@ def checkins_bulk_create(*, user: User, items: Sequence[tuple[date, dict[str, An
             errors.add(f"{index}.date", f"There is already a check-in for {day}.")
         seen.add(day)
     errors.raise_if_any()
-    first_seq = claim_change_seqs(profile, len(items))
-    now = timezone.now()
-    rows = [
-        CheckIn(user=user, date=day, change_seq=first_seq + i, created_at=now, updated_at=now, **values)
-        for i, (day, values) in enumerate(items)
-    ]
+    rows = [CheckIn(user=user, date=day, **values) for day, values in items]
+    stamp_changes(rows, write=Write.CREATE, claim=claim_change_seqs(user.pk, len(rows)), now=timezone.now())
     return CheckIn.objects.bulk_create(rows, batch_size=2000)

@@ -4,15 +4,17 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any
+from enum import Enum
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from conditions.models import BodyRegion, Symptom, Trigger, TwitchPattern
+from conditions.reference import current_reference_key
 from diary.models import (
     EARLIEST_DATE,
     MAX_DURATION_SECONDS,
@@ -22,17 +24,20 @@ from diary.models import (
     Episode,
     EpisodeLocation,
     EpisodeSource,
+    Profile,
     Side,
 )
 
 from .records import (
     FieldErrors,
+    Write,
     check_notes,
     check_range,
     check_version,
     claim_change_seqs,
     lock_profile,
     soft_delete,
+    stamp_changes,
 )
 
 # A phone's clock may run a little fast; anything further ahead is a mistake.
@@ -70,21 +75,34 @@ class EpisodeInput:
     source: str = EpisodeSource.WEB
 
 
-@dataclass
+@dataclass(frozen=True)
 class ReferenceCodes:
-    """Reference rows by code, loaded once per write (one query per table)."""
+    """Reference rows by code. Read from the tables once per process and reference version:
+    a write then costs the one query that reads the stored version (see `load`)."""
 
     regions: dict[str, BodyRegion] = field(default_factory=dict)
     triggers: dict[str, int] = field(default_factory=dict)
     symptoms: dict[str, int] = field(default_factory=dict)
 
+    # The codes of the latest key seen by this process: (stored version, when it was stored).
+    _cached: ClassVar[tuple[tuple[str, datetime], "ReferenceCodes"] | None] = None
+
     @classmethod
     def load(cls) -> "ReferenceCodes":
-        return cls(
+        """The codes as the stored reference version says they are: one query while it stays
+        the same, three more when it changed (any change of the tables drops the stored
+        version, conditions migration 0004, so a stale copy cannot outlive a change)."""
+        key = current_reference_key()
+        cached = cls._cached
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        codes = cls(
             regions={r.code: r for r in BodyRegion.objects.all()},
             triggers=dict(Trigger.objects.values_list("code", "id")),
             symptoms=dict(Symptom.objects.values_list("code", "id")),
         )
+        cls._cached = (key, codes)  # one assignment: threads see the old pair or the new one
+        return codes
 
 
 def _unknown_codes_message(kind: str, unknown: Iterable[str], allowed: Iterable[str]) -> str:
@@ -181,37 +199,85 @@ def _dedupe(codes: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(codes))
 
 
-def _build_rows(
-    *, user: User, data: EpisodeInput, codes: ReferenceCodes, zone: ZoneInfo, change_seq: int, now: datetime
-) -> tuple[Episode, list[EpisodeLocation], list[Any], list[Any]]:
-    """The unsaved rows for one valid episode: the episode, its locations and M2M rows."""
+@dataclass(frozen=True)
+class EpisodeChildren:
+    """An episode's locations and codes as the API shows them, known without a query when
+    the service has just written them."""
+
+    locations: list[tuple[str, str]]  # (region code, side)
+    triggers: list[str]
+    symptoms: list[str]
+
+    @classmethod
+    def of(cls, data: EpisodeInput) -> "EpisodeChildren":
+        return cls(
+            locations=[(loc.region, loc.side) for loc in data.locations],
+            triggers=sorted(set(data.triggers)),
+            symptoms=sorted(set(data.symptoms)),
+        )
+
+
+@dataclass
+class EpisodeRows:
+    """The unsaved child rows of a batch of valid episodes (see `episode_rows`)."""
+
+    locations: list[EpisodeLocation] = field(default_factory=list)
+    triggers: list[Any] = field(default_factory=list)
+    symptoms: list[Any] = field(default_factory=list)
+
+    def insert(self, batch_size: int = 2000) -> None:
+        EpisodeLocation.objects.bulk_create(self.locations, batch_size=batch_size)
+        Episode.triggers.through.objects.bulk_create(self.triggers, batch_size=batch_size)
+        Episode.symptoms.through.objects.bulk_create(self.symptoms, batch_size=batch_size)
+
+    def drop(self, ids: set[uuid.UUID]) -> None:
+        """Forget the child rows of these episodes (they will not be written)."""
+        self.locations = [row for row in self.locations if row.episode_id not in ids]
+        self.triggers = [row for row in self.triggers if row.episode_id not in ids]
+        self.symptoms = [row for row in self.symptoms if row.episode_id not in ids]
+
+
+def episode_rows(
+    episode: Episode, data: EpisodeInput, *, codes: ReferenceCodes, zone: ZoneInfo, rows: EpisodeRows
+) -> None:
+    """Give `episode` (new, or stored and being rewritten) the content of `data`, which is
+    valid, and add its child rows to `rows`. Its bookkeeping is stamp_changes()'s."""
     offset = data.utc_offset_minutes
-    episode = Episode(
-        id=data.id or uuid.uuid4(),
-        user=user,
-        started_at=data.started_at,
-        utc_offset_minutes=utc_offset_minutes_at(data.started_at, zone) if offset is None else offset,
-        duration_seconds=data.duration_seconds,
-        intensity=data.intensity,
-        pattern=data.pattern,
-        notes=data.notes,
-        source=data.source,
-        change_seq=change_seq,
-        created_at=now,
-        updated_at=now,
-    )
-    locations = [
+    episode.started_at = data.started_at
+    episode.utc_offset_minutes = utc_offset_minutes_at(data.started_at, zone) if offset is None else offset
+    episode.duration_seconds = data.duration_seconds
+    episode.intensity = data.intensity
+    episode.pattern = data.pattern
+    episode.notes = data.notes
+    rows.locations += [
         EpisodeLocation(episode=episode, region=codes.regions[loc.region], side=loc.side) for loc in data.locations
     ]
-    trigger_rows = [
+    rows.triggers += [
         Episode.triggers.through(episode_id=episode.id, trigger_id=codes.triggers[code])
         for code in _dedupe(data.triggers)
     ]
-    symptom_rows = [
+    rows.symptoms += [
         Episode.symptoms.through(episode_id=episode.id, symptom_id=codes.symptoms[code])
         for code in _dedupe(data.symptoms)
     ]
-    return episode, locations, trigger_rows, symptom_rows
+
+
+def new_episode(user: User, data: EpisodeInput) -> Episode:
+    """An unsaved episode with the identity of `data`; episode_rows() gives it its content."""
+    return Episode(id=data.id or uuid.uuid4(), user=user, source=data.source)
+
+
+def episode_to_rewrite(stored: Episode) -> Episode:
+    """A fresh instance of a stored episode, for episode_rows() to give a new content: the
+    stored one may hold its old locations and codes prefetched, which would answer stale."""
+    return Episode(
+        id=stored.id,
+        user_id=stored.user_id,
+        source=stored.source,
+        created_at=stored.created_at,
+        version=stored.version,
+        change_seq=stored.change_seq,
+    )
 
 
 # What an edit rewrites: the episode's content and the bookkeeping every change carries.
@@ -228,20 +294,9 @@ EPISODE_REWRITE_FIELDS = [
 ]
 
 
-def insert_episode_children(
-    locations: Sequence[EpisodeLocation],
-    trigger_rows: Sequence[Any],
-    symptom_rows: Sequence[Any],
-    batch_size: int = 2000,
-) -> None:
-    EpisodeLocation.objects.bulk_create(locations, batch_size=batch_size)
-    Episode.triggers.through.objects.bulk_create(trigger_rows, batch_size=batch_size)
-    Episode.symptoms.through.objects.bulk_create(symptom_rows, batch_size=batch_size)
-
-
 def rewrite_episodes(episodes: Sequence[Episode]) -> None:
     """Store the new content of existing episodes and drop their locations and tags, which the
-    caller then inserts afresh (insert_episode_children, one insert per table for a batch)."""
+    caller then inserts afresh (EpisodeRows.insert, one insert per table for a batch)."""
     Episode.objects.bulk_update(episodes, EPISODE_REWRITE_FIELDS)
     ids = [episode.id for episode in episodes]
     EpisodeLocation.objects.filter(episode_id__in=ids).delete()
@@ -249,42 +304,58 @@ def rewrite_episodes(episodes: Sequence[Episode]) -> None:
     Episode.symptoms.through.objects.filter(episode_id__in=ids).delete()
 
 
-def _existing_ids(ids: Iterable[uuid.UUID | None]) -> set[uuid.UUID]:
+def taken_ids(ids: Iterable[uuid.UUID | None]) -> set[uuid.UUID]:
+    """Which of these ids an episode (anyone's) already has."""
     wanted = [i for i in ids if i is not None]
     return set(Episode.objects.filter(pk__in=wanted).values_list("pk", flat=True)) if wanted else set()
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class WrittenEpisode:
+    """An episode as a create stored it, with its children, to answer without reading back."""
+
+    episode: Episode
+    children: EpisodeChildren
+
+
 def episodes_bulk_create(*, user: User, items: Sequence[EpisodeInput], batch_size: int = 2000) -> list[Episode]:
     """Create many episodes in a few queries. All or nothing: if any item is invalid, nothing
     is written and the ValidationError's fields are prefixed with the item's index. Raises
-    IdTaken if an episode (anyone's) already has one of the ids; a concurrent insert of the
-    same id surfaces as IntegrityError."""
+    IdTaken if an episode (anyone's) already has one of the ids, whether it was there before
+    or a concurrent create committed it a moment ago."""
+    return [written.episode for written in _create(user, items, batch_size)]
+
+
+def _create(user: User, items: Sequence[EpisodeInput], batch_size: int = 2000) -> list[WrittenEpisode]:
+    # No read of the ids beforehand: the insert finds a taken one, and only then (after the
+    # rollback) is it worth a query to say which.
+    try:
+        return _insert_new(user, items, batch_size)
+    except (IntegrityError, ValidationError):
+        taken = taken_ids(item.id for item in items)
+        if taken:  # a retried create: that comes first, whatever else is wrong with it
+            raise IdTaken(taken) from None
+        raise
+
+
+@transaction.atomic
+def _insert_new(user: User, items: Sequence[EpisodeInput], batch_size: int) -> list[WrittenEpisode]:
     now = timezone.now()
     codes = ReferenceCodes.load()
     errors = FieldErrors()
-    taken = _existing_ids(item.id for item in items)
-    if taken:
-        raise IdTaken(taken)
     for index, item in enumerate(items):
         for name, messages in episode_errors(item, codes, now=now).errors.items():
             for message in messages:
                 errors.add(f"{index}.{name}", message)
     errors.raise_if_any()
-    profile = lock_profile(user)
-    first_seq = claim_change_seqs(profile, len(items))
-    episodes, locations, trigger_rows, symptom_rows = [], [], [], []
-    for offset, item in enumerate(items):
-        episode, locs, trigs, symps = _build_rows(
-            user=user, data=item, codes=codes, zone=profile.zone, change_seq=first_seq + offset, now=now
-        )
-        episodes.append(episode)
-        locations.extend(locs)
-        trigger_rows.extend(trigs)
-        symptom_rows.extend(symps)
+    claim = claim_change_seqs(user.pk, len(items))
+    episodes, rows = [new_episode(user, item) for item in items], EpisodeRows()
+    for episode, item in zip(episodes, items, strict=True):
+        episode_rows(episode, item, codes=codes, zone=claim.zone, rows=rows)
+    stamp_changes(episodes, write=Write.CREATE, claim=claim, now=now)
     Episode.objects.bulk_create(episodes, batch_size=batch_size)
-    insert_episode_children(locations, trigger_rows, symptom_rows, batch_size=batch_size)
-    return episodes
+    rows.insert(batch_size)
+    return [WrittenEpisode(e, EpisodeChildren.of(item)) for e, item in zip(episodes, items, strict=True)]
 
 
 def episode_create(
@@ -315,18 +386,20 @@ def episode_create(
         id=id,
         source=source,
     )
-    return episode_create_from(user=user, data=data)
+    return episode_create_from(user=user, data=data).episode
 
 
-def episode_create_from(*, user: User, data: EpisodeInput) -> Episode:
-    """Create one episode. Raises ValidationError with field errors, or IdTaken if an episode
-    already has `data.id` (a retried create: the caller decides what that means)."""
+def episode_create_from(*, user: User, data: EpisodeInput) -> WrittenEpisode:
+    """Create one episode; answer it with its children as written. Raises ValidationError with
+    field errors, or IdTaken if an episode already has `data.id` (a retried create: see
+    episode_replay). Costs the reference version's read, the change number's claim and one
+    insert per table: no savepoint, no read-back."""
     try:
-        [episode] = episodes_bulk_create(user=user, items=[data])
+        [written] = _create(user, [data])
     except ValidationError as error:
         # A single create reports `started_at`, not the bulk form `0.started_at`.
         raise ValidationError({key.removeprefix("0."): value for key, value in error.message_dict.items()}) from None
-    return episode
+    return written
 
 
 def episode_input(episode: Episode) -> EpisodeInput:
@@ -379,7 +452,7 @@ def episode_update(*, episode: Episode, expected_version: int | None = None, **c
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise TypeError(f"episode_update() got unexpected fields: {', '.join(sorted(unknown))}")
-    profile = lock_profile(episode.user)
+    lock_profile(episode.user)  # the version is read, then written: no other write in between
     current = Episode.live.prefetch_related("locations__region", "triggers", "symptoms").get(pk=episode.pk)
     check_version(current=current.version, expected=expected_version)
     before = episode_input(current)
@@ -391,14 +464,13 @@ def episode_update(*, episode: Episode, expected_version: int | None = None, **c
     episode_errors(after, codes, now=now).raise_if_any()
     if _normalized(before) == _normalized(after):
         return current
-    new, locations, trigger_rows, symptom_rows = _build_rows(
-        user=current.user, data=after, codes=codes, zone=profile.zone, change_seq=claim_change_seqs(profile, 1), now=now
-    )
-    new.created_at = current.created_at
-    new.version = current.version + 1
-    rewrite_episodes([new])
-    insert_episode_children(locations, trigger_rows, symptom_rows)
-    return new
+    claim = claim_change_seqs(current.user_id, 1)
+    edited, rows = episode_to_rewrite(current), EpisodeRows()
+    episode_rows(edited, after, codes=codes, zone=claim.zone, rows=rows)
+    stamp_changes([edited], write=Write.EDIT, claim=claim, now=now)
+    rewrite_episodes([edited])
+    rows.insert()
+    return edited
 
 
 @transaction.atomic
@@ -416,3 +488,42 @@ def episode_matches(episode: Episode, data: EpisodeInput, zone: ZoneInfo) -> boo
         offset = utc_offset_minutes_at(data.started_at, zone)
     stored = replace(episode_input(episode), source=data.source)
     return _normalized(stored) == _normalized(replace(data, utc_offset_minutes=offset, id=episode.id))
+
+
+class Replay(Enum):
+    """What a create with a client's id means, given what is stored under that id."""
+
+    NEW = "new"  # nothing is: create it
+    SAME = "same"  # the user's live episode with this content: answer it, write nothing
+    DIFFERENT = "different"  # the user's live episode with other content
+    DELETED = "deleted"  # the user's episode, deleted: a replay does not bring it back
+    NOT_YOURS = "not_yours"  # another user's episode: say only that the id is in use
+
+
+def replay_outcome(stored: Episode | None, data: EpisodeInput, *, user: User, zone: ZoneInfo) -> Replay:
+    """The one decision on a create whose id may exist, for the API's POST and sync's push
+    alike. Expects `stored` with its children prefetched."""
+    if stored is None:
+        return Replay.NEW
+    if stored.user_id != user.pk:
+        return Replay.NOT_YOURS
+    if stored.deleted_at is not None:
+        return Replay.DELETED
+    return Replay.SAME if episode_matches(stored, data, zone) else Replay.DIFFERENT
+
+
+@dataclass(frozen=True)
+class Replayed:
+    outcome: Replay
+    episode: Episode | None  # the user's stored episode (children prefetched), if any
+
+
+def episode_replay(*, user: User, data: EpisodeInput) -> Replayed:
+    """Answer a create whose id was taken (episode_create_from raised IdTaken): reads what is
+    stored under the id and decides with replay_outcome. Writes nothing."""
+    if data.id is None:  # a create without an id cannot have been taken
+        raise ValueError("episode_replay() needs the id of the create it answers.")
+    stored = Episode.objects.filter(pk=data.id).prefetch_related("locations__region", "triggers", "symptoms").first()
+    profile = Profile.objects.filter(user=user).only("time_zone").first()
+    outcome = replay_outcome(stored, data, user=user, zone=profile.zone if profile else ZoneInfo("UTC"))
+    return Replayed(outcome, stored if outcome is not Replay.NOT_YOURS else None)

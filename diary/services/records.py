@@ -1,11 +1,17 @@
-"""What every diary write shares: the per-user lock and change numbers, version checks, and
-field errors."""
+"""What every diary write shares: change numbers, the one stamp of a record's bookkeeping, the
+per-user lock, version checks, and field errors."""
 
 from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
 
 from diary.changes import diary_changed
@@ -30,35 +36,83 @@ def check_version(*, current: int, expected: int | None) -> None:
 
 def lock_profile(user: User) -> Profile:
     """Take the user's profile row lock for the rest of the transaction, creating the profile
-    on the user's first write. Every write of a user's records goes through here first, which
-    serialises them per user (see `diary.models` on sync ordering)."""
+    on the user's first write. A write that reads a record before deciding what to write (an
+    edit, a delete, an upsert, a sync push) takes it first, so that two such writes of one
+    user do not decide on the same stale read (see `diary.models` on sync ordering)."""
     profile, _ = Profile.objects.select_for_update().get_or_create(user=user)
     return profile
 
 
-def claim_change_seqs(profile: Profile, count: int) -> int:
-    """Reserve `count` consecutive change numbers for the locked profile; return the first."""
-    first = profile.last_change_seq + 1
-    profile.last_change_seq += count
-    Profile.objects.filter(pk=profile.pk).update(last_change_seq=profile.last_change_seq)
-    diary_changed(profile.pk)
-    return first
+@dataclass(frozen=True)
+class Claim:
+    """Change numbers reserved by `claim_change_seqs`: `first` to `first + count - 1`."""
+
+    first: int
+    count: int
+    zone: ZoneInfo  # the user's time zone, read in the same statement
+
+
+def claim_change_seqs(user_id: int, count: int) -> Claim:
+    """Reserve `count` consecutive change numbers for the user; call inside a transaction.
+
+    One `UPDATE ... RETURNING`: the update takes the profile row lock and holds it until the
+    transaction ends, so the numbers grow in commit order (see `diary.models`) without a
+    separate lock beforehand. A write with nothing to read first (a create) needs no other
+    lock, and validates before it claims, so that a refused write never waits for one."""
+    table = connection.ops.quote_name(Profile._meta.db_table)
+    sql = (
+        f"UPDATE {table} SET last_change_seq = last_change_seq + %s WHERE user_id = %s "
+        "RETURNING last_change_seq, time_zone"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [count, user_id])
+        row = cursor.fetchone()
+    if row is None:  # the user's first write: make the profile, then claim
+        Profile.objects.get_or_create(user_id=user_id)
+        return claim_change_seqs(user_id, count)
+    last, time_zone = row
+    diary_changed(user_id)
+    return Claim(first=last - count + 1, count=count, zone=ZoneInfo(time_zone))
+
+
+class Write(Enum):
+    CREATE = "create"
+    EDIT = "edit"  # a new content, or a deleted record brought back by an upsert
+    DELETE = "delete"
+
+
+def stamp_changes(records: Sequence[_Record], *, write: Write, claim: Claim, offset: int = 0, now: datetime) -> None:
+    """The one place where a write sets a record's bookkeeping: the next version (1 for a new
+    record), a change number from `claim` (the `offset`-th onwards, one per record, in order),
+    `updated_at`, and `deleted_at` (set by a delete, cleared by any other write). Every writer
+    calls it on the rows it is about to store, then stores them."""
+    if offset + len(records) > claim.count:
+        raise ValueError(f"{len(records)} records from offset {offset} need more than the {claim.count} claimed.")
+    for index, record in enumerate(records):
+        if write is Write.CREATE:
+            record.version = 1
+            record.created_at = now
+        else:
+            record.version += 1
+        record.change_seq = claim.first + offset + index
+        record.updated_at = now
+        record.deleted_at = now if write is Write.DELETE else None
+
+
+# What a delete changes on a record: stamp_changes(write=DELETE) sets exactly these.
+STAMPED_FIELDS = ["version", "change_seq", "updated_at", "deleted_at"]
 
 
 def soft_delete(record: _Record, *, expected_version: int | None) -> _Record:
     """Turn a record into a tombstone that sync pulls report: a new version and change number,
     `deleted_at` set. Deleting a tombstone changes nothing. Call inside a transaction."""
-    profile = lock_profile(record.user)
+    lock_profile(record.user)
     current = type(record).objects.get(pk=record.pk)
     if current.deleted_at is not None:
         return current
     check_version(current=current.version, expected=expected_version)
-    now = timezone.now()
-    current.deleted_at = now
-    current.updated_at = now
-    current.version += 1
-    current.change_seq = claim_change_seqs(profile, 1)
-    current.save(update_fields=["deleted_at", "updated_at", "version", "change_seq"])
+    stamp_changes([current], write=Write.DELETE, claim=claim_change_seqs(record.user_id, 1), now=timezone.now())
+    current.save(update_fields=STAMPED_FIELDS)
     return current
 
 

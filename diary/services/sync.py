@@ -26,19 +26,23 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from diary.models import CheckIn, Episode, EpisodeLocation, Profile
+from diary.models import CheckIn, Episode, Profile
 
 from .checkins import CHECKIN_FIELDS, checkin_errors, checkin_matches, checkin_values
 from .episodes import (
+    EpisodeChildren,
     EpisodeInput,
+    EpisodeRows,
     ReferenceCodes,
-    _build_rows,
+    Replay,
     episode_errors,
-    episode_matches,
-    insert_episode_children,
+    episode_rows,
+    episode_to_rewrite,
+    new_episode,
+    replay_outcome,
     rewrite_episodes,
 )
-from .records import claim_change_seqs, lock_profile
+from .records import STAMPED_FIELDS, Claim, Write, claim_change_seqs, lock_profile, stamp_changes
 
 Status = Literal["created", "updated", "unchanged", "conflict", "invalid"]
 CHILDREN = ("locations__region", "triggers", "symptoms")
@@ -70,21 +74,6 @@ class ItemResult:
     # For an episode this push wrote: its locations and codes as written, so that answering
     # needs no read-back. None when `record` came from the database with them prefetched.
     children: "EpisodeChildren | None" = None
-
-
-@dataclass(frozen=True)
-class EpisodeChildren:
-    locations: list[tuple[str, str]]  # (region code, side)
-    triggers: list[str]
-    symptoms: list[str]
-
-    @classmethod
-    def of(cls, data: EpisodeInput) -> "EpisodeChildren":
-        return cls(
-            locations=[(loc.region, loc.side) for loc in data.locations],
-            triggers=sorted(set(data.triggers)),
-            symptoms=sorted(set(data.symptoms)),
-        )
 
 
 @dataclass
@@ -132,76 +121,57 @@ def _decide_episode(
     problems = episode_errors(change.data, codes, now=now)
     if problems:
         return ItemResult("invalid", errors=dict(problems.errors))
-    if stored is None:
+    outcome = replay_outcome(stored, change.data, user=user, zone=plan.zone)
+    if outcome is Replay.NEW:
         plan.creates.append(change.data)
         return ItemResult("created")
-    if stored.deleted_at is not None:
+    assert stored is not None  # NOT_YOURS was answered above, before a delete could apply
+    if outcome is Replay.DELETED:
         return ItemResult("conflict", stored)
-    if episode_matches(stored, change.data, plan.zone):
+    if outcome is Replay.SAME:
         return ItemResult("unchanged", stored)
     if base != stored.version:
         return ItemResult("conflict", stored)
-    plan.updates.append((stored, change.data))
+    plan.updates.append((stored, change.data))  # DIFFERENT, based on the stored version: an edit
     return ItemResult("updated")
 
 
-class _EpisodeRows:
-    """Unsaved rows for a batch of episodes, numbered from `seq` on."""
-
-    def __init__(self, *, user: User, profile: Profile, codes: ReferenceCodes, seq: int, now: datetime) -> None:
-        self.user, self.profile, self.codes, self.seq, self.now = user, profile, codes, seq, now
-        self.locations: list[EpisodeLocation] = []
-        self.triggers: list[Any] = []
-        self.symptoms: list[Any] = []
-        self.written: dict[uuid.UUID, tuple[Episode, EpisodeChildren]] = {}
-
-    def build(self, data: EpisodeInput) -> Episode:
-        episode, locations, triggers, symptoms = _build_rows(
-            user=self.user, data=data, codes=self.codes, zone=self.profile.zone, change_seq=self.seq, now=self.now
-        )
-        self.seq += 1
-        self.locations += locations
-        self.triggers += triggers
-        self.symptoms += symptoms
-        self.written[episode.id] = (episode, EpisodeChildren.of(data))
-        return episode
-
-    def drop(self, ids: set[uuid.UUID]) -> None:
-        """Forget the episodes with these ids and their child rows (they will not be written)."""
-        self.locations = [row for row in self.locations if row.episode_id not in ids]
-        self.triggers = [row for row in self.triggers if row.episode_id not in ids]
-        self.symptoms = [row for row in self.symptoms if row.episode_id not in ids]
-        for episode_id in ids:
-            del self.written[episode_id]
-
-
 def _write_episodes(
-    user: User, profile: Profile, plan: _EpisodePlan, codes: ReferenceCodes, now: datetime
+    user: User, plan: _EpisodePlan, codes: ReferenceCodes, now: datetime
 ) -> tuple[dict[uuid.UUID, tuple[Episode, EpisodeChildren]], set[uuid.UUID]]:
     """Write the plan; answer the created and updated episodes as written, by id, and the ids
     of new episodes that another user's concurrent write took first (not written)."""
     writes = len(plan.creates) + len(plan.updates) + len(plan.deletes)
     if not writes:
         return {}, set()
-    rows = _EpisodeRows(user=user, profile=profile, codes=codes, seq=claim_change_seqs(profile, writes), now=now)
-    created = [rows.build(data) for data in plan.creates]
-    updated = []
-    for stored, data in plan.updates:
-        episode = rows.build(data)
-        episode.created_at, episode.version = stored.created_at, stored.version + 1
-        updated.append(episode)
-    for stored in plan.deletes:
-        stored.deleted_at, stored.updated_at, stored.version, stored.change_seq = now, now, stored.version + 1, rows.seq
-        rows.seq += 1
+    claim, rows = claim_change_seqs(user.pk, writes), EpisodeRows()
+    created = [new_episode(user, data) for data in plan.creates]
+    updated = [episode_to_rewrite(stored) for stored, _ in plan.updates]
+    contents = [*plan.creates, *(data for _, data in plan.updates)]
+    written = {}
+    for episode, data in zip([*created, *updated], contents, strict=True):
+        episode_rows(episode, data, codes=codes, zone=claim.zone, rows=rows)
+        written[episode.id] = (episode, EpisodeChildren.of(data))
+    _stamp_in_order(claim, now, (created, Write.CREATE), (updated, Write.EDIT), (plan.deletes, Write.DELETE))
     taken = _insert_new_episodes(created)
     if taken:
         rows.drop(taken)
+        for episode_id in taken:
+            del written[episode_id]
     if updated:
         rewrite_episodes(updated)
     if plan.deletes:
-        Episode.objects.bulk_update(plan.deletes, ["deleted_at", "updated_at", "version", "change_seq"])
-    insert_episode_children(rows.locations, rows.triggers, rows.symptoms)
-    return rows.written, taken
+        Episode.objects.bulk_update(plan.deletes, STAMPED_FIELDS)
+    rows.insert()
+    return written, taken
+
+
+def _stamp_in_order(claim: Claim, now: datetime, *groups: tuple[Sequence[Any], Write]) -> None:
+    """Stamp each group of records with the next of the claimed change numbers, in order."""
+    offset = 0
+    for records, write in groups:
+        stamp_changes(records, write=write, claim=claim, offset=offset, now=now)
+        offset += len(records)
 
 
 def _insert_new_episodes(episodes: list[Episode]) -> set[uuid.UUID]:
@@ -236,7 +206,7 @@ def _apply_episodes(user: User, profile: Profile, changes: Sequence[EpisodeChang
             continue
         seen.add(change.id)
         results.append(_decide_episode(change, stored.get(change.id), user, codes, now, plan))
-    written, taken = _write_episodes(user, profile, plan, codes, now)
+    written, taken = _write_episodes(user, plan, codes, now)
     for index, (change, result) in enumerate(zip(changes, results, strict=True)):
         if change.id in taken and result.status == "created":
             results[index] = _id_in_use()
@@ -277,6 +247,7 @@ def _apply_checkins(user: User, profile: Profile, changes: Sequence[CheckInChang
     results: list[ItemResult] = []
     creates: list[CheckIn] = []
     changed: list[CheckIn] = []
+    deletes: list[CheckIn] = []
     seen: set[date] = set()
     for change in changes:
         if change.date in seen:
@@ -285,25 +256,22 @@ def _apply_checkins(user: User, profile: Profile, changes: Sequence[CheckInChang
         seen.add(change.date)
         result, action = _decide_checkin(change, stored.get(change.date), local_today)
         if action == "create":
-            row = CheckIn(user=user, date=change.date, created_at=now, **checkin_values(change.values))
+            row = CheckIn(user=user, date=change.date, **checkin_values(change.values))
             creates.append(row)
         elif action in ("update", "delete"):
             row = stored[change.date]
             if action == "update":
                 for name, value in checkin_values(change.values).items():
                     setattr(row, name, value)
-            row.deleted_at = now if action == "delete" else None
-            row.version += 1
-            changed.append(row)
+            (changed if action == "update" else deletes).append(row)
         if action:
             result.record = row
         results.append(result)
-    if creates or changed:
-        seq = claim_change_seqs(profile, len(creates) + len(changed))
-        for offset, row in enumerate([*creates, *changed]):
-            row.change_seq, row.updated_at = seq + offset, now
+    if creates or changed or deletes:
+        claim = claim_change_seqs(user.pk, len(creates) + len(changed) + len(deletes))
+        _stamp_in_order(claim, now, (creates, Write.CREATE), (changed, Write.EDIT), (deletes, Write.DELETE))
         CheckIn.objects.bulk_create(creates)
-        CheckIn.objects.bulk_update(changed, [*CHECKIN_FIELDS, "deleted_at", "version", "change_seq", "updated_at"])
+        CheckIn.objects.bulk_update([*changed, *deletes], [*CHECKIN_FIELDS, *STAMPED_FIELDS])
     return results
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 
-from conditions.models import BodyRegion, Condition, ConditionFeature, Symptom, Trigger
+from conditions.models import BodyRegion, Condition, ConditionFeature, ReferenceVersion, Symptom, Trigger
 from conditions.reference import (
     DATA_FILE,
     check_reference,
@@ -202,3 +202,11 @@ def test_load_reference_stores_the_version_once_not_per_row(db: None) -> None:
         load_reference()
     writes = [q for q in queries.captured_queries if "conditions_referenceversion" in q["sql"]]
     assert 1 <= len(writes) <= 3  # one update_or_create (a select and an update), not one per row
+
+
+def test_a_change_that_sends_no_signal_still_moves_the_version(db: None) -> None:
+    before = current_reference_version()
+    Symptom.objects.filter(code="cramp").update(name="Cramps")  # QuerySet.update: no signal
+    assert not ReferenceVersion.objects.exists()  # the database trigger dropped the stored one
+    assert current_reference_version() == reference_version() != before  # hashed and stored again
+    assert ReferenceVersion.objects.get().version == reference_version()

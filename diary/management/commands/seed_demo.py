@@ -10,7 +10,7 @@ from tqdm import tqdm
 
 from diary.demo import DemoDiary
 from diary.models import CheckIn, Episode, validate_time_zone
-from diary.services import checkins_bulk_create, episodes_bulk_create, profile_update
+from diary.services import checkins_bulk_create, diary_erase, episodes_bulk_create, profile_update
 
 CHUNK_DAYS = 30
 
@@ -59,9 +59,7 @@ class Command(BaseCommand):
         if Episode.objects.filter(user=user).exists() or CheckIn.objects.filter(user=user).exists():
             if not options["replace"]:
                 raise CommandError(f"{user.username!r} already has a diary; pass --replace to rewrite it.")
-            with transaction.atomic():
-                Episode.objects.filter(user=user).delete()
-                CheckIn.objects.filter(user=user).delete()
+            diary_erase(user=user)
         profile = profile_update(user=user, time_zone=options["time_zone"])
         end = options["end_date"] or profile.local_today()
         diary = DemoDiary(
