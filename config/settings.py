@@ -161,13 +161,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Every task's time limits (seconds), unless it has its own in CELERY_TASK_ANNOTATIONS below.
-CELERY_TASK_SOFT_TIME_LIMIT = env.float("CELERY_TASK_SOFT_TIME_LIMIT", default=120)
-CELERY_TASK_TIME_LIMIT = env.float("CELERY_TASK_TIME_LIMIT", default=180)
+CELERY_TASK_SOFT_TIME_LIMIT = env.float("CELERY_TASK_SOFT_TIME_LIMIT", default=120.0)
+CELERY_TASK_TIME_LIMIT = env.float("CELERY_TASK_TIME_LIMIT", default=180.0)
 # The analysis's own limits. The soft one raises SoftTimeLimitExceeded inside the run, which
 # then fails cleanly (recorded, backed off); the hard one kills it, and the sweep marks a run
 # still "running" past it failed.
-ANALYSIS_SOFT_TIME_LIMIT = env.float("ANALYSIS_SOFT_TIME_LIMIT", default=120)
-ANALYSIS_TIME_LIMIT = env.float("ANALYSIS_TIME_LIMIT", default=180)
+ANALYSIS_SOFT_TIME_LIMIT = env.float("ANALYSIS_SOFT_TIME_LIMIT", default=120.0)
+ANALYSIS_TIME_LIMIT = env.float("ANALYSIS_TIME_LIMIT", default=180.0)
 # Celery sets these on the task classes when the app starts; a worker applies them to every run
 # of the task, whoever sent it (a write, the sweep, beat, a retry).
 CELERY_TASK_ANNOTATIONS = {
