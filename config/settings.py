@@ -160,8 +160,21 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=120)
-CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=180)
+# Every task's time limits (seconds), unless it has its own in CELERY_TASK_ANNOTATIONS below.
+CELERY_TASK_SOFT_TIME_LIMIT = env.float("CELERY_TASK_SOFT_TIME_LIMIT", default=120.0)
+CELERY_TASK_TIME_LIMIT = env.float("CELERY_TASK_TIME_LIMIT", default=180.0)
+# The analysis's own limits. The soft one raises SoftTimeLimitExceeded inside the run, which
+# then fails cleanly (recorded, backed off); the hard one kills it, and the sweep marks a run
+# still "running" past it failed.
+ANALYSIS_SOFT_TIME_LIMIT = env.float("ANALYSIS_SOFT_TIME_LIMIT", default=120.0)
+ANALYSIS_TIME_LIMIT = env.float("ANALYSIS_TIME_LIMIT", default=180.0)
+# Celery sets these on the task classes when the app starts; a worker applies them to every run
+# of the task, whoever sent it (a write, the sweep, beat, a retry).
+CELERY_TASK_ANNOTATIONS = {
+    "tracker.tasks.analyse_diary": {"soft_time_limit": ANALYSIS_SOFT_TIME_LIMIT, "time_limit": ANALYSIS_TIME_LIMIT},
+    # Only asks for runs, but for every user with a summary at once: longer than the default.
+    "tracker.tasks.refresh_all_analyses": {"soft_time_limit": 600, "time_limit": 900},
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_IGNORE_RESULT = True
@@ -176,6 +189,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
 ANALYSIS_COALESCE_SECONDS = env.int("ANALYSIS_COALESCE_SECONDS", default=5)
 # Embedded mode (no REDIS_URL): run an analysis in a background thread, not inside the write.
 ANALYSIS_IN_THREAD = env.bool("ANALYSIS_IN_THREAD", default=True)
+# Date ranges: a reader's range of at most this many days is analysed on the spot when its stored
+# summary is missing or stale (a year of diary takes well under a second); longer ones are queued.
+SUMMARY_ON_DEMAND_DAYS = env.int("SUMMARY_ON_DEMAND_DAYS", default=731)
+# Each user keeps the summaries of this many date ranges, the most recently read (all time is
+# always kept); they are refreshed when the diary changes. The nightly run drops ranges unread
+# for RANGED_SUMMARIES_UNREAD_DAYS.
+RANGED_SUMMARIES_KEPT = env.int("RANGED_SUMMARIES_KEPT", default=5)
+RANGED_SUMMARIES_UNREAD_DAYS = env.int("RANGED_SUMMARIES_UNREAD_DAYS", default=30)
 
 # --- REST framework (the mobile API) ----------------------------------------------------------
 

@@ -1,10 +1,8 @@
 """GET /api/v1/summary/ and POST /api/v1/summary/refresh/ (the mobile contract)."""
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from django.contrib.auth.models import User
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
@@ -12,15 +10,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from conditions.reference import reference_version
 from config.api.common import request_user
 from diary.api.common import DATE_BOUNDS
-from diary.models import Profile
 from tracker.analysis.summary import DISCLAIMER
-from tracker.models import AnalysisRequest, Summary
-from tracker.services import analysis_enqueue, analysis_request, range_key
+from tracker.services import analysis_request
+from tracker.summaries import DiarySummary, summary_read
 
-STUCK_AFTER = timedelta(minutes=1)
 FINDINGS = ("frequency", "trend", "timing", "locations", "triggers", "associations", "red_flags", "reference_matches")
 
 
@@ -64,45 +59,25 @@ def _range(request: Request) -> tuple[date | None, date | None]:
     return params.validated_data.get("date_from"), params.validated_data.get("date_to")
 
 
-def _ready(summary: Summary, user: User) -> dict[str, Any]:
-    seq = Profile.objects.filter(user=user).values_list("last_change_seq", flat=True).first() or 0
-    stale = summary.watermark < seq or summary.reference_version != reference_version()
-    return {"status": "ready", "computed_at": summary.computed_at, "stale": stale, **summary.result}
+def _serialized(summary: DiarySummary) -> dict[str, Any]:
+    """The mobile contract: every finding's key always, null until a summary is ready."""
+    return {
+        "status": summary.status,
+        "computed_at": summary.computed_at,
+        "stale": summary.stale,
+        "reference_version": summary.reference_version,
+        "disclaimer": DISCLAIMER,
+        **dict.fromkeys(FINDINGS),
+        **(summary.findings or {}),
+    }
 
 
 class SummaryView(APIView):
     @extend_schema(summary="The latest analysis of your diary", parameters=RANGE, responses={200: SUMMARY})
     def get(self, request: Request) -> Response:
-        user = request_user(request)
         date_from, date_to = _range(request)
-        key = range_key(date_from, date_to)
-        requests = AnalysisRequest.objects.filter(user=user, range_key=key)
-        summary = Summary.objects.filter(user=user, range_key=key).first()
-        has_data = Profile.objects.filter(user=user, last_change_seq__gt=0).exists()
-        if summary is None and has_data and not requests.exists():
-            # The first look at this range asks for it (in-process mode may compute it at once).
-            analysis_request(user_id=user.pk, date_from=date_from, date_to=date_to)
-            summary = Summary.objects.filter(user=user, range_key=key).first()
-        if summary is not None:
-            return Response(_ready(summary, user))
-        waiting, now = requests.filter(requested_at__isnull=False).first(), timezone.now()
-        asked = waiting and (waiting.enqueued_at or waiting.requested_at)
-        if waiting and asked and asked < now - STUCK_AFTER and not waiting.is_backed_off(now):
-            # Asked a while ago and still not done (a lost message, a process that died, or
-            # embedded mode, which has no sweep): send it again, unless a failed run backed it
-            # off (then reading the summary must not re-run it). The claim makes it harmless.
-            analysis_enqueue(user_id=user.pk, key=key)
-        pending = waiting is not None
-        return Response(
-            {
-                "status": "pending" if pending else "none",
-                "computed_at": None,
-                "stale": False,
-                "reference_version": None,
-                "disclaimer": DISCLAIMER,
-                **dict.fromkeys(FINDINGS),
-            }
-        )
+        summary = summary_read(user_id=request_user(request).pk, date_from=date_from, date_to=date_to)
+        return Response(_serialized(summary))
 
 
 class SummaryRefreshView(APIView):

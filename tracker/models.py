@@ -20,7 +20,10 @@ class AnalysisRequest(models.Model):
     """One row per user and range. `requested_at` set means an analysis is wanted; setting it
     with a conditional UPDATE is what coalesces a burst of writes into one run, and clearing
     it is how a task claims the work. After a failed run the request stays wanted, but the
-    sweep waits until `retry_at` (longer after each failure in a row) to send it again."""
+    sweep waits until `retry_at` (longer after each failure in a row) to send it again.
+
+    A date range's request is also what keeps the range: its summary is refreshed while the
+    request exists, and dropped with it (tracker.services.ranges_evict)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     range_key = models.CharField(max_length=32, default=ALL_TIME)
@@ -32,6 +35,9 @@ class AnalysisRequest(models.Model):
     failures = models.PositiveIntegerField(default=0, help_text="Failed runs in a row; a run that succeeds resets it.")
     retry_at = models.DateTimeField(
         null=True, blank=True, help_text="After a failure, not sent again before this (a diary write still is)."
+    )
+    last_read_at = models.DateTimeField(
+        null=True, blank=True, help_text="A date range's last read: a user keeps only the most recently read ranges."
     )
 
     class Meta:

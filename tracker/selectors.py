@@ -1,16 +1,23 @@
-"""Reading a user's diary and the reference data into the analysis's plain types.
+"""Reading a user's diary and the reference data into the analysis's plain types, and stored
+summaries with whether they are stale.
 
 A fixed number of queries whatever the diary's size: the episodes, their locations, trigger
 and symptom codes as flat value lists, joined in memory."""
 
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from conditions.reference import dump_reference, version_of
+from conditions.reference import current_reference_version, dump_reference, version_of
 from diary.models import EARLIEST_DATE, CheckIn, Episode, EpisodeLocation, Profile
 from tracker.analysis import data
+from tracker.models import Summary
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 # A local date's episodes lie within this much of its UTC day (offsets run -12:00 to +14:00).
 OFFSET_MARGIN = timedelta(hours=14)
@@ -118,8 +125,45 @@ def _checkins(user_id: int, first: date, last: date) -> list[data.CheckIn]:
     return [data.CheckIn(*row) for row in rows.order_by("date").values_list(*fields)]
 
 
+class Staleness(TypedDict):
+    stale: bool
+    seq: int
+
+
+if TYPE_CHECKING:  # WithAnnotations takes two arguments only for the type checker
+    SummaryWithStaleness = WithAnnotations[Summary, Staleness]
+
+
+def summaries_with_staleness(*, reference_version: str) -> "QuerySet[SummaryWithStaleness]":
+    """Summaries annotated with `stale` and `seq` (the user's change number). The one place that
+    says what stale means: the diary changed since the analysis read it (its watermark is below
+    the user's change number), or the reference data it used is no longer the current one.
+    Readers, the task and the sweep all ask here."""
+    seq = Coalesce(F("user__diary_profile__last_change_seq"), 0)  # no profile yet: no diary either
+    stale = Q(watermark__lt=seq) | ~Q(reference_version=reference_version)
+    return Summary.objects.annotate(seq=seq, stale=ExpressionWrapper(stale, output_field=BooleanField()))
+
+
+# The analysis's Reference, built from the tables once per process and version: (version, Reference).
+_reference_cache: tuple[str, data.Reference] | None = None
+
+
 def load_reference() -> data.Reference:
-    dump = dump_reference()
+    """The reference data as the analysis reads it: one query while its stored version is the
+    one cached (conditions.reference stores the version whenever the content changes), else a
+    dump of the tables. The cached Reference carries the hash of what was dumped, so a summary
+    never records a version it was not computed with, even if an edit lands mid-dump."""
+    global _reference_cache
+    version, cached = current_reference_version(), _reference_cache
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    reference = _build_reference(dump_reference())
+    if reference.version == version:  # else the stored version lags an edit: dump again next time
+        _reference_cache = (version, reference)
+    return reference
+
+
+def _build_reference(dump: dict[str, Any]) -> data.Reference:
     return data.Reference(
         version=version_of(dump),
         symptoms={s["code"]: data.Symptom(s["code"], s["name"], s["red_flag"], s["advice"]) for s in dump["symptoms"]},

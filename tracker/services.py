@@ -1,5 +1,5 @@
 """Every write of computed data: asking for an analysis, claiming it, storing its summary,
-recording a failure and backing its request off."""
+recording a failure and backing its request off, and keeping a user's date ranges few and fresh."""
 
 import json
 import logging
@@ -9,15 +9,16 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import DatabaseError, connections, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
+from conditions.reference import current_reference_version
 from diary.models import Profile
 from tracker.analysis.findings import Findings
 from tracker.analysis.summary import analyse
 from tracker.failures import failure_reason, sanitized
 from tracker.models import ALL_TIME, AnalysisRequest, AnalysisRun, Summary
-from tracker.selectors import load_diary, load_reference
+from tracker.selectors import load_diary, load_reference, summaries_with_staleness
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +35,14 @@ def range_key(date_from: date | None, date_to: date | None) -> str:
     return f"{date_from or ''}..{date_to or ''}"
 
 
+def range_dates(key: str) -> tuple[date | None, date | None]:
+    """The dates of a range key (range_key's inverse)."""
+    if key == ALL_TIME:
+        return None, None
+    first, last = key.split("..")
+    return (date.fromisoformat(first) if first else None), (date.fromisoformat(last) if last else None)
+
+
 def analysis_request(
     *, user_id: int, date_from: date | None = None, date_to: date | None = None, retry_now: bool = False
 ) -> None:
@@ -44,18 +53,76 @@ def analysis_request(
     key, now = range_key(date_from, date_to), timezone.now()
     idle = Q(requested_at=None) | Q(retry_at__gt=now) if retry_now else Q(requested_at=None)
     moved = AnalysisRequest.objects.filter(idle, user_id=user_id, range_key=key).update(requested_at=now, retry_at=None)
-    if not moved:
-        _, created = AnalysisRequest.objects.get_or_create(
-            user_id=user_id, range_key=key, defaults={"date_from": date_from, "date_to": date_to, "requested_at": now}
-        )
-        if not created:
-            return
+    if not moved and not range_keep(user_id=user_id, key=key, requested_at=now):
+        return
     analysis_enqueue(user_id=user_id, key=key)
 
 
+def range_keep(*, user_id: int, key: str, requested_at: datetime | None = None) -> bool:
+    """Create the range's request if it has none, read now; return whether it was created. A
+    new date range makes the user's least recently read one beyond RANGED_SUMMARIES_KEPT go."""
+    date_from, date_to = range_dates(key)
+    now = timezone.now()
+    _, created = AnalysisRequest.objects.get_or_create(
+        user_id=user_id,
+        range_key=key,
+        defaults={
+            "date_from": date_from,
+            "date_to": date_to,
+            "requested_at": requested_at,
+            "last_read_at": None if key == ALL_TIME else now,
+        },
+    )
+    if created and key != ALL_TIME:
+        ranges_evict(user_id=user_id)
+    return created
+
+
+def range_compute_now(*, user_id: int, key: str) -> Summary | None:
+    """Analyse a date range here and now, for a reader who waits (a year of diary takes well
+    under a second): keep the range, take its pending request if it has one (a queued run then
+    finds the work done), analyse and store. Fails as summary_compute does."""
+    if not range_keep(user_id=user_id, key=key):
+        range_mark_read(user_id=user_id, key=key)
+    analysis_claim(user_id=user_id, key=key)
+    return summary_compute(user_id=user_id, key=key)
+
+
+def range_mark_read(*, user_id: int, key: str) -> None:
+    AnalysisRequest.objects.filter(user_id=user_id, range_key=key).update(last_read_at=timezone.now())
+
+
+def ranges_evict(*, user_id: int) -> int:
+    """Keep the user's RANGED_SUMMARIES_KEPT most recently read date ranges: drop the others'
+    requests and summaries (a summary stored by a run that outlived its request's eviction
+    goes too). Returns how many ranges went."""
+    ranged = AnalysisRequest.objects.filter(user_id=user_id).exclude(range_key=ALL_TIME)
+    newest_first = ranged.order_by(F("last_read_at").desc(nulls_last=True), "-pk")
+    kept = list(newest_first.values_list("range_key", flat=True)[: settings.RANGED_SUMMARIES_KEPT])
+    dropped, _ = ranged.exclude(range_key__in=kept).delete()
+    Summary.objects.filter(user_id=user_id).exclude(range_key=ALL_TIME).exclude(range_key__in=kept).delete()
+    return dropped
+
+
+def ranges_expire(*, now: datetime) -> int:
+    """Drop the date ranges nobody has read for RANGED_SUMMARIES_UNREAD_DAYS (and never-read
+    ones, from before reads were recorded), with their summaries: the nightly run would
+    otherwise refresh them for ever."""
+    unread = Q(last_read_at__lt=now - timedelta(days=settings.RANGED_SUMMARIES_UNREAD_DAYS)) | Q(last_read_at=None)
+    ranged = AnalysisRequest.objects.exclude(range_key=ALL_TIME)
+    dropped, _ = ranged.filter(unread).delete()
+    kept = AnalysisRequest.objects.filter(user_id=OuterRef("user_id"), range_key=OuterRef("range_key"))
+    Summary.objects.exclude(range_key=ALL_TIME).exclude(Exists(kept)).delete()
+    return dropped
+
+
 def on_diary_changed(user_id: int) -> None:
-    """Registered with diary.changes: a committed write marks the user's analysis wanted."""
+    """Registered with diary.changes: a committed write marks the user's analyses wanted, all
+    time and each date range kept (at most RANGED_SUMMARIES_KEPT), so that they stay fresh."""
     analysis_request(user_id=user_id, retry_now=True)
+    ranges = AnalysisRequest.objects.filter(user_id=user_id).exclude(range_key=ALL_TIME)
+    for date_from, date_to in ranges.values_list("date_from", "date_to"):
+        analysis_request(user_id=user_id, date_from=date_from, date_to=date_to, retry_now=True)
 
 
 def analysis_enqueue(*, user_id: int, key: str) -> bool:
@@ -104,9 +171,13 @@ def analysis_claim(*, user_id: int, key: str) -> bool:
 
 
 def summary_is_current(*, user_id: int, key: str) -> bool:
-    summary = Summary.objects.filter(user_id=user_id, range_key=key).only("watermark").first()
-    seq = Profile.objects.filter(pk=user_id).values_list("last_change_seq", flat=True).first() or 0
-    return summary is not None and summary.watermark >= seq
+    summaries = summaries_with_staleness(reference_version=current_reference_version())
+    return summaries.filter(user_id=user_id, range_key=key, stale=False).exists()
+
+
+def range_is_kept(*, user_id: int, key: str) -> bool:
+    """All time always is; a date range while its request exists (ranges_evict drops it)."""
+    return key == ALL_TIME or AnalysisRequest.objects.filter(user_id=user_id, range_key=key).exists()
 
 
 def summary_compute(*, user_id: int, key: str) -> Summary | None:
@@ -114,19 +185,18 @@ def summary_compute(*, user_id: int, key: str) -> Summary | None:
     so a run killed halfway leaves the previous summary whole; a run that finds a newer summary
     stored meanwhile leaves it alone (and says so). A run that fails is marked failed with its
     reason, its request is backed off, and AnalysisFailed is raised in the error's place."""
-    request = AnalysisRequest.objects.filter(user_id=user_id, range_key=key).first()
     run = AnalysisRun.objects.create(user_id=user_id, range_key=key, started_at=timezone.now())
     try:
-        return _analyse_and_store(run, request)
+        return _analyse_and_store(run)
     except Exception as error:  # whatever failed, Celery's SoftTimeLimitExceeded included
         failure = sanitized(error)
     _record_failure(run, reason=str(failure))
     raise failure  # outside the except block: it does not carry the error, nor its message
 
 
-def _analyse_and_store(run: AnalysisRun, request: AnalysisRequest | None) -> Summary | None:
+def _analyse_and_store(run: AnalysisRun) -> Summary | None:
     user_id, key = run.user_id, run.range_key
-    date_from, date_to = (request.date_from, request.date_to) if request else (None, None)
+    date_from, date_to = range_dates(key)
     clock = time.perf_counter()
     # Read the watermark before the diary: a write committed in between makes the summary look
     # older than it is (so it is redone), never newer.
@@ -206,7 +276,8 @@ def _retry_delay(failures: int) -> timedelta:
 
 def analysis_sweep(*, older_than: timedelta = timedelta(seconds=60), limit: int = 500) -> int:
     """Catch up on what live enqueueing missed (a broker outage, a lost message): re-send
-    requests pending for a while, and ask for users whose summary is older than their diary.
+    requests pending for a while, ask for the summaries gone stale (all time and kept ranges:
+    the diary or the reference data changed since), and for users with a diary and no summary.
     Requests backed off after a failure wait for their `retry_at`; runs that can no longer
     finish are marked failed."""
     now, sent = timezone.now(), 0
@@ -219,16 +290,31 @@ def analysis_sweep(*, older_than: timedelta = timedelta(seconds=60), limit: int 
     ).values_list("user_id", "range_key")
     for user_id, key in pending[:limit]:
         sent += analysis_enqueue(user_id=user_id, key=key)
-    backed_off = AnalysisRequest.objects.filter(range_key=ALL_TIME, retry_at__gt=now).values("user_id")
-    stale = Summary.objects.filter(range_key=ALL_TIME, watermark__lt=F("user__diary_profile__last_change_seq"))
-    missing = Profile.objects.filter(last_change_seq__gt=0).exclude(user__summaries__range_key=ALL_TIME)
-    for user_id in [
-        *stale.exclude(user_id__in=backed_off).values_list("user_id", flat=True)[:limit],
-        *missing.exclude(user_id__in=backed_off).values_list("user_id", flat=True)[:limit],
-    ]:
-        analysis_request(user_id=user_id)
+    for user_id, key in _stale_or_missing(now=now, limit=limit):
+        date_from, date_to = range_dates(key)
+        analysis_request(user_id=user_id, date_from=date_from, date_to=date_to)
         sent += 1
     return sent
+
+
+def _stale_or_missing(*, now: datetime, limit: int) -> list[tuple[int, str]]:
+    """(user, range) of the stale summaries worth asking for, then of the users with a diary
+    and no all-time summary; none whose request is backed off, no range no longer kept."""
+    request = AnalysisRequest.objects.filter(user_id=OuterRef("user_id"), range_key=OuterRef("range_key"))
+    stale = (
+        summaries_with_staleness(reference_version=current_reference_version())
+        .filter(Q(range_key=ALL_TIME) | Exists(request), stale=True)
+        .exclude(Exists(request.filter(retry_at__gt=now)))
+    )
+    backed_off = AnalysisRequest.objects.filter(range_key=ALL_TIME, retry_at__gt=now).values("user_id")
+    missing = Profile.objects.filter(last_change_seq__gt=0).exclude(user__summaries__range_key=ALL_TIME)
+    return [
+        *stale.values_list("user_id", "range_key")[:limit],
+        *(
+            (user_id, ALL_TIME)
+            for user_id in missing.exclude(user_id__in=backed_off).values_list("user_id", flat=True)[:limit]
+        ),
+    ]
 
 
 def _fail_dead_runs(*, now: datetime, limit: int) -> None:
@@ -236,10 +322,8 @@ def _fail_dead_runs(*, now: datetime, limit: int) -> None:
     gone. The range's latest run is a failure like any other, so its request backs off too: a
     diary whose analysis always outlasts the limit must not be re-run at every sweep. Rare (a
     run dies only with its worker), so one short transaction per run is fine."""
-    from tracker.tasks import ANALYSIS_TIME_LIMIT
-
     # A minute on top of the limit: the worker's clock stamped `started_at`, not this one.
-    cutoff = now - timedelta(seconds=ANALYSIS_TIME_LIMIT) - timedelta(minutes=1)
+    cutoff = now - timedelta(seconds=settings.ANALYSIS_TIME_LIMIT) - timedelta(minutes=1)
     dead = AnalysisRun.objects.filter(outcome=AnalysisRun.Outcome.RUNNING, started_at__lt=cutoff)
     for run in list(dead.only("user_id", "range_key", "started_at")[:limit]):
         later = AnalysisRun.objects.filter(user_id=run.user_id, range_key=run.range_key, started_at__gt=run.started_at)
@@ -252,8 +336,11 @@ def _fail_dead_runs(*, now: datetime, limit: int) -> None:
 
 
 def analysis_refresh_all() -> int:
-    """Nightly: every user with a summary, since "the last four weeks" moves with the date."""
-    users = list(Summary.objects.filter(range_key=ALL_TIME).values_list("user_id", flat=True))
-    for user_id in users:
-        analysis_request(user_id=user_id)
-    return len(users)
+    """Nightly: every summary, since "the last four weeks" (and an open range's end) move with
+    the date; the date ranges unread for a while go first, rather than being refreshed."""
+    ranges_expire(now=timezone.now())
+    summaries = list(Summary.objects.values_list("user_id", "range_key"))
+    for user_id, key in summaries:
+        date_from, date_to = range_dates(key)
+        analysis_request(user_id=user_id, date_from=date_from, date_to=date_to)
+    return len(summaries)

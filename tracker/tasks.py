@@ -12,12 +12,9 @@ from tracker.failures import AnalysisFailed, AnalysisInterrupted, sanitized
 
 logger = logging.getLogger(__name__)
 
-# The analysis's time limits. A run still "running" past the hard one is dead (the sweep marks
-# it failed); the soft one raises SoftTimeLimitExceeded inside the run, which then fails cleanly.
-ANALYSIS_SOFT_TIME_LIMIT = 120
-ANALYSIS_TIME_LIMIT = 180
 
-
+# No time limits here: they come from settings (CELERY_TASK_ANNOTATIONS for the analysis and the
+# nightly run, CELERY_TASK_*_TIME_LIMIT for the rest), so that a deploy can change them.
 @shared_task(
     acks_late=True,  # a worker killed mid-run leaves the message for another worker
     autoretry_for=(AnalysisInterrupted,),  # a database blip: try again, with backoff
@@ -25,8 +22,6 @@ ANALYSIS_TIME_LIMIT = 180
     retry_backoff_max=60,
     retry_jitter=True,
     max_retries=5,
-    soft_time_limit=ANALYSIS_SOFT_TIME_LIMIT,
-    time_limit=ANALYSIS_TIME_LIMIT,
     ignore_result=True,
 )
 def analyse_diary(user_id: int, key: str = "all") -> str:
@@ -40,26 +35,28 @@ def analyse_diary(user_id: int, key: str = "all") -> str:
 
 
 def _claim_and_compute(user_id: int, key: str) -> str:
-    from tracker.services import analysis_claim, summary_compute, summary_is_current
+    from tracker.services import analysis_claim, range_is_kept, summary_compute, summary_is_current
 
     try:
         claimed = analysis_claim(user_id=user_id, key=key)
         if not claimed and summary_is_current(user_id=user_id, key=key):
             return "up to date"  # a duplicate delivery, or another run got there first
+        if not claimed and not range_is_kept(user_id=user_id, key=key):
+            return "dropped"  # a date range evicted since it was asked for
         return "stored" if summary_compute(user_id=user_id, key=key) else "superseded"
     except Exception as error:  # the claim's own database errors too: their reason only
         failure = sanitized(error)
     raise failure  # outside the except block: it does not carry the error, nor its message
 
 
-@shared_task(ignore_result=True, soft_time_limit=120, time_limit=180)
+@shared_task(ignore_result=True)
 def sweep_stale_analyses() -> int:
     from tracker.services import analysis_sweep
 
     return analysis_sweep()
 
 
-@shared_task(ignore_result=True, soft_time_limit=600, time_limit=900)
+@shared_task(ignore_result=True)
 def refresh_all_analyses() -> int:
     from tracker.services import analysis_refresh_all
 

@@ -65,8 +65,9 @@ def wait_for(condition: Callable[[], Any], seconds: float, what: str) -> Any:
     raise AssertionError(f"timed out waiting for: {what}")
 
 
-def start_worker(name: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    """A real `celery worker` process, once it answers a ping over the broker."""
+def start_worker(name: str, env: dict[str, str], pool: str = "solo") -> subprocess.Popen[bytes]:
+    """A real `celery worker` process, once it answers a ping over the broker. Only the prefork
+    pool enforces time limits."""
     from config.celery import app
 
     worker = subprocess.Popen(
@@ -77,7 +78,8 @@ def start_worker(name: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
             "-A",
             "config",
             "worker",
-            "--pool=solo",
+            f"--pool={pool}",
+            "--concurrency=1",
             "--loglevel=WARNING",
             f"--hostname={name}@%h",
             "--without-mingle",

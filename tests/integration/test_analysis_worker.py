@@ -158,3 +158,19 @@ def test_a_worker_killed_mid_run_leaves_no_half_written_or_duplicate_summary(wor
     finally:
         replacement.terminate()
         replacement.wait(timeout=30)
+
+
+def test_a_worker_takes_the_analysis_time_limits_from_its_settings(postgres: None, redis_url: str) -> None:
+    """The limits a running worker applies to each task, as it reports them: the analysis's
+    from ANALYSIS_*_TIME_LIMIT (CELERY_TASK_ANNOTATIONS), the sweep's from CELERY_TASK_*."""
+    limits = {"ANALYSIS_SOFT_TIME_LIMIT": "7", "ANALYSIS_TIME_LIMIT": "11", "CELERY_TASK_TIME_LIMIT": "13"}
+    name = f"limited-{uuid.uuid4().hex[:6]}"
+    worker = start_worker(name, {**worker_env(), **limits}, pool="prefork")
+    try:
+        replies = app.control.inspect(timeout=2).registered("soft_time_limit", "time_limit") or {}
+        tasks = next(tasks for host, tasks in replies.items() if host.startswith(name))
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    assert "tracker.tasks.analyse_diary [soft_time_limit=7.0 time_limit=11.0]" in tasks
+    assert "tracker.tasks.sweep_stale_analyses [soft_time_limit=120.0 time_limit=13.0]" in tasks
