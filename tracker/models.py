@@ -60,6 +60,9 @@ class Summary(models.Model):
     date_to = models.DateField(null=True, blank=True)
     result = models.JSONField()
     reference_version = models.CharField(max_length=32)
+    analysis_version = models.PositiveSmallIntegerField(
+        default=1, help_text="tracker.analysis.summary.ANALYSIS_VERSION when it was computed."
+    )
     watermark = models.PositiveBigIntegerField(help_text="The user's change number the analysis saw.")
     computed_at = models.DateTimeField()
     duration_ms = models.PositiveIntegerField(default=0)

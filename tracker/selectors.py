@@ -14,6 +14,7 @@ from django.utils import timezone
 from conditions.reference import current_reference_version, dump_reference, version_of
 from diary.models import EARLIEST_DATE, CheckIn, Episode, EpisodeLocation, Profile
 from tracker.analysis import data
+from tracker.analysis.summary import ANALYSIS_VERSION
 from tracker.models import Summary
 
 if TYPE_CHECKING:
@@ -137,10 +138,11 @@ if TYPE_CHECKING:  # WithAnnotations takes two arguments only for the type check
 def summaries_with_staleness(*, reference_version: str) -> "QuerySet[SummaryWithStaleness]":
     """Summaries annotated with `stale` and `seq` (the user's change number). The one place that
     says what stale means: the diary changed since the analysis read it (its watermark is below
-    the user's change number), or the reference data it used is no longer the current one.
-    Readers, the task and the sweep all ask here."""
+    the user's change number), the reference data it used is no longer the current one, or it
+    was computed by an earlier version of the analysis. Readers, the task and the sweep all ask
+    here."""
     seq = Coalesce(F("user__diary_profile__last_change_seq"), 0)  # no profile yet: no diary either
-    stale = Q(watermark__lt=seq) | ~Q(reference_version=reference_version)
+    stale = Q(watermark__lt=seq) | ~Q(reference_version=reference_version) | ~Q(analysis_version=ANALYSIS_VERSION)
     return Summary.objects.annotate(seq=seq, stale=ExpressionWrapper(stale, output_field=BooleanField()))
 
 

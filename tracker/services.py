@@ -15,7 +15,7 @@ from django.utils import timezone
 from conditions.reference import current_reference_version
 from diary.models import Profile
 from tracker.analysis.findings import Findings
-from tracker.analysis.summary import analyse
+from tracker.analysis.summary import ANALYSIS_VERSION, analyse
 from tracker.failures import failure_reason, sanitized
 from tracker.models import ALL_TIME, AnalysisRequest, AnalysisRun, Summary
 from tracker.selectors import load_diary, load_reference, summaries_with_staleness
@@ -217,6 +217,7 @@ def _analyse_and_store(run: AnalysisRun) -> Summary | None:
                     "date_to": date_to,
                     "result": result,
                     "reference_version": reference.version,
+                    "analysis_version": ANALYSIS_VERSION,
                     "watermark": watermark,
                     "computed_at": timezone.now(),
                     "duration_ms": duration_ms,

@@ -13,7 +13,7 @@ Whether a summary is stale is decided in tracker.selectors.summaries_with_stalen
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Literal
+from typing import Literal
 
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
@@ -21,15 +21,12 @@ from django.utils import timezone
 
 from conditions.reference import current_reference_version
 from diary.models import EARLIEST_DATE, Profile
+from tracker.analysis.findings import Findings
 from tracker.analysis.summary import analyse
 from tracker.failures import AnalysisFailed
 from tracker.models import ALL_TIME, AnalysisRequest, Summary
 from tracker.selectors import load_diary, load_reference, summaries_with_staleness, user_today
 from tracker.services import analysis_enqueue, analysis_request, range_compute_now, range_key, range_mark_read
-
-# The analysis as stored: period, reference_version, disclaimer and one entry per finding.
-# Becomes the typed `Findings` of tracker/analysis/ (TypedDicts, issue 8) when that lands.
-StoredFindings = dict[str, Any]
 
 Status = Literal["ready", "pending", "none"]
 
@@ -46,7 +43,7 @@ class DiarySummary:
     stale: bool  # newer diary or reference data is waiting (only ever true when ready)
     computed_at: datetime | None
     reference_version: str | None
-    findings: StoredFindings | None  # None unless ready
+    findings: Findings | None  # None unless ready
 
 
 @dataclass(frozen=True)
@@ -129,7 +126,7 @@ def _read(*, user_id: int, key: str) -> _Stored:
 def _answer(stored: _Stored) -> DiarySummary:
     summary = stored.summary
     if summary is not None:
-        return DiarySummary("ready", stored.stale, summary.computed_at, summary.reference_version, summary.result)
+        return DiarySummary("ready", stored.stale, summary.computed_at, summary.reference_version, summary.findings)
     waiting = stored.request is not None and stored.request.requested_at is not None
     return DiarySummary("pending" if waiting else "none", False, None, None, None)
 

@@ -13,14 +13,14 @@ from conditions.models import Symptom
 from conditions.reference import load_reference
 from diary.models import DeviceToken
 from tests.factories import EpisodeFactory, UserFactory
+from tracker.analysis.summary import ANALYSIS_VERSION
 from tracker.models import AnalysisRequest, AnalysisRun, Summary
 from tracker.services import analysis_refresh_all, analysis_sweep, range_key, summary_compute
 from tracker.summaries import DiarySummary, summary_get, summary_of_range, summary_read
 from tracker.tasks import analyse_diary
 
-# knox's token check: the token with its user, then the user's other tokens (it deletes the
-# expired ones). Issue 8 replaces that scan; this constant then drops to 1.
-TOKEN_CHECK = 2
+# The token check: the token it was sent, with its user (config.api.authentication).
+TOKEN_CHECK = 1
 NOVEMBER = {"date_from": "2026-11-01", "date_to": "2026-11-20"}
 
 
@@ -110,6 +110,16 @@ def test_it_calls_a_summary_stale_when_the_reference_data_changes(alice: User, f
     assert analysis_sweep() == 1  # the sweep goes by the same rule, and asks again (run here)
     refreshed = summary_get(user_id=alice.pk)
     assert (refreshed.stale, refreshed.reference_version) == (False, Summary.objects.get().reference_version)
+
+
+def test_it_calls_a_summary_stale_when_the_analysis_changed_since(alice: User, frozen_now: datetime) -> None:
+    EpisodeFactory(user=alice)
+    summary_compute(user_id=alice.pk, key="all")
+    Summary.objects.update(analysis_version=ANALYSIS_VERSION - 1)  # computed by the release before
+    assert summary_get(user_id=alice.pk).stale is True
+    assert analysis_sweep() == 1
+    assert summary_get(user_id=alice.pk).stale is False
+    assert Summary.objects.get().analysis_version == ANALYSIS_VERSION
 
 
 # --- Date ranges ---------------------------------------------------------------------------------

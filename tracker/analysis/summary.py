@@ -13,6 +13,11 @@ from .timing import timing
 from .trend import trend
 from .triggers import tagged_triggers
 
+# The version of what analyse() computes. Raise it whenever a change to the analysis changes
+# its findings (a new field, a new method): every stored summary then reads as stale and is
+# computed again, so that nobody is shown findings of a shape or a method that no longer holds.
+ANALYSIS_VERSION = 1
+
 DISCLAIMER = (
     "This summary shows what your diary records, with the numbers behind each finding. It is not "
     "a diagnosis and cannot rule anything in or out. Conditions listed are reference material to "
