@@ -27,6 +27,7 @@ import contextlib
 import json
 import os
 import random
+import signal
 import socket
 import statistics
 import subprocess
@@ -52,7 +53,7 @@ THREADS = 8
 SINGLE_ROUNDS = 200
 LIST_ROUNDS = 50
 PUSH_SIZE = 1000
-PUSH_ROUNDS = 5
+PUSH_ROUNDS = 9
 THROUGHPUT_ROUNDS, THROUGHPUT_SECONDS = 6, 2.0
 
 HERE = Path(__file__).resolve().parent
@@ -157,11 +158,17 @@ def run_both(servers: list[Server], command: Callable[[Server], list[str]], what
         for s in servers
     ]
     outputs = []
-    for server, process in zip(servers, processes, strict=True):
-        out, err = process.communicate()
-        if process.returncode != 0:
-            raise RuntimeError(f"{what} failed in the {server.name} tree:\n{err[-3000:]}")
-        outputs.append(out)
+    try:
+        for server, process in zip(servers, processes, strict=True):
+            out, err = process.communicate()
+            if process.returncode != 0:
+                raise RuntimeError(f"{what} failed in the {server.name} tree:\n{err[-3000:]}")
+            outputs.append(out)
+    finally:
+        for process in processes:  # the other tree's, when one failed or we were interrupted
+            if process.poll() is None:
+                process.kill()
+                process.wait()
     print(f"  ({what}: {time.perf_counter() - started:.1f} s)", file=sys.stderr)
     return outputs
 
@@ -425,6 +432,8 @@ def run(database_url: str) -> None:
 
 
 def main() -> None:
+    # A kill (not only Ctrl-C) unwinds too, so that the servers, databases and folder go.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     database_url = os.environ.get("DATABASE_URL", "")
     try:
         if urlsplit(database_url).scheme not in POSTGRES_SCHEMES:
