@@ -45,9 +45,11 @@ run: seed
 test: install-dev
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-# Speed figures, printed (not part of make test). Set DATABASE_URL to measure on PostgreSQL.
+# Speed figures, printed (not part of make test). Set DATABASE_URL to measure on PostgreSQL;
+# bench_http (this tree against the commit before issue 8, over HTTP) needs PostgreSQL.
 bench: install-dev
 	$(BIN)/python -m tests.bench.bench_api
+	$(BIN)/python -m tests.bench.bench_http
 
 lint: install-dev
 	$(BIN)/ruff check .
