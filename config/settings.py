@@ -168,8 +168,9 @@ CELERY_TASK_TIME_LIMIT = env.float("CELERY_TASK_TIME_LIMIT", default=180.0)
 # still "running" past it failed.
 ANALYSIS_SOFT_TIME_LIMIT = env.float("ANALYSIS_SOFT_TIME_LIMIT", default=120.0)
 ANALYSIS_TIME_LIMIT = env.float("ANALYSIS_TIME_LIMIT", default=180.0)
-# Celery sets these on the task classes when the app starts; a worker applies them to every run
-# of the task, whoever sent it (a write, the sweep, beat, a retry).
+# Celery sets these on the task classes when the app starts. A message carries its sender's
+# limits, which win over the worker's: the web processes, beat and the workers must all run
+# with the same values (they do, reading the same environment).
 CELERY_TASK_ANNOTATIONS = {
     "tracker.tasks.analyse_diary": {"soft_time_limit": ANALYSIS_SOFT_TIME_LIMIT, "time_limit": ANALYSIS_TIME_LIMIT},
     # Only asks for runs, but for every user with a summary at once: longer than the default.

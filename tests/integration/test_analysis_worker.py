@@ -21,7 +21,7 @@ from diary.services import EpisodeInput, LocationInput, episodes_bulk_create
 from tests.api.conftest import client_for
 from tests.factories import make_legacy_checkin
 from tests.integration.conftest import PROJECT, start_worker, wait_for
-from tracker.models import AnalysisRun, Summary
+from tracker.models import AnalysisRequest, AnalysisRun, Summary
 from tracker.services import analysis_sweep
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -158,6 +158,47 @@ def test_a_worker_killed_mid_run_leaves_no_half_written_or_duplicate_summary(wor
     finally:
         replacement.terminate()
         replacement.wait(timeout=30)
+
+
+def test_an_analysis_past_its_soft_time_limit_from_settings_fails_cleanly(postgres: None, redis_url: str) -> None:
+    """The limits come from ANALYSIS_*_TIME_LIMIT. Celery sends the sender's limits with each
+    message (they win over the worker's), so the web process and the worker both read these
+    settings; here both are processes started with a soft limit of half a second, and an
+    analysis of 40,000 episodes (about 2 s) is stopped by it and recorded as failed."""
+    alice = User.objects.create(username="alice")
+    start = timezone.now() - timedelta(days=300)
+    episodes_bulk_create(
+        user=alice,
+        items=[
+            EpisodeInput(
+                started_at=start + timedelta(minutes=7 * i),
+                duration_seconds=30,
+                locations=[LocationInput("eyelid", "left")],
+                intensity=3,
+                pattern="intermittent_bursts",
+            )
+            for i in range(40_000)
+        ],
+    )
+    AnalysisRequest.objects.filter(user=alice).delete()  # the write's own request: this test sends one
+    app.control.purge()
+    env = {**worker_env(), "ANALYSIS_SOFT_TIME_LIMIT": "0.5", "ANALYSIS_TIME_LIMIT": "30"}
+    worker = start_worker(f"limited-{uuid.uuid4().hex[:6]}", env, pool="prefork")
+    try:
+        script = f"from tracker.services import analysis_request; analysis_request(user_id={alice.pk})"
+        sent = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", script], cwd=PROJECT, env=env, capture_output=True, text=True
+        )
+        assert sent.returncode == 0, sent.stderr
+        run = wait_for(
+            lambda: AnalysisRun.objects.filter(user=alice).exclude(outcome="running").first(), 60, "the run to end"
+        )
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    assert run.outcome == "failed"
+    assert run.reason.startswith("SoftTimeLimitExceeded")
+    assert not Summary.objects.filter(user=alice).exists()
 
 
 def test_a_worker_takes_the_analysis_time_limits_from_its_settings(postgres: None, redis_url: str) -> None:
