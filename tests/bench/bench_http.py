@@ -7,8 +7,10 @@ throwaway database next to DATABASE_URL's (`<name>_http_now`, `<name>_http_befor
 with that tree's own migrations, loads one user's diary of 100,000 episodes from a seeded
 generator through that tree's own services (tests/bench/http_seed.py; a digest of what each
 stored must match) and serves it with gunicorn, 2 sync workers, DEBUG off, no Redis (tasks
-published to an unconsumed in-memory broker: tests/bench/gunicorn_conf.py), CONN_MAX_AGE as
-set in the environment (0 by default: a new database connection per request, on both sides).
+published to an unconsumed in-memory broker: tests/bench/gunicorn_conf.py), each tree's own
+database settings (CONN_MAX_AGE from the environment when set, else the tree's default: 0
+before, 60 now, which keeps connections across requests; `CONN_MAX_AGE=0 make bench` compares
+the code alone, a new connection per request on both sides).
 Then, over HTTP with `requests`, the two servers take turns, call by call or round by round,
 so that the machine's drift (other processes, caches) falls on both:
 
@@ -426,7 +428,7 @@ def run(database_url: str) -> None:
             wait_until_up(server)
         print(
             f"gunicorn: 2 sync workers per tree, DEBUG off, no Redis; {EPISODES:,} episodes each, "
-            f"CONN_MAX_AGE={os.environ.get('CONN_MAX_AGE', '0')}"
+            f"CONN_MAX_AGE={os.environ.get('CONN_MAX_AGE', 'each tree its own default (before 0, now 60)')}"
         )
         try:
             report(measure(servers))
