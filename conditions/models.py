@@ -4,6 +4,8 @@ Nothing here is per-user. The content is loaded from `conditions/data/reference.
 migration and by `manage.py load_reference`; the admin can edit it afterwards.
 """
 
+import uuid
+
 from django.db import models
 from django.db.models import Q
 
@@ -172,17 +174,25 @@ class ConditionSource(models.Model):
 
 
 class ReferenceVersion(models.Model):
-    """The version (content hash) of the reference data in the database, stored whenever the
-    content changes, so that a reader gets it in one query instead of hashing a dump of every
-    table. One row. `conditions.reference` keeps it current: `load_reference` stores it once
-    per load, and every save or delete of a reference row (the admin's) stores it again."""
+    """The version (content hash) of the reference data in the database, stored so that a
+    reader gets it in one query instead of hashing a dump of every table. One row.
+
+    Any change to a reference table, however made, empties `version` and raises `generation`
+    (database triggers, migration 0004), in the changing transaction; the writer (the admin's
+    save, `load_reference`) then stores the new version at once, and otherwise the next reader
+    hashes the tables and stores it, but only if `generation` is still the one it read: a
+    change that lands while it hashes wins, and the reader after it hashes again."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
-    version = models.CharField(max_length=32)
-    updated_at = models.DateTimeField(auto_now=True)
+    version = models.CharField(max_length=32, blank=True, help_text="Empty: changed since, not hashed yet.")
+    generation = models.PositiveBigIntegerField(default=0, help_text="Raised by every change of the tables.")
+    # New at every store: with the version, the key of a process's cache of reference rows. The
+    # version alone would not do for rows: it hashes the content, which stays the same when the
+    # rows are deleted and loaded again with new ids (a flushed test database).
+    stored_as = models.UUIDField(default=uuid.uuid4)
 
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(id=1), name="reference_version_single_row")]
 
     def __str__(self) -> str:
-        return f"Reference data version {self.version}"
+        return f"Reference data version {self.version or '(not hashed yet)'}"

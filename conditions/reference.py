@@ -16,9 +16,9 @@ hashes and stores it again.
 import contextvars
 import hashlib
 import json
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -202,30 +202,40 @@ def reference_version(get_model: GetModel = django_apps.get_model) -> str:
 
 
 def store_reference_version(get_model: GetModel = django_apps.get_model) -> str:
-    """Hash the reference data in the database and store the version; return it."""
+    """Hash the reference data in the database and store the version; return it. For a writer
+    of the reference data, in its own transaction: it sees its own changes, and the change
+    triggers (migration 0004) hold the stored row's lock, so no other writer's change slips in
+    between its hash and its store."""
     version = reference_version(get_model)
     stored = get_model("conditions", "ReferenceVersion")
-    stored._default_manager.update_or_create(pk=1, defaults={"version": version})
+    stored._default_manager.update_or_create(pk=1, defaults={"version": version, "stored_as": uuid.uuid4()})
     return version
 
 
 def current_reference_version() -> str:
-    """The stored version of the reference data: one query (a hash of the dump only if no
-    version is stored: never yet, or the tables changed since, see migration 0004)."""
+    """The stored version of the reference data: one query (a hash of the dump only when the
+    tables changed since it was stored, see migration 0004)."""
     return current_reference_key()[0]
 
 
-def current_reference_key() -> tuple[str, datetime]:
-    """The stored version and when it was stored, in one query: the key for a cache of rows
-    read from the reference tables. The version alone would not do for rows: it hashes the
-    content, which stays the same when rows are deleted and loaded again with new ids."""
+def current_reference_key() -> tuple[str, str]:
+    """The stored version and the token of its store, in one query: the key for a cache of
+    rows read from the reference tables (see ReferenceVersion.stored_as).
+
+    When the version is not stored (never yet, or emptied by a change), hash the tables and
+    store it only if the generation is still the one read: a change committed while hashing
+    raised it, and then the next reader hashes again rather than trust a mixed read."""
     from conditions.models import ReferenceVersion
 
-    stored = ReferenceVersion.objects.filter(pk=1).values_list("version", "updated_at").first()
-    if stored is None:
-        store_reference_version()
-        stored = ReferenceVersion.objects.filter(pk=1).values_list("version", "updated_at").get()
-    return stored
+    row = ReferenceVersion.objects.filter(pk=1).values_list("version", "stored_as", "generation").first()
+    if row is not None and row[0]:
+        return row[0], str(row[1])
+    version, token = reference_version(), uuid.uuid4()
+    if row is None:  # never stored (a flushed test database): the first reader stores it
+        ReferenceVersion.objects.get_or_create(pk=1, defaults={"version": version, "stored_as": token})
+    else:
+        ReferenceVersion.objects.filter(pk=1, generation=row[2]).update(version=version, stored_as=token)
+    return version, str(token)
 
 
 # Set while load_reference writes: its hundreds of row saves store the version once, at the end.

@@ -8,7 +8,7 @@ import time
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db import DatabaseError, connections, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
@@ -255,17 +255,27 @@ def _refuse_nan_or_infinity(result: Findings) -> None:
 
 
 def _record_failure(run: AnalysisRun, *, reason: str) -> None:
-    """Mark the run failed and back its request off. When the database itself is what failed,
-    this may fail too: the run then stays "running" until the sweep finds it past the limit."""
+    """Mark the run failed and back its request off. A failure that interrupted a query (the
+    soft time limit lands wherever the run is, often inside the database driver) leaves the
+    connection unusable: then this records on a new connection. When the database itself is
+    what failed, that may fail too: the run stays "running" until the sweep finds it past the
+    limit."""
     now = timezone.now()
-    try:
-        with transaction.atomic():
-            AnalysisRun.objects.filter(pk=run.pk).update(
-                outcome=AnalysisRun.Outcome.FAILED, finished_at=now, reason=reason
-            )
-            _back_off(user_id=run.user_id, key=run.range_key, now=now)
-    except DatabaseError as error:
-        logger.warning("Could not record the failed analysis of user %s: %s", run.user_id, failure_reason(error))
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():
+                AnalysisRun.objects.filter(pk=run.pk).update(
+                    outcome=AnalysisRun.Outcome.FAILED, finished_at=now, reason=reason
+                )
+                _back_off(user_id=run.user_id, key=run.range_key, now=now)
+            return
+        except DatabaseError as error:
+            if attempt == 2 or connection.in_atomic_block:  # a caller's transaction: not ours to drop
+                logger.warning(
+                    "Could not record the failed analysis of user %s: %s", run.user_id, failure_reason(error)
+                )
+                return
+            connection.close()
 
 
 def _back_off(*, user_id: int, key: str, now: datetime) -> None:

@@ -1,11 +1,13 @@
-"""Drop the stored reference version whenever a reference table changes, however it changed.
+"""Forget the stored reference version whenever a reference table changes, however it changed.
 
 Saves and deletes through the ORM store the new version at once (a signal), but a
 QuerySet.update(), a bulk_create() or raw SQL sends no signal, and would leave a stored version
 that no longer matches the content: phones would keep a stale copy behind a matching ETag, and
-the cached codes (diary.services) would miss a new code. These triggers delete the stored row
-on any insert, update or delete of a reference table; the next reader finds none, hashes the
-content and stores its version again (conditions.reference.current_reference_key).
+the cached codes (diary.services) would miss a new code. These triggers empty the stored
+version and raise its generation on any insert, update or delete of a reference table; the
+next reader hashes the content and stores its version again, unless the generation moved
+meanwhile (conditions.reference.current_reference_key). The update also takes the row's lock
+until the changing transaction ends, which serialises writers of the reference data.
 """
 
 from typing import Any
@@ -20,7 +22,7 @@ TABLES = [
     "conditions_conditionfeature",
     "conditions_conditionsource",
 ]
-FORGET = "DELETE FROM conditions_referenceversion"
+FORGET = "UPDATE conditions_referenceversion SET version = '', generation = generation + 1"
 PG_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION conditions_reference_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

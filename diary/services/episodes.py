@@ -84,14 +84,15 @@ class ReferenceCodes:
     triggers: dict[str, int] = field(default_factory=dict)
     symptoms: dict[str, int] = field(default_factory=dict)
 
-    # The codes of the latest key seen by this process: (stored version, when it was stored).
-    _cached: ClassVar[tuple[tuple[str, datetime], "ReferenceCodes"] | None] = None
+    # The codes of the latest key seen by this process: (stored version, the token of its store).
+    _cached: ClassVar[tuple[tuple[str, str], "ReferenceCodes"] | None] = None
 
     @classmethod
     def load(cls) -> "ReferenceCodes":
         """The codes as the stored reference version says they are: one query while it stays
-        the same, three more when it changed (any change of the tables drops the stored
-        version, conditions migration 0004, so a stale copy cannot outlive a change)."""
+        the same, three more when it changed (any change of the tables empties the stored
+        version, conditions migration 0004, and every store of it has a new token, so a stale
+        copy cannot outlive a change)."""
         key = current_reference_key()
         cached = cls._cached
         if cached is not None and cached[0] == key:

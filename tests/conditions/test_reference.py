@@ -207,6 +207,27 @@ def test_load_reference_stores_the_version_once_not_per_row(db: None) -> None:
 def test_a_change_that_sends_no_signal_still_moves_the_version(db: None) -> None:
     before = current_reference_version()
     Symptom.objects.filter(code="cramp").update(name="Cramps")  # QuerySet.update: no signal
-    assert not ReferenceVersion.objects.exists()  # the database trigger dropped the stored one
+    assert ReferenceVersion.objects.get().version == ""  # the database trigger forgot the stored one
     assert current_reference_version() == reference_version() != before  # hashed and stored again
+    assert ReferenceVersion.objects.get().version == reference_version()
+
+
+def test_a_reader_does_not_store_a_version_hashed_while_the_tables_changed(
+    db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import conditions.reference as reference
+
+    Symptom.objects.filter(code="cramp").update(name="Cramps")  # the stored version is forgotten
+    hash_of_the_tables = reference.reference_version
+
+    def hash_while_an_edit_lands() -> str:
+        hashed = hash_of_the_tables()
+        Symptom.objects.filter(code="cramp").update(name="Cramps again")  # committed meanwhile
+        return hashed
+
+    monkeypatch.setattr(reference, "reference_version", hash_while_an_edit_lands)
+    answered = current_reference_version()  # this reader answers what it hashed...
+    assert ReferenceVersion.objects.get().version == ""  # ...but does not store it over the edit
+    monkeypatch.setattr(reference, "reference_version", hash_of_the_tables)
+    assert current_reference_version() == reference_version() != answered
     assert ReferenceVersion.objects.get().version == reference_version()
