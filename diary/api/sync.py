@@ -197,7 +197,7 @@ class SyncView(APIView):
         responses={200: PULL_RESPONSE},
     )
     def get(self, request: Request) -> Response:
-        since = _int_param(request, "since", default=0, high=10**18 - 1)
+        since = _int_param(request, "since", default=0, high=10**18 - 1, empty_is_absent=True)
         limit = _int_param(request, "limit", default=DEFAULT_PULL, low=1, high=MAX_PULL)
         changes = sync_changes(user=request_user(request), since=since, limit=limit)
         return Response(
@@ -244,10 +244,16 @@ def _merge(
     return merged
 
 
-def _int_param(request: Request, name: str, *, default: int, low: int = 0, high: int) -> int:
+def _int_param(
+    request: Request, name: str, *, default: int, low: int = 0, high: int, empty_is_absent: bool = False
+) -> int:
+    """A whole-number query parameter. Empty counts as absent only where the schema says so
+    (`since`, a cursor a phone may not have yet); elsewhere it is a 400, like any bad value."""
     raw = request.query_params.get(name)
-    if raw is None or raw == "":
+    if raw is None or (raw == "" and empty_is_absent):
         return default
+    if raw == "":
+        raise ValidationError({name: ["Must not be empty when given."]})
     if not raw.isdigit() or not low <= int(raw) <= high:
         raise ValidationError({name: [f"Must be a whole number from {low} to {high}."]})
     return int(raw)

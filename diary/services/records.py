@@ -52,6 +52,14 @@ class Claim:
     zone: ZoneInfo  # the user's time zone, read in the same statement
 
 
+# Raw SQL: the ORM has no UPDATE ... RETURNING. A literal statement, the table named as
+# Profile's db_table (diary_profile): nothing in it comes from a request but the parameters.
+CLAIM_SQL = (
+    'UPDATE "diary_profile" SET "last_change_seq" = "last_change_seq" + %s WHERE "user_id" = %s '
+    'RETURNING "last_change_seq", "time_zone"'
+)
+
+
 def claim_change_seqs(user_id: int, count: int) -> Claim:
     """Reserve `count` consecutive change numbers for the user; call inside a transaction.
 
@@ -59,13 +67,8 @@ def claim_change_seqs(user_id: int, count: int) -> Claim:
     transaction ends, so the numbers grow in commit order (see `diary.models`) without a
     separate lock beforehand. A write with nothing to read first (a create) needs no other
     lock, and validates before it claims, so that a refused write never waits for one."""
-    table = connection.ops.quote_name(Profile._meta.db_table)
-    sql = (
-        f"UPDATE {table} SET last_change_seq = last_change_seq + %s WHERE user_id = %s "
-        "RETURNING last_change_seq, time_zone"
-    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [count, user_id])
+        cursor.execute(CLAIM_SQL, [count, user_id])
         row = cursor.fetchone()
     if row is None:  # the user's first write: make the profile, then claim
         Profile.objects.get_or_create(user_id=user_id)
