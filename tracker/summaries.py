@@ -17,6 +17,7 @@ from typing import Literal
 
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from conditions.reference import current_reference_version
@@ -115,12 +116,18 @@ def _read(*, user_id: int, key: str) -> _Stored:
     )
     if summary is not None and not summary.stale:
         return _Stored(summary, False, summary.seq, summary.read_at, None)
-    request = AnalysisRequest.objects.filter(user_id=user_id, range_key=key).first()
+    # The request with the user's change number in one query; the profile on its own only when
+    # there is neither a summary nor a request (a diary never analysed, or no diary at all).
+    change_seq = Profile.objects.filter(pk=OuterRef("user_id")).values("last_change_seq")[:1]
+    requests = AnalysisRequest.objects.annotate(seq=Coalesce(Subquery(change_seq), 0))
+    request = requests.filter(user_id=user_id, range_key=key).first()
     read_at = request.last_read_at if request else None
     if summary is not None:
         return _Stored(summary, True, summary.seq, read_at, request)
+    if request is not None:
+        return _Stored(None, False, request.seq, read_at, request)
     seq = Profile.objects.filter(pk=user_id).values_list("last_change_seq", flat=True).first() or 0
-    return _Stored(None, False, seq, read_at, request)
+    return _Stored(None, False, seq, None, None)
 
 
 def _answer(stored: _Stored) -> DiarySummary:
