@@ -20,7 +20,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, Generic, TypeVar
 
 from django.apps import apps as django_apps
 from django.db import models, transaction
@@ -236,6 +236,40 @@ def current_reference_key() -> tuple[str, str]:
     else:
         ReferenceVersion.objects.filter(pk=1, generation=row[2]).update(version=version, stored_as=token)
     return version, str(token)
+
+
+T = TypeVar("T")
+
+
+class PerReferenceVersion(Generic[T]):
+    """A value built from the reference tables (the write path's codes, the analysis's
+    Reference, the API's reference document), kept by this process while the stored version
+    stays the one it was built under. Any change of the tables empties the stored version and
+    its next store gets a new token (current_reference_key), so a kept value never outlives a
+    change, and one built while a change landed is only ever served under the old key.
+    Reading costs the key's one query, unless the caller has read the key already."""
+
+    _every: ClassVar[list["PerReferenceVersion[Any]"]] = []
+
+    def __init__(self, build: Callable[[], T]) -> None:
+        self._build = build
+        self._kept: tuple[tuple[str, str], T] | None = None
+        PerReferenceVersion._every.append(self)
+
+    def get(self, key: tuple[str, str] | None = None) -> T:
+        key = key or current_reference_key()
+        kept = self._kept
+        if kept is not None and kept[0] == key:
+            return kept[1]
+        value = self._build()
+        self._kept = (key, value)  # one assignment: threads see the old pair or the new one
+        return value
+
+    @classmethod
+    def forget_all(cls) -> None:
+        """Drop every kept value, as a new process starts (tests start each from here)."""
+        for cache in cls._every:
+            cache._kept = None
 
 
 # Set while load_reference writes: its hundreds of row saves store the version once, at the end.

@@ -7,7 +7,8 @@ import pytest
 import time_machine
 from django.contrib.auth.models import User
 
-from conditions.reference import load_reference
+from conditions.reference import PerReferenceVersion, load_reference
+from diary.services.episodes import ReferenceCodes
 from tests.factories import UserFactory
 
 # Every test that depends on "now" runs at this instant unless it travels elsewhere.
@@ -28,6 +29,19 @@ def _fast_password_hashing(settings: Any) -> None:
     # A test's writes are not committed (they roll back), so a background thread could not
     # see them: in-process analyses run inline here. test_pipeline covers the thread.
     settings.ANALYSIS_IN_THREAD = False
+
+
+@pytest.fixture(autouse=True)
+def _reference_caches(request: pytest.FixtureRequest) -> None:
+    """What this process keeps from the reference tables is dropped before each test, so that
+    nothing outlives the test that built it (an edit rolled back, a patched builder). A test
+    on the database then finds the write path's codes read, as in a process that has served
+    a request: query counts are those of every request but a process's first, whatever ran
+    before."""
+    PerReferenceVersion.forget_all()
+    if "db" in request.fixturenames:
+        request.getfixturevalue("db")
+        ReferenceCodes.load()
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from conditions.reference import current_reference_version, dump_reference, version_of
+from conditions.reference import PerReferenceVersion, dump_reference, version_of
 from diary.models import EARLIEST_DATE, CheckIn, Episode, EpisodeLocation, Profile
 from tracker.analysis import data
 from tracker.analysis.summary import ANALYSIS_VERSION
@@ -146,23 +146,11 @@ def summaries_with_staleness(*, reference_version: str) -> "QuerySet[SummaryWith
     return Summary.objects.annotate(seq=seq, stale=ExpressionWrapper(stale, output_field=BooleanField()))
 
 
-# The analysis's Reference, built from the tables once per process and version: (version, Reference).
-_reference_cache: tuple[str, data.Reference] | None = None
-
-
 def load_reference() -> data.Reference:
-    """The reference data as the analysis reads it: one query while its stored version is the
-    one cached (conditions.reference stores the version whenever the content changes), else a
-    dump of the tables. The cached Reference carries the hash of what was dumped, so a summary
-    never records a version it was not computed with, even if an edit lands mid-dump."""
-    global _reference_cache
-    version, cached = current_reference_version(), _reference_cache
-    if cached is not None and cached[0] == version:
-        return cached[1]
-    reference = _build_reference(dump_reference())
-    if reference.version == version:  # else the stored version lags an edit: dump again next time
-        _reference_cache = (version, reference)
-    return reference
+    """The reference data as the analysis reads it: one query while the stored version stays
+    the one it was built under (conditions.reference.PerReferenceVersion), else a dump of the
+    tables. Its `version` is the hash of what was dumped, which is what a summary records."""
+    return _REFERENCE.get()
 
 
 def _build_reference(dump: dict[str, Any]) -> data.Reference:
@@ -183,3 +171,6 @@ def _build_reference(dump: dict[str, Any]) -> data.Reference:
             for c in dump["conditions"]
         ),
     )
+
+
+_REFERENCE = PerReferenceVersion(lambda: _build_reference(dump_reference()))

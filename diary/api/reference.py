@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from conditions.models import TwitchPattern
-from conditions.reference import current_reference_version, dump_reference, version_of
+from conditions.reference import PerReferenceVersion, current_reference_key, dump_reference, version_of
 from diary.models import Side
 
 Fields = dict[str, serializers.Field[Any, Any, Any, Any]]
@@ -68,19 +68,8 @@ def reference_document() -> dict[str, Any]:
     }
 
 
-# This process's copy of the latest document, by its version.
-_document: dict[str, Any] = {}
-
-
-def current_document(version: str) -> dict[str, Any]:
-    """The document of the stored `version`, built once per process and version. Built from
-    the tables, it may carry a newer version than `version` (a change landed in between):
-    it is kept under its own, and the next request reads the stored version again."""
-    document = _document.get("document")
-    if document is None or document["version"] != version:
-        document = reference_document()
-        _document["document"] = document
-    return document
+# This process's copy of the document (reference_document is looked up at each build).
+_DOCUMENT = PerReferenceVersion(lambda: reference_document())
 
 
 def _tag(version: str) -> str:
@@ -96,10 +85,12 @@ class ReferenceView(APIView):
     def get(self, request: Request) -> Response:
         # The ETag is the stored version (one query), checked before anything is built: a
         # phone that has this version gets its 304 for the price of the token and that query.
-        version = current_reference_version()
-        if _tag(version) in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
-            return Response(status=status.HTTP_304_NOT_MODIFIED, headers=_headers(version))
-        document = current_document(version)
+        key = current_reference_key()
+        if _tag(key[0]) in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers=_headers(key[0]))
+        # Built from the tables, the document may carry a newer version than the key (a change
+        # landed in between): its ETag is its own, and the next request reads the key again.
+        document = _DOCUMENT.get(key)
         return Response(document, headers=_headers(document["version"]))
 
 

@@ -5,7 +5,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import Enum
-from typing import Any, ClassVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import User
@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from conditions.models import BodyRegion, Symptom, Trigger, TwitchPattern
-from conditions.reference import current_reference_key
+from conditions.reference import PerReferenceVersion
 from diary.models import (
     EARLIEST_DATE,
     MAX_DURATION_SECONDS,
@@ -84,26 +84,22 @@ class ReferenceCodes:
     triggers: dict[str, int] = field(default_factory=dict)
     symptoms: dict[str, int] = field(default_factory=dict)
 
-    # The codes of the latest key seen by this process: (stored version, the token of its store).
-    _cached: ClassVar[tuple[tuple[str, str], "ReferenceCodes"] | None] = None
-
     @classmethod
     def load(cls) -> "ReferenceCodes":
-        """The codes as the stored reference version says they are: one query while it stays
-        the same, three more when it changed (any change of the tables empties the stored
-        version, conditions migration 0004, and every store of it has a new token, so a stale
-        copy cannot outlive a change)."""
-        key = current_reference_key()
-        cached = cls._cached
-        if cached is not None and cached[0] == key:
-            return cached[1]
-        codes = cls(
+        """The codes of the stored reference version: one query while it stays the same, three
+        more when it changed (conditions.reference.PerReferenceVersion)."""
+        return _CODES.get()
+
+    @classmethod
+    def from_tables(cls) -> "ReferenceCodes":
+        return cls(
             regions={r.code: r for r in BodyRegion.objects.all()},
             triggers=dict(Trigger.objects.values_list("code", "id")),
             symptoms=dict(Symptom.objects.values_list("code", "id")),
         )
-        cls._cached = (key, codes)  # one assignment: threads see the old pair or the new one
-        return codes
+
+
+_CODES = PerReferenceVersion(ReferenceCodes.from_tables)
 
 
 def _unknown_codes_message(kind: str, unknown: Iterable[str], allowed: Iterable[str]) -> str:
