@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import CharField, Exists, F, Model, OuterRef, Q, QuerySet, Value
 from django.shortcuts import get_object_or_404
 
-from conditions.models import BodyRegion, Symptom, Trigger
 from diary.models import CheckIn, Episode, EpisodeLocation, Profile
 from diary.services import EpisodeChildren
+from diary.services.episodes import ReferenceCodes
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,8 @@ class EpisodeFilters:
 def episode_list(*, user: User, filters: EpisodeFilters | None = None) -> QuerySet[Episode]:
     """A user's live episodes, newest first. A page of them, with its locations, regions,
     triggers and symptoms, costs five queries however many rows and tags it holds; filters add
-    one query for the time zone (dates) and one for the codes, whichever are given.
+    one query for the time zone (dates) and one for the reference version (codes: they are kept
+    per process), whichever are given.
 
     An unknown code is a ValidationError naming its field (region, trigger, symptom), raised here
     rather than when the list is read, so that a form or the API answers it as a field error."""
@@ -56,11 +57,11 @@ def local_day_bounds(first: date | None, last: date | None, zone: ZoneInfo) -> t
     return start, end
 
 
-# Each code filter: the reference table its code names, and the rows that tie an episode to one.
-_TAGS: dict[str, tuple[type[BodyRegion | Trigger | Symptom], type[Model], str]] = {
-    "region": (BodyRegion, EpisodeLocation, "region_id"),
-    "trigger": (Trigger, Episode.triggers.through, "trigger_id"),
-    "symptom": (Symptom, Episode.symptoms.through, "symptom_id"),
+# Each code filter: the rows that tie an episode to a tag, and their column naming the tag.
+_TAGS: dict[str, tuple[type[Model], str]] = {
+    "region": (EpisodeLocation, "region_id"),
+    "trigger": (Episode.triggers.through, "trigger_id"),
+    "symptom": (Episode.symptoms.through, "symptom_id"),
 }
 
 
@@ -70,32 +71,34 @@ def _carrying(filters: EpisodeFilters) -> list[Exists]:
     episode_user_live_started newest first, probing each tag table's (episode, tag) index."""
     conditions = []
     for kind, tag_id in _tag_ids(filters).items():
-        _, links, column = _TAGS[kind]
+        links, column = _TAGS[kind]
         conditions.append(Exists(links._default_manager.filter(Q(episode_id=OuterRef("pk")), **{column: tag_id})))
     return conditions
 
 
 def _tag_ids(filters: EpisodeFilters) -> dict[str, int]:
-    """The ids of the filters' codes by kind, in one query however many are given. Unknown codes
-    are a ValidationError with a message per field that lists the codes allowed there."""
-    codes = {"region": filters.region, "trigger": filters.trigger, "symptom": filters.symptom}
-    wanted = {kind: code for kind, code in codes.items() if code is not None}
-    if not wanted:
+    """The ids of the filters' codes by kind, from the codes the write path validates against
+    (kept per process and reference version: the one query of the version). Unknown codes are
+    a ValidationError with a message per field that lists the codes allowed there."""
+    wanted = {"region": filters.region, "trigger": filters.trigger, "symptom": filters.symptom}
+    given = {kind: code for kind, code in wanted.items() if code is not None}
+    if not given:
         return {}
-    lookups = [
-        _TAGS[kind][0].objects.filter(code=code).order_by().values_list(Value(kind), "pk")
-        for kind, code in wanted.items()
-    ]
-    found: dict[str, int] = dict(lookups[0].union(*lookups[1:], all=True))
-    unknown = {kind: code for kind, code in wanted.items() if kind not in found}
+    codes = ReferenceCodes.load()
+    known: dict[str, dict[str, int]] = {
+        "region": {code: region.pk for code, region in codes.regions.items()},
+        "trigger": codes.triggers,
+        "symptom": codes.symptoms,
+    }
+    unknown = {kind: code for kind, code in given.items() if code not in known[kind]}
     if unknown:
-        raise ValidationError({kind: _unknown_code(kind, code) for kind, code in unknown.items()})
-    return found
-
-
-def _unknown_code(kind: str, code: str) -> str:
-    allowed = sorted(_TAGS[kind][0].objects.values_list("code", flat=True))
-    return f"Unknown {kind} code {code!r}. Allowed: {', '.join(allowed)}."
+        raise ValidationError(
+            {
+                kind: f"Unknown {kind} code {code!r}. Allowed: {', '.join(sorted(known[kind]))}."
+                for kind, code in unknown.items()
+            }
+        )
+    return {kind: known[kind][code] for kind, code in given.items()}
 
 
 def episode_get(*, user: User, id: Any) -> Episode:

@@ -37,8 +37,8 @@ def test_a_page_with_every_filter_costs_a_fixed_handful_of_queries(
             symptoms=["cramp"],
         )
     as_alice = client_for(alice)
-    # token lookup (with its user), the zone (once for both dates), the three codes (one
-    # query), the page, locations, regions, triggers, symptoms. Before this issue: 12.
+    # token lookup (with its user), the zone (once for both dates), the reference version (the
+    # codes are kept), the page, locations, regions, triggers, symptoms. Before this issue: 12.
     with django_assert_num_queries(8):
         response = as_alice.get(URL, {**EVERY_FILTER, "page_size": 40})
     assert len(response.json()["results"]) == 40
