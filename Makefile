@@ -45,9 +45,12 @@ run: seed
 test: install-dev
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-# Speed figures, printed (not part of make test). Set DATABASE_URL to measure on PostgreSQL;
-# bench_http (this tree against the commit before issue 8, over HTTP) needs PostgreSQL.
+# Figures, printed (not part of make test). bench_simulation (the statistics on 1,000 simulated
+# diaries per scenario, SIMULATION_DIARIES to change) needs no database. Set DATABASE_URL to
+# measure on PostgreSQL; bench_http (this tree against the commit before issue 8, over HTTP)
+# needs PostgreSQL.
 bench: install-dev
+	$(BIN)/python -m tests.bench.bench_simulation
 	$(BIN)/python -m tests.bench.bench_api
 	$(BIN)/python -m tests.bench.bench_http
 

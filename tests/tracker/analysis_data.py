@@ -45,12 +45,18 @@ REFERENCE = Reference(
         "weakness": Symptom("weakness", "Muscle weakness", True, "See a doctor soon about weakness."),
         "vision_change": Symptom("vision_change", "Vision change", True, "See a doctor soon about vision."),
         "facial_weakness": Symptom("facial_weakness", "Facial weakness", True, "See a doctor soon."),
+        "facial_twitching_spread": Symptom(
+            "facial_twitching_spread", "Twitching spreading across the face", True, "See a doctor soon about the face."
+        ),
         "cramp": Symptom("cramp", "Cramp", False),
         "dry_eye": Symptom("dry_eye", "Dry eye", False),
     },
     region_groups={
         "eyelid": "face",
+        "forehead": "face",
         "cheek": "face",
+        "mouth": "face",
+        "chin": "face",
         "calf": "leg",
         "thigh": "leg",
         "hand": "arm",

@@ -13,7 +13,6 @@ from tracker.analysis.associations import Factor, associations
 from tracker.analysis.data import CheckIn, Diary, Episode
 from tracker.analysis.frequency import frequency
 from tracker.analysis.locations import locations
-from tracker.analysis.red_flags import red_flags
 from tracker.analysis.reference_match import reference_matches
 from tracker.analysis.stats import compare_day_counts
 from tracker.analysis.summary import DISCLAIMER, analyse
@@ -161,13 +160,20 @@ def test_associations_say_not_enough_data_below_the_minimum() -> None:
 
 
 def test_associations_look_at_the_day_before_for_lag_one() -> None:
-    checkins = [CheckIn(day=START + timedelta(days=d), caffeine_cups=4 if d % 2 == 0 else 0) for d in range(60)]
-    # Twitching the day after coffee, never the same day.
-    episodes = [episode(d, at(d)) for d in range(1, 60, 2) for _ in range(2)]
-    results = {(r["factor"], r["lag_days"]): r for r in associations(diary(episodes, checkins, days=60))}
-    assert results[("caffeine", 1)]["rate_ratio"] > 10
-    assert results[("caffeine", 1)]["significant"] is True
-    assert results[("caffeine", 0)]["rate_ratio"] < 0.1
+    rng = random.Random(4)
+    coffee = [rng.random() < 0.5 for _ in range(90)]
+    checkins = [CheckIn(day=START + timedelta(days=d), caffeine_cups=4 if coffee[d] else 0) for d in range(90)]
+    # Twitching mostly the day after coffee, whatever the same day holds.
+    episodes = [
+        episode(100 * d + k, at(d, 9 + k)) for d in range(1, 90) for k in range(3 if coffee[d - 1] else int(d % 4 == 0))
+    ]
+    results = {(r["factor"], r["lag_days"]): r for r in associations(diary(episodes, checkins, days=90))}
+    day_after, same_day = results[("caffeine", 1)], results[("caffeine", 0)]
+    assert day_after["status"] == "ok"
+    assert day_after["rate_ratio"] > 5
+    assert day_after["significant"] is True
+    assert same_day["status"] == "ok"
+    assert same_day["significant"] is False
 
 
 def test_the_rate_ratio_interval_widens_when_twitches_cluster() -> None:
@@ -179,28 +185,6 @@ def test_the_rate_ratio_interval_widens_when_twitches_cluster() -> None:
     assert clustered.ratio == pytest.approx(2)
     assert (clustered.ci_high - clustered.ci_low) > 3 * (steady.ci_high - steady.ci_low)
     assert compare_day_counts([0, 0], [0, 0]) is None
-
-
-def test_red_flags_name_each_episode_and_the_eyelid_rules() -> None:
-    episodes = [
-        episode(1, at(1), regions=[("calf", "left")], symptoms=["weakness", "cramp"]),
-        episode(2, at(2), regions=[("eyelid", "left")], symptoms=["vision_change"]),
-        episode(3, at(3), regions=[("eyelid", "left"), ("cheek", "left")]),
-        episode(4, at(4), regions=[("eyelid", "right")], symptoms=["dry_eye"]),
-    ]
-    result = red_flags(diary(episodes), REFERENCE)
-    assert "See a doctor soon" in result["notice"]
-    assert result["episodes"] == ["e1", "e2", "e3"]
-    rules = {(f["episode_id"], f["rule"]) for f in result["flags"]}
-    assert rules == {
-        ("e1", "red_flag_symptom"),
-        ("e2", "red_flag_symptom"),
-        ("e2", "eyelid_with_vision_change"),
-        ("e3", "eyelid_with_twitching_elsewhere_in_face"),
-    }
-    e1 = next(f for f in result["flags"] if f["episode_id"] == "e1")
-    assert e1["symptoms"] == ["weakness"]
-    assert red_flags(diary(episodes[3:]), REFERENCE)["notice"] is None
 
 
 def test_reference_matches_show_overlap_missing_and_against_without_a_score() -> None:
@@ -236,16 +220,17 @@ def test_it_does_not_compare_weekdays_in_a_one_day_diary_of_22_episodes() -> Non
     weekday = timing(Diary(episodes=episodes, checkins=[], start=day, end=day))["weekday"]
     assert weekday["peak"] is None
     assert "p_value" not in weekday
-    assert "at least two weekdays" in weekday["reason"]
+    assert "over 4 weeks" in weekday["reason"]
     assert weekday["counts"]["monday"] == 22
 
 
-def test_it_compares_only_the_weekdays_a_short_period_holds() -> None:
-    # Monday to Wednesday, 30 episodes each day: even over the weekdays there are.
-    episodes = [episode(i, at(i % 3, 8 + i / 10)) for i in range(90)]
-    weekday = timing(diary(episodes, days=3))["weekday"]
-    assert (weekday["peak"], weekday["reason"]) == (None, "Spread evenly as far as the data can tell.")
-    assert weekday["p_value"] == 1.0
+def test_it_compares_weekdays_only_over_four_weeks_from_the_first_episode() -> None:
+    # Thirty episodes on each of three days, in a period that starts long before the first.
+    episodes = [episode(i, at(60 + i % 3, 8 + i / 10)) for i in range(90)]
+    weekday = timing(diary(episodes, days=80))["weekday"]
+    assert weekday["days"] == 20
+    assert "p_value" not in weekday
+    assert weekday["reason"] == "Needs at least 20 episodes over 4 weeks from the first one."
 
 
 def test_it_counts_the_weekdays_of_any_period_without_walking_it() -> None:
@@ -262,8 +247,11 @@ def test_it_counts_the_weekdays_of_any_period_without_walking_it() -> None:
 def test_it_analyses_diaries_at_both_ends_of_the_calendar() -> None:
     for start, end in ((date.min, date.min + timedelta(days=60)), (date.max - timedelta(days=60), date.max)):
         days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
-        checkins = [CheckIn(day=d, caffeine_cups=4 * (i % 2), sleep_hours=5 + i % 3) for i, d in enumerate(days)]
-        episodes = [episode(i, datetime.combine(d, time(20))) for i, d in enumerate(days) for _ in range(i % 3)]
+        # Coffee and short sleep on days that vary apart from each other and from the day before.
+        checkins = [
+            CheckIn(day=d, caffeine_cups=4 * (i * 7 % 5 < 2), sleep_hours=5 + i % 3) for i, d in enumerate(days)
+        ]
+        episodes = [episode(i, datetime.combine(d, time(20))) for i, d in enumerate(days) for _ in range(i * 5 % 4)]
         result = analyse(Diary(episodes=episodes, checkins=checkins, start=start, end=end), REFERENCE)
         assert result["frequency"]["episodes"] == len(episodes)
         assert result["trend"]["direction"] != "not_enough_data"

@@ -52,7 +52,7 @@ def test_it_gives_a_diary_of_22_episodes_in_one_day_a_ready_summary(
     weekday = answer["timing"]["weekday"]
     assert (weekday["peak"], weekday["counts"]["friday"]) == (None, 22)
     assert "p_value" not in weekday
-    assert "at least two weekdays" in weekday["reason"]
+    assert "over 4 weeks" in weekday["reason"]
 
 
 def test_it_gives_a_diary_with_a_check_in_dated_year_one_a_ready_summary(alice: User, frozen_now: datetime) -> None:

@@ -1,25 +1,38 @@
-"""Which daily factors go with more twitching? From the check-ins: the episode rate on days
-with a factor against days without it, the same day (lag 0) and the day after (lag 1).
+"""Which daily factors go with more twitching? From the check-ins: the episode rate on days with a
+factor against days without it, the same day (lag 0) and the day after (lag 1), each factor
+adjusted for the others (`adjusted`), with the factor alone beside it.
 
 Only check-in days count: a day without a check-in says nothing about what happened that day.
-Every comparison needs MIN_DAYS days in each group, else it says "not enough data yet". The
-p-values of all factors and lags are corrected together (Benjamini-Yekutieli: the tests share
-days and the factors go together, e.g. short sleep and caffeine, so the correction must hold
-under dependence), and only q < Q_THRESHOLD is called significant.
+A factor needs MIN_DAYS days each way, else it says "not enough data yet".
+
+One meaning of "significant": every factor and lag with enough data is one test of a family, and
+significant means a Benjamini-Yekutieli q-value below FALSE_DISCOVERY_RATE (it holds however the
+tests depend on each other, and factors do go together: short sleep and caffeine). Each interval
+is built at the level that agrees with it (`stats.false_discoveries`), so a rate ratio is
+significant exactly when its interval excludes 1. The factor alone is corrected and shown the
+same way, as its own family, for comparison.
 """
 
-from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from scipy import stats
+import numpy as np
 
+from .adjusted import TREND_BEND_DAYS, Column, adjusted_log_ratios
 from .data import CheckIn, Diary
-from .findings import Association, AssociationDays, AssociationNotEnoughData, AssociationTested
-from .stats import TOO_LOPSIDED, RateRatio, compare_day_counts, rounded
+from .findings import (
+    Association,
+    AssociationDays,
+    AssociationMethod,
+    AssociationNotEnoughData,
+    AssociationTested,
+    Unadjusted,
+)
+from .stats import TOO_LOPSIDED, Discovery, LogRateRatio, false_discoveries, log_rate_ratio, rounded
 
 MIN_DAYS = 14
-Q_THRESHOLD = 0.1
+FALSE_DISCOVERY_RATE = 0.05
 LAGS = (0, 1)
 
 
@@ -60,68 +73,147 @@ def associations(
 ) -> list[Association]:
     # Days as ordinals: "the day before" date.min is no date, but it is an ordinal (0) that no
     # check-in has, where `day - timedelta(days=1)` would raise OverflowError.
-    per_day = Counter(e.local_date.toordinal() for e in diary.episodes)
+    per_day = diary.episodes_per_day
     checkins = {c.day.toordinal(): c for c in diary.checkins if diary.start <= c.day <= diary.end}
-    compared = [_compare(factor, lag, checkins, per_day, min_days) for factor in factors for lag in lags]
-    p_values = [c.p_value for c in compared if isinstance(c, _Rated)]
-    q_values: Iterator[float] = iter(stats.false_discovery_control(p_values, method="by") if p_values else [])
-    return [c.finding(next(q_values)) if isinstance(c, _Rated) else c for c in compared]
+    days = np.array(sorted(checkins), dtype=np.int64)  # the outcome days: their counts are known
+    counts = np.array([per_day[int(day)] for day in days], dtype=float)
+    pairs = [(factor, lag) for factor in factors for lag in lags]
+    columns = [_column(factor, lag, days, checkins) for factor, lag in pairs]
+    alone = [_alone(column, counts, min_days) for column in columns]
+    compared = [i for i, result in enumerate(alone) if isinstance(result, LogRateRatio)]
+    model = adjusted_log_ratios(days, counts, columns, compared, min_days)
+    unadjusted = _family([alone[i] for i in compared], compared)
+    adjusted = _family([model.fitted.get(i) for i in compared], compared)
+    findings: list[Association] = []
+    for i, ((factor, lag), column) in enumerate(zip(pairs, columns, strict=True)):
+        days_of = _days(factor, lag, column, counts)
+        why_alone = alone[i]
+        reason = why_alone if isinstance(why_alone, str) else model.reasons.get(i, TOO_LOPSIDED)
+        findings.append(_finding(days_of, unadjusted.get(i), adjusted.get(i), model.days, reason))
+    return findings
 
 
-@dataclass(frozen=True)
-class _Rated:
-    """A comparison with a rate ratio, waiting for its q-value: the p-values of all factors and
-    lags are corrected together."""
-
-    days: AssociationDays
-    ratio: RateRatio
-
-    @property
-    def p_value(self) -> float:
-        return rounded(self.ratio.p_value, 6)
-
-    def finding(self, q_value: float) -> AssociationTested:
-        return {
-            **self.days,
-            "rate_ratio": rounded(self.ratio.ratio),
-            "ci_low": rounded(self.ratio.ci_low),
-            "ci_high": rounded(self.ratio.ci_high),
-            "q_value": rounded(q_value, 4),
-            "significant": bool(q_value < Q_THRESHOLD),
-            "status": "ok",
-            "p_value": self.p_value,
-        }
+def _family(members: Sequence[LogRateRatio | str | None], indexes: Sequence[int]) -> dict[int, Discovery]:
+    """The family's discoveries by column index; a member with no estimate has none."""
+    estimates = [member if isinstance(member, LogRateRatio) else None for member in members]
+    found = false_discoveries(estimates, FALSE_DISCOVERY_RATE)
+    return {i: discovery for i, discovery in zip(indexes, found, strict=True) if discovery is not None}
 
 
-def _compare(
-    factor: Factor, lag: int, checkins: dict[int, CheckIn], per_day: Counter[int], min_days: int
-) -> AssociationNotEnoughData | _Rated:
-    exposed: list[int] = []
-    unexposed: list[int] = []
-    for day in checkins:  # the outcome day: the user checked in, so its count is known
-        source = checkins.get(day - lag)
-        flag = factor.exposed(source) if source is not None else None
-        if flag is not None:
-            (exposed if flag else unexposed).append(per_day[day])
-    days: AssociationDays = {
+def method(findings: Sequence[Association]) -> AssociationMethod:
+    """How `findings` were made, with the number of rate ratios tested together."""
+    tests = sum(1 for finding in findings if finding["unadjusted"] is not None)
+    rate = FALSE_DISCOVERY_RATE
+    return {
+        "model": "Quasi-Poisson regression of the episodes on each check-in day (Pearson dispersion, never below 1).",
+        "adjustment": [
+            "every other factor, the same day and the day before",
+            f"a slow time trend (a line that may bend every {TREND_BEND_DAYS // 7} weeks)",
+            "the weekday",
+        ],
+        "correction": (
+            f"Benjamini-Yekutieli false discovery rate over the {tests} rate ratios tested together, which holds "
+            "however the factors go together; the q-value is the corrected p-value."
+        ),
+        "threshold": rate,
+        "intervals": (
+            "Adjusted to agree with the q-values (Benjamini and Yekutieli's false-coverage-rate intervals): wider "
+            "than plain 95% intervals, at the level each finding states. The factor alone is corrected and shown "
+            "the same way."
+        ),
+        "significant": (
+            f"A rate ratio is significant exactly when its interval excludes 1, which is when its q-value is below "
+            f"{rate}. Of the rate ratios called significant, at most {rate:.0%} are expected to be false; in a diary "
+            f"where no factor acts, the chance that any is called significant is at most {rate:.0%}."
+        ),
+        "tests": tests,
+    }
+
+
+def _column(factor: Factor, lag: int, days: np.ndarray, checkins: dict[int, CheckIn]) -> Column:
+    sources = (checkins.get(int(day) - lag) for day in days)
+    flags = [None if source is None else factor.exposed(source) for source in sources]
+    label = f"{factor.label} (the day before)" if lag else factor.label
+    recorded = np.array([flag is not None for flag in flags], dtype=bool)
+    return Column(label=label, recorded=recorded, exposed=np.array([bool(flag) for flag in flags], dtype=bool))
+
+
+def _alone(column: Column, counts: np.ndarray, min_days: int) -> LogRateRatio | str:
+    """The factor compared alone, or why it cannot be."""
+    exposed, unexposed = counts[column.exposed], counts[column.recorded & ~column.exposed]
+    if len(exposed) < min_days or len(unexposed) < min_days:
+        return f"Not enough data yet: needs {min_days} days each way."
+    result = log_rate_ratio(exposed.tolist(), unexposed.tolist())
+    if result is None or result.rate_ratio() is None:
+        return TOO_LOPSIDED if exposed.any() or unexposed.any() else "No episodes on these days yet."
+    return result
+
+
+def _days(factor: Factor, lag: int, column: Column, counts: np.ndarray) -> AssociationDays:
+    unexposed = column.recorded & ~column.exposed
+    return {
         "factor": factor.name,
         "label": factor.label,
         "lag_days": lag,
-        "exposed_days": len(exposed),
-        "unexposed_days": len(unexposed),
-        "exposed_episodes": sum(exposed),
-        "unexposed_episodes": sum(unexposed),
+        "exposed_days": int(column.exposed.sum()),
+        "unexposed_days": int(unexposed.sum()),
+        "exposed_episodes": int(counts[column.exposed].sum()),
+        "unexposed_episodes": int(counts[unexposed].sum()),
     }
-    if len(exposed) < min_days or len(unexposed) < min_days:
-        return _not_enough_data(days, f"Not enough data yet: needs {min_days} days each way.")
-    result = compare_day_counts(exposed, unexposed)
-    if result is None:
-        any_episodes = days["exposed_episodes"] or days["unexposed_episodes"]
-        return _not_enough_data(days, TOO_LOPSIDED if any_episodes else "No episodes on these days yet.")
-    return _Rated(days, result)
 
 
-def _not_enough_data(days: AssociationDays, reason: str) -> AssociationNotEnoughData:
+def _finding(
+    days: AssociationDays, alone: Discovery | None, adjusted: Discovery | None, model_days: int, reason: str
+) -> Association:
+    unadjusted = _unadjusted(alone)
+    if adjusted is None or adjusted.ratio is None:
+        return _not_enough_data(days, reason, unadjusted)
+    ratio = adjusted.ratio
+    finding: AssociationTested = {
+        **days,
+        "rate_ratio": rounded(ratio.ratio),
+        "ci_low": _bound(ratio.ci_low),
+        "ci_high": _bound(ratio.ci_high),
+        "q_value": _bound(adjusted.q_value, 4, FALSE_DISCOVERY_RATE),
+        "significant": bool(adjusted.q_value < FALSE_DISCOVERY_RATE),
+        "status": "ok",
+        "p_value": rounded(ratio.p_value, 6),
+        "unadjusted": unadjusted,
+        "model_days": model_days,
+        "interval_level": _level(adjusted.level),
+    }
+    return finding
+
+
+def _unadjusted(alone: Discovery | None) -> Unadjusted | None:
+    if alone is None or alone.ratio is None:
+        return None
+    return {
+        "rate_ratio": rounded(alone.ratio.ratio),
+        "ci_low": _bound(alone.ratio.ci_low),
+        "ci_high": _bound(alone.ratio.ci_high),
+        "p_value": rounded(alone.ratio.p_value, 6),
+        "q_value": _bound(alone.q_value, 4, FALSE_DISCOVERY_RATE),
+        "interval_level": _level(alone.level),
+    }
+
+
+def _level(level: float) -> float:
+    """An interval's level, rounded down: 0.99834 shows as 0.9983, never as more than it is."""
+    return math.floor(level * 10_000) / 10_000
+
+
+def _bound(value: float, digits: int = 3, line: float = 1.0) -> float:
+    """`value` rounded, with as many more digits as it takes to stay on its side of `line`: an
+    interval's end at 1.0004 shown as 1.0 would seem to touch 1 while the finding is significant."""
+    shown = round(value, digits)
+    while shown == line and value != line and digits < 12:
+        digits += 1
+        shown = round(value, digits)
+    return shown
+
+
+def _not_enough_data(days: AssociationDays, reason: str, unadjusted: Unadjusted | None) -> AssociationNotEnoughData:
     return {
         **days,
         "rate_ratio": None,
@@ -131,4 +223,5 @@ def _not_enough_data(days: AssociationDays, reason: str) -> AssociationNotEnough
         "significant": False,
         "status": "not_enough_data",
         "reason": reason,
+        "unadjusted": unadjusted,
     }

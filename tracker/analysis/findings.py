@@ -79,20 +79,41 @@ Trend = TrendNotEnoughData | TrendMeasured
 
 
 class Peak(TypedDict):
-    """A chi-square test for a peak. Its optional keys follow the outcome: `reason` alone when
-    it could not be tested; `p_value` alone when a peak was found; both when the episodes are
-    spread evenly (`peak` None)."""
+    """A test for a peak. Its optional keys follow the outcome: `reason` alone when it could not
+    be tested; `p_value` alone when a peak was found; both when the episodes are spread evenly
+    (`peak` None). `test` says how it was tested, `days` how many days the test compared."""
 
     counts: dict[str, int]
     peak: str | None
     p_value: NotRequired[float]
     reason: NotRequired[str]
+    test: str
+    days: int
+
+
+class Window(TypedDict):
+    start: str  # "06:00"
+    end: str  # "24:00"
+
+
+class TimeOfDayPeak(Peak):
+    """`counts` holds every part of the day, night included; only the parts inside `window` (the
+    hours the person is taken to be awake) are compared, each against an even share."""
+
+    window: Window
+    outside_window: int  # episodes outside the window: counted, not compared
+    shares: dict[str, float]  # each compared part's share of the episodes inside the window
+
+
+class WeekdayPeak(Peak):
+    days_per_weekday: dict[str, int]  # days of each weekday compared
+    per_day: dict[str, float]  # episodes per day on each weekday
 
 
 class Timing(TypedDict):
     by_hour: dict[str, int]  # "0" to "23"
-    time_of_day: Peak
-    weekday: Peak
+    time_of_day: TimeOfDayPeak
+    weekday: WeekdayPeak
 
 
 # Locations
@@ -149,7 +170,24 @@ class AssociationDays(TypedDict):
     unexposed_episodes: int
 
 
+class Unadjusted(TypedDict):
+    """The factor compared alone (days with it against days without it), for comparison with the
+    adjusted rate ratio; corrected and given an interval like the adjusted ones, as a family of
+    its own (see `AssociationMethod`)."""
+
+    rate_ratio: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+    q_value: float
+    interval_level: float  # e.g. 0.9983: the interval's coverage, agreeing with the q-value
+
+
 class AssociationNotEnoughData(AssociationDays):
+    """No adjusted rate ratio: too few days, a factor that never varies, one that goes together
+    with another, or a model that could not be fitted; `reason` says which. `unadjusted` is there
+    when the factor could still be compared alone."""
+
     rate_ratio: None
     ci_low: None
     ci_high: None
@@ -157,19 +195,46 @@ class AssociationNotEnoughData(AssociationDays):
     significant: Literal[False]
     status: Literal["not_enough_data"]
     reason: str
+    unadjusted: Unadjusted | None
 
 
 class AssociationTested(AssociationDays):
+    """The rate ratio adjusted for the other factors (same day and day before), a slow time trend
+    and the weekday, with an interval that agrees with its q-value: significant exactly when the
+    interval excludes 1, which is when q_value < AssociationMethod.threshold."""
+
     rate_ratio: float
     ci_low: float
     ci_high: float
-    q_value: float  # corrected together with every other tested factor and lag
+    q_value: float  # the p-value corrected for every rate ratio tested with it (AssociationMethod.correction)
     significant: bool
     status: Literal["ok"]
     p_value: float
+    unadjusted: Unadjusted | None
+    model_days: int  # check-in days the adjusted model used
+    interval_level: float  # e.g. 0.9983: the interval's coverage, agreeing with the q-value
 
 
 Association = AssociationNotEnoughData | AssociationTested
+
+
+class AssociationMethod(TypedDict):
+    """How the associations were tested, and what "significant" means."""
+
+    model: str
+    adjustment: list[str]
+    correction: str
+    threshold: float  # the false discovery rate: significant means q_value below it
+    intervals: str
+    significant: str  # the rule, in one sentence
+    tests: int  # rate ratios tested together in this summary
+
+
+class Method(AssociationMethod):
+    """The associations' method, and how the timing peaks were tested."""
+
+    time_of_day: str
+    weekday: str
 
 
 # Red flags
@@ -185,14 +250,22 @@ RedFlagRule = Literal["red_flag_symptom"] | EyelidRule
 class SymptomFlag(TypedDict):
     episode_id: str
     started_at: str  # the user's wall-clock time, ISO, without offset
+    date: str  # the local day, ISO
+    episode_ids: list[str]  # every episode involved, by start time
     rule: Literal["red_flag_symptom"]
     symptoms: list[str]
     advice: list[str]  # one per symptom, in the same order
 
 
 class EyelidFlag(TypedDict):
+    """One per rule and local day: `episode_id` is the day's first eyelid episode, `episode_ids`
+    every episode of that day the rule involves (the eyelid ones and those with the other
+    evidence)."""
+
     episode_id: str
     started_at: str
+    date: str
+    episode_ids: list[str]
     rule: EyelidRule
     description: str
     symptoms: list[str]  # symptom codes, and for twitching elsewhere in the face the regions
@@ -254,5 +327,6 @@ class Findings(TypedDict):
     locations: Locations
     triggers: Triggers
     associations: list[Association]
+    method: Method
     red_flags: RedFlags
     reference_matches: list[ReferenceMatch]

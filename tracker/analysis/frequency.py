@@ -11,7 +11,7 @@ from .findings import BusiestDay, Frequency, Spread
 
 def frequency(diary: Diary) -> Frequency:
     episodes = diary.episodes
-    per_day = Counter(e.local_date for e in episodes)
+    per_day = diary.episodes_per_day
     weeks = max(diary.days / 7, 1 / 7)
     durations = np.fromiter((e.duration_seconds for e in episodes), dtype=float, count=len(episodes))
     intensities = np.fromiter((e.intensity for e in episodes), dtype=float, count=len(episodes))
@@ -29,11 +29,11 @@ def frequency(diary: Diary) -> Frequency:
     }
 
 
-def _busiest(per_day: Counter[date]) -> BusiestDay | None:
+def _busiest(per_day: Counter[int]) -> BusiestDay | None:
     if not per_day:
         return None
     day, count = max(per_day.items(), key=lambda item: (item[1], item[0]))
-    return {"date": day.isoformat(), "episodes": count}
+    return {"date": date.fromordinal(day).isoformat(), "episodes": count}
 
 
 def _spread(values: np.ndarray) -> Spread:

@@ -2,21 +2,21 @@
 
 from collections.abc import Sequence
 
-from .associations import FACTORS, Factor, associations
+from .associations import FACTORS, Factor, associations, method
 from .data import Diary, Reference
 from .findings import Findings
 from .frequency import frequency
 from .locations import locations
 from .red_flags import red_flags
 from .reference_match import reference_matches
-from .timing import timing
+from .timing import TIME_OF_DAY_TEST, WEEKDAY_TEST, timing
 from .trend import trend
 from .triggers import tagged_triggers
 
 # The version of what analyse() computes. Raise it whenever a change to the analysis changes
 # its findings (a new field, a new method): every stored summary then reads as stale and is
 # computed again, so that nobody is shown findings of a shape or a method that no longer holds.
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2
 
 DISCLAIMER = (
     "This summary shows what your diary records, with the numbers behind each finding. It is not "
@@ -26,6 +26,7 @@ DISCLAIMER = (
 
 
 def analyse(diary: Diary, reference: Reference, factors: Sequence[Factor] = FACTORS) -> Findings:
+    found = associations(diary, factors)
     return {
         "period": {"start": diary.start.isoformat(), "end": diary.end.isoformat(), "days": diary.days},
         "reference_version": reference.version,
@@ -35,7 +36,8 @@ def analyse(diary: Diary, reference: Reference, factors: Sequence[Factor] = FACT
         "timing": timing(diary),
         "locations": locations(diary, reference),
         "triggers": tagged_triggers(diary, reference),
-        "associations": associations(diary, factors),
+        "associations": found,
+        "method": {**method(found), "time_of_day": TIME_OF_DAY_TEST, "weekday": WEEKDAY_TEST},
         "red_flags": red_flags(diary, reference),
         "reference_matches": reference_matches(diary, reference),
     }

@@ -1,34 +1,54 @@
-"""When, on the user's own clock: time of day and weekday. A peak is named only when a test
-says the episodes are not spread evenly."""
+"""When, on the user's own clock: time of day and weekday. A peak is named only when a test finds
+one; otherwise the finding says the episodes are spread evenly as far as the data can tell, with
+the counts.
+
+Both tests work on days, not on single episodes: twitches cluster (a bad day has six, often
+close together), and a test that counts each episode as independent finds peaks in noise.
+"""
 
 from collections import Counter
+from collections.abc import Sequence
 from datetime import date
 
+import numpy as np
 from scipy import stats
 
-from .data import Diary
-from .findings import Peak, Timing
+from .data import Diary, Episode
+from .findings import TimeOfDayPeak, Timing, WeekdayPeak
 
 PARTS = (("night", 0, 6), ("morning", 6, 12), ("afternoon", 12, 18), ("evening", 18, 24))
+# The hours a person is taken to be awake: the night is empty because people sleep, so counting
+# it against an even share would find a "peak" in any diary.
+WAKING = ("morning", "afternoon", "evening")
+WINDOW = {"start": "06:00", "end": "24:00"}
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MIN_EPISODES = 20
-ALPHA = 0.05
+MIN_DAYS = 10  # days with an episode in the waking hours, for the time of day
+MIN_WEEKS = 4  # for the weekday: each weekday seen at least this often
+# The two timing tests share the summary's 5% (Bonferroni), as the associations share theirs: in a
+# diary with no pattern, the chance that either names a peak stays at most 5%.
+ALPHA = 0.05 / 2
+EVEN = "Spread evenly as far as the data can tell."
+
+TIME_OF_DAY_TEST = (
+    "The episodes between 06:00 and midnight (the hours taken as waking; night-time episodes are counted, not "
+    "compared) against an even share for morning, afternoon and evening, tested on each day's shares (Hotelling's "
+    "T-squared), so that a day with many episodes counts as one day, not as many independent episodes. A peak "
+    f"is named when p < {ALPHA} (the two timing tests share 5%)."
+)
+WEEKDAY_TEST = (
+    "The episodes per day on each weekday, from the first episode on, in a quasi-Poisson F-test on the daily "
+    "counts (busy days count as days, not as many independent episodes). A peak is named when p < "
+    f"{ALPHA} (the two timing tests share 5%)."
+)
 
 
 def timing(diary: Diary) -> Timing:
     hours = Counter(e.local_start.hour for e in diary.episodes)
-    weekdays = Counter(e.local_start.weekday() for e in diary.episodes)
-    parts = {name: sum(hours[h] for h in range(low, high)) for name, low, high in PARTS}
-    # Weekdays are not equally common in every window: expect each in proportion to its days.
-    weekday_days = days_per_weekday(diary.start, diary.days)
     return {
         "by_hour": {str(h): hours[h] for h in range(24)},
-        "time_of_day": _peak(parts, dict.fromkeys(parts, 1.0), "parts of the day"),
-        "weekday": _peak(
-            {WEEKDAYS[d]: weekdays[d] for d in range(7)},
-            {WEEKDAYS[d]: float(weekday_days[d]) for d in range(7)},
-            "weekdays",
-        ),
+        "time_of_day": time_of_day(diary.episodes, hours),
+        "weekday": weekday(diary),
     }
 
 
@@ -39,25 +59,96 @@ def days_per_weekday(start: date, days: int) -> list[int]:
     return [weeks + ((weekday - start.weekday()) % 7 < extra) for weekday in range(7)]
 
 
-def _peak(counts: dict[str, int], weights: dict[str, float], what: str) -> Peak:
-    """Chi-square test of `counts` against expected shares in proportion to `weights`. A
-    category with weight 0 (a weekday the period does not hold) cannot be tested: its expected
-    count would be zero, and the statistic NaN or infinite. It is left out, and so are any
-    episodes it holds (they lie outside the period)."""
-    result: Peak = {"counts": counts, "peak": None}
-    possible = {name: weight for name, weight in weights.items() if weight > 0}
-    if len(possible) < 2:
-        return {**result, "reason": f"Needs a period with at least two {what} to compare."}
-    tested = {name: counts[name] for name in possible}
-    total = sum(tested.values())
-    if total < MIN_EPISODES:
-        return {**result, "reason": f"Needs at least {MIN_EPISODES} episodes to look for a peak."}
-    weight_sum = sum(possible.values())
-    expected = {name: total * weight / weight_sum for name, weight in possible.items()}
-    p_value = float(stats.chisquare(list(tested.values()), list(expected.values())).pvalue)
+def time_of_day(episodes: Sequence[Episode], hours: Counter[int]) -> TimeOfDayPeak:
+    counts = {name: sum(hours[h] for h in range(low, high)) for name, low, high in PARTS}
+    inside = sum(counts[name] for name in WAKING)
+    per_day = _waking_counts_per_day(episodes)
+    result: TimeOfDayPeak = {
+        "counts": counts,
+        "peak": None,
+        "test": TIME_OF_DAY_TEST,
+        "days": len(per_day),
+        "window": {"start": WINDOW["start"], "end": WINDOW["end"]},
+        "outside_window": counts["night"],
+        "shares": {name: round(counts[name] / inside, 3) if inside else 0.0 for name in WAKING},
+    }
+    if inside < MIN_EPISODES or len(per_day) < MIN_DAYS:
+        reason = f"Needs at least {MIN_EPISODES} episodes on {MIN_DAYS} days between 06:00 and midnight."
+        return {**result, "reason": reason}
+    p_value = _even_share_p_value(np.array(per_day, dtype=float))
     result["p_value"] = round(p_value, 4)
-    if p_value < ALPHA:
-        result["peak"] = max(tested, key=lambda name: tested[name] / expected[name])
-    else:
-        result["reason"] = "Spread evenly as far as the data can tell."
-    return result
+    if p_value >= ALPHA:
+        return {**result, "reason": EVEN}
+    return {**result, "peak": max(WAKING, key=lambda name: counts[name])}
+
+
+def _waking_counts_per_day(episodes: Sequence[Episode]) -> list[list[int]]:
+    """For each day with an episode in the waking hours: its episodes in each waking part."""
+    days: dict[date, list[int]] = {}
+    for episode in episodes:
+        part = episode.local_start.hour // 6 - 1  # morning 0, afternoon 1, evening 2; night -1
+        if part >= 0:
+            days.setdefault(episode.local_date, [0, 0, 0])[part] += 1
+    return list(days.values())
+
+
+def _even_share_p_value(per_day: np.ndarray) -> float:
+    """Does each waking part hold a third of the episodes? Each day gives its departure from an
+    even split (its share of episodes in each part minus a third), and Hotelling's T-squared asks
+    whether those departures average zero. The days are the independent units, each weighing
+    the same, so a cluster of episodes counts as the one day it came from (a bad evening with six
+    twitches is one evening). Two of the three parts suffice: the third follows."""
+    shares = per_day / per_day.sum(axis=1, keepdims=True)
+    departures = (shares - 1 / 3)[:, :2]
+    days, mean = len(departures), departures.mean(axis=0)
+    covariance = np.cov(departures, rowvar=False)
+    if np.linalg.matrix_rank(covariance) < 2:
+        # Every day splits the same way: an uneven split that never varies is a peak, an even one is not.
+        return 0.0 if np.abs(mean).max() > 1e-9 else 1.0
+    t_squared = days * float(mean @ np.linalg.solve(covariance, mean))
+    f_value = (days - 2) / (2 * (days - 1)) * t_squared
+    return float(stats.f.sf(f_value, 2, days - 2))
+
+
+def weekday(diary: Diary) -> WeekdayPeak:
+    per_day = diary.episodes_per_day
+    first = max(diary.start.toordinal(), min(per_day, default=diary.end.toordinal()))
+    days = diary.end.toordinal() - first + 1
+    day_counts = days_per_weekday(date.fromordinal(first), days)
+    totals, squares = [0] * 7, [0] * 7
+    for day, n in per_day.items():
+        if first <= day:
+            totals[(day - 1) % 7] += n  # ordinal 1 was a Monday
+            squares[(day - 1) % 7] += n * n
+    result: WeekdayPeak = {
+        "counts": {WEEKDAYS[d]: totals[d] for d in range(7)},
+        "peak": None,
+        "test": WEEKDAY_TEST,
+        "days": days,
+        "days_per_weekday": {WEEKDAYS[d]: day_counts[d] for d in range(7)},
+        "per_day": {WEEKDAYS[d]: round(totals[d] / day_counts[d], 3) if day_counts[d] else 0.0 for d in range(7)},
+    }
+    if sum(totals) < MIN_EPISODES or days < 7 * MIN_WEEKS:
+        reason = f"Needs at least {MIN_EPISODES} episodes over {MIN_WEEKS} weeks from the first one."
+        return {**result, "reason": reason}
+    p_value = _weekday_p_value(totals, squares, day_counts)
+    result["p_value"] = round(p_value, 4)
+    if p_value >= ALPHA:
+        return {**result, "reason": EVEN}
+    return {**result, "peak": WEEKDAYS[max(range(7), key=lambda d: totals[d] / day_counts[d])]}
+
+
+def _weekday_p_value(totals: list[int], squares: list[int], day_counts: list[int]) -> float:
+    """Quasi-Poisson F-test of one rate per weekday against one rate for all days, from sums
+    alone (a year of days needs no array). The dispersion is the Pearson statistic of the
+    weekday model over its residual degrees of freedom, never below 1."""
+    n, total = sum(day_counts), sum(totals)
+    overall = total / n
+    deviance, pearson = 0.0, 0.0
+    for y, y2, days in zip(totals, squares, day_counts, strict=True):
+        if y:  # a weekday without episodes adds nothing to either sum
+            mean = y / days
+            deviance += 2 * y * np.log(mean / overall)
+            pearson += (y2 - days * mean * mean) / mean
+    dispersion = max(1.0, pearson / (n - 7))
+    return float(stats.f.sf(deviance / 6 / dispersion, 6, n - 7))

@@ -15,7 +15,7 @@ def trend(diary: Diary) -> Trend:
     # Days as ordinals, so that "four weeks before" the first days of the calendar is a number
     # rather than an OverflowError; day counts are filled from the episodes' days, not by
     # walking a period that may span centuries.
-    per_day = Counter(e.local_date.toordinal() for e in diary.episodes)
+    per_day = diary.episodes_per_day
     end = diary.end.toordinal()
     start = max(diary.start.toordinal(), min(per_day, default=end))  # from the first episode on
     split = max(end - RECENT_DAYS + 1, start)  # the first recent day
