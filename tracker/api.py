@@ -16,7 +16,17 @@ from tracker.analysis.summary import DISCLAIMER
 from tracker.services import analysis_request
 from tracker.summaries import DiarySummary, summary_read
 
-FINDINGS = ("frequency", "trend", "timing", "locations", "triggers", "associations", "red_flags", "reference_matches")
+FINDINGS = (
+    "frequency",
+    "trend",
+    "timing",
+    "locations",
+    "triggers",
+    "associations",
+    "method",
+    "red_flags",
+    "reference_matches",
+)
 
 
 class RangeSerializer(serializers.Serializer[Any]):

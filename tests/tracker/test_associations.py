@@ -1,6 +1,7 @@
 """The associations adjusted for each other, what they say when they cannot be adjusted, and the
 one meaning of "significant"."""
 
+import json
 import math
 import random
 from collections.abc import Callable
@@ -8,6 +9,8 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tracker.analysis.associations import FALSE_DISCOVERY_RATE, associations, method
 from tracker.analysis.data import CheckIn, Episode
@@ -197,3 +200,40 @@ def test_an_interval_end_just_past_1_keeps_the_digits_that_show_it() -> None:
     assert _bound(1.2345) == 1.234 or _bound(1.2345) == 1.235
     assert _bound(1.0) == 1.0
     assert _bound(0.04996, 4, 0.05) == 0.04996
+
+
+@st.composite
+def long_diaries(draw: st.DrawFn) -> list[Association]:
+    """Diaries long enough for the model, with hostile shapes: fields missing on some days or
+    always, a value that never changes, days with no episode or tens of thousands."""
+    days = draw(st.integers(60, 200))
+    values = {
+        "caffeine_cups": st.none() | st.sampled_from([0, 4]),
+        "sleep_hours": st.sampled_from([None, 5.0, 8.0]),
+        "stress": st.just(8) | st.sampled_from([None, 2, 9]),
+        "exercise_minutes": st.sampled_from([0, 60]),
+        "alcohol_units": st.none(),
+    }
+    fields = {name: draw(st.lists(strategy, min_size=days, max_size=days)) for name, strategy in values.items()}
+    checkins = [
+        CheckIn(day=START + timedelta(days=d), **{name: column[d] for name, column in fields.items()})
+        for d in range(days)
+    ]
+    counts = draw(st.lists(st.sampled_from([0, 0, 1, 2, 3, 40, 20_000]), min_size=days, max_size=days))
+    # One episode repeated n times: the associations read only its day, and building 20,000
+    # distinct ones for each example would be most of the test's time.
+    episodes = [e for d, n in enumerate(counts) for e in [episode(d, at(d, 9))] * n]
+    return associations(diary(episodes, checkins, days=days))
+
+
+@settings(max_examples=40, derandomize=True, deadline=None, database=None)
+@given(long_diaries())
+def test_it_answers_any_long_diary_with_numbers_or_reasons_never_nan(found: list[Association]) -> None:
+    json.dumps(found, allow_nan=False)
+    for entry in found:
+        if entry["status"] == "ok":
+            assert entry["ci_low"] <= entry["rate_ratio"] <= entry["ci_high"]
+            assert entry["significant"] == (entry["ci_low"] > 1 or entry["ci_high"] < 1)
+        else:
+            assert entry["reason"]
+            assert entry["significant"] is False

@@ -64,6 +64,23 @@ def test_it_reads_a_ready_summary_with_a_token_in_four_queries(
     assert (answer["status"], answer["stale"], answer["frequency"]["episodes"]) == ("ready", False, 1)
 
 
+def test_it_answers_the_method_and_both_rate_ratios_of_each_association(
+    alice: User, bob: User, frozen_now: datetime
+) -> None:
+    EpisodeFactory(user=alice)
+    summary_compute(user_id=alice.pk, key="all")
+    answer = with_token(alice).get("/api/v1/summary/").json()
+    assert answer["method"]["threshold"] == 0.05
+    assert "excludes 1" in answer["method"]["significant"]
+    assert answer["method"]["time_of_day"].startswith("The episodes between 06:00 and midnight")
+    # One day of diary and no check-in: nothing to compare, alone or adjusted, and it says so.
+    caffeine = answer["associations"][0]
+    assert (caffeine["status"], caffeine["unadjusted"], caffeine["significant"]) == ("not_enough_data", None, False)
+    assert answer["timing"]["time_of_day"]["window"] == {"start": "06:00", "end": "24:00"}
+    # Before any summary, every finding's key is there, null.
+    assert with_token(bob).get("/api/v1/summary/").json()["method"] is None
+
+
 def test_it_reads_a_kept_range_in_four_queries_once_analysed(
     alice: User, frozen_now: datetime, django_assert_num_queries: Any
 ) -> None:

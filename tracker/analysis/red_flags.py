@@ -18,8 +18,8 @@ from .data import Diary, Episode, Reference
 from .findings import EyelidFlag, EyelidRule, RedFlag, RedFlags, SymptomFlag
 
 NOTICE = (
-    "See a doctor soon: some episodes came with symptoms that need a prompt medical check. "
-    "This is not a diagnosis; it is what the sources advise for these symptoms."
+    "See a doctor soon: some episodes came with symptoms, or eyelid twitching with other signs in the face or "
+    "eyes, that need a prompt medical check. This is not a diagnosis; it is what the sources advise for them."
 )
 EYELID = "eyelid"
 
