@@ -73,7 +73,7 @@ def test_it_estimates_a_planted_factor_and_its_interval_covers_the_true_ratio(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     # Both: an analysis could keep its coverage by refusing the hard diaries.
-    estimated, covered, _ = shown(capsys, "planted", "estimated", "covered", "found")
+    estimated, covered, _, _ = shown(capsys, "planted", "estimated", "covered", "covered_95", "found")
     verdict(estimated)
     verdict(covered)
 

@@ -75,13 +75,19 @@ def adjusted_log_ratios(
     needed = design.shape[1] + MIN_RESIDUAL_DAYS
     if len(y) < needed:
         too_few = f"The adjusted model needs {needed} check-in days with every factor recorded; there are {len(y)}."
-        return ModelResult({}, {**reasons, **dict.fromkeys(kept, too_few)}, len(y))
+        return ModelResult({}, _unless_said(reasons, kept, too_few), len(y))
     estimates = _fit(y, design)
     if estimates is None:
         failed = "The adjusted model could not be fitted on these days."
-        return ModelResult({}, {**reasons, **dict.fromkeys(kept, failed)}, len(y))
+        return ModelResult({}, _unless_said(reasons, kept, failed), len(y))
     fitted = {i: estimates[first + n] for n, i in enumerate(kept) if i not in adjusters}
     return ModelResult(fitted, reasons, len(y))
+
+
+def _unless_said(reasons: dict[int, str], columns: list[int], reason: str) -> dict[int, str]:
+    """`reasons`, with `reason` for each of `columns` that has none yet: a factor that cannot be
+    told apart from another keeps that reason, the more telling one."""
+    return {**dict.fromkeys(columns, reason), **reasons}
 
 
 def _recorded_often_enough(
@@ -93,7 +99,7 @@ def _recorded_often_enough(
         if recorded < MIN_RECORDED_SHARE * days:
             reasons[i] = (
                 f"Recorded on {recorded} of {days} check-in days; the adjusted model needs it on at least half "
-                "(it is compared alone below)."
+                "(it is still compared alone)."
             )
         else:
             kept.append(i)
