@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from .stats import LogRateRatio
 
@@ -63,6 +64,16 @@ def adjusted_log_ratios(
 ) -> ModelResult:
     """Fit one model of `counts` (episodes on each of `days`, ordinals) on the `candidates`
     columns; the other columns are not considered (they could not be compared even alone)."""
+    # One BLAS thread: the matrices are small (a row per day, a column per term), so more threads
+    # only add hand-offs, and beside another busy process (a second worker, the web server) they
+    # made the whole analysis of 100,000 episodes three times slower (3.0 s against 0.9 s).
+    with threadpool_limits(limits=1):
+        return _adjusted(days, counts, columns, candidates, min_days)
+
+
+def _adjusted(
+    days: np.ndarray, counts: np.ndarray, columns: Sequence[Column], candidates: Sequence[int], min_days: int
+) -> ModelResult:
     reasons: dict[int, str] = {}
     kept = _recorded_often_enough(columns, candidates, len(days), reasons)
     rows = np.logical_and.reduce([columns[i].recorded for i in kept]) if kept else np.zeros(len(days), bool)
