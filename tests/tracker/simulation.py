@@ -140,11 +140,45 @@ def evening(seed: int) -> Simulated:
     return Simulated(build(rng, design, exposures, np.ones(design.days), EVENING_WEIGHT), design)
 
 
+SPELL_MEMORY = 0.9  # how much of yesterday's log rate carries into today
+SPELL_SPREAD = 1.0  # the log rate's standard deviation: from a third to three times the base rate
+FACTOR_STAY = 0.7  # the chance a factor keeps yesterday's state rather than being drawn afresh
+
+
+def spells(seed: int) -> Simulated:
+    """Nothing acts, but the twitching runs in spells of days (a log rate that drifts, AR(1))
+    and so do the factors (each keeps yesterday's state with probability FACTOR_STAY): days that
+    repeat their neighbours, as in a stressful week with a flare. Not one of the issue's
+    scenarios; printed for information, since the model's independence of days fails here."""
+    rng = np.random.default_rng(seed)
+    design = draw_design(rng, seed)
+    exposures = {factor: persistent(rng, design.days + 1, share) for factor, share in design.prevalences.items()}
+    log_rate = np.empty(design.days)
+    log_rate[0] = rng.normal(0.0, SPELL_SPREAD)
+    steps = rng.normal(0.0, SPELL_SPREAD * np.sqrt(1 - SPELL_MEMORY**2), design.days)
+    for day in range(1, design.days):
+        log_rate[day] = SPELL_MEMORY * log_rate[day - 1] + steps[day]
+    effect = np.exp(log_rate - SPELL_SPREAD**2 / 2)  # the base rate stays the mean rate
+    return Simulated(build(rng, design, exposures, effect), design)
+
+
+def persistent(rng: np.random.Generator, size: int, share: float) -> Bools:
+    """A factor that keeps yesterday's state with probability FACTOR_STAY, else is drawn anew:
+    exposed on `share` of the days in the long run."""
+    drawn = rng.random(size) < share
+    keep = rng.random(size) < FACTOR_STAY
+    for day in range(1, size):
+        if keep[day]:
+            drawn[day] = drawn[day - 1]
+    return drawn
+
+
 SCENARIOS: dict[str, Callable[[int], Simulated]] = {
     "null": null,
     "planted": planted,
     "confounded": confounded,
     "evening": evening,
+    "spells": spells,
 }
 
 

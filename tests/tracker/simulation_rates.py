@@ -127,6 +127,10 @@ def observe_confounded(sim: Simulated) -> Shown:
     }
 
 
+def observe_spells(sim: Simulated) -> Shown:
+    return {"association": any(a["significant"] for a in associations(sim.diary))}
+
+
 def observe_evening(sim: Simulated) -> Shown:
     peak = timing(sim.diary)["time_of_day"]["peak"]
     return {"evening": peak == "evening", "other": peak not in (None, "evening")}
@@ -163,6 +167,10 @@ CHECKS: dict[str, tuple[Callable[[Simulated], Shown], dict[str, Check]]] = {
             "caffeine": Check("caffeine (lag 0) significant", 0.1),
             "sleep": Check("short sleep (lag 0) significant", None, at_most=False),
         },
+    ),
+    "spells": (
+        observe_spells,
+        {"association": Check("any significant association (days in spells: information)", None)},
     ),
     "evening": (
         observe_evening,

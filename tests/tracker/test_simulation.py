@@ -151,3 +151,12 @@ def within_day_spread(sims: list[Simulated]) -> float:
 
 def hour(episode: Episode) -> float:
     return episode.local_start.hour + episode.local_start.minute / 60
+
+
+def test_it_prints_how_often_an_association_is_called_where_days_come_in_spells(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Information, not a promise: the model takes days as independent once trend and weekday are
+    # allowed for, and widens its intervals for spells; this shows how far that goes.
+    (rate,) = shown(capsys, "spells", "association")
+    assert sum(rate.counted.values()) == DIARIES

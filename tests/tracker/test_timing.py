@@ -72,3 +72,26 @@ def test_it_names_a_weekday_that_is_busier_week_after_week() -> None:
     found = timing(diary(episodes, days=84))["weekday"]
     assert found["peak"] == "monday"
     assert found["p_value"] < 0.025
+
+
+def test_it_names_the_part_of_the_average_day_not_of_a_few_busy_days() -> None:
+    # 50 mornings, 10 afternoons, and 10 days with a morning twitch and 15 in the evening: most
+    # episodes fall in the evening, but the average day twitches in the morning.
+    episodes = [
+        *(episode(d, at(d, 9)) for d in range(50)),
+        *(episode(100 + d, at(50 + d, 14)) for d in range(10)),
+        *(episode(200 + d, at(60 + d, 9)) for d in range(10)),
+        *(episode(300 + 20 * d + k, at(60 + d, 19 + k / 20)) for d in range(10) for k in range(15)),
+    ]
+    found = timing(diary(episodes, days=70))["time_of_day"]
+    assert found["counts"]["evening"] > found["counts"]["morning"]
+    assert found["peak"] == "morning"
+    assert found["day_shares"]["morning"] > 0.7
+
+
+def test_it_names_no_peak_when_two_parts_tie() -> None:
+    # Ten mornings and ten afternoons, never an evening: uneven, but neither part stands out.
+    episodes = [episode(10 * d + k, at(d, 9 if d % 2 else 14)) for d in range(20) for k in range(2)]
+    found = timing(diary(episodes, days=20))
+    assert found["time_of_day"]["peak"] is None
+    assert found["time_of_day"]["reason"] == "Not spread evenly, but no single part of the day stands out."

@@ -21,10 +21,12 @@ days or off them. The rest is still fitted.
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from .spells import spell_inflation
 from .stats import LogRateRatio
 
 # A factor recorded on fewer of the check-in days than this is left out of the model: keeping it
@@ -35,8 +37,15 @@ MIN_RECORDED_SHARE = 0.5
 MIN_RESIDUAL_DAYS = 30
 # Two factors that differ on fewer days than this (or are opposite on all but that many) cannot
 # be told apart: the model would give each a meaningless share of their joint effect.
-MIN_DAYS_APART = 7
+MIN_DAYS_APART = 14
 TREND_BEND_DAYS = 91
+# A log rate ratio beyond this (a factor of e^15, three million) is no estimate: the model is
+# sending a rate to zero or infinity because some days hold no episode at all.
+UNBOUNDED = 15.0
+# A fitted rate this low (episodes a day) is what a model that runs off looks like when its
+# solver stops: a rate sent towards zero on days without episodes, not a rate anyone has.
+SEPARATED = 1e-8
+FAILED = "The adjusted model could not be fitted on these days."
 # No bend this close to the last day: the line after it would rest on a few days.
 TREND_TAIL_DAYS = 30
 
@@ -80,18 +89,25 @@ def _adjusted(
     y = counts[rows]
     kept = _varying(columns, kept, rows, y, min_days, reasons)
     kept, adjusters = _apart(columns, kept, rows, reasons)
-    design, first, kept = _design(_confounders(days[rows]), columns, kept + adjusters, rows, reasons)
+    design, first, kept = _design(_confounders(days[rows], y), columns, kept + adjusters, rows, reasons)
     if not kept:
         return ModelResult({}, reasons, int(rows.sum()))
     needed = design.shape[1] + MIN_RESIDUAL_DAYS
     if len(y) < needed:
         too_few = f"The adjusted model needs {needed} check-in days with every factor recorded; there are {len(y)}."
         return ModelResult({}, _unless_said(reasons, kept, too_few), len(y))
-    estimates = _fit(y, design)
+    estimates = _fit(y, design, days[rows])
     if estimates is None:
-        failed = "The adjusted model could not be fitted on these days."
-        return ModelResult({}, _unless_said(reasons, kept, failed), len(y))
-    fitted = {i: estimates[first + n] for n, i in enumerate(kept) if i not in adjusters}
+        return ModelResult({}, _unless_said(reasons, kept, FAILED), len(y))
+    fitted: dict[int, LogRateRatio] = {}
+    for n, i in enumerate(kept):
+        estimate = estimates[first + n]
+        if abs(estimate.estimate) > UNBOUNDED:  # the days set this factor apart from the episodes entirely
+            reasons.setdefault(
+                i, "The episodes and this factor's days never meet in a way the model can put a number on."
+            )
+        elif i not in adjusters:
+            fitted[i] = estimate
     return ModelResult(fitted, reasons, len(y))
 
 
@@ -176,18 +192,41 @@ def _cannot_tell_apart(other: Column, a: np.ndarray, b: np.ndarray) -> str:
     )
 
 
-def _confounders(days: np.ndarray) -> np.ndarray:
+def _confounders(days: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """Intercept, the slow trend (years since the first day, bending every 13 weeks) and the
-    weekday (Monday the baseline), one row per day."""
+    weekday, one row per day.
+
+    Only terms the episodes can pin down: a stretch of the trend or a weekday without a single
+    episode would let the model send its rate to zero, without bound, and the fit would fail for
+    every factor. That is the common case of twitching that stopped months ago while the check-ins
+    go on, or that started late. So a bend that opens or closes a stretch without episodes is
+    left out (the line runs straight through it), and weekdays without episodes go in with the
+    baseline, the weekday with the most episodes."""
     if len(days) == 0:
         return np.ones((0, 1))
     first, last = int(days[0]), int(days[-1])
-    years = (days - first) / 365.25
-    bends = range(first + TREND_BEND_DAYS, last - TREND_TAIL_DAYS, TREND_BEND_DAYS)
+    bends = _bends_between_episodes(
+        days, counts, list(range(first + TREND_BEND_DAYS, last - TREND_TAIL_DAYS, TREND_BEND_DAYS))
+    )
     hinges = [np.maximum(days - bend, 0) / 365.25 for bend in bends]
     weekday = (days - 1) % 7  # ordinal 1, 1 January of year 1, was a Monday
-    weekdays = [(weekday == d).astype(float) for d in range(1, 7)]
-    return np.column_stack([np.ones(len(days)), years, *hinges, *weekdays])
+    per_weekday = np.bincount(weekday, weights=counts, minlength=7)
+    baseline = int(np.argmax(per_weekday))
+    weekdays = [(weekday == d).astype(float) for d in range(7) if d != baseline and per_weekday[d] > 0]
+    return np.column_stack([np.ones(len(days)), (days - first) / 365.25, *hinges, *weekdays])
+
+
+def _bends_between_episodes(days: np.ndarray, counts: np.ndarray, bends: list[int]) -> list[int]:
+    """`bends` without those that border a stretch with no episode: each stretch of the line
+    between two bends (and before the first, and after the last) then holds some."""
+    while bends:
+        edges = [int(days[0]), *bends, int(days[-1]) + 1]
+        held = [counts[(days >= low) & (days < high)].sum() for low, high in pairwise(edges)]
+        empty = next((n for n, episodes in enumerate(held) if episodes == 0), None)
+        if empty is None:
+            break
+        bends.pop(0 if empty == 0 else empty - 1)  # merge the empty stretch with its neighbour
+    return bends
 
 
 def _independent(matrix: np.ndarray) -> list[int]:
@@ -221,9 +260,10 @@ def _design(
     return matrix[:, chosen], sum(1 for j in chosen if j < first), added
 
 
-def _fit(y: np.ndarray, design: np.ndarray) -> list[LogRateRatio] | None:
-    """Quasi-Poisson estimates for every column of `design`; None when the fit fails or does
-    not settle (a warning from the solver counts as failure: its numbers are not to be trusted)."""
+def _fit(y: np.ndarray, design: np.ndarray, days: np.ndarray) -> list[LogRateRatio] | None:
+    """Quasi-Poisson estimates for every column of `design`, their standard errors widened where
+    days come in spells (`spells`); None when the fit fails or does not settle (a warning from
+    the solver counts as failure: its numbers are not to be trusted)."""
     # Imported here: statsmodels brings pandas, a second's import that only an analysis needs.
     from statsmodels.genmod.families import Poisson
     from statsmodels.genmod.generalized_linear_model import GLM
@@ -236,8 +276,11 @@ def _fit(y: np.ndarray, design: np.ndarray) -> list[LogRateRatio] | None:
         return None
     df = float(result.df_resid)
     dispersion = max(1.0, float(result.pearson_chi2) / df)
-    se = np.asarray(result.bse) * np.sqrt(dispersion)
     estimates = np.asarray(result.params)
-    if not (result.converged and np.isfinite(estimates).all() and np.isfinite(se).all()):
+    if not (result.converged and np.isfinite(estimates).all() and np.isfinite(result.bse).all()):
         return None
+    if float(np.min(result.mu)) < SEPARATED:
+        return None  # some days' rate sent to zero: the fit ran off rather than settled
+    inflation = spell_inflation(days, design, np.asarray(result.mu), np.asarray(result.resid_pearson))
+    se = np.asarray(result.bse) * np.sqrt(dispersion * inflation)
     return [LogRateRatio(float(b), float(s), df) for b, s in zip(estimates, se, strict=True)]

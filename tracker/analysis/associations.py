@@ -9,8 +9,8 @@ One meaning of "significant": every factor and lag with enough data is one test 
 significant means a Benjamini-Yekutieli q-value below FALSE_DISCOVERY_RATE (it holds however the
 tests depend on each other, and factors do go together: short sleep and caffeine). Each interval
 is built at the level that agrees with it (`stats.false_discoveries`), so a rate ratio is
-significant exactly when its interval excludes 1. The factor alone is corrected and shown the
-same way, as its own family, for comparison.
+significant exactly when its interval excludes 1. The factor alone is shown beside it with a
+plain 95% interval, for comparison only: it is never called significant.
 """
 
 import math
@@ -29,7 +29,7 @@ from .findings import (
     AssociationTested,
     Unadjusted,
 )
-from .stats import TOO_LOPSIDED, Discovery, LogRateRatio, false_discoveries, log_rate_ratio, rounded
+from .stats import TOO_LOPSIDED, Discovery, LogRateRatio, RateRatio, false_discoveries, log_rate_ratio, rounded
 
 MIN_DAYS = 14
 FALSE_DISCOVERY_RATE = 0.05
@@ -82,21 +82,20 @@ def associations(
     alone = [_alone(column, counts, min_days) for column in columns]
     compared = [i for i, result in enumerate(alone) if isinstance(result, LogRateRatio)]
     model = adjusted_log_ratios(days, counts, columns, compared, min_days)
-    unadjusted = _family([alone[i] for i in compared], compared)
     adjusted = _family([model.fitted.get(i) for i in compared], compared)
     findings: list[Association] = []
     for i, ((factor, lag), column) in enumerate(zip(pairs, columns, strict=True)):
         days_of = _days(factor, lag, column, counts)
         why_alone = alone[i]
         reason = why_alone if isinstance(why_alone, str) else model.reasons.get(i, TOO_LOPSIDED)
-        findings.append(_finding(days_of, unadjusted.get(i), adjusted.get(i), model.days, reason))
+        compared_alone = why_alone.rate_ratio() if isinstance(why_alone, LogRateRatio) else None
+        findings.append(_finding(days_of, compared_alone, adjusted.get(i), model.days, reason))
     return findings
 
 
-def _family(members: Sequence[LogRateRatio | str | None], indexes: Sequence[int]) -> dict[int, Discovery]:
+def _family(members: Sequence[LogRateRatio | None], indexes: Sequence[int]) -> dict[int, Discovery]:
     """The family's discoveries by column index; a member with no estimate has none."""
-    estimates = [member if isinstance(member, LogRateRatio) else None for member in members]
-    found = false_discoveries(estimates, FALSE_DISCOVERY_RATE)
+    found = false_discoveries(members, FALSE_DISCOVERY_RATE)
     return {i: discovery for i, discovery in zip(indexes, found, strict=True) if discovery is not None}
 
 
@@ -118,13 +117,16 @@ def method(findings: Sequence[Association]) -> AssociationMethod:
         "threshold": rate,
         "intervals": (
             "Adjusted to agree with the q-values (Benjamini and Yekutieli's false-coverage-rate intervals): wider "
-            "than plain 95% intervals, at the level each finding states. The factor alone is corrected and shown "
-            "the same way."
+            "than plain 95% intervals, at the level each finding states, and wider again where the twitching and "
+            "a factor run in spells of days. The factor alone is shown with a plain 95% interval, for comparison "
+            "only: not adjusted for anything and never called significant."
         ),
         "significant": (
             f"A rate ratio is significant exactly when its interval excludes 1, which is when its q-value is below "
-            f"{rate}. Of the rate ratios called significant, at most {rate:.0%} are expected to be false; in a diary "
-            f"where no factor acts, the chance that any is called significant is at most {rate:.0%}."
+            f"{rate}. Of the rate ratios called significant, at most {rate:.0%} are expected to be false, and in a "
+            f"diary where no factor acts the chance that any is called significant is at most {rate:.0%}. Both "
+            "rest on the model: where the twitching and a factor both run in spells of days (a flare in a stressful "
+            "week), the intervals are widened for it, but a false finding stays somewhat more likely."
         ),
         "tests": tests,
     }
@@ -163,7 +165,7 @@ def _days(factor: Factor, lag: int, column: Column, counts: np.ndarray) -> Assoc
 
 
 def _finding(
-    days: AssociationDays, alone: Discovery | None, adjusted: Discovery | None, model_days: int, reason: str
+    days: AssociationDays, alone: RateRatio | None, adjusted: Discovery | None, model_days: int, reason: str
 ) -> Association:
     unadjusted = _unadjusted(alone)
     if adjusted is None or adjusted.ratio is None:
@@ -185,16 +187,17 @@ def _finding(
     return finding
 
 
-def _unadjusted(alone: Discovery | None) -> Unadjusted | None:
-    if alone is None or alone.ratio is None:
+def _unadjusted(alone: RateRatio | None) -> Unadjusted | None:
+    """The factor alone, with a plain 95% interval: for comparison only, never a finding (it
+    leaves out the other factors, the trend and the weekday, and is not corrected)."""
+    if alone is None:
         return None
     return {
-        "rate_ratio": rounded(alone.ratio.ratio),
-        "ci_low": _bound(alone.ratio.ci_low),
-        "ci_high": _bound(alone.ratio.ci_high),
-        "p_value": rounded(alone.ratio.p_value, 6),
-        "q_value": _bound(alone.q_value, 4, FALSE_DISCOVERY_RATE),
-        "interval_level": _level(alone.level),
+        "rate_ratio": rounded(alone.ratio),
+        "ci_low": rounded(alone.ci_low),
+        "ci_high": rounded(alone.ci_high),
+        "p_value": rounded(alone.p_value, 6),
+        "interval_level": 0.95,
     }
 
 

@@ -103,6 +103,7 @@ class TimeOfDayPeak(Peak):
     window: Window
     outside_window: int  # episodes outside the window: counted, not compared
     shares: dict[str, float]  # each compared part's share of the episodes inside the window
+    day_shares: NotRequired[dict[str, float]]  # each part's share of the average day: what is tested
 
 
 class WeekdayPeak(Peak):
@@ -171,16 +172,15 @@ class AssociationDays(TypedDict):
 
 
 class Unadjusted(TypedDict):
-    """The factor compared alone (days with it against days without it), for comparison with the
-    adjusted rate ratio; corrected and given an interval like the adjusted ones, as a family of
-    its own (see `AssociationMethod`)."""
+    """The factor compared alone (days with it against days without it), beside the adjusted
+    rate ratio for comparison only: not adjusted for the other factors, the trend or the weekday,
+    not corrected, never called significant."""
 
     rate_ratio: float
     ci_low: float
     ci_high: float
     p_value: float
-    q_value: float
-    interval_level: float  # e.g. 0.9983: the interval's coverage, agreeing with the q-value
+    interval_level: float  # 0.95: a plain 95% interval
 
 
 class AssociationNotEnoughData(AssociationDays):

@@ -29,6 +29,7 @@ MIN_WEEKS = 4  # for the weekday: each weekday seen at least this often
 # diary with no pattern, the chance that either names a peak stays at most 5%.
 ALPHA = 0.05 / 2
 EVEN = "Spread evenly as far as the data can tell."
+TIED = "Not spread evenly, but no single part of the day stands out."
 
 TIME_OF_DAY_TEST = (
     "The episodes between 06:00 and midnight (the hours taken as waking; night-time episodes are counted, not "
@@ -75,11 +76,18 @@ def time_of_day(episodes: Sequence[Episode], hours: Counter[int]) -> TimeOfDayPe
     if inside < MIN_EPISODES or len(per_day) < MIN_DAYS:
         reason = f"Needs at least {MIN_EPISODES} episodes on {MIN_DAYS} days between 06:00 and midnight."
         return {**result, "reason": reason}
-    p_value = _even_share_p_value(np.array(per_day, dtype=float))
+    shares = np.array(per_day, dtype=float)
+    shares /= shares.sum(axis=1, keepdims=True)
+    day_shares = dict(zip(WAKING, (round(float(share), 3) for share in shares.mean(axis=0)), strict=True))
+    result["day_shares"] = day_shares
+    p_value = _even_share_p_value(shares)
     result["p_value"] = round(p_value, 4)
-    if p_value >= ALPHA:
-        return {**result, "reason": EVEN}
-    return {**result, "peak": max(WAKING, key=lambda name: counts[name])}
+    # The peak is the part the test found: the largest share of the average day (a few busy
+    # evenings can hold most episodes while most days twitch in the morning). A tie names none.
+    ranked = sorted(WAKING, key=lambda name: day_shares[name], reverse=True)
+    if p_value >= ALPHA or day_shares[ranked[0]] == day_shares[ranked[1]]:
+        return {**result, "reason": EVEN if p_value >= ALPHA else TIED}
+    return {**result, "peak": ranked[0]}
 
 
 def _waking_counts_per_day(episodes: Sequence[Episode]) -> list[list[int]]:
@@ -92,13 +100,12 @@ def _waking_counts_per_day(episodes: Sequence[Episode]) -> list[list[int]]:
     return list(days.values())
 
 
-def _even_share_p_value(per_day: np.ndarray) -> float:
+def _even_share_p_value(shares: np.ndarray) -> float:
     """Does each waking part hold a third of the episodes? Each day gives its departure from an
     even split (its share of episodes in each part minus a third), and Hotelling's T-squared asks
     whether those departures average zero. The days are the independent units, each weighing
     the same, so a cluster of episodes counts as the one day it came from (a bad evening with six
     twitches is one evening). Two of the three parts suffice: the third follows."""
-    shares = per_day / per_day.sum(axis=1, keepdims=True)
     departures = (shares - 1 / 3)[:, :2]
     days, mean = len(departures), departures.mean(axis=0)
     covariance = np.cov(departures, rowvar=False)
@@ -112,12 +119,13 @@ def _even_share_p_value(per_day: np.ndarray) -> float:
 
 def weekday(diary: Diary) -> WeekdayPeak:
     per_day = diary.episodes_per_day
-    first = max(diary.start.toordinal(), min(per_day, default=diary.end.toordinal()))
-    days = diary.end.toordinal() - first + 1
+    start, end = diary.start.toordinal(), diary.end.toordinal()
+    first = min((day for day in per_day if start <= day <= end), default=end)  # from the first episode on
+    days = end - first + 1
     day_counts = days_per_weekday(date.fromordinal(first), days)
     totals, squares = [0] * 7, [0] * 7
     for day, n in per_day.items():
-        if first <= day:
+        if first <= day <= end:
             totals[(day - 1) % 7] += n  # ordinal 1 was a Monday
             squares[(day - 1) % 7] += n * n
     result: WeekdayPeak = {
