@@ -19,7 +19,8 @@ from .findings import EyelidFlag, EyelidRule, RedFlag, RedFlags, SymptomFlag
 
 NOTICE = (
     "See a doctor soon: some episodes came with symptoms, or eyelid twitching with other signs in the face or "
-    "eyes, that need a prompt medical check. This is not a diagnosis; it is what the sources advise for them."
+    "eyes, that call for a prompt medical check. This is not a diagnosis: the sources advise a check for these "
+    "symptoms, and say that eyelid twitching is generally harmless unless it comes with such signs."
 )
 EYELID = "eyelid"
 
