@@ -96,7 +96,7 @@ def _adjusted(
     if len(y) < needed:
         too_few = f"The adjusted model needs {needed} check-in days with every factor recorded; there are {len(y)}."
         return ModelResult({}, _unless_said(reasons, kept, too_few), len(y))
-    estimates = _fit(y, design, days[rows])
+    estimates = _fit(y, design, days[rows], first)
     if estimates is None:
         return ModelResult({}, _unless_said(reasons, kept, FAILED), len(y))
     fitted: dict[int, LogRateRatio] = {}
@@ -260,7 +260,7 @@ def _design(
     return matrix[:, chosen], sum(1 for j in chosen if j < first), added
 
 
-def _fit(y: np.ndarray, design: np.ndarray, days: np.ndarray) -> list[LogRateRatio] | None:
+def _fit(y: np.ndarray, design: np.ndarray, days: np.ndarray, first: int) -> list[LogRateRatio] | None:
     """Quasi-Poisson estimates for every column of `design`, their standard errors widened where
     days come in spells (`spells`); None when the fit fails or does not settle (a warning from
     the solver counts as failure: its numbers are not to be trusted)."""
@@ -281,6 +281,6 @@ def _fit(y: np.ndarray, design: np.ndarray, days: np.ndarray) -> list[LogRateRat
         return None
     if float(np.min(result.mu)) < SEPARATED:
         return None  # some days' rate sent to zero: the fit ran off rather than settled
-    inflation = spell_inflation(days, design, np.asarray(result.mu), np.asarray(result.resid_pearson))
+    inflation = spell_inflation(days, design, np.asarray(result.mu), np.asarray(result.resid_pearson), first)
     se = np.asarray(result.bse) * np.sqrt(dispersion * inflation)
     return [LogRateRatio(float(b), float(s), df) for b, s in zip(estimates, se, strict=True)]

@@ -19,16 +19,19 @@ import numpy as np
 MAX_LAG = 14
 
 
-def spell_inflation(days: np.ndarray, design: np.ndarray, weights: np.ndarray, residuals: np.ndarray) -> np.ndarray:
-    """For each column of `design`, the factor (>= 1) by which its variance grows because days
-    come in spells. `days` are the rows' day ordinals (increasing, with gaps where a check-in is
-    missing), `weights` the model's working weights (its fitted means), `residuals` its Pearson
-    residuals."""
+def spell_inflation(
+    days: np.ndarray, design: np.ndarray, weights: np.ndarray, residuals: np.ndarray, first: int = 0
+) -> np.ndarray:
+    """For each column of `design` from `first` on, the factor (>= 1) by which its variance grows
+    because days come in spells; 1 for the columns before `first`, whose errors nobody reads (the
+    trend and weekday terms). `days` are the rows' day ordinals (increasing, with gaps where a
+    check-in is missing), `weights` the model's working weights (its fitted means), `residuals`
+    its Pearson residuals."""
     pairs = [_pairs(days, lag) for lag in range(1, MAX_LAG + 1)]
     residual_memory = np.array([_autocorrelation(residuals, *pair) for pair in pairs])
     bartlett = 1 - np.arange(1, MAX_LAG + 1) / (MAX_LAG + 1)
     inflation = np.ones(design.shape[1])
-    for column in range(design.shape[1]):
+    for column in range(first, design.shape[1]):
         alone = _partialled(design, weights, column) * np.sqrt(weights)
         memory = np.array([_autocorrelation(alone, *pair) for pair in pairs])
         inflation[column] = max(1.0, 1 + 2 * float((bartlett * memory * residual_memory).sum()))
