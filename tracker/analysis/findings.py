@@ -80,8 +80,9 @@ Trend = TrendNotEnoughData | TrendMeasured
 
 class Peak(TypedDict):
     """A test for a peak. Its optional keys follow the outcome: `reason` alone when it could not
-    be tested; `p_value` alone when a peak was found; both when the episodes are spread evenly
-    (`peak` None). `test` says how it was tested, `days` how many days the test compared."""
+    be tested; `p_value` alone when a peak was found; both when the episodes are spread evenly,
+    or uneven with no single part standing out (`peak` None). `test` says how it was tested,
+    `days` how many days the test compared."""
 
     counts: dict[str, int]
     peak: str | None

@@ -112,8 +112,9 @@ def false_discoveries(family: Sequence[LogRateRatio | None], rate: float) -> lis
     ratios significant (q < rate), each significant one gets an interval at the 1 - R * rate /
     (m * c) level, c = 1 + 1/2 + ... + 1/m, and each other one at 1 - (R + 1) * rate / (m * c).
     The procedure's step-up rule puts every significant p-value below R * rate / (m * c) and every
-    other above (R + 1) * rate / (m * c), so a ratio is significant exactly when its interval
-    excludes 1. Both the rate and the coverage hold however the tests depend on each other.
+    other at or above (R + 1) * rate / (m * c), so a ratio is significant exactly when its interval
+    excludes 1 (up to floating-point rounding at the boundary itself). Both the rate and the
+    coverage hold however the tests depend on each other.
 
     A member that could not be estimated (None) still counts in m, with a p-value of 1: leaving
     it out would make the others' correction lighter than the family they were tested in."""
