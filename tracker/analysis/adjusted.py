@@ -26,6 +26,7 @@ from itertools import pairwise
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from .data import ordinal_weekday
 from .spells import spell_inflation
 from .stats import LogRateRatio
 
@@ -209,7 +210,7 @@ def _confounders(days: np.ndarray, counts: np.ndarray) -> np.ndarray:
         days, counts, list(range(first + TREND_BEND_DAYS, last - TREND_TAIL_DAYS, TREND_BEND_DAYS))
     )
     hinges = [np.maximum(days - bend, 0) / 365.25 for bend in bends]
-    weekday = (days - 1) % 7  # ordinal 1, 1 January of year 1, was a Monday
+    weekday = ordinal_weekday(days)
     per_weekday = np.bincount(weekday, weights=counts, minlength=7)
     baseline = int(np.argmax(per_weekday))
     weekdays = [(weekday == d).astype(float) for d in range(7) if d != baseline and per_weekday[d] > 0]

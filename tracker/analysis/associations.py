@@ -29,7 +29,7 @@ from .findings import (
     AssociationTested,
     Unadjusted,
 )
-from .stats import TOO_LOPSIDED, Discovery, LogRateRatio, RateRatio, false_discoveries, log_rate_ratio, rounded
+from .stats import TOO_LOPSIDED, Discovery, LogRateRatio, RateRatio, compare_day_counts, false_discoveries, rounded
 
 MIN_DAYS = 14
 FALSE_DISCOVERY_RATE = 0.05
@@ -80,16 +80,18 @@ def associations(
     pairs = [(factor, lag) for factor in factors for lag in lags]
     columns = [_column(factor, lag, days, checkins) for factor, lag in pairs]
     alone = [_alone(column, counts, min_days) for column in columns]
-    compared = [i for i, result in enumerate(alone) if isinstance(result, LogRateRatio)]
+    compared = [i for i, result in enumerate(alone) if isinstance(result, RateRatio)]
     model = adjusted_log_ratios(days, counts, columns, compared, min_days)
     adjusted = _family([model.fitted.get(i) for i in compared], compared)
     findings: list[Association] = []
     for i, ((factor, lag), column) in enumerate(zip(pairs, columns, strict=True)):
         days_of = _days(factor, lag, column, counts)
-        why_alone = alone[i]
-        reason = why_alone if isinstance(why_alone, str) else model.reasons.get(i, TOO_LOPSIDED)
-        compared_alone = why_alone.rate_ratio() if isinstance(why_alone, LogRateRatio) else None
-        findings.append(_finding(days_of, compared_alone, adjusted.get(i), model.days, reason))
+        found_alone = alone[i]
+        if isinstance(found_alone, str):
+            findings.append(_not_enough_data(days_of, found_alone, None))
+        else:
+            reason = model.reasons.get(i, TOO_LOPSIDED)
+            findings.append(_finding(days_of, found_alone, adjusted.get(i), model.days, reason))
     return findings
 
 
@@ -140,13 +142,13 @@ def _column(factor: Factor, lag: int, days: np.ndarray, checkins: dict[int, Chec
     return Column(label=label, recorded=recorded, exposed=np.array([bool(flag) for flag in flags], dtype=bool))
 
 
-def _alone(column: Column, counts: np.ndarray, min_days: int) -> LogRateRatio | str:
-    """The factor compared alone, or why it cannot be."""
+def _alone(column: Column, counts: np.ndarray, min_days: int) -> RateRatio | str:
+    """The factor compared alone (a plain 95% interval), or why it cannot be."""
     exposed, unexposed = counts[column.exposed], counts[column.recorded & ~column.exposed]
     if len(exposed) < min_days or len(unexposed) < min_days:
         return f"Not enough data yet: needs {min_days} days each way."
-    result = log_rate_ratio(exposed.tolist(), unexposed.tolist())
-    if result is None or result.rate_ratio() is None:
+    result = compare_day_counts(exposed.tolist(), unexposed.tolist())
+    if result is None:
         return TOO_LOPSIDED if exposed.any() or unexposed.any() else "No episodes on these days yet."
     return result
 
@@ -165,7 +167,7 @@ def _days(factor: Factor, lag: int, column: Column, counts: np.ndarray) -> Assoc
 
 
 def _finding(
-    days: AssociationDays, alone: RateRatio | None, adjusted: Discovery | None, model_days: int, reason: str
+    days: AssociationDays, alone: RateRatio, adjusted: Discovery | None, model_days: int, reason: str
 ) -> Association:
     unadjusted = _unadjusted(alone)
     if adjusted is None or adjusted.ratio is None:
@@ -187,11 +189,9 @@ def _finding(
     return finding
 
 
-def _unadjusted(alone: RateRatio | None) -> Unadjusted | None:
+def _unadjusted(alone: RateRatio) -> Unadjusted:
     """The factor alone, with a plain 95% interval: for comparison only, never a finding (it
     leaves out the other factors, the trend and the weekday, and is not corrected)."""
-    if alone is None:
-        return None
     return {
         "rate_ratio": rounded(alone.ratio),
         "ci_low": rounded(alone.ci_low),

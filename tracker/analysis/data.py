@@ -5,7 +5,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
+
+import numpy as np
+
+Ordinals = TypeVar("Ordinals", int, np.ndarray)
+
+
+def ordinal_weekday(ordinal: Ordinals) -> Ordinals:
+    """The weekday (Monday 0) of a day given as its ordinal: ordinal 1, 1 January of year 1, was
+    a Monday. Works on numpy arrays of ordinals too."""
+    return (ordinal - 1) % 7
 
 
 class Episode(NamedTuple):

@@ -13,7 +13,7 @@ from datetime import date
 import numpy as np
 from scipy import stats
 
-from .data import Diary, Episode
+from .data import Diary, Episode, ordinal_weekday
 from .findings import TimeOfDayPeak, Timing, WeekdayPeak
 
 PARTS = (("night", 0, 6), ("morning", 6, 12), ("afternoon", 12, 18), ("evening", 18, 24))
@@ -126,8 +126,8 @@ def weekday(diary: Diary) -> WeekdayPeak:
     totals, squares = [0] * 7, [0] * 7
     for day, n in per_day.items():
         if first <= day <= end:
-            totals[(day - 1) % 7] += n  # ordinal 1 was a Monday
-            squares[(day - 1) % 7] += n * n
+            totals[ordinal_weekday(day)] += n
+            squares[ordinal_weekday(day)] += n * n
     result: WeekdayPeak = {
         "counts": {WEEKDAYS[d]: totals[d] for d in range(7)},
         "peak": None,
