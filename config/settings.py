@@ -138,6 +138,38 @@ STORAGES: dict[str, dict[str, Any]] = {
     },
 }
 
+# --- Report files ------------------------------------------------------------------------------
+# Built reports live in the "reports" storage, never under a public URL: they are only handed out
+# by the download view, to their owner. One folder by default; point REPORTS_ROOT at a network
+# folder, or set REPORTS_STORAGE=s3 (any S3-compatible store) when several machines share them.
+REPORTS_STORAGE: str = env.str("REPORTS_STORAGE", default="local")
+if REPORTS_STORAGE == "s3":
+    STORAGES["reports"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("REPORTS_S3_BUCKET"),
+            "endpoint_url": env.str("REPORTS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("REPORTS_S3_REGION", default="") or None,
+            "access_key": env.str("REPORTS_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("REPORTS_S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("REPORTS_S3_PREFIX", default="reports"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+elif REPORTS_STORAGE == "local":
+    STORAGES["reports"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": env.path("REPORTS_ROOT", default=str(BASE_DIR / "var" / "reports")),
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    }
+else:
+    raise ImproperlyConfigured(f"REPORTS_STORAGE must be 'local' or 's3', not {REPORTS_STORAGE!r}.")
+
 # --- Redis, Celery, cache -------------------------------------------------------------------
 
 REDIS_URL: str = env.str("REDIS_URL", default="")

@@ -70,3 +70,15 @@ def alice(db: None) -> User:
 @pytest.fixture
 def bob(db: None) -> User:
     return UserFactory(username="bob")
+
+
+@pytest.fixture(autouse=True)
+def _reports_in_a_temporary_folder(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Report files go to a fresh folder per test, never to the project's var/reports."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "reports": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path_factory.mktemp("reports"))},
+        },
+    }

@@ -5,11 +5,14 @@ number when the analysis read the diary, is below Profile.last_change_seq) or wh
 reference data it used has changed; both are derived, never stored as a flag.
 """
 
+import uuid
 from datetime import datetime
 from typing import cast
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
 
 from tracker.analysis.findings import Findings
 
@@ -109,3 +112,115 @@ class AnalysisRun(models.Model):
 
     def __str__(self) -> str:
         return f"Run {self.user_id}/{self.range_key} {self.outcome}"
+
+
+# Reports and share links (tracker/reports/, tracker/shares.py)
+
+REPORT_FORMATS = ("pdf", "csv", "json", "fhir")
+
+
+class Report(models.Model):
+    """A report file built in the background for one user and date range. A build claims the
+    row with a conditional UPDATE (queued -> running), writes the file under a fresh name, and
+    only then marks the row ready with the file's name, size and SHA-256, so a build killed
+    halfway never leaves a half file marked ready. The row and its file go when it expires."""
+
+    class Format(models.TextChoices):
+        PDF = "pdf", "PDF"
+        CSV = "csv", "CSV"
+        JSON = "json", "JSON"
+        FHIR = "fhir", "FHIR R4 Bundle"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports")
+    format = models.CharField(max_length=8, choices=Format.choices)
+    date_from = models.DateField()
+    date_to = models.DateField()
+    include_notes = models.BooleanField(default=False)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    reason = models.TextField(blank=True, help_text="Why the build failed, in words a person can act on.")
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="Builds started, retries included.")
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    file_name = models.CharField(max_length=255, blank=True, help_text="The file's name in the reports storage.")
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="report_user_created"),
+            models.Index(fields=["expires_at"], name="report_expires"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(format__in=REPORT_FORMATS), name="report_format_valid"),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="report_progress_range"),
+            models.CheckConstraint(condition=Q(date_from__lte=F("date_to")), name="report_range_ordered"),
+            # Ready means a whole file is there: its name, size and digest are set together.
+            models.CheckConstraint(
+                condition=~Q(status="ready") | (~Q(file_name="") & Q(size__isnull=False) & ~Q(sha256="")),
+                name="report_ready_has_file",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Report {self.format} {self.date_from}..{self.date_to} of {self.user_id}"
+
+
+class Share(models.Model):
+    """A read-only link for a doctor to one user's diary over a date range. Only the SHA-256 of
+    its token is kept: the link itself is shown once, at creation."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shares")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    label = models.CharField(max_length=100, blank=True)
+    date_from = models.DateField()
+    date_to = models.DateField()
+    include_notes = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="share_user_created")]
+        constraints = [
+            models.CheckConstraint(condition=Q(date_from__lte=F("date_to")), name="share_range_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Share {self.label or self.id} of {self.user_id}"
+
+    def is_active(self, now: datetime) -> bool:
+        return self.revoked_at is None and self.expires_at > now
+
+
+class ShareAccess(models.Model):
+    """One row per view or download of a share link: when (UTC), what, from where."""
+
+    class What(models.TextChoices):
+        PAGE = "page", "Summary page"
+        PDF = "pdf", "PDF download"
+
+    share = models.ForeignKey(Share, on_delete=models.CASCADE, related_name="accesses")
+    at = models.DateTimeField(default=timezone.now)
+    what = models.CharField(max_length=8, choices=What.choices)
+    client_address = models.CharField(max_length=64, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name_plural = "share accesses"
+
+    def __str__(self) -> str:
+        return f"{self.what} of {self.share_id} at {self.at:%Y-%m-%d %H:%M}"

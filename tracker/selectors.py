@@ -35,7 +35,7 @@ def load_diary(*, user_id: int, date_from: date | None = None, date_to: date | N
     # bound (dated 0001-01-01, say) would stretch the period over 740,000 days and take the UTC
     # bounds out of range.
     first = max(date_from or EARLIEST_DATE, EARLIEST_DATE)
-    bounds = _utc_bounds(first, end)
+    bounds = utc_bounds(first, end)
     rows = list(
         Episode.live.filter(user_id=user_id, **bounds).values_list(
             "id", "started_at", "utc_offset_minutes", "duration_seconds", "intensity", "pattern"
@@ -68,7 +68,7 @@ def load_diary(*, user_id: int, date_from: date | None = None, date_to: date | N
     return data.Diary(episodes=built, checkins=checkins, start=min(start, end), end=end)
 
 
-def _utc_bounds(first: date, last: date) -> dict[str, datetime]:
+def utc_bounds(first: date, last: date) -> dict[str, datetime]:
     """UTC bounds of `started_at` wide enough for any offset (the exact local dates are checked
     by the caller). After the calendar's last day there is nothing to bound, and no datetime
     to bound it with."""

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from conditions.reference import current_reference_version
 from diary.models import EARLIEST_DATE, Profile
+from tracker.analysis.data import Diary
 from tracker.analysis.findings import Findings
 from tracker.analysis.summary import analyse
 from tracker.failures import AnalysisFailed
@@ -94,14 +95,19 @@ def summary_read(*, user_id: int, date_from: date | None = None, date_to: date |
     return _answer(stored)
 
 
-def summary_of_range(*, user_id: int, date_from: date | None, date_to: date | None) -> DiarySummary:
+def summary_of_range(
+    *, user_id: int, date_from: date | None, date_to: date | None, diary: Diary | None = None
+) -> DiarySummary:
     """A range for a report or a share page: the stored summary when fresh, else analysed here
-    and not stored (each report may ask for a range of its own; storing them would pile up)."""
+    and not stored (each report may ask for a range of its own; storing them would pile up).
+    A caller that has loaded the range's diary already passes it, so it is not read twice."""
     stored = _read(user_id=user_id, key=range_key(date_from, date_to))
     if stored.fresh:
         return _answer(stored)
     reference = load_reference()
-    findings = analyse(load_diary(user_id=user_id, date_from=date_from, date_to=date_to), reference)
+    if diary is None:
+        diary = load_diary(user_id=user_id, date_from=date_from, date_to=date_to)
+    findings = analyse(diary, reference)
     return DiarySummary("ready", False, timezone.now(), reference.version, findings)
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tracker.api import SummaryRefreshView, SummaryView
+from tracker.api.summary import SummaryRefreshView, SummaryView
 
 urlpatterns = [
     path("summary/", SummaryView.as_view(), name="api-summary"),

@@ -1,0 +1,44 @@
+"""A small diary for the report tests: alice in Paris with episodes on both sides of the range's
+edges (local dates, not UTC ones, decide), a red-flag symptom, a hostile note, and check-ins."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib.auth.models import User
+
+from diary.models import Episode
+from diary.services import LocationInput, profile_update
+from tests.factories import EpisodeFactory, make_checkin
+
+PARIS = ZoneInfo("Europe/Paris")
+FROM, TO = date(2026, 11, 1), date(2026, 11, 14)
+
+
+@pytest.fixture
+def diary(alice: User) -> list[Episode]:
+    """Four episodes inside the range (local dates), one before and one after it."""
+    profile_update(user=alice, time_zone="Europe/Paris")
+    starts = [
+        datetime(2026, 10, 31, 23, 30, tzinfo=PARIS),  # the day before: out
+        datetime(2026, 11, 1, 0, 30, tzinfo=PARIS),  # 23:30 UTC on 31 October: in
+        datetime(2026, 11, 7, 9, 15, tzinfo=PARIS),
+        datetime(2026, 11, 14, 23, 59, tzinfo=PARIS),  # the last day: in
+        datetime(2026, 11, 15, 0, 1, tzinfo=PARIS),  # the day after: out
+    ]
+    episodes = [EpisodeFactory(user=alice, started_at=start, utc_offset_minutes=60) for start in starts]
+    busy = EpisodeFactory(
+        user=alice,
+        started_at=datetime(2026, 11, 5, 20, 0, tzinfo=PARIS),
+        utc_offset_minutes=60,
+        locations=[LocationInput("calf", "left"), LocationInput("thigh", "right")],
+        triggers=["caffeine", "exercise"],
+        symptoms=["weakness"],
+        intensity=7,
+        pattern="continuous_rippling",
+        duration_seconds=600,
+        notes='=HYPERLINK("http://evil.example","click")',
+    )
+    make_checkin(alice, date(2026, 11, 2), notes="slept badly")
+    make_checkin(alice, date(2026, 11, 20))
+    return [*episodes[:2], busy, *episodes[2:]]

@@ -1,0 +1,202 @@
+"""The one assembly every report format is built from: a user's diary over a date range, in
+the user's local time, with the names a reader needs, plus the analysis of exactly that range.
+
+Plain, typed data (no ORM rows) so that each renderer is a function of it alone. The analysis is
+computed on first use: a CSV never needs it, a PDF or a share page always does."""
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, timezone
+from functools import cached_property
+
+from django.contrib.auth.models import User
+from django.utils import timezone as django_timezone
+
+from conditions.models import TwitchPattern
+from diary.models import CheckIn, Episode, Profile, Side
+from tracker.analysis import data
+from tracker.analysis.findings import Findings
+from tracker.selectors import load_diary, load_reference, utc_bounds
+from tracker.summaries import summary_of_range
+
+
+@dataclass(frozen=True)
+class ReportEpisode:
+    id: str
+    started_at: datetime  # aware, UTC
+    local_start: datetime  # aware, at the offset the user's clock had then
+    duration_seconds: int
+    locations: tuple[tuple[str, str], ...]  # (region code, side code)
+    intensity: int
+    pattern: str
+    triggers: tuple[str, ...]  # codes
+    symptoms: tuple[str, ...]  # codes
+    notes: str  # "" unless the report includes notes
+
+    @property
+    def local_date(self) -> date:
+        return self.local_start.date()
+
+    @property
+    def utc_offset_minutes(self) -> int:
+        offset = self.local_start.utcoffset()
+        return int(offset.total_seconds() // 60) if offset is not None else 0
+
+
+CHECKIN_FIELDS = (
+    "date",
+    "caffeine_cups",
+    "sleep_hours",
+    "stress",
+    "exercise_minutes",
+    "alcohol_units",
+    "twitching_today",
+)
+
+
+@dataclass(frozen=True)
+class ReportCheckIn:
+    date: date
+    caffeine_cups: int | None
+    sleep_hours: float | None
+    stress: int | None
+    exercise_minutes: int | None
+    alcohol_units: float | None
+    twitching_today: bool | None
+    notes: str  # "" unless the report includes notes
+
+
+@dataclass(frozen=True)
+class Names:
+    """Reference codes as a reader says them."""
+
+    regions: dict[str, str]
+    triggers: dict[str, str]
+    symptoms: dict[str, str]
+    red_flag_symptoms: frozenset[str]
+    patterns: dict[str, str] = field(default_factory=lambda: dict(TwitchPattern.choices))
+    sides: dict[str, str] = field(default_factory=lambda: dict(Side.choices))
+
+    def region(self, code: str) -> str:
+        return self.regions.get(code, code)
+
+    def trigger(self, code: str) -> str:
+        return self.triggers.get(code, code)
+
+    def symptom(self, code: str) -> str:
+        return self.symptoms.get(code, code)
+
+    def pattern(self, code: str) -> str:
+        return self.patterns.get(code, code)
+
+    def side(self, code: str) -> str:
+        return self.sides.get(code, code)
+
+    def location(self, region: str, side: str) -> str:
+        """ "Left calf", "Tongue (midline)", "Both eyelids"... kept plain: region, then side."""
+        return f"{self.region(region)} ({self.side(side).lower()})"
+
+
+@dataclass
+class ReportData:
+    user_id: int
+    username: str
+    time_zone: str
+    date_from: date
+    date_to: date
+    generated_at: datetime  # aware, in the user's zone
+    include_notes: bool
+    episodes: list[ReportEpisode]  # oldest first
+    checkins: list[ReportCheckIn]  # oldest first
+    names: Names
+    diary: data.Diary  # what the analysis reads
+
+    @cached_property
+    def findings(self) -> Findings:
+        """The analysis of exactly this range: the stored summary when it is fresh, else
+        computed now (and not stored)."""
+        summary = summary_of_range(
+            user_id=self.user_id, date_from=self.date_from, date_to=self.date_to, diary=self.diary
+        )
+        assert summary.findings is not None  # summary_of_range always answers with findings
+        return summary.findings
+
+    def file_name(self, extension: str, suffix: str = "") -> str:
+        """twitch-diary-2026-09-01-to-2026-11-30.pdf (a suffix such as "-fhir" before the dot)."""
+        return f"twitch-diary-{self.date_from}-to-{self.date_to}{suffix}.{extension}"
+
+
+def report_assemble(
+    *, user_id: int, date_from: date, date_to: date, include_notes: bool = False, now: datetime | None = None
+) -> ReportData:
+    """Read the user's diary over [date_from, date_to] (local dates, both included): a fixed
+    number of queries whatever its size."""
+    user = User.objects.select_related("diary_profile").get(pk=user_id)
+    profile: Profile | None = getattr(user, "diary_profile", None)
+    zone_name = profile.time_zone if profile else "UTC"
+    now = now or django_timezone.now()
+    diary = load_diary(user_id=user_id, date_from=date_from, date_to=date_to)
+    reference = load_reference()
+    return ReportData(
+        user_id=user_id,
+        username=user.get_username(),
+        time_zone=zone_name,
+        date_from=date_from,
+        date_to=date_to,
+        generated_at=now.astimezone(profile.zone if profile else UTC),
+        include_notes=include_notes,
+        episodes=_episodes(user_id, diary, include_notes),
+        checkins=_checkins(user_id, date_from, date_to, include_notes),
+        names=Names(
+            regions=reference.region_names,
+            triggers=reference.trigger_names,
+            symptoms={code: symptom.name for code, symptom in reference.symptoms.items()},
+            red_flag_symptoms=frozenset(code for code, symptom in reference.symptoms.items() if symptom.red_flag),
+        ),
+        diary=diary,
+    )
+
+
+def _episodes(user_id: int, diary: data.Diary, include_notes: bool) -> list[ReportEpisode]:
+    """The diary's episodes (already limited to the range's local dates), with what the analysis
+    does not carry: the UTC instant, the offset, and the notes. One more query."""
+    fields = ["id", "started_at", "utc_offset_minutes", *(["notes"] if include_notes else [])]
+    rows = Episode.live.filter(user_id=user_id, **utc_bounds(diary.start, diary.end)).values_list(*fields)
+    extra = {str(row[0]): row[1:] for row in rows}
+    zones: dict[int, timezone] = {}
+    episodes = []
+    for episode in diary.episodes:
+        started_at, offset, *notes = extra[episode.id]
+        zone = zones.get(offset) or zones.setdefault(offset, timezone(timedelta(minutes=offset)))
+        episodes.append(
+            ReportEpisode(
+                id=episode.id,
+                started_at=started_at.astimezone(UTC),
+                local_start=started_at.astimezone(zone),
+                duration_seconds=episode.duration_seconds,
+                locations=episode.locations,
+                intensity=episode.intensity,
+                pattern=episode.pattern,
+                triggers=episode.triggers,
+                symptoms=episode.symptoms,
+                notes=notes[0] if notes else "",
+            )
+        )
+    episodes.sort(key=lambda e: (e.started_at, e.id))
+    return episodes
+
+
+def _checkins(user_id: int, date_from: date, date_to: date, include_notes: bool) -> list[ReportCheckIn]:
+    rows = CheckIn.live.filter(user_id=user_id, date__gte=date_from, date__lte=date_to).order_by("date")
+    return [
+        ReportCheckIn(
+            date=row["date"],
+            caffeine_cups=row["caffeine_cups"],
+            sleep_hours=row["sleep_hours"],
+            stress=row["stress"],
+            exercise_minutes=row["exercise_minutes"],
+            alcohol_units=row["alcohol_units"],
+            twitching_today=row["twitching_today"],
+            notes=row["notes"] if include_notes else "",
+        )
+        for row in rows.values(*CHECKIN_FIELDS, *(["notes"] if include_notes else []))
+    ]

@@ -1,0 +1,62 @@
+"""The episodes as CSV for a spreadsheet: one row per episode, UTF-8, a header row.
+
+A cell that starts with `=`, `+`, `-` or `@` (or a tab or carriage return, which some
+spreadsheets skip before reading a formula) is prefixed with an apostrophe: a note such as
+`=HYPERLINK(...)` must reach the doctor's spreadsheet as text, not as a formula (OWASP, "CSV
+Injection"). Numbers the report writes itself (a negative offset never starts a cell) are safe."""
+
+import csv
+import io
+from typing import BinaryIO
+
+from tracker.reports import Progress
+from tracker.reports.assembly import ReportData, ReportEpisode
+
+HEADER = [
+    "id",
+    "local_start",
+    "utc_start",
+    "duration_seconds",
+    "locations",
+    "intensity",
+    "pattern",
+    "triggers",
+    "symptoms",
+]
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+ROWS_PER_PROGRESS_STEP = 500
+
+
+def neutralised(cell: str) -> str:
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def render(report: ReportData, out: BinaryIO, progress: Progress) -> None:
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
+    writer = csv.writer(text)
+    writer.writerow(HEADER + (["notes"] if report.include_notes else []))
+    total = len(report.episodes) or 1
+    for number, episode in enumerate(report.episodes, start=1):
+        writer.writerow([neutralised(cell) for cell in _row(report, episode)])
+        if number % ROWS_PER_PROGRESS_STEP == 0:
+            progress(100 * number // total)
+    text.detach()  # leave `out` open for the caller
+    progress(100)
+
+
+def _row(report: ReportData, episode: ReportEpisode) -> list[str]:
+    names = report.names
+    row = [
+        episode.id,
+        episode.local_start.isoformat(),
+        episode.started_at.isoformat().replace("+00:00", "Z"),
+        str(episode.duration_seconds),
+        ";".join(f"{region}:{side}" for region, side in episode.locations),
+        str(episode.intensity),
+        episode.pattern,
+        ";".join(names.trigger(code) for code in episode.triggers),
+        ";".join(names.symptom(code) for code in episode.symptoms),
+    ]
+    if report.include_notes:
+        row.append(episode.notes)
+    return row
