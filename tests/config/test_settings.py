@@ -39,3 +39,42 @@ def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off() -> None:
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
     assert settings_with(DEBUG="False", SECRET_KEY="s" * 50).returncode == 0
+
+
+def reports_storage_with(**env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("REPORTS_")}
+    code = (
+        "import django; django.setup(); from tracker.reports.storage import reports_storage as r; s = r(); "
+        "print(type(s).__name__, getattr(s, 'bucket_name', ''), getattr(s, 'endpoint_url', ''), "
+        "getattr(s, 'location', ''))"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=PROJECT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_it_keeps_reports_in_a_local_folder_by_default_or_where_told(tmp_path: Path) -> None:
+    default = reports_storage_with()
+    assert default.returncode == 0, default.stderr
+    assert default.stdout.split() == ["FileSystemStorage", str(PROJECT / "var" / "reports")]
+    shared = reports_storage_with(REPORTS_ROOT=str(tmp_path))
+    assert shared.stdout.split() == ["FileSystemStorage", str(tmp_path)]
+
+
+def test_it_keeps_reports_in_an_s3_compatible_store_when_told() -> None:
+    result = reports_storage_with(
+        REPORTS_STORAGE="s3", REPORTS_S3_BUCKET="diary-reports", REPORTS_S3_ENDPOINT_URL="https://minio.invalid:9000"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["S3Storage", "diary-reports", "https://minio.invalid:9000", "reports"]
+
+
+def test_it_refuses_an_unknown_reports_storage() -> None:
+    result = reports_storage_with(REPORTS_STORAGE="ftp")
+    assert result.returncode != 0
+    assert "REPORTS_STORAGE must be 'local' or 's3'" in result.stderr
