@@ -1,0 +1,255 @@
+"""The report as a FHIR R4 Bundle (`type: collection`): one Patient without real-world identifiers
+and one Observation per episode, following the HL7 Symptoms IG's SymptomObservation profile
+(hl7.fhir.uv.symptoms 1.0.0, STU 1; source github.com/HL7/fhir-symptoms-ig,
+input/fsh/SymptomObservation.fsh). The Bundle is validated with `fhir.resources` (R4B) before a
+byte is written, so a file that reaches a doctor's record system always parses.
+
+Codes used, and where each was checked (a code not found in a source is sent as text only):
+
+- LOINC 75325-1 "Symptom" (Observation.code), 64750-3 "Severity of symptoms", 100752-5
+  "Exacerbating factors - Reported", 56823-8 "Problem quality or description": the IG's
+  SymptomObservation.fsh (the fixed code and the component slices' codes).
+- http://hl7.org/fhir/uv/symptoms/CodeSystem/SymptomTemporary#symptom (category): the IG's
+  category[symptomCode] slice; the code system is defined in its Terminology.fsh and takes its
+  URL from the IG's canonical (sushi-config.yaml).
+- SNOMED CT 255604002 Mild, 6736007 Moderate, 24484000 Severe (severity): 6736007 and 24484000
+  in the IG's examples (ShortnessOfBreath.fsh, Oncology.fsh), all three in DICOM CID severity
+  sets (github.com/bvdh/dicom-terminology-in-fhir); the IG binds severity to descendants of
+  272141005 "Severities".
+- SNOMED CT 7771000 Left, 24028007 Right, 51440002 Right and left (laterality): mCODE's
+  LateralityQualifierVS, the value set of its LateralityQualifier extension used here (mCODE's
+  FSH source, found with the code search); the same three codes in several national IGs.
+- SNOMED CT body structures (REGION_CODES below): 51185008 Thoracic structure, 818983003
+  Abdomen, 37822005 Structure of back of abdominopelvic segment of trunk (the IG's index page
+  and examples); the others from DICOM CID 4 "Anatomic Region" / CID 4031 "Common Anatomic
+  Region" (bvdh/dicom-terminology-in-fhir). Calf, shin, chin and upper back were not found with
+  a code that means the same region: text only. These codings carry no display (the sources give
+  DICOM code meanings, not SNOMED terms); the text names the place.
+- The symptom itself (fasciculation / muscle twitch): no SNOMED CT code could be verified in the
+  sources at hand, so valueCodeableConcept carries text only, as the IG allows ("systems ... may
+  only be able to return symptom information as narrative text in the Observation.value").
+
+Extensions: the IG's LocationQualifier (bodySite, a string per logged location),
+AssessmentScaleInformation (severity component: which scale the number comes from),
+workflow-supportingInfo (associated symptoms, as the IG's associatedSymptomOrCondition slice);
+mCODE's mcode-laterality-qualifier (bodySite, SNOMED laterality; the Symptoms IG defines no coded
+laterality of its own)."""
+
+import json
+import uuid
+from datetime import datetime, timedelta
+from typing import Any, BinaryIO
+
+from fhir.resources.R4B.bundle import Bundle
+
+from tracker.reports import Progress
+from tracker.reports.assembly import Names, ReportData, ReportEpisode
+
+Json = dict[str, Any]
+
+# The project's own identifier and code systems. Stable URNs: a record system that imports two
+# reports of the same diary recognises the same person and the same episodes.
+SYSTEM = "urn:twitch-diary"
+USER_SYSTEM = f"{SYSTEM}:user"
+EPISODE_SYSTEM = f"{SYSTEM}:episode"
+REPORT_SYSTEM = f"{SYSTEM}:report"
+TRIGGER_SYSTEM = f"{SYSTEM}:trigger"
+PATTERN_SYSTEM = f"{SYSTEM}:pattern"
+OBSERVATION_SYSTEM = f"{SYSTEM}:observation"
+# uuid5 namespace for the Patient's and the Bundle's ids: the same user and report give the same
+# urn:uuid each time, so two exports of one diary are recognisably about one person.
+NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://twitch-diary.invalid/fhir")
+
+LOINC = "http://loinc.org"
+SNOMED = "http://snomed.info/sct"
+SYMPTOMS_IG = "http://hl7.org/fhir/uv/symptoms"
+PROFILE = f"{SYMPTOMS_IG}/StructureDefinition/SymptomObservation"
+LOCATION_QUALIFIER = f"{SYMPTOMS_IG}/StructureDefinition/LocationQualifier"
+SCALE_INFORMATION = f"{SYMPTOMS_IG}/StructureDefinition/AssessmentScaleInformation"
+SUPPORTING_INFO = "http://hl7.org/fhir/StructureDefinition/workflow-supportingInfo"
+LATERALITY = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-laterality-qualifier"
+
+CATEGORY: Json = {
+    "coding": [{"system": f"{SYMPTOMS_IG}/CodeSystem/SymptomTemporary", "code": "symptom", "display": "Symptom"}]
+}
+CODE: Json = {"coding": [{"system": LOINC, "code": "75325-1", "display": "Symptom"}], "text": "Symptom"}
+VALUE: Json = {"text": "Muscle twitching (fasciculation)"}
+SEVERITY_CODE: Json = {"coding": [{"system": LOINC, "code": "64750-3", "display": "Severity of symptoms"}]}
+TRIGGER_CODE: Json = {"coding": [{"system": LOINC, "code": "100752-5", "display": "Exacerbating factors - Reported"}]}
+QUALITY_CODE: Json = {"coding": [{"system": LOINC, "code": "56823-8", "display": "Problem quality or description"}]}
+INTENSITY_CODE: Json = {
+    "coding": [{"system": OBSERVATION_SYSTEM, "code": "intensity", "display": "Intensity (1-10)"}],
+    "text": "Intensity on the diary's scale from 1 (faint) to 10 (strongest)",
+}
+SCALE: Json = {"url": SCALE_INFORMATION, "valueCodeableConcept": {"text": "Twitch diary intensity, 1 to 10"}}
+
+# The diary's 1-10 intensity banded the way 0-10 numeric rating scales usually are (1-3 mild,
+# 4-6 moderate, 7-10 severe). The band is what the IG's severity binding can say; the number
+# itself travels in the component's text and in the intensity component beside it.
+SEVERITY_BANDS = (
+    (3, "255604002", "Mild"),
+    (6, "6736007", "Moderate"),
+    (10, "24484000", "Severe"),
+)
+LATERALITY_CODES = {
+    "left": ("7771000", "Left"),
+    "right": ("24028007", "Right"),
+    "both": ("51440002", "Right and left"),
+}
+REGION_CODES = {  # region code -> SNOMED CT body structure
+    "eyelid": "80243003",
+    "forehead": "52795006",
+    "cheek": "60819002",
+    "mouth": "123851003",
+    "tongue": "21974007",
+    "jaw": "661005",
+    "neck": "45048000",
+    "shoulder": "16982005",
+    "upper_arm": "40983000",
+    "forearm": "14975008",
+    "hand": "85562004",
+    "chest": "51185008",
+    "abdomen": "818983003",
+    "lower_back": "37822005",
+    "buttock": "46862004",
+    "thigh": "68367000",
+    "knee": "72696002",
+    "foot": "56459004",
+}
+EPISODES_PER_PROGRESS_STEP = 250
+
+
+def render(report: ReportData, out: BinaryIO, progress: Progress) -> None:
+    patient_url = f"urn:uuid:{uuid.uuid5(NAMESPACE, f'user/{report.user_id}')}"
+    entries = [{"fullUrl": patient_url, "resource": patient(report)}]
+    total = len(report.episodes) or 1
+    for number, episode in enumerate(report.episodes, start=1):
+        entries.append({"fullUrl": f"urn:uuid:{episode.id}", "resource": observation(report, episode, patient_url)})
+        if number % EPISODES_PER_PROGRESS_STEP == 0:
+            progress(80 * number // total)  # validation below takes the rest
+    bundle = {
+        "resourceType": "Bundle",
+        "identifier": {"system": REPORT_SYSTEM, "value": str(uuid.uuid5(NAMESPACE, _report_key(report)))},
+        "type": "collection",
+        "timestamp": _instant(report.generated_at),
+        "entry": entries,
+    }
+    # Refuse to write what fhir.resources would not read back (a ValidationError fails the build
+    # with the element's path, rather than handing a doctor's system a broken file).
+    Bundle.model_validate(bundle)
+    progress(90)
+    out.write(json.dumps(bundle, ensure_ascii=False, separators=(",", ":")).encode())
+    progress(100)
+
+
+def patient(report: ReportData) -> Json:
+    """No name, birth date, address or any real-world identifier: the diary knows a user id and a
+    user name, and a user name is often a real name or an e-mail address, so it stays out."""
+    return {"resourceType": "Patient", "identifier": [{"system": USER_SYSTEM, "value": str(report.user_id)}]}
+
+
+def observation(report: ReportData, episode: ReportEpisode, patient_url: str) -> Json:
+    names = report.names
+    resource: Json = {
+        "resourceType": "Observation",
+        "meta": {"profile": [PROFILE]},
+        "identifier": [{"system": EPISODE_SYSTEM, "value": episode.id}],
+        "status": "final",
+        "category": [CATEGORY],
+        "code": CODE,
+        "subject": {"reference": patient_url},
+        "effectivePeriod": {
+            "start": episode.local_start.isoformat(),
+            "end": (episode.local_start + timedelta(seconds=episode.duration_seconds)).isoformat(),
+        },
+        "performer": [{"reference": patient_url}],
+        "valueCodeableConcept": VALUE,
+        "bodySite": body_site(names, episode.locations),
+        "component": components(names, episode),
+    }
+    if episode.symptoms:
+        resource["extension"] = [_associated(names.symptom(code)) for code in episode.symptoms]
+    if report.include_notes and episode.notes:
+        resource["note"] = [{"text": episode.notes}]
+    return resource
+
+
+def body_site(names: Names, locations: tuple[tuple[str, str], ...]) -> Json:
+    """bodySite is 0..1 and an episode may name several places. One CodeableConcept for all of
+    them: a SNOMED code only when every location is the same region (codings in one concept must
+    mean the same thing), the text naming each place, one IG LocationQualifier string per place
+    (the IG's logical model: a location's qualifiers are strings), and one coded laterality for
+    the whole episode (left, right, or "right and left" when both sides are involved). A midline
+    place adds no coded laterality: its text says "midline"."""
+    regions = {region for region, _ in locations}
+    site: Json = {
+        "extension": [
+            *({"url": LOCATION_QUALIFIER, "valueString": names.location(region, side)} for region, side in locations),
+            *_laterality({side for _, side in locations}),
+        ],
+        "text": ", ".join(names.location(region, side) for region, side in locations),
+    }
+    if len(regions) == 1 and (code := REGION_CODES.get(next(iter(regions)))):
+        site["coding"] = [{"system": SNOMED, "code": code}]
+    return site
+
+
+def components(names: Names, episode: ReportEpisode) -> list[Json]:
+    pattern = names.pattern(episode.pattern)
+    return [
+        {
+            "code": QUALITY_CODE,
+            "valueCodeableConcept": {
+                "coding": [{"system": PATTERN_SYSTEM, "code": episode.pattern, "display": pattern}],
+                "text": pattern,
+            },
+        },
+        severity(episode.intensity),
+        {"code": INTENSITY_CODE, "valueInteger": episode.intensity},
+        *(
+            {
+                "code": TRIGGER_CODE,
+                "valueCodeableConcept": {
+                    "coding": [{"system": TRIGGER_SYSTEM, "code": code, "display": names.trigger(code)}],
+                    "text": names.trigger(code),
+                },
+            }
+            for code in episode.triggers
+        ),
+    ]
+
+
+def severity(intensity: int) -> Json:
+    code, display = next((code, display) for top, code, display in SEVERITY_BANDS if intensity <= top)
+    return {
+        "extension": [SCALE],
+        "code": SEVERITY_CODE,
+        "valueCodeableConcept": {
+            "coding": [{"system": SNOMED, "code": code, "display": display}],
+            "text": f"{intensity} of 10 ({display.lower()})",
+        },
+    }
+
+
+def _laterality(sides: set[str]) -> list[Json]:
+    lateral = {"left", "right"} & sides | ({"left", "right"} if "both" in sides else set())
+    if not lateral:
+        return []
+    code, display = LATERALITY_CODES[lateral.pop() if len(lateral) == 1 else "both"]
+    concept = {"coding": [{"system": SNOMED, "code": code, "display": display}], "text": display}
+    return [{"url": LATERALITY, "valueCodeableConcept": concept}]
+
+
+def _associated(name: str) -> Json:
+    """An accompanying symptom as the IG links one (workflow-supportingInfo), by name: the diary
+    records it as part of this episode, not as a symptom observation of its own, so the reference
+    has no target to point to, only its type and what it says."""
+    return {"url": SUPPORTING_INFO, "valueReference": {"type": "Observation", "display": name}}
+
+
+def _report_key(report: ReportData) -> str:
+    return f"report/{report.user_id}/{report.date_from}/{report.date_to}/{report.generated_at.isoformat()}"
+
+
+def _instant(moment: datetime) -> str:
+    return moment.isoformat()
