@@ -2,9 +2,12 @@
 
 from django.urls import path
 
+from tracker.api.account import AccountExportView, AccountView
 from tracker.api.summary import SummaryRefreshView, SummaryView
 
 urlpatterns = [
+    path("account/", AccountView.as_view(), name="api-account"),
+    path("account/export/", AccountExportView.as_view(), name="api-account-export"),
     path("summary/", SummaryView.as_view(), name="api-summary"),
     path("summary/refresh/", SummaryRefreshView.as_view(), name="api-summary-refresh"),
 ]

@@ -21,6 +21,7 @@ from .episodes import (
     episodes_bulk_create,
 )
 from .erasure import diary_erase
+from .imports import Kept, Restored, RestoredCheckIn, RestoredEpisode, diary_restore
 from .profiles import profile_update
 from .records import StaleVersion
 from .sync import CheckInChange, EpisodeChange, ItemResult, SyncResults, sync_apply, sync_changes
@@ -35,9 +36,13 @@ __all__ = [
     "EpisodeInput",
     "IdTaken",
     "ItemResult",
+    "Kept",
     "LocationInput",
     "Replay",
     "Replayed",
+    "Restored",
+    "RestoredCheckIn",
+    "RestoredEpisode",
     "StaleVersion",
     "SyncResults",
     "WrittenEpisode",
@@ -49,6 +54,7 @@ __all__ = [
     "device_token_revoke",
     "diary_access_record",
     "diary_erase",
+    "diary_restore",
     "episode_create",
     "episode_create_from",
     "episode_delete",

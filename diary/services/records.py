@@ -82,22 +82,28 @@ class Write(Enum):
     CREATE = "create"
     EDIT = "edit"  # a new content, or a deleted record brought back by an upsert
     DELETE = "delete"
+    # A record restored from the user's own export (diary.services.imports): it keeps the
+    # version and times it had, and takes only a new change number, so sync cursors see it.
+    RESTORE = "restore"
 
 
 def stamp_changes(records: Sequence[_Record], *, write: Write, claim: Claim, offset: int = 0, now: datetime) -> None:
     """The one place where a write sets a record's bookkeeping: the next version (1 for a new
     record), a change number from `claim` (the `offset`-th onwards, one per record, in order),
-    `updated_at`, and `deleted_at` (set by a delete, cleared by any other write). Every writer
+    `updated_at`, and `deleted_at` (set by a delete, cleared by any other write; a restore
+    keeps all but the change number as the export had them). Every writer
     calls it on the rows it is about to store, then stores them."""
     if offset + len(records) > claim.count:
         raise ValueError(f"{len(records)} records from offset {offset} need more than the {claim.count} claimed.")
     for index, record in enumerate(records):
+        record.change_seq = claim.first + offset + index
+        if write is Write.RESTORE:
+            continue
         if write is Write.CREATE:
             record.version = 1
             record.created_at = now
         else:
             record.version += 1
-        record.change_seq = claim.first + offset + index
         record.updated_at = now
         record.deleted_at = now if write is Write.DELETE else None
 

@@ -29,6 +29,8 @@ ENDPOINTS = [
     ("get", "/api/v1/summary/"),
     ("post", "/api/v1/summary/refresh/"),
     ("delete", "/api/v1/auth/token/"),
+    ("get", "/api/v1/account/export/"),
+    ("delete", "/api/v1/account/"),
 ]
 
 

@@ -34,6 +34,7 @@ VALID_ONLY_WITH_DATA = {
     "PUT /api/v1/checkins/{day}/": "a check-in's date must not be after the user's tomorrow (the clock)",
     "GET /api/v1/summary/": "date_to must not be before date_from (one parameter against another)",
     "POST /api/v1/summary/refresh/": "date_to must not be before date_from",
+    "DELETE /api/v1/account/": "the password must be the account's own (a body without one is refused too)",
 }
 
 # Loaded when the tests are collected: serving the schema touches no database. (The lazy

@@ -17,6 +17,8 @@ API_ROUTES = {
     "api-reference": (),
     "api-summary": (),
     "api-summary-refresh": (),
+    "api-account": (),
+    "api-account-export": (),
     "api-schema": (),
     "api-docs": (),
 }

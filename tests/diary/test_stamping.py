@@ -24,10 +24,14 @@ from diary.services import (
     CheckInChange,
     EpisodeChange,
     EpisodeInput,
+    Kept,
     LocationInput,
+    RestoredCheckIn,
+    RestoredEpisode,
     checkin_delete,
     checkin_upsert,
     checkins_bulk_create,
+    diary_restore,
     episode_create,
     episode_create_from,
     episode_delete,
@@ -171,10 +175,14 @@ WRITES_NO_RECORD = {
 }
 
 
+# Writers whose rows keep bookkeeping from elsewhere, each walked by a test of its own below.
+WALKED_APART = {"diary_restore": "keeps the export's versions and times: test_a_restore_stamps_change_numbers_only"}
+
+
 def test_every_exported_function_is_walked_or_writes_no_record() -> None:
     exported = {name for name in diary.services.__all__ if name.islower()}
     assert all(callable(getattr(diary.services, name)) for name in exported)
-    walked = {walk.writer for walk in WALK}
+    walked = {walk.writer for walk in WALK} | set(WALKED_APART)
     assert exported == walked | set(WRITES_NO_RECORD), "a new writer goes into WALK (or WRITES_NO_RECORD, with why)"
     assert not walked & set(WRITES_NO_RECORD)
 
@@ -198,3 +206,25 @@ def test_every_writer_stamps_through_the_one_helper(
     seqs = sorted(record.change_seq for record in written)
     assert seqs == list(range(last_seq + 1, last_seq + 1 + len(written)))  # consecutive, none skipped
     assert Profile.objects.get(user=alice).last_change_seq == seqs[-1]
+
+
+def test_a_restore_stamps_change_numbers_only(alice: User, frozen_now: datetime, spy: dict[Key, Stamp]) -> None:
+    """diary_restore (an import of the user's own export) goes through the helper too: the
+    numbers are new and consecutive, the versions and times are the file's."""
+    Profile.objects.create(user=alice)
+    alice.diary_profile.last_change_seq = 7  # a diary erased earlier: numbers go on from there
+    alice.diary_profile.save()
+    then = datetime(2026, 6, 1, 8, 0, tzinfo=ZoneInfo("UTC"))
+    kept = Kept(version=5, created_at=then, updated_at=then, deleted_at=then)
+    restored = diary_restore(
+        user=alice,
+        episodes=[RestoredEpisode(data=an_episode(utc_offset_minutes=60), kept=kept)],
+        checkins=[RestoredCheckIn(id=uuid.uuid4(), date=date(2026, 6, 1), values={"stress": 2}, kept=kept)],
+    )
+    assert (restored.episodes, restored.checkins) == (1, 1)
+    written = [*Episode.objects.filter(user=alice), *CheckIn.objects.filter(user=alice)]
+    for record in written:
+        assert spy.get(key(record)) == stamp(record)
+        assert (record.version, record.created_at, record.updated_at, record.deleted_at) == (5, then, then, then)
+    assert sorted(record.change_seq for record in written) == [8, 9]
+    assert Profile.objects.get(user=alice).last_change_seq == 9

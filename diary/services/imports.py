@@ -1,0 +1,188 @@
+"""Restoring a diary from the user's own export (tracker/exports.py reads the file): every
+episode and check-in as it was, tombstones included, into an account that has none.
+
+A restore is a write like any other: the same validation as a create (episode_errors,
+checkin_errors), the same child rows (episode_rows), and change numbers claimed from the user's
+profile (claim_change_seqs, stamped by stamp_changes) so that a phone's sync cursor sees every
+restored record. What it keeps that a create would not: the ids, versions and created, updated
+and deleted times the export holds, and the source each episode was first written from."""
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from diary.models import CheckIn, Episode
+
+from .checkins import CHECKIN_FIELDS, checkin_errors, checkin_values
+from .episodes import EpisodeInput, EpisodeRows, ReferenceCodes, episode_errors, episode_rows, new_episode
+from .records import FieldErrors, Write, claim_change_seqs, lock_profile, stamp_changes
+
+# Ids are looked up in slices: SQLite takes at most 32,766 parameters in one statement.
+ID_LOOKUP_SLICE = 5000
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A record's bookkeeping as the export had it."""
+
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    deleted_at: datetime | None
+
+
+@dataclass(frozen=True)
+class RestoredEpisode:
+    data: EpisodeInput  # with its id and utc_offset_minutes given
+    kept: Kept
+
+
+@dataclass(frozen=True)
+class RestoredCheckIn:
+    id: uuid.UUID
+    date: date
+    values: dict[str, Any]  # the measures and notes (CHECKIN_FIELDS)
+    kept: Kept
+
+
+@dataclass(frozen=True)
+class Restored:
+    episodes: int
+    checkins: int
+
+
+@transaction.atomic
+def diary_restore(*, user: User, episodes: Sequence[RestoredEpisode], checkins: Sequence[RestoredCheckIn]) -> Restored:
+    """Write the records into the user's diary, which must hold none (tombstones included).
+    All or nothing: any problem raises a ValidationError whose keys name the row and field,
+    such as `episodes[12].intensity`, and nothing is written."""
+    profile = lock_profile(user)  # no other write of this user's diary until this one ends
+    _refuse_a_diary_with_records(user)
+    errors = FieldErrors()
+    now, codes = timezone.now(), ReferenceCodes.load()
+    for index, item in enumerate(episodes):
+        row = f"episodes[{index}]"
+        _add(errors, row, episode_errors(item.data, codes, now=now))
+        _check_offset(errors, row, item.data)
+        _check_kept(errors, row, item.kept)
+    # One more day of slack than a phone gets: the server that wrote the file may have been
+    # a day ahead of this one's idea of the user's "today".
+    today = profile.local_today() + timedelta(days=1)
+    for index, checkin in enumerate(checkins):
+        row = f"checkins[{index}]"
+        unknown = set(checkin.values) - set(CHECKIN_FIELDS)
+        if unknown:
+            errors.add(row, f"Unknown field(s): {', '.join(sorted(unknown))}.")
+        _add(errors, row, checkin_errors(day=checkin.date, local_today=today, values=checkin.values))
+        _check_kept(errors, row, checkin.kept)
+    _check_ids(errors, "episodes", [item.data.id for item in episodes], Episode)
+    _check_ids(errors, "checkins", [checkin.id for checkin in checkins], CheckIn)
+    _check_dates(errors, checkins)
+    errors.raise_if_any()
+    _insert_episodes(user, episodes, codes)
+    _insert_checkins(user, checkins)
+    return Restored(episodes=len(episodes), checkins=len(checkins))
+
+
+def _refuse_a_diary_with_records(user: User) -> None:
+    if Episode.objects.filter(user=user).exists() or CheckIn.objects.filter(user=user).exists():
+        raise ValidationError(
+            {"account": [f"{user.get_username()} already has episodes or check-ins (deleted ones count too)."]}
+        )
+
+
+def _add(errors: FieldErrors, row: str, found: FieldErrors) -> None:
+    for name, messages in found.errors.items():
+        for message in messages:
+            errors.add(f"{row}.{name}", message)
+
+
+def _check_offset(errors: FieldErrors, row: str, data: EpisodeInput) -> None:
+    """The start's own offset is the recorded one: the export writes the start on that clock."""
+    if data.id is None:
+        errors.add(f"{row}.id", "Every restored episode needs its id.")
+    offset = data.started_at.utcoffset() if isinstance(data.started_at, datetime) else None
+    if offset is not None and data.utc_offset_minutes != offset.total_seconds() // 60:
+        errors.add(f"{row}.utc_offset_minutes", "Does not match the UTC offset of started_at.")
+
+
+def _check_kept(errors: FieldErrors, row: str, kept: Kept) -> None:
+    if isinstance(kept.version, bool) or not isinstance(kept.version, int) or kept.version < 1:
+        errors.add(f"{row}.version", "Must be a whole number from 1.")
+    if kept.updated_at < kept.created_at:
+        errors.add(f"{row}.updated_at", "Cannot be before created_at.")
+    if kept.deleted_at is not None and kept.deleted_at < kept.created_at:
+        errors.add(f"{row}.deleted_at", "Cannot be before created_at.")
+
+
+def _check_ids(errors: FieldErrors, kind: str, ids: Sequence[uuid.UUID | None], model: type[Episode | CheckIn]) -> None:
+    """Each id once in the file, and nobody's yet: the diary being empty, a stored id is
+    another account's (a file imported twice, or someone else's export)."""
+    first_row: dict[uuid.UUID, int] = {}
+    for index, record_id in enumerate(ids):
+        if record_id is None:
+            continue
+        if record_id in first_row:
+            errors.add(f"{kind}[{index}].id", f"Duplicate id: {kind}[{first_row[record_id]}] has it too.")
+        else:
+            first_row[record_id] = index
+    for taken in _stored(model, list(first_row)):
+        errors.add(f"{kind}[{first_row[taken]}].id", f"The id {taken} is already used by another account.")
+
+
+def _stored(model: type[Episode | CheckIn], ids: list[uuid.UUID]) -> Iterable[uuid.UUID]:
+    for start in range(0, len(ids), ID_LOOKUP_SLICE):
+        yield from model.objects.filter(pk__in=ids[start : start + ID_LOOKUP_SLICE]).values_list("pk", flat=True)
+
+
+def _check_dates(errors: FieldErrors, checkins: Sequence[RestoredCheckIn]) -> None:
+    first_row: dict[date, int] = {}
+    for index, checkin in enumerate(checkins):
+        if checkin.date in first_row:
+            errors.add(f"checkins[{index}].date", f"Duplicate date: checkins[{first_row[checkin.date]}] has it too.")
+        else:
+            first_row.setdefault(checkin.date, index)
+
+
+def _keep(record: Episode | CheckIn, kept: Kept) -> None:
+    record.version = kept.version
+    record.created_at = kept.created_at
+    record.updated_at = kept.updated_at
+    record.deleted_at = kept.deleted_at
+
+
+def _insert_episodes(user: User, items: Sequence[RestoredEpisode], codes: ReferenceCodes) -> None:
+    """Change numbers follow the order in which the records last changed, as they had grown."""
+    if not items:
+        return
+    ordered = sorted(items, key=lambda item: (item.kept.updated_at, str(item.data.id)))
+    claim = claim_change_seqs(user.pk, len(ordered))  # the analysis is told at commit
+    episodes, rows = [], EpisodeRows()
+    for item in ordered:
+        episode = new_episode(user, item.data)
+        episode_rows(episode, item.data, codes=codes, zone=claim.zone, rows=rows)
+        _keep(episode, item.kept)
+        episodes.append(episode)
+    stamp_changes(episodes, write=Write.RESTORE, claim=claim, now=timezone.now())
+    Episode.objects.bulk_create(episodes, batch_size=2000)
+    rows.insert()
+
+
+def _insert_checkins(user: User, items: Sequence[RestoredCheckIn]) -> None:
+    if not items:
+        return
+    ordered = sorted(items, key=lambda item: (item.kept.updated_at, item.date))
+    rows = []
+    for item in ordered:
+        checkin = CheckIn(id=item.id, user=user, date=item.date, **checkin_values(item.values))
+        _keep(checkin, item.kept)
+        rows.append(checkin)
+    stamp_changes(rows, write=Write.RESTORE, claim=claim_change_seqs(user.pk, len(rows)), now=timezone.now())
+    CheckIn.objects.bulk_create(rows, batch_size=2000)

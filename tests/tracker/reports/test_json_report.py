@@ -1,0 +1,42 @@
+import io
+import json
+from datetime import datetime
+
+from django.contrib.auth.models import User
+
+from diary.models import Episode
+from diary.services import episode_delete
+from tests.factories import EpisodeFactory
+from tests.tracker.reports.conftest import FROM, PARIS, TO
+from tracker.exports import FORMAT, VERSION
+from tracker.reports import FORMATS
+from tracker.reports.assembly import report_assemble
+
+
+def rendered(user: User, include_notes: bool = False) -> dict:  # type: ignore[type-arg]
+    report = report_assemble(user_id=user.pk, date_from=FROM, date_to=TO, include_notes=include_notes)
+    out, progress = io.BytesIO(), []
+    FORMATS["json"].render(report, out, progress.append)
+    assert progress[-1] == 100
+    return json.loads(out.getvalue())  # type: ignore[no-any-return]
+
+
+def test_it_holds_exactly_the_live_episodes_of_the_range(alice: User, bob: User, diary: list[Episode]) -> None:
+    deleted = episode_delete(episode=EpisodeFactory(user=alice, started_at=datetime(2026, 11, 8, 10, 0, tzinfo=PARIS)))
+    EpisodeFactory(user=bob, started_at=datetime(2026, 11, 8, 10, 0, tzinfo=PARIS))
+    document = rendered(alice)
+    in_range = sorted(diary[1:5], key=lambda e: e.started_at)
+    assert [e["id"] for e in document["episodes"]] == [str(e.id) for e in in_range]
+    assert str(deleted.id) not in json.dumps(document)
+    assert (document["format"], document["version"]) == (FORMAT, VERSION)
+    assert document["range"] == {"date_from": "2026-11-01", "date_to": "2026-11-14", "include_notes": False}
+    assert [c["date"] for c in document["checkins"]] == ["2026-11-02"]
+    assert document["shares"] == document["reports"] == []
+    assert document["episodes"][0]["started_at"] == "2026-11-01T00:30:00+01:00"
+
+
+def test_it_includes_notes_only_when_the_report_does(alice: User, diary: list[Episode]) -> None:
+    without, with_notes = rendered(alice), rendered(alice, include_notes=True)
+    assert {e["notes"] for e in without["episodes"]} | {c["notes"] for c in without["checkins"]} == {""}
+    assert '=HYPERLINK("http://evil.example","click")' in [e["notes"] for e in with_notes["episodes"]]
+    assert [c["notes"] for c in with_notes["checkins"]] == ["slept badly"]

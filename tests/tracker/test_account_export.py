@@ -1,0 +1,98 @@
+import io
+import json
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from tests.api.conftest import assert_error, client_for
+from tests.factories import EpisodeFactory
+from tests.tracker.account_data import fill_account
+from tracker.exports import FORMAT, VERSION, export_account
+
+
+def exported(client: APIClient) -> dict[str, Any]:
+    response = client.get("/api/v1/account/export/")
+    assert response.status_code == 200
+    document: dict[str, Any] = json.loads(b"".join(response.streaming_content))
+    return document
+
+
+def test_it_exports_the_whole_account_as_an_attachment(alice: User, frozen_now: datetime) -> None:
+    account = fill_account(alice)
+    response = client_for(alice).get("/api/v1/account/export/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response["Content-Disposition"] == 'attachment; filename="twitch-diary-export-alice-2026-11-20.json"'
+    document = json.loads(b"".join(response.streaming_content))
+    assert (document["format"], document["version"], document["range"]) == (FORMAT, VERSION, None)
+    assert document["exported_at"] == "2026-11-20T12:00:00Z"
+    assert document["profile"]["username"] == "alice"
+    assert document["profile"]["time_zone"] == "Pacific/Auckland"
+    assert [e["id"] for e in document["episodes"]] == [str(e.id) for e in account.episodes]  # oldest first
+    tombstone = document["episodes"][0]
+    assert tombstone["deleted_at"] == "2026-11-20T12:00:00Z"
+    assert document["episodes"][1]["version"] == 2
+    busy = document["episodes"][-1]
+    assert busy["started_at"] == "2026-11-05T21:00:00+13:00"
+    assert busy["utc_offset_minutes"] == 780
+    assert busy["locations"] == [{"region": "calf", "side": "left"}, {"region": "thigh", "side": "both"}]
+    assert (busy["triggers"], busy["symptoms"]) == (["caffeine", "exercise"], ["weakness"])
+    assert busy["notes"] == "After the run — «ça tire»"
+    assert [(c["date"], c["deleted_at"] is None) for c in document["checkins"]] == [
+        ("2026-11-02", True),
+        ("2026-11-03", False),
+    ]
+    assert document["checkins"][0]["notes"] == "slept badly"
+    [share] = document["shares"]
+    assert share["id"] == str(account.share.id)
+    assert "token_hash" not in share
+    assert account.share.token_hash not in json.dumps(document)
+    assert share["range"]["date_from"] == "2026-11-01"
+    assert [(a["what"], a["client_address"]) for a in share["accesses"]] == [("page", "203.0.113.9")]
+    [report] = document["reports"]
+    assert (report["id"], report["format"], report["size"], report["status"]) == (
+        str(account.report.id),
+        "pdf",
+        17,
+        "ready",
+    )
+
+
+def test_it_writes_one_record_per_line(alice: User, frozen_now: datetime) -> None:
+    fill_account(alice)
+    out = io.BytesIO()
+    export_account(out, user=alice)
+    lines = out.getvalue().decode().splitlines()
+    assert sum(line.startswith('{"id": ') for line in lines) == 4 + 2 + 1 + 1
+
+
+def test_bob_gets_his_own_account_and_nothing_of_alices(alice: User, bob: User, frozen_now: datetime) -> None:
+    fill_account(alice)
+    document = exported(client_for(bob))
+    assert document["profile"]["username"] == "bob"
+    assert document["episodes"] == document["checkins"] == document["shares"] == document["reports"] == []
+
+
+def test_an_anonymous_caller_gets_401(alice: User) -> None:
+    assert_error(APIClient().get("/api/v1/account/export/"), 401, "not_authenticated")
+
+
+def _queries_of_an_export(user: User, client: APIClient) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        exported(client)
+    return len(queries)
+
+
+def test_it_costs_the_same_queries_for_5_and_50_episodes(alice: User, bob: User, frozen_now: datetime) -> None:
+    fill_account(alice, episodes=4)  # 5 with the busy one
+    fill_account(bob, episodes=49)
+    EpisodeFactory.create_batch(1, user=bob)
+    as_alice, as_bob = client_for(alice), client_for(bob)
+    small, large = _queries_of_an_export(alice, as_alice), _queries_of_an_export(bob, as_bob)
+    assert len(exported(as_bob)["episodes"]) == 51
+    assert small == large
+    assert large <= 12  # the token, then profile, episodes, 3 kinds of children, check-ins, shares, accesses, reports

@@ -1,0 +1,177 @@
+import io
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
+
+from diary.models import CheckIn, Episode, Profile
+from diary.services import episode_delete, sync_changes
+from tests.factories import EpisodeFactory
+from tests.tracker.account_data import fill_account
+from tracker.accounts import account_erase
+from tracker.exports import export_account
+from tracker.models import AnalysisRequest
+
+# What an import restores; shares, reports and the account's own dates are not part of it.
+RESTORED = ("episodes", "checkins")
+
+
+def export_of(user: User) -> dict[str, Any]:
+    out = io.BytesIO()
+    export_account(out, user=user)
+    document: dict[str, Any] = json.loads(out.getvalue())
+    return document
+
+
+def write(tmp_path: Path, document: dict[str, Any] | str) -> Path:
+    path = tmp_path / "export.json"
+    path.write_text(document if isinstance(document, str) else json.dumps(document), encoding="utf-8")
+    return path
+
+
+def run_import(path: Path, user: str = "alice") -> str:
+    out = io.StringIO()
+    call_command("import_diary", str(path), user=user, stdout=out)
+    return out.getvalue()
+
+
+def refusal(path: Path, user: str = "alice") -> str:
+    with pytest.raises(CommandError) as refused:
+        run_import(path, user)
+    return str(refused.value)
+
+
+@pytest.fixture
+def alices_export(alice: User, frozen_now: datetime) -> dict[str, Any]:
+    fill_account(alice)
+    return export_of(alice)
+
+
+@pytest.fixture
+def erased_export(alice: User, alices_export: dict[str, Any]) -> dict[str, Any]:
+    """alice's export after she erased her account: its ids are free again."""
+    account_erase(user=alice)
+    return alices_export
+
+
+def test_it_reproduces_every_record_after_an_erasure(
+    alice: User, alices_export: dict[str, Any], tmp_path: Path
+) -> None:
+    path = write(tmp_path, alices_export)
+    account_erase(user=alice)
+    assert not User.objects.filter(username="alice").exists()
+
+    said = run_import(path)
+
+    assert "Imported 4 episodes and 2 check-ins into the new account 'alice'" in said
+    assert "1 shares, 1 reports" in said  # named as not imported
+    again = export_of(User.objects.get(username="alice"))
+    for name in RESTORED:
+        assert again[name] == alices_export[name]  # ids, instants, offsets, codes, versions, times
+    assert again["profile"]["time_zone"] == "Pacific/Auckland"
+    assert again["shares"] == again["reports"] == []
+    assert any(e["deleted_at"] for e in again["episodes"])
+    assert any(c["deleted_at"] for c in again["checkins"])
+
+
+def test_it_gives_a_new_account_an_unusable_password(erased_export: dict[str, Any], tmp_path: Path) -> None:
+    run_import(write(tmp_path, erased_export), user="carol")
+    carol = User.objects.get(username="carol")
+    assert not carol.has_usable_password()
+    assert Episode.objects.filter(user=carol).count() == 4
+
+
+def test_it_numbers_the_changes_so_that_a_sync_from_zero_sees_everything(
+    alice: User, alices_export: dict[str, Any], tmp_path: Path
+) -> None:
+    account_erase(user=alice)
+    run_import(write(tmp_path, alices_export))
+    restored = User.objects.get(username="alice")
+    episodes = Episode.objects.filter(user=restored).values_list("change_seq", flat=True)
+    checkins = CheckIn.objects.filter(user=restored).values_list("change_seq", flat=True)
+    seqs = sorted([*episodes, *checkins])
+    assert seqs == list(range(1, 7))
+    assert Profile.objects.get(user=restored).last_change_seq == 6
+    pulled = sync_changes(user=restored, since=0, limit=100)
+    assert len(pulled.episodes) + len(pulled.checkins) == 6
+
+
+def test_it_imports_into_an_existing_empty_account_and_asks_for_its_analysis(
+    alice: User, bob: User, alices_export: dict[str, Any], tmp_path: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    account_erase(user=alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        said = run_import(write(tmp_path, alices_export), user="bob")
+    assert "into the account 'bob'" in said
+    assert bob.has_usable_password()
+    assert Episode.objects.filter(user=bob).count() == 4
+    assert AnalysisRequest.objects.filter(user=bob).exists()  # the analysis was told (diary.changes)
+
+
+def test_it_refuses_a_newer_version_and_writes_nothing(alices_export: dict[str, Any], tmp_path: Path) -> None:
+    said = refusal(write(tmp_path, {**alices_export, "version": 2}), user="carol")
+    assert "version: The file is format version 2; this server reads versions up to 1." in said
+    assert not User.objects.filter(username="carol").exists()
+
+
+def test_it_refuses_another_format_and_invalid_json(alices_export: dict[str, Any], tmp_path: Path) -> None:
+    assert "format:" in refusal(write(tmp_path, {**alices_export, "format": "other-diary"}), user="carol")
+    assert "file: Not valid JSON" in refusal(write(tmp_path, '{"format": '), user="carol")
+    assert not User.objects.filter(username="carol").exists()
+
+
+@pytest.mark.parametrize(
+    ("row", "change", "reason"),
+    [
+        (2, {"intensity": 11}, "episodes[2].intensity: Must be between 1 and 10."),
+        (1, {"triggers": ["moonlight"]}, "episodes[1].triggers: Unknown trigger code(s): moonlight."),
+        (3, {"symptoms": ["hiccups"]}, "episodes[3].symptoms: Unknown symptom code(s): hiccups."),
+        (0, {"locations": [{"region": "wing", "side": "left"}]}, "episodes[0].locations: [0] Unknown region code(s)"),
+        (3, {"started_at": "2026-11-05 sometime"}, "episodes[3].started_at: Must be an ISO 8601 date and time"),
+        (1, {"started_at": "2026-11-05T21:00:00"}, "episodes[1].started_at: Must be an ISO 8601 date and time"),
+        (2, {"utc_offset_minutes": 60}, "episodes[2].utc_offset_minutes: Does not match the UTC offset"),
+        (1, {"version": 0}, "episodes[1].version: Must be a whole number from 1."),
+        (2, {"id": "not-a-uuid"}, "episodes[2].id: Must be a UUID."),
+    ],
+)
+def test_it_refuses_a_bad_episode_with_its_row_and_reason(
+    erased_export: dict[str, Any], tmp_path: Path, row: int, change: dict[str, Any], reason: str
+) -> None:
+    erased_export["episodes"][row].update(change)
+    said = refusal(write(tmp_path, erased_export), user="carol")
+    assert reason in said
+    assert said.count("\n") == 1  # that one problem, nothing else
+    assert not User.objects.filter(username="carol").exists()
+
+
+def test_it_refuses_a_bad_checkin_and_a_duplicate_id(erased_export: dict[str, Any], tmp_path: Path) -> None:
+    erased_export["checkins"][1]["stress"] = 12
+    erased_export["episodes"][3]["id"] = erased_export["episodes"][1]["id"]
+    said = refusal(write(tmp_path, erased_export), user="carol")
+    assert "checkins[1].stress: Must be between 0 and 10." in said
+    assert "episodes[3].id: Duplicate id: episodes[1] has it too." in said
+    assert not User.objects.filter(username="carol").exists()
+    assert not Episode.objects.exists()
+
+
+def test_it_refuses_ids_that_another_account_holds(alices_export: dict[str, Any], tmp_path: Path) -> None:
+    """alice still has her diary: the same file into carol's account would steal her ids."""
+    said = refusal(write(tmp_path, alices_export), user="carol")
+    assert f"episodes[0].id: The id {alices_export['episodes'][0]['id']} is already used by another account." in said
+    assert "checkins[0].id: The id" in said
+    assert not User.objects.filter(username="carol").exists()
+
+
+def test_it_refuses_an_account_that_has_records_even_deleted_ones(
+    bob: User, erased_export: dict[str, Any], tmp_path: Path
+) -> None:
+    Profile.objects.create(user=bob, time_zone="Europe/Paris")
+    tombstone = episode_delete(episode=EpisodeFactory(user=bob))
+    said = refusal(write(tmp_path, erased_export), user="bob")
+    assert "account: bob already has episodes or check-ins (deleted ones count too)." in said
+    assert list(Episode.objects.filter(user=bob)) == [tombstone]
+    assert Profile.objects.get(user=bob).time_zone == "Europe/Paris"  # the zone was not changed either

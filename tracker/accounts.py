@@ -1,0 +1,132 @@
+"""A user's whole account (GDPR articles 20 and 17): importing an export back, and erasure.
+
+Exporting is a read (tracker.exports.export_account); these two are the writes."""
+
+import logging
+from dataclasses import dataclass
+
+from auditlog.models import LogEntry as AuditLogEntry
+from django.contrib.admin.models import LogEntry as AdminLogEntry
+from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from diary.models import CheckIn, Episode, EpisodeLocation
+from diary.services import diary_restore, profile_update
+from tracker.exports import ExportFile, export_read
+from tracker.models import Report
+from tracker.reports.storage import reports_storage
+
+logger = logging.getLogger(__name__)
+
+# What stays of a log entry about an erased user: that something happened, not to whom.
+ERASED = "(erased user)"
+
+
+@dataclass(frozen=True)
+class Imported:
+    user: User
+    created: bool  # a new account (with an unusable password) rather than an empty one
+    episodes: int
+    checkins: int
+    skipped: list[str]  # what the file holds that an import does not restore
+
+
+def account_import(*, username: str, raw: bytes | str) -> Imported:
+    """Read an export (tracker.exports) into the account `username`: created, with an unusable
+    password, when there is none; else it must hold no episode or check-in. All or nothing:
+    ValidationError (keys naming the row and field) and nothing is written. Shares and reports
+    are not restored: a share's token exists only as a hash, and report files are not in an
+    export."""
+    document = export_read(raw)
+    return _restore(username, document)
+
+
+@transaction.atomic
+def _restore(username: str, document: ExportFile) -> Imported:
+    user, created = _user(username)
+    try:
+        profile_update(user=user, time_zone=document.time_zone)
+    except ValidationError as error:
+        raise ValidationError({"profile.time_zone": error.message_dict["time_zone"]}) from None
+    restored = diary_restore(user=user, episodes=document.episodes, checkins=document.checkins)
+    return Imported(user, created, restored.episodes, restored.checkins, document.skipped)
+
+
+def _user(username: str) -> tuple[User, bool]:
+    user = User.objects.filter(username=username).first()
+    if user is not None:
+        return user, False
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"user": [f"Another account's name differs from {username!r} only in case."]})
+    try:
+        User.username_validator(username)
+    except ValidationError as error:
+        raise ValidationError({"user": error.messages}) from None
+    user = User(username=username)
+    user.set_unusable_password()  # the person sets one through a reset; nobody knows this one
+    user.save()
+    return user, True
+
+
+@transaction.atomic
+def account_erase(*, user: User) -> None:
+    """Remove every row of the user from every table, then their report files: the diary
+    (tombstones included), profile, device tokens, sessions, summaries and analysis runs,
+    reports, shares and their access logs, the admin's and the audit log's entries where they
+    are the actor. Log entries written by others about them stay (who looked at a diary
+    remains accountable) but no longer name them.
+
+    The diary's change hooks are not called (diary_erase would call them): they would ask for
+    an analysis of a user who no longer exists. Files go last, inside the transaction: a file
+    that cannot be deleted rolls the erasure back, to be tried again, rather than leaving a
+    file of health data that no row points to any more."""
+    files = list(Report.objects.filter(user=user).exclude(file_name="").values_list("file_name", flat=True))
+    _forget_in_logs(user)
+    _end_sessions(user)
+    # The diary's child rows in one statement each: deleting the user alone would make Django
+    # read every episode into memory to find them.
+    EpisodeLocation.objects.filter(episode__user=user).delete()
+    Episode.triggers.through.objects.filter(episode__user=user).delete()
+    Episode.symptoms.through.objects.filter(episode__user=user).delete()
+    Episode.objects.filter(user=user).delete()
+    CheckIn.objects.filter(user=user).delete()
+    user_id = user.pk
+    user.delete()  # the rest cascades: profile, tokens, summaries, runs, reports, shares...
+    storage = reports_storage()
+    for name in files:
+        storage.delete(name)
+    logger.info("Erased account %s and %d report files", user_id, len(files))
+
+
+def _forget_in_logs(user: User) -> None:
+    AuditLogEntry.objects.filter(actor=user).delete()  # SET_NULL otherwise: their email would stay
+    user_type = ContentType.objects.get_for_model(User)
+    about = {"content_type": user_type, "object_pk": str(user.pk)}
+    AuditLogEntry.objects.filter(**about).update(
+        object_repr=ERASED, changes=None, changes_text="", serialized_data=None
+    )
+    AdminLogEntry.objects.filter(content_type=user_type, object_id=str(user.pk)).update(
+        object_repr=ERASED, change_message=""
+    )
+    # The admin's entries about their records name each one ("Episode <id> at <time>"). Admin
+    # edits are rare, so the entries are read and matched here rather than the records' ids.
+    record_types = ContentType.objects.get_for_models(Episode, CheckIn).values()
+    theirs = {str(pk) for pk in Episode.objects.filter(user=user).values_list("pk", flat=True)}
+    theirs |= {str(pk) for pk in CheckIn.objects.filter(user=user).values_list("pk", flat=True)}
+    entries = AdminLogEntry.objects.filter(content_type__in=record_types).values_list("pk", "object_id")
+    matched = [pk for pk, object_id in entries if object_id in theirs]
+    AdminLogEntry.objects.filter(pk__in=matched).update(object_repr=ERASED, change_message="")
+
+
+def _end_sessions(user: User) -> None:
+    """Their browser sessions: a session stores the user's id inside its encoded data, so each
+    one is read (the admin's sessions are few; expired ones are cleared by clearsessions)."""
+    theirs = [
+        session.pk
+        for session in Session.objects.iterator()
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk)
+    ]
+    Session.objects.filter(pk__in=theirs).delete()

@@ -1,0 +1,65 @@
+"""GET /api/v1/account/export/ (the whole account as the documented JSON, GDPR article 20) and
+DELETE /api/v1/account/ (erasure with the password again, article 17)."""
+
+import tempfile
+from typing import Any
+
+from django.http import FileResponse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.api.common import request_user
+from config.api.schema import ErrorSerializer
+from diary import throttle
+from tracker.accounts import account_erase
+from tracker.exports import export_account
+
+# An export past this size is spooled to a temporary file rather than held in memory.
+SPOOL_IN_MEMORY_BYTES = 8 * 1024 * 1024
+
+
+class AccountExportView(APIView):
+    @extend_schema(
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="The export (README.export.md).")},
+        description="Everything of the signed-in user as the documented JSON export, as an attachment.",
+    )
+    def get(self, request: Request) -> FileResponse:
+        user, now = request_user(request), timezone.now()
+        # Written whole before the answer starts: the queries run inside this view (a fixed
+        # number), and a failure is a clean error rather than a cut-off file.
+        spooled = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY_BYTES)  # noqa: SIM115  # FileResponse closes it
+        export_account(spooled, user=user, now=now)  # type: ignore[arg-type]  # a binary file
+        spooled.seek(0)
+        name = f"twitch-diary-export-{user.get_username()}-{now.date()}.json"
+        return FileResponse(spooled, as_attachment=True, filename=name, content_type="application/json")
+
+
+class EraseSerializer(serializers.Serializer[Any]):
+    password = serializers.CharField(
+        max_length=128, trim_whitespace=False, style={"input_type": "password"}, help_text="The account's password."
+    )
+
+
+class AccountView(APIView):
+    @extend_schema(
+        request=EraseSerializer,
+        responses={204: None, 400: ErrorSerializer, 429: ErrorSerializer, 503: ErrorSerializer},
+        description="Erase the account and everything of it, for good. 400 with a password field error for a "
+        "missing or wrong password; 429 with "
+        "Retry-After after too many tries, as for signing in; 503 with Retry-After when tries cannot be counted.",
+    )
+    def delete(self, request: Request) -> Response:
+        data = EraseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = request_user(request)
+        throttle.count_sign_in(request._request, user.get_username())  # before the password is checked
+        if not user.check_password(data.validated_data["password"]):
+            raise ValidationError({"password": ["The password is not right; nothing was erased."]})
+        account_erase(user=user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

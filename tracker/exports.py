@@ -1,0 +1,462 @@
+"""The documented JSON export format (README.export.md), version 1: writing it for a whole
+account or a report's date range, and reading it back.
+
+Written as a stream, one record per line: the records are read once in a fixed number of
+queries (each episode's locations, triggers and symptoms by three queries over the whole
+diary, joined in a dict) and each is encoded as it is written, so 100,000 episodes cost their
+rows and the file, nothing quadratic. Episodes and check-ins look exactly as the API shows them
+(diary.api.serializers `episode_data`, `checkin_data`): one representation for the phone, the
+export and the importer."""
+
+import json
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, BinaryIO, TypedDict
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from diary.api.serializers import checkin_data, episode_data
+from diary.models import CheckIn, Episode, EpisodeLocation, Profile
+from diary.services import EpisodeChildren, EpisodeInput, Kept, LocationInput, RestoredCheckIn, RestoredEpisode
+from diary.services.checkins import CHECKIN_FIELDS
+from diary.services.records import FieldErrors
+from tracker.models import Report, Share, ShareAccess
+from tracker.selectors import utc_bounds
+
+FORMAT = "twitch-diary-export"
+VERSION = 1  # see README.export.md, "Versions": any change to the format raises it
+ROWS_PER_PROGRESS_STEP = 1000
+# A file with more errors than this is refused with the first ones only.
+MAX_ERRORS = 100
+
+Progress = Callable[[int], None]
+
+
+class RangeOut(TypedDict):
+    date_from: str
+    date_to: str
+    include_notes: bool
+
+
+class ProfileOut(TypedDict):
+    username: str
+    email: str
+    time_zone: str
+    date_joined: str
+    created_at: str | None  # when the diary profile was made (null before the first write)
+
+
+class ShareAccessOut(TypedDict):
+    at: str
+    what: str
+    client_address: str
+    user_agent: str
+
+
+class ShareOut(TypedDict):
+    id: str
+    label: str
+    range: RangeOut
+    include_notes: bool
+    created_at: str
+    expires_at: str
+    revoked_at: str | None
+    accesses: list[ShareAccessOut]
+
+
+class ReportOut(TypedDict):
+    id: str
+    format: str
+    range: RangeOut
+    status: str
+    created_at: str
+    expires_at: str
+    size: int | None
+    sha256: str
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _iso_required(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+# Writing
+
+
+def export_account(out: BinaryIO, *, user: User, now: datetime | None = None) -> None:
+    """Everything of the user: profile, every episode and check-in (tombstones included),
+    shares (without their token hashes) with their access logs, and reports (the list, not the
+    files). Nine queries whatever the diary's size."""
+    profile = Profile.objects.filter(user=user).first()
+    episodes = Episode.objects.filter(user=user)
+    children = _children(EpisodeLocation.objects.filter(episode__user=user), {"episode__user": user})
+    _write(
+        out,
+        head=_head(user, profile, now, date_range=None),
+        episodes=_episodes(episodes, children, include_notes=True),
+        checkins=_checkins(CheckIn.objects.filter(user=user), include_notes=True),
+        shares=[_share(share) for share in _shares(user)],
+        reports=[_report(report) for report in Report.objects.filter(user=user).order_by("created_at", "id")],
+    )
+
+
+def export_range(
+    out: BinaryIO,
+    *,
+    user_id: int,
+    date_from: date,
+    date_to: date,
+    episode_ids: set[str],
+    include_notes: bool,
+    now: datetime | None = None,
+    progress: Progress | None = None,
+) -> None:
+    """The live episodes and check-ins of a report's range (local dates, both included). The
+    episodes are those of `episode_ids`, the report's: the UTC bounds read a little more than
+    the range (any offset), and the report's assembly has already decided which local dates
+    are in. Notes only when the report includes them; no shares, no reports."""
+    user = User.objects.select_related("diary_profile").get(pk=user_id)
+    profile: Profile | None = getattr(user, "diary_profile", None)
+    bounds = utc_bounds(date_from, date_to)
+    episodes = Episode.live.filter(user=user, **bounds)
+    live = {"episode__user": user, "episode__deleted_at": None, **{f"episode__{k}": v for k, v in bounds.items()}}
+    children = _children(EpisodeLocation.objects.filter(**live), live)
+    in_range = (
+        episode
+        for episode in episodes.order_by("started_at", "id").iterator(chunk_size=2000)
+        if str(episode.id) in episode_ids
+    )
+    date_range = RangeOut(date_from=str(date_from), date_to=str(date_to), include_notes=include_notes)
+    _write(
+        out,
+        head=_head(user, profile, now, date_range=date_range),
+        episodes=_episodes(in_range, children, include_notes=include_notes),
+        checkins=_checkins(
+            CheckIn.live.filter(user=user, date__gte=date_from, date__lte=date_to), include_notes=include_notes
+        ),
+        shares=[],
+        reports=[],
+        progress=progress,
+        total=len(episode_ids),
+    )
+
+
+def _head(user: User, profile: Profile | None, now: datetime | None, date_range: RangeOut | None) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": _iso_required(now or timezone.now()),
+        "range": date_range,
+        "profile": ProfileOut(
+            username=user.get_username(),
+            email=user.email,
+            time_zone=profile.time_zone if profile else "UTC",
+            date_joined=_iso_required(user.date_joined),
+            created_at=_iso(profile.created_at) if profile else None,
+        ),
+    }
+
+
+def _write(
+    out: BinaryIO,
+    *,
+    head: dict[str, Any],
+    episodes: Iterable[dict[str, Any]],
+    checkins: Iterable[dict[str, Any]],
+    shares: list[ShareOut],
+    reports: list[ReportOut],
+    progress: Progress | None = None,
+    total: int = 0,
+) -> None:
+    """The head's keys, then each list with one record per line: a person can read the file,
+    and a diff of two exports shows the records that changed."""
+    out.write(_encode(head)[:-1].encode())  # the head's object left open
+    for name, rows in (("episodes", episodes), ("checkins", checkins), ("shares", shares), ("reports", reports)):
+        out.write(f',\n"{name}": ['.encode())
+        for number, row in enumerate(rows):
+            out.write(((",\n" if number else "\n") + _encode(row)).encode())
+            if progress is not None and name == "episodes" and number % ROWS_PER_PROGRESS_STEP == 0:
+                progress(min(99, 100 * number // (total or 1)))
+        out.write(b"\n]")
+    out.write(b"\n}\n")
+    if progress is not None:
+        progress(100)
+
+
+def _encode(value: Any) -> str:
+    # Non-ASCII as itself (the file is UTF-8): a note in Greek stays readable in the file.
+    return json.dumps(value, ensure_ascii=False)
+
+
+Children = tuple[dict[int, list[tuple[str, str]]], dict[int, list[str]], dict[int, list[str]]]
+
+
+def _children(locations: QuerySet[EpisodeLocation], through_filter: dict[str, Any]) -> Children:
+    """Every episode's locations (in their stored order), trigger and symptom codes, by the
+    episode id's integer: three queries for the whole diary."""
+    by_location: dict[int, list[tuple[str, str]]] = {}
+    for episode_id, region, side in locations.order_by("id").values_list("episode_id", "region__code", "side"):
+        by_location.setdefault(episode_id.int, []).append((region, side))
+    return (
+        by_location,
+        _codes(Episode.triggers.through.objects.filter(**through_filter).values_list("episode_id", "trigger__code")),
+        _codes(Episode.symptoms.through.objects.filter(**through_filter).values_list("episode_id", "symptom__code")),
+    )
+
+
+def _codes(rows: Iterable[tuple[uuid.UUID, str]]) -> dict[int, list[str]]:
+    by_episode: dict[int, list[str]] = {}
+    for episode_id, code in rows:
+        by_episode.setdefault(episode_id.int, []).append(code)
+    return by_episode
+
+
+def _episodes(
+    episodes: Iterable[Episode] | QuerySet[Episode], children: Children, *, include_notes: bool
+) -> Iterator[dict[str, Any]]:
+    if isinstance(episodes, QuerySet):
+        episodes = episodes.order_by("started_at", "id").iterator(chunk_size=2000)
+    locations, triggers, symptoms = children
+    for episode in episodes:
+        key = episode.id.int
+        known = EpisodeChildren(
+            locations=locations.get(key, []),
+            triggers=sorted(triggers.get(key, [])),
+            symptoms=sorted(symptoms.get(key, [])),
+        )
+        row = episode_data(episode, known)
+        if not include_notes:
+            row["notes"] = ""
+        yield row
+
+
+def _checkins(checkins: QuerySet[CheckIn], *, include_notes: bool) -> Iterator[dict[str, Any]]:
+    for checkin in checkins.order_by("date").iterator(chunk_size=2000):
+        row = {"id": str(checkin.id), **checkin_data(checkin)}
+        if not include_notes:
+            row["notes"] = ""
+        yield row
+
+
+def _shares(user: User) -> QuerySet[Share]:
+    accesses = Prefetch("accesses", queryset=ShareAccess.objects.order_by("at", "id"))
+    return Share.objects.filter(user=user).order_by("created_at", "id").prefetch_related(accesses)
+
+
+def _share(share: Share) -> ShareOut:
+    return ShareOut(
+        id=str(share.id),
+        label=share.label,
+        range=RangeOut(date_from=str(share.date_from), date_to=str(share.date_to), include_notes=share.include_notes),
+        include_notes=share.include_notes,
+        created_at=_iso_required(share.created_at),
+        expires_at=_iso_required(share.expires_at),
+        revoked_at=_iso(share.revoked_at),
+        accesses=[
+            ShareAccessOut(
+                at=_iso_required(access.at),
+                what=access.what,
+                client_address=access.client_address,
+                user_agent=access.user_agent,
+            )
+            for access in share.accesses.all()
+        ],
+    )
+
+
+def _report(report: Report) -> ReportOut:
+    return ReportOut(
+        id=str(report.id),
+        format=report.format,
+        range=RangeOut(
+            date_from=str(report.date_from), date_to=str(report.date_to), include_notes=report.include_notes
+        ),
+        status=report.status,
+        created_at=_iso_required(report.created_at),
+        expires_at=_iso_required(report.expires_at),
+        size=report.size,
+        sha256=report.sha256,
+    )
+
+
+# Reading
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """What an import takes from a file: the profile's zone and the diary's records."""
+
+    version: int
+    username: str
+    time_zone: str
+    episodes: list[RestoredEpisode]
+    checkins: list[RestoredCheckIn]
+    skipped: list[str]  # what an import does not restore, e.g. "2 shares"
+
+
+def export_read(raw: bytes | str) -> ExportFile:
+    """Read a file of this format, any version up to VERSION. Raises ValidationError whose keys
+    name where the problem is (`file`, `version`, `episodes[12].started_at`...), with the reason."""
+    try:
+        document = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ValidationError({"file": [f"Not valid JSON ({error})."]}) from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise ValidationError({"format": [f'Not a Twitch diary export (its "format" must be "{FORMAT}").']})
+    version = document.get("version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ValidationError({"version": ["Must be a whole number from 1."]})
+    if version > VERSION:
+        raise ValidationError(
+            {"version": [f"The file is format version {version}; this server reads versions up to {VERSION}."]}
+        )
+    errors = FieldErrors()
+    profile = document.get("profile")
+    if not isinstance(profile, dict):
+        errors.add("profile", "Must be an object with username and time_zone.")
+        profile = {}
+    time_zone = profile.get("time_zone")
+    if not isinstance(time_zone, str):
+        errors.add("profile.time_zone", "Must be an IANA time zone name.")
+    episodes = [_episode(errors, f"episodes[{i}]", row) for i, row in enumerate(_rows(errors, document, "episodes"))]
+    checkins = [_checkin(errors, f"checkins[{i}]", row) for i, row in enumerate(_rows(errors, document, "checkins"))]
+    _raise_first(errors)
+    return ExportFile(
+        version=version,
+        username=str(profile.get("username", "")),
+        time_zone=str(time_zone),
+        episodes=[episode for episode in episodes if episode is not None],
+        checkins=[checkin for checkin in checkins if checkin is not None],
+        skipped=[f"{len(document[name])} {name}" for name in ("shares", "reports") if document.get(name)],
+    )
+
+
+def _raise_first(errors: FieldErrors) -> None:
+    if len(errors.errors) > MAX_ERRORS:
+        first = dict(list(errors.errors.items())[:MAX_ERRORS])
+        first["file"] = [f"{len(errors.errors)} problems; the first {MAX_ERRORS} are shown."]
+        raise ValidationError(first)
+    errors.raise_if_any()
+
+
+def _rows(errors: FieldErrors, document: dict[str, Any], name: str) -> list[Any]:
+    rows = document.get(name, [])
+    if not isinstance(rows, list):
+        errors.add(name, "Must be a list.")
+        return []
+    return rows
+
+
+class _Row:
+    """One record of the file, read field by field; each problem is added as `row.field`."""
+
+    def __init__(self, errors: FieldErrors, row: str, data: Any) -> None:
+        self.errors, self.row = errors, row
+        self.data = data if isinstance(data, dict) else {}
+        self.ok = isinstance(data, dict)
+        if not self.ok:
+            errors.add(row, "Must be an object.")
+
+    def fail(self, name: str, message: str) -> None:
+        self.errors.add(f"{self.row}.{name}", message)
+        self.ok = False
+
+    def value(self, name: str, default: Any = None) -> Any:
+        return self.data.get(name, default)
+
+    def text(self, name: str, default: str | None = None) -> str:
+        value = self.data.get(name, default)
+        if not isinstance(value, str):
+            self.fail(name, "Must be text.")
+            return ""
+        return value
+
+    def uuid(self, name: str) -> uuid.UUID:
+        try:
+            return uuid.UUID(self.text(name))
+        except ValueError:
+            self.fail(name, "Must be a UUID.")
+            return uuid.UUID(int=0)
+
+    def instant(self, name: str, *, optional: bool = False) -> datetime | None:
+        value = self.data.get(name)
+        if value is None and optional:
+            return None
+        try:
+            parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            parsed = None
+        if parsed is None or parsed.utcoffset() is None:
+            self.fail(name, "Must be an ISO 8601 date and time with a UTC offset.")
+            return None
+        return parsed
+
+    def day(self, name: str) -> date | None:
+        try:
+            return date.fromisoformat(self.text(name))
+        except ValueError:
+            self.fail(name, "Must be a date (YYYY-MM-DD).")
+            return None
+
+    def codes(self, name: str) -> list[str]:
+        value = self.data.get(name, [])
+        if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
+            self.fail(name, "Must be a list of codes.")
+            return []
+        return value
+
+    def kept(self) -> Kept | None:
+        created, updated = self.instant("created_at"), self.instant("updated_at")
+        deleted = self.instant("deleted_at", optional=True)
+        if created is None or updated is None:
+            return None
+        return Kept(version=self.value("version"), created_at=created, updated_at=updated, deleted_at=deleted)
+
+
+def _episode(errors: FieldErrors, row: str, data: Any) -> RestoredEpisode | None:
+    read = _Row(errors, row, data)
+    if not read.ok:
+        return None
+    locations = read.value("locations")
+    if not isinstance(locations, list) or not all(
+        isinstance(loc, dict) and isinstance(loc.get("region"), str) and isinstance(loc.get("side"), str)
+        for loc in locations
+    ):
+        read.fail("locations", "Must be a list of {region, side}.")
+        locations = []
+    episode_id, started_at, kept = read.uuid("id"), read.instant("started_at"), read.kept()
+    data_in = EpisodeInput(
+        id=episode_id,
+        started_at=started_at,  # type: ignore[arg-type]  # None only when the row is refused
+        utc_offset_minutes=read.value("utc_offset_minutes"),
+        duration_seconds=read.value("duration_seconds"),
+        locations=[LocationInput(loc["region"], loc["side"]) for loc in locations],
+        intensity=read.value("intensity"),
+        pattern=read.text("pattern"),
+        triggers=read.codes("triggers"),
+        symptoms=read.codes("symptoms"),
+        notes=read.text("notes", ""),
+        source=read.text("source"),
+    )
+    if not read.ok or kept is None:
+        return None
+    return RestoredEpisode(data=data_in, kept=kept)
+
+
+def _checkin(errors: FieldErrors, row: str, data: Any) -> RestoredCheckIn | None:
+    read = _Row(errors, row, data)
+    if not read.ok:
+        return None
+    checkin_id, day, kept = read.uuid("id"), read.day("date"), read.kept()
+    values = {name: read.value(name, "" if name == "notes" else None) for name in CHECKIN_FIELDS}
+    if not read.ok or day is None or kept is None:
+        return None
+    return RestoredCheckIn(id=checkin_id, date=day, values=values, kept=kept)
