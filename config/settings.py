@@ -212,6 +212,21 @@ CELERY_TASK_ANNOTATIONS = {
     # Only asks for runs, but for every user with a summary at once: longer than the default.
     "tracker.tasks.refresh_all_analyses": {"soft_time_limit": 600, "time_limit": 900},
 }
+# Reports (tracker/reports/services.py). A build past the soft limit fails cleanly (and is tried
+# again, up to REPORTS_MAX_ATTEMPTS builds in all); the hard one kills it (prefork pool only).
+REPORTS_SOFT_TIME_LIMIT = env.float("REPORTS_SOFT_TIME_LIMIT", default=300.0)
+REPORTS_TIME_LIMIT = env.float("REPORTS_TIME_LIMIT", default=360.0)
+CELERY_TASK_ANNOTATIONS["tracker.tasks.build_report"] = {
+    "soft_time_limit": REPORTS_SOFT_TIME_LIMIT,
+    "time_limit": REPORTS_TIME_LIMIT,
+}
+REPORTS_BUILDING_PER_USER = env.int("REPORTS_BUILDING_PER_USER", default=3)  # queued or running; 429 beyond
+REPORTS_KEEP_DAYS = env.int("REPORTS_KEEP_DAYS", default=7)
+REPORTS_MAX_ATTEMPTS = env.int("REPORTS_MAX_ATTEMPTS", default=3)  # builds of one report, a killed one included
+REPORTS_RETRY_SECONDS = env.float("REPORTS_RETRY_SECONDS", default=15.0)  # before the 2nd build; doubles after
+# A running build stamps a heartbeat every quarter of this; a claim older than this is a dead
+# worker's and another build takes it over. Far above a database round trip, far below the limits.
+REPORTS_LEASE_SECONDS = env.float("REPORTS_LEASE_SECONDS", default=60.0)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_IGNORE_RESULT = True
@@ -221,6 +236,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeou
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "sweep-stale-analyses": {"task": "tracker.tasks.sweep_stale_analyses", "schedule": 120.0},
     "refresh-all-analyses": {"task": "tracker.tasks.refresh_all_analyses", "schedule": crontab(hour=3, minute=0)},
+    # Expired reports and their files go; reports whose task was never sent, or whose worker died, are sent again.
+    "sweep-reports": {"task": "tracker.tasks.sweep_reports", "schedule": 60.0},
 }
 # Writes within this many seconds of the first one join its analysis run.
 ANALYSIS_COALESCE_SECONDS = env.int("ANALYSIS_COALESCE_SECONDS", default=5)

@@ -148,10 +148,16 @@ class Report(models.Model):
     reason = models.TextField(blank=True, help_text="Why the build failed, in words a person can act on.")
     attempts = models.PositiveSmallIntegerField(default=0, help_text="Builds started, retries included.")
     created_at = models.DateTimeField(default=timezone.now)
+    enqueued_at = models.DateTimeField(null=True, blank=True, help_text="When its build task was last sent.")
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # The build holding the claim stamps this every few seconds; a claim whose heartbeat is older
+    # than REPORTS_LEASE_SECONDS belongs to a dead worker, and another build may take it over.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField()
-    file_name = models.CharField(max_length=255, blank=True, help_text="The file's name in the reports storage.")
+    file_name = models.CharField(
+        max_length=255, blank=True, help_text="Its name in the reports storage (while running: the one being written)."
+    )
     size = models.PositiveBigIntegerField(null=True, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
 

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from tracker.api.account import AccountExportView, AccountView
+from tracker.api.reports import ReportDetailView, ReportDownloadView, ReportListView
 from tracker.api.summary import SummaryRefreshView, SummaryView
 
 urlpatterns = [
@@ -10,4 +11,7 @@ urlpatterns = [
     path("account/export/", AccountExportView.as_view(), name="api-account-export"),
     path("summary/", SummaryView.as_view(), name="api-summary"),
     path("summary/refresh/", SummaryRefreshView.as_view(), name="api-summary-refresh"),
+    path("reports/", ReportListView.as_view(), name="api-reports"),
+    path("reports/<uuid:report_id>/", ReportDetailView.as_view(), name="api-report"),
+    path("reports/<uuid:report_id>/download/", ReportDownloadView.as_view(), name="api-report-download"),
 ]

@@ -35,6 +35,9 @@ VALID_ONLY_WITH_DATA = {
     "GET /api/v1/summary/": "date_to must not be before date_from (one parameter against another)",
     "POST /api/v1/summary/refresh/": "date_to must not be before date_from",
     "DELETE /api/v1/account/": "the password must be the account's own (a body without one is refused too)",
+    "GET /api/v1/reports/": "a cursor must be one the API handed out",
+    "POST /api/v1/reports/": "date_to must not be before date_from, nor 5 years or more after it; and a user "
+    "has at most REPORTS_BUILDING_PER_USER reports building (429)",
 }
 
 # Loaded when the tests are collected: serving the schema touches no database. (The lazy

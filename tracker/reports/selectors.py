@@ -1,0 +1,34 @@
+"""Reading a user's reports: the list (newest first, one query whatever its length) and one
+report, which is a 404 for anyone but its owner."""
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib.auth.models import User
+from django.core.files import File
+from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from tracker.models import Report
+from tracker.reports.storage import reports_storage
+
+
+def report_list(*, user: User) -> QuerySet[Report]:
+    return Report.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def report_get(*, user: User, report_id: UUID) -> Report:
+    return get_object_or_404(report_list(user=user), pk=report_id)
+
+
+def report_file(*, report: Report) -> File[Any]:
+    """The ready report's file, open for reading; a 404 when it is not ready or gone from the
+    storage (deleted by hand, or a storage that lost it)."""
+    if report.status != Report.Status.READY:
+        raise Http404("This report is not ready.")
+    try:
+        handle = reports_storage().open(report.file_name, "rb")
+    except FileNotFoundError:
+        raise Http404("This report's file is gone; ask for it again.") from None
+    return handle
