@@ -46,11 +46,13 @@ test: install-dev
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Figures, printed (not part of make test). bench_simulation (the statistics on 1,000 simulated
-# diaries per scenario, SIMULATION_DIARIES to change) needs no database. Set DATABASE_URL to
+# diaries per scenario, SIMULATION_DIARIES to change) needs no database; bench_reports times the
+# PDF report of a year of 5,000 and 10,000 episodes against their CSV. Set DATABASE_URL to
 # measure on PostgreSQL; bench_http (this tree against the commit before issue 8, over HTTP)
 # needs PostgreSQL.
 bench: install-dev
 	$(BIN)/python -m tests.bench.bench_simulation
+	$(BIN)/python -m tests.bench.bench_reports
 	$(BIN)/python -m tests.bench.bench_api
 	$(BIN)/python -m tests.bench.bench_http
 

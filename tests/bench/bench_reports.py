@@ -1,0 +1,120 @@
+"""make bench: the PDF report's figures, printed, not asserted (targets live here, not in tests).
+
+Runs against a throwaway test database of whatever DATABASE_URL points at (SQLite by default),
+created and dropped by this script; real data is never touched.
+
+For a user with a year of 5,000 episodes (and the demo's check-ins), then 10,000:
+- the PDF: wall time (the assembly and the analysis of the range included, as a worker builds
+  it), peak memory (tracemalloc), pages;
+- the CSV of the same range (the assembly included): the floor for any report of these rows.
+Targets: PDF/CSV at most 15, peak under 300 MB, the 10,000 PDF at most 2.2x the 5,000 one.
+"""
+
+import io
+import os
+import statistics
+import time
+import tracemalloc
+import uuid
+from datetime import date, timedelta
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import warnings
+
+import django
+
+django.setup()
+warnings.filterwarnings("ignore", message="No directory at")
+
+from django.contrib.auth.models import User  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test.utils import (  # noqa: E402
+    setup_databases,
+    setup_test_environment,
+    teardown_databases,
+    teardown_test_environment,
+)
+from django.utils import timezone  # noqa: E402
+from pypdf import PdfReader  # noqa: E402
+
+from config.celery import app  # noqa: E402
+from diary.demo import DemoDiary  # noqa: E402
+from diary.services import checkins_bulk_create, episodes_bulk_create, profile_update  # noqa: E402
+from tracker.reports import FORMATS, no_progress  # noqa: E402
+from tracker.reports.assembly import report_assemble  # noqa: E402
+
+RUNS = 3
+DAYS = 365
+
+
+def diary_of(episodes: int) -> tuple[User, date, date]:
+    user = User.objects.create(username=f"report{episodes}-{uuid.uuid4().hex[:6]}")
+    profile_update(user=user, time_zone="Europe/Paris")
+    now = timezone.now()
+    built = DemoDiary(
+        username=user.username, seed=3, end=now.date(), days=DAYS, zone=user.diary_profile.zone, now=now
+    ).build(target_episodes=episodes)
+    items = [e for day in built for e in day.episodes]
+    for start in range(0, len(items), 5000):
+        episodes_bulk_create(user=user, items=items[start : start + 5000])
+    checkins_bulk_create(user=user, items=[(d.day, values) for d in built if (values := d.checkin()) is not None])
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # what autovacuum does within a minute of a bulk load
+    return user, now.date() - timedelta(days=DAYS - 1), now.date()
+
+
+def build(code: str, user: User, date_from: date, date_to: date) -> bytes:
+    """One report as a worker builds it: assembly (and for the PDF the analysis), then render."""
+    report = report_assemble(user_id=user.pk, date_from=date_from, date_to=date_to)
+    out = io.BytesIO()
+    FORMATS[code].render(report, out, no_progress)
+    return out.getvalue()
+
+
+def median_seconds(code: str, user: User, date_from: date, date_to: date) -> float:
+    samples = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        build(code, user, date_from, date_to)
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+def bench(episodes: int) -> float:
+    user, date_from, date_to = diary_of(episodes)
+    build("pdf", user, date_from, date_to)  # warm up: imports, fonts, matplotlib's caches
+    pdf_s = median_seconds("pdf", user, date_from, date_to)
+    csv_s = median_seconds("csv", user, date_from, date_to)
+    tracemalloc.start()
+    pdf = build("pdf", user, date_from, date_to)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    print(f"PDF of a year with {episodes:,} episodes: {pdf_s:.2f} s (median of {RUNS}; assembly and analysis included)")
+    print(
+        f"  {pages} pages, {len(pdf) / 2**20:.1f} MB; peak memory {peak / 2**20:.0f} MB (tracemalloc; target < 300 MB)"
+    )
+    print(f"  CSV of the same range: {csv_s:.2f} s; ratio PDF/CSV {pdf_s / csv_s:.1f} (target <= 15)")
+    return pdf_s
+
+
+def main() -> None:
+    setup_test_environment(debug=False)
+    # Writing the diaries must not set off analyses: the report computes its own.
+    app.conf.task_always_eager, app.conf.broker_url = False, "memory://"
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = "bench_twitch_diary_reports"
+    databases = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+    try:
+        print(f"database: {connection.vendor}")
+        five = bench(5000)
+        ten = bench(10_000)
+        print(f"  ratio 10,000/5,000: {ten / five:.2f} (target <= 2.2)")
+    finally:
+        teardown_databases(databases, verbosity=0)
+        teardown_test_environment()
+
+
+if __name__ == "__main__":
+    main()

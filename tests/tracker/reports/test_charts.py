@@ -1,0 +1,101 @@
+import copy
+import re
+import xml.etree.ElementTree as ElementTree
+from datetime import date
+
+from django.contrib.auth.models import User
+
+from diary.models import Episode
+from tests.tracker.reports.conftest import FROM, TO
+from tracker.analysis.findings import AssociationTested
+from tracker.charts import report_charts
+from tracker.reports.assembly import report_assemble
+
+SVG = "{http://www.w3.org/2000/svg}svg"
+
+
+def test_it_draws_the_charts_that_have_something_to_show(alice: User, diary: list[Episode]) -> None:
+    charts = report_charts(report_assemble(user_id=alice.pk, date_from=FROM, date_to=TO))
+    # One check-in: no association could be tested, so no forest plot.
+    assert [c.key for c in charts] == ["per_week", "calendar", "time_of_day", "locations"]
+    assert all(c.title and c.caption and c.rows for c in charts)
+
+
+def test_it_draws_nothing_for_a_period_without_episodes(alice: User, diary: list[Episode]) -> None:
+    assert (
+        report_charts(report_assemble(user_id=alice.pk, date_from=date(2026, 12, 1), date_to=TO.replace(month=12)))
+        == []
+    )
+
+
+def test_it_makes_each_chart_one_svg_element_with_its_own_ids(alice: User, diary: list[Episode]) -> None:
+    charts = report_charts(report_assemble(user_id=alice.pk, date_from=FROM, date_to=TO))
+    seen: set[str] = set()
+    for chart in charts:
+        assert chart.svg.startswith("<svg ")
+        assert chart.svg.endswith("</svg>")
+        assert ElementTree.fromstring(chart.svg).tag == SVG  # well formed, no prolog
+        ids = re.findall(r'\bid="([^"]+)"', chart.svg)
+        assert ids
+        assert all(i.startswith(f"{chart.key}_") for i in ids)
+        assert not seen & set(ids)
+        seen |= set(ids)
+        # Every reference points at an id of the same chart.
+        assert set(re.findall(r'(?:href="#|url\(#)([^")]+)', chart.svg)) <= set(ids)
+
+
+def test_it_gives_each_chart_its_data_as_a_table(alice: User, diary: list[Episode]) -> None:
+    charts = {c.key: c for c in report_charts(report_assemble(user_id=alice.pk, date_from=FROM, date_to=TO))}
+    weeks = charts["per_week"]
+    assert weeks.headers == ("Week starting", "Episodes")
+    # 1 November 2026 is a Sunday: its week starts on 26 October; 14 November ends the third week.
+    assert weeks.rows == (("2026-10-26", "1"), ("2026-11-02", "2"), ("2026-11-09", "1"))
+    assert charts["calendar"].rows == (
+        ("2026-11-01", "1"),
+        ("2026-11-05", "1"),
+        ("2026-11-07", "1"),
+        ("2026-11-14", "1"),
+    )
+    hours = dict(charts["time_of_day"].rows)
+    assert (hours["00:00-00:59"], hours["20:00-20:59"], hours["09:00-09:59"], hours["23:00-23:59"]) == (
+        "1",
+        "1",
+        "1",
+        "1",
+    )
+    assert ("Eyelid (left)", "3") in charts["locations"].rows
+
+
+def test_it_draws_a_forest_plot_of_the_tested_associations(alice: User, diary: list[Episode]) -> None:
+    report = report_assemble(user_id=alice.pk, date_from=FROM, date_to=TO)
+    tested: AssociationTested = {
+        "factor": "caffeine",
+        "label": "3 or more cups of caffeine",
+        "lag_days": 0,
+        "exposed_days": 40,
+        "unexposed_days": 60,
+        "exposed_episodes": 120,
+        "unexposed_episodes": 90,
+        "rate_ratio": 1.654,
+        "ci_low": 1.203,
+        "ci_high": 2.272,
+        "q_value": 0.001,
+        "significant": True,
+        "status": "ok",
+        "p_value": 0.0001,
+        "unadjusted": None,
+        "model_days": 100,
+        "interval_level": 0.9965,
+    }
+    findings = copy.deepcopy(report.findings)
+    findings["associations"] = [
+        tested,
+        {**tested, "lag_days": 1, "significant": False, "rate_ratio": 0.9, "ci_low": 0.6},
+    ]
+    report.__dict__["findings"] = findings
+    [forest] = [c for c in report_charts(report) if c.key == "associations"]
+    assert forest.rows == (
+        ("3 or more cups of caffeine", "1.65", "1.20 to 2.27", "99.7%", "yes"),
+        ("3 or more cups of caffeine (the day before)", "0.90", "0.60 to 2.27", "99.7%", "no"),
+    )
+    assert "<svg " in forest.svg
