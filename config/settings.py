@@ -291,6 +291,9 @@ SECRET_THROTTLE_RATES = {
     "signin_account": env.str("THROTTLE_SIGNIN_ACCOUNT", default="20/5m"),  # one account, any address
     "signin_address": env.str("THROTTLE_SIGNIN_ADDRESS", default="50/5m"),  # one address, any account
     "register_address": env.str("THROTTLE_REGISTER_ADDRESS", default="20/h"),
+    # Share links (/s/<token>/), views and guesses alike: a doctor reads a page or two, a
+    # guesser needs far more than 50 tries in 10 minutes against 256-bit tokens.
+    "share_address": env.str("THROTTLE_SHARE_ADDRESS", default="50/10m"),
 }
 RATELIMIT_USE_CACHE = "default"
 # How many proxies of ours stand in front of the app and append to X-Forwarded-For. 0 (the
@@ -326,6 +329,7 @@ SPECTACULAR_SETTINGS = {
         "SourceEnum": "diary.models.EpisodeSource",
         "SyncItemStatusEnum": ["created", "updated", "unchanged", "conflict", "invalid"],
         "SummaryStatusEnum": ["ready", "pending", "none"],
+        "ShareStatusEnum": ["active", "expired", "revoked"],
     },
 }
 

@@ -2,11 +2,16 @@ from django.contrib import admin
 from django.urls import include, path
 
 from diary import views as diary_views
+from tracker import views as tracker_views
 
 urlpatterns = [
     path("", diary_views.home, name="home"),
     path("healthz", diary_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    # A doctor's link: no account, read-only. `str` takes any token without a slash, so that a
+    # malformed one reaches the view and gets the same "no longer valid" page as any other.
+    path("s/<str:token>/", tracker_views.share_page, name="share-page"),
+    path("s/<str:token>/report.pdf", tracker_views.share_pdf, name="share-pdf"),
     path("api/", include("config.api.urls")),
 ]
 

@@ -4,6 +4,7 @@ from django.urls import path
 
 from tracker.api.account import AccountExportView, AccountView
 from tracker.api.reports import ReportDetailView, ReportDownloadView, ReportListView
+from tracker.api.shares import ShareDetailView, ShareListView
 from tracker.api.summary import SummaryRefreshView, SummaryView
 
 urlpatterns = [
@@ -14,4 +15,6 @@ urlpatterns = [
     path("reports/", ReportListView.as_view(), name="api-reports"),
     path("reports/<uuid:report_id>/", ReportDetailView.as_view(), name="api-report"),
     path("reports/<uuid:report_id>/download/", ReportDownloadView.as_view(), name="api-report-download"),
+    path("shares/", ShareListView.as_view(), name="api-shares"),
+    path("shares/<uuid:id>/", ShareDetailView.as_view(), name="api-share"),
 ]

@@ -38,6 +38,8 @@ VALID_ONLY_WITH_DATA = {
     "GET /api/v1/reports/": "a cursor must be one the API handed out",
     "POST /api/v1/reports/": "date_to must not be before date_from, nor 5 years or more after it; and a user "
     "has at most REPORTS_BUILDING_PER_USER reports building (429)",
+    "POST /api/v1/shares/": "date_to must not be before date_from, nor 5 years or more after it",
+    "GET /api/v1/shares/": "a cursor must be one the API handed out",
 }
 
 # Loaded when the tests are collected: serving the schema touches no database. (The lazy
