@@ -11,6 +11,9 @@ urlpatterns = [
     # A doctor's link: no account, read-only. `str` takes any token without a slash, so that a
     # malformed one reaches the view and gets the same "no longer valid" page as any other.
     path("s/<str:token>/", tracker_views.share_page, name="share-page"),
+    # Without its slash too: Django's redirect to the slashed address would carry the token
+    # without the page's headers (no-store, no-referrer), so a browser could cache it.
+    path("s/<str:token>", tracker_views.share_page),
     path("s/<str:token>/report.pdf", tracker_views.share_pdf, name="share-pdf"),
     path("api/", include("config.api.urls")),
 ]

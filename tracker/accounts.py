@@ -83,7 +83,6 @@ def account_erase(*, user: User) -> None:
     an analysis of a user who no longer exists. Files go last, inside the transaction: a file
     that cannot be deleted rolls the erasure back, to be tried again, rather than leaving a
     file of health data that no row points to any more."""
-    files = list(Report.objects.filter(user=user).exclude(file_name="").values_list("file_name", flat=True))
     _forget_in_logs(user)
     _end_sessions(user)
     # The diary's child rows in one statement each: deleting the user alone would make Django
@@ -93,6 +92,13 @@ def account_erase(*, user: User) -> None:
     Episode.symptoms.through.objects.filter(episode__user=user).delete()
     Episode.objects.filter(user=user).delete()
     CheckIn.objects.filter(user=user).delete()
+    # The reports' files are read last and their rows locked as they are read: a build that
+    # marked its report ready during the steps above is seen here, and one that writes later
+    # waits for the erasure, then finds its report gone and deletes its own file
+    # (tracker.reports.services). Read first, a report made ready meanwhile would leave its file.
+    # Every one is locked, an unnamed one too: its build names its file before storing it.
+    reports = Report.objects.select_for_update().filter(user=user)
+    files = [name for name in reports.values_list("file_name", flat=True) if name]
     user_id = user.pk
     user.delete()  # the rest cascades: profile, tokens, summaries, runs, reports, shares...
     storage = reports_storage()

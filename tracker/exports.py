@@ -309,6 +309,8 @@ def export_read(raw: bytes | str) -> ExportFile:
         document = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as error:
         raise ValidationError({"file": [f"Not valid JSON ({error})."]}) from None
+    except RecursionError:  # nested deeper than the parser goes: no export of ours is
+        raise ValidationError({"file": ["Nested too deeply to be an export."]}) from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ValidationError({"format": [f'Not a Twitch diary export (its "format" must be "{FORMAT}").']})
     version = document.get("version")
@@ -328,6 +330,7 @@ def export_read(raw: bytes | str) -> ExportFile:
         errors.add("profile.time_zone", "Must be an IANA time zone name.")
     episodes = [_episode(errors, f"episodes[{i}]", row) for i, row in enumerate(_rows(errors, document, "episodes"))]
     checkins = [_checkin(errors, f"checkins[{i}]", row) for i, row in enumerate(_rows(errors, document, "checkins"))]
+    skipped = {name: _rows(errors, document, name) for name in ("shares", "reports")}
     _raise_first(errors)
     return ExportFile(
         version=version,
@@ -335,7 +338,7 @@ def export_read(raw: bytes | str) -> ExportFile:
         time_zone=str(time_zone),
         episodes=[episode for episode in episodes if episode is not None],
         checkins=[checkin for checkin in checkins if checkin is not None],
-        skipped=[f"{len(document[name])} {name}" for name in ("shares", "reports") if document.get(name)],
+        skipped=[f"{len(rows)} {name}" for name, rows in skipped.items() if rows],
     )
 
 
@@ -396,6 +399,11 @@ class _Row:
             parsed = None
         if parsed is None or parsed.utcoffset() is None:
             self.fail(name, "Must be an ISO 8601 date and time with a UTC offset.")
+            return None
+        try:
+            parsed.astimezone(UTC)  # what the database stores: 0001-01-01T00:00+05:00 has no UTC instant
+        except OverflowError:
+            self.fail(name, "Out of range in UTC.")
             return None
         return parsed
 

@@ -51,10 +51,13 @@ def token_hash(token: str) -> str:
 
 
 def years_after(day: date, years: int) -> date:
+    """The same day `years` later; 29 February becomes 1 March in a year without it. The one
+    rule for a link's range and a report's (tracker.reports.services): a doctor's link must not
+    be refused for a range whose PDF is not."""
     try:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February in a year that has none
-        return day.replace(year=day.year + years, day=28)
+        return date(day.year + years, 3, 1)
 
 
 def share_errors(*, date_from: date, date_to: date, expires_in_days: int, label: str) -> dict[str, list[str]]:

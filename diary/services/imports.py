@@ -24,6 +24,8 @@ from .checkins import CHECKIN_FIELDS, checkin_errors, checkin_values
 from .episodes import EpisodeInput, EpisodeRows, ReferenceCodes, episode_errors, episode_rows, new_episode
 from .records import FieldErrors, Write, claim_change_seqs, lock_profile, stamp_changes
 
+# The largest version a PositiveIntegerField holds on every database (PostgreSQL's integer).
+MAX_VERSION = 2**31 - 1
 # Ids are looked up in slices: SQLite takes at most 32,766 parameters in one statement.
 ID_LOOKUP_SLICE = 5000
 
@@ -114,8 +116,8 @@ def _check_offset(errors: FieldErrors, row: str, data: EpisodeInput) -> None:
 
 
 def _check_kept(errors: FieldErrors, row: str, kept: Kept) -> None:
-    if isinstance(kept.version, bool) or not isinstance(kept.version, int) or kept.version < 1:
-        errors.add(f"{row}.version", "Must be a whole number from 1.")
+    if isinstance(kept.version, bool) or not isinstance(kept.version, int) or not 1 <= kept.version <= MAX_VERSION:
+        errors.add(f"{row}.version", f"Must be a whole number from 1 to {MAX_VERSION}.")
     if kept.updated_at < kept.created_at:
         errors.add(f"{row}.updated_at", "Cannot be before created_at.")
     if kept.deleted_at is not None and kept.deleted_at < kept.created_at:

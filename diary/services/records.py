@@ -160,8 +160,22 @@ def check_range(errors: FieldErrors, field: str, value: Any, low: float, high: f
         errors.add(field, f"Must be between {low:g} and {high:g}.")
 
 
+def _storable(text: str) -> bool:
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def check_notes(errors: FieldErrors, notes: Any, max_length: int) -> None:
     if not isinstance(notes, str):
         errors.add("notes", "Must be text.")
+    elif not _storable(notes):
+        # The API's fields refuse these before a service sees them; an import does not pass
+        # through the API, and PostgreSQL would fail the whole write on the one note.
+        errors.add("notes", "Must be text without NUL characters or lone surrogates.")
     elif len(notes) > max_length:
         errors.add("notes", f"At most {max_length} characters (got {len(notes)}).")

@@ -1,5 +1,5 @@
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import pytest
@@ -19,7 +19,9 @@ from diary.models import Episode
 from diary.services import diary_access_record
 from tests.api.conftest import assert_error, client_for
 from tests.tracker.account_data import Account, fill_account
-from tracker.models import ALL_TIME, Summary
+from tracker import accounts
+from tracker.models import ALL_TIME, Report, Summary
+from tracker.reports.services import report_build, report_claim, report_create
 from tracker.reports.storage import reports_storage
 from tracker.services import analysis_request, summary_compute
 
@@ -169,3 +171,25 @@ def test_an_anonymous_caller_gets_401(alices_account: Account) -> None:
         APIClient().delete("/api/v1/account/", {"password": PASSWORD}, format="json"), 401, "not_authenticated"
     )
     assert User.objects.filter(pk=alices_account.user.pk).exists()
+
+
+def test_it_deletes_the_file_of_a_report_that_finishes_building_during_the_erasure(
+    alice: User, frozen_now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker may mark a report ready while the erasure runs (the erasure does a lot before it
+    deletes the rows): its file must go with the rows, not stay behind with nothing pointing to it."""
+    report = report_create(user=alice, format="csv", date_from=date(2026, 11, 1), date_to=date(2026, 11, 14))
+    end_sessions = accounts._end_sessions
+
+    def a_worker_finishes_meanwhile(user: User) -> None:
+        claim = report_claim(report_id=report.pk)
+        assert claim is not None
+        assert report_build(report_id=report.pk, claim=claim) == "ready"
+        end_sessions(user)
+
+    monkeypatch.setattr(accounts, "_end_sessions", a_worker_finishes_meanwhile)
+
+    accounts.account_erase(user=alice)
+
+    assert not Report.objects.exists()
+    assert reports_storage().listdir("")[1] == []  # no file left behind

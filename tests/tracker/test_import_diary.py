@@ -134,8 +134,15 @@ def test_it_refuses_another_format_and_invalid_json(alices_export: dict[str, Any
         (3, {"started_at": "2026-11-05 sometime"}, "episodes[3].started_at: Must be an ISO 8601 date and time"),
         (1, {"started_at": "2026-11-05T21:00:00"}, "episodes[1].started_at: Must be an ISO 8601 date and time"),
         (2, {"utc_offset_minutes": 60}, "episodes[2].utc_offset_minutes: Does not match the UTC offset"),
-        (1, {"version": 0}, "episodes[1].version: Must be a whole number from 1."),
+        (1, {"version": 0}, "episodes[1].version: Must be a whole number from 1 to 2147483647."),
         (2, {"id": "not-a-uuid"}, "episodes[2].id: Must be a UUID."),
+        # Numbers and instants the database cannot hold: refused, not an OverflowError.
+        (1, {"version": 10**30}, "episodes[1].version: Must be a whole number from 1 to 2147483647."),
+        (0, {"created_at": "0001-01-01T00:00:00+05:00"}, "episodes[0].created_at: Out of range in UTC."),
+        (2, {"updated_at": "9999-12-31T23:59:59-05:00"}, "episodes[2].updated_at: Out of range in UTC."),
+        # PostgreSQL text cannot hold NUL, nor UTF-8 a lone surrogate: the API refuses both too.
+        (1, {"notes": "before\x00after"}, "episodes[1].notes: Must be text without NUL characters"),
+        (1, {"notes": "\ud800"}, "episodes[1].notes: Must be text without NUL characters"),
     ],
 )
 def test_it_refuses_a_bad_episode_with_its_row_and_reason(
@@ -156,6 +163,27 @@ def test_it_refuses_a_bad_checkin_and_a_duplicate_id(erased_export: dict[str, An
     assert "episodes[3].id: Duplicate id: episodes[1] has it too." in said
     assert not User.objects.filter(username="carol").exists()
     assert not Episode.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "[" * 100_000,  # nested past the parser's recursion limit
+        '{"format": "twitch-diary-export", "version": 1, "profile": {"time_zone": "UTC"}, "shares": 5}',
+        '{"format": "twitch-diary-export", "version": 1, "profile": {"time_zone": "UTC"}, "reports": true}',
+    ],
+)
+def test_it_refuses_a_crafted_file_rather_than_crashing(db: None, tmp_path: Path, raw: str) -> None:
+    said = refusal(write(tmp_path, raw), user="carol")
+    assert said.startswith("Nothing was imported:\n")
+    assert not User.objects.filter(username="carol").exists()
+
+
+def test_it_refuses_a_checkin_note_with_a_nul_character(erased_export: dict[str, Any], tmp_path: Path) -> None:
+    erased_export["checkins"][0]["notes"] = "\x00"
+    said = refusal(write(tmp_path, erased_export), user="carol")
+    assert "checkins[0].notes: Must be text without NUL characters" in said
+    assert not User.objects.filter(username="carol").exists()
 
 
 def test_it_refuses_ids_that_another_account_holds(alices_export: dict[str, Any], tmp_path: Path) -> None:

@@ -177,6 +177,15 @@ def test_it_sends_the_share_headers_on_the_page(link: NewShare) -> None:
     assert_share_headers(response)
 
 
+def test_it_serves_the_address_without_its_slash_with_the_same_headers_not_a_redirect(link: NewShare) -> None:
+    response = Client().get(f"/s/{link.token}")
+    assert response.status_code == 200
+    assert_share_headers(response)
+    refused = Client().get("/s/not-a-token")
+    assert refused.status_code == 404
+    assert_share_headers(refused)
+
+
 def test_it_writes_one_access_row_per_view_and_download(link: NewShare, frozen_now: datetime) -> None:
     agent = "Mozilla/5.0 " + "x" * 400
     page(link.token, HTTP_USER_AGENT=agent, REMOTE_ADDR="203.0.113.9")

@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 
 from tests.api.conftest import assert_error, client_for
 from tracker.models import Share, ShareAccess
+from tracker.reports.services import report_create
 from tracker.shares import share_access_record, share_create, share_open, share_revoke
 
 FROM, TO = date(2026, 11, 1), date(2026, 11, 14)
@@ -113,6 +114,14 @@ def test_it_refuses_bad_input_by_field(as_alice: APIClient, changes: dict[str, A
 def test_it_takes_a_range_of_just_under_five_years_and_ninety_days(as_alice: APIClient) -> None:
     response = create(as_alice, date_from="2021-11-15", expires_in_days=90)
     assert response.status_code == 201, response.content
+
+
+def test_it_bounds_a_range_from_29_february_as_a_report_does(alice: User, as_alice: APIClient) -> None:
+    """One rule for both: the doctor's link to a range must not be refused where its PDF is not."""
+    bounds = {"date_from": date(2020, 2, 29), "date_to": date(2025, 2, 28)}
+    report_create(user=alice, format="pdf", **bounds)  # a report of it is taken
+    assert create(as_alice, **{name: str(day) for name, day in bounds.items()}).status_code == 201
+    assert_error(create(as_alice, date_from="2020-02-29", date_to="2025-03-01"), 400, "invalid", "date_to")
 
 
 def test_its_service_refuses_what_the_api_refuses(alice: User) -> None:

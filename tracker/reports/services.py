@@ -34,6 +34,7 @@ from tracker.models import Report
 from tracker.reports import FORMATS
 from tracker.reports.assembly import report_assemble
 from tracker.reports.storage import reports_storage
+from tracker.shares import years_after
 
 logger = logging.getLogger(__name__)
 
@@ -100,18 +101,10 @@ def _validate(*, format: str, date_from: date, date_to: date) -> None:
         errors["format"] = [f"Must be one of {', '.join(sorted(FORMATS))}."]
     if date_from > date_to:
         errors["date_to"] = ["Must not be before date_from."]
-    elif date_to >= (limit := _years_after(date_from, MAX_YEARS)):
+    elif date_to >= (limit := years_after(date_from, MAX_YEARS)):
         errors["date_to"] = [f"A report covers at most {MAX_YEARS} years: choose a date before {limit}."]
     if errors:
         raise ValidationError(errors)
-
-
-def _years_after(day: date, years: int) -> date:
-    """The same day `years` later; 29 February becomes 1 March in a year without it."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return date(day.year + years, 3, 1)
 
 
 def report_enqueue(*, report_id: ReportId) -> bool:
