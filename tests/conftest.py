@@ -6,9 +6,11 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.contrib.auth.models import User
+from rest_framework.test import APIClient
 
 from conditions.reference import PerReferenceVersion, load_reference
 from diary.services.episodes import ReferenceCodes
+from tests.api.conftest import client_for
 from tests.factories import UserFactory
 
 # Every test that depends on "now" runs at this instant unless it travels elsewhere.
@@ -82,3 +84,18 @@ def _reports_in_a_temporary_folder(settings: Any, tmp_path_factory: pytest.TempP
             "OPTIONS": {"location": str(tmp_path_factory.mktemp("reports"))},
         },
     }
+
+
+@pytest.fixture
+def as_alice(alice: User) -> APIClient:
+    return client_for(alice)
+
+
+@pytest.fixture
+def as_bob(bob: User) -> APIClient:
+    return client_for(bob)
+
+
+@pytest.fixture
+def anonymous(db: None) -> APIClient:
+    return APIClient()

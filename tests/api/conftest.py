@@ -1,7 +1,6 @@
 from datetime import timedelta
 from typing import Any
 
-import pytest
 from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
@@ -18,21 +17,6 @@ def client_for(user: User | None) -> APIClient:
     if user is not None:
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_for(user)}")
     return client
-
-
-@pytest.fixture
-def as_alice(alice: User) -> APIClient:
-    return client_for(alice)
-
-
-@pytest.fixture
-def as_bob(bob: User) -> APIClient:
-    return client_for(bob)
-
-
-@pytest.fixture
-def anonymous(db: None) -> APIClient:
-    return APIClient()
 
 
 def assert_error(response: Any, status: int, code: str, *fields: str) -> dict[str, Any]:

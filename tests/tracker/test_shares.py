@@ -11,27 +11,12 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from rest_framework.test import APIClient
 
-from tests.api.conftest import assert_error, client_for
+from tests.api.conftest import assert_error
 from tracker.models import Share, ShareAccess
 from tracker.reports.services import report_create
 from tracker.shares import share_access_record, share_create, share_open, share_revoke
 
 FROM, TO = date(2026, 11, 1), date(2026, 11, 14)
-
-
-@pytest.fixture
-def as_alice(alice: User) -> APIClient:
-    return client_for(alice)
-
-
-@pytest.fixture
-def as_bob(bob: User) -> APIClient:
-    return client_for(bob)
-
-
-@pytest.fixture
-def anonymous(db: None) -> APIClient:
-    return APIClient()
 
 
 BODY = {"date_from": "2026-11-01", "date_to": "2026-11-14", "label": "Dr Martin"}

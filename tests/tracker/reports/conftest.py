@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from diary.models import Episode
 from diary.services import LocationInput, profile_update
 from tests.factories import EpisodeFactory, make_checkin
+from tracker.analysis.findings import AssociationTested
 
 PARIS = ZoneInfo("Europe/Paris")
 FROM, TO = date(2026, 11, 1), date(2026, 11, 14)
@@ -42,3 +43,26 @@ def diary(alice: User) -> list[Episode]:
     make_checkin(alice, date(2026, 11, 2), notes="slept badly")
     make_checkin(alice, date(2026, 11, 20))
     return [*episodes[:2], busy, *episodes[2:]]
+
+
+def significant_caffeine(*, lag_days: int) -> AssociationTested:
+    """A significant association as the analysis states one, to plant in a report's findings."""
+    return {
+        "factor": "caffeine",
+        "label": "3 or more cups of caffeine",
+        "lag_days": lag_days,
+        "exposed_days": 40,
+        "unexposed_days": 60,
+        "exposed_episodes": 120,
+        "unexposed_episodes": 90,
+        "rate_ratio": 1.654,
+        "ci_low": 1.203,
+        "ci_high": 2.272,
+        "q_value": 0.001,
+        "significant": True,
+        "status": "ok",
+        "p_value": 0.0001,
+        "unadjusted": None,
+        "model_days": 100,
+        "interval_level": 0.9965,
+    }

@@ -6,8 +6,7 @@ from datetime import date
 from django.contrib.auth.models import User
 
 from diary.models import Episode
-from tests.tracker.reports.conftest import FROM, TO
-from tracker.analysis.findings import AssociationTested
+from tests.tracker.reports.conftest import FROM, TO, significant_caffeine
 from tracker.charts import report_charts
 from tracker.reports.assembly import report_assemble
 
@@ -68,25 +67,7 @@ def test_it_gives_each_chart_its_data_as_a_table(alice: User, diary: list[Episod
 
 def test_it_draws_a_forest_plot_of_the_tested_associations(alice: User, diary: list[Episode]) -> None:
     report = report_assemble(user_id=alice.pk, date_from=FROM, date_to=TO)
-    tested: AssociationTested = {
-        "factor": "caffeine",
-        "label": "3 or more cups of caffeine",
-        "lag_days": 0,
-        "exposed_days": 40,
-        "unexposed_days": 60,
-        "exposed_episodes": 120,
-        "unexposed_episodes": 90,
-        "rate_ratio": 1.654,
-        "ci_low": 1.203,
-        "ci_high": 2.272,
-        "q_value": 0.001,
-        "significant": True,
-        "status": "ok",
-        "p_value": 0.0001,
-        "unadjusted": None,
-        "model_days": 100,
-        "interval_level": 0.9965,
-    }
+    tested = significant_caffeine(lag_days=0)
     findings = copy.deepcopy(report.findings)
     findings["associations"] = [
         tested,

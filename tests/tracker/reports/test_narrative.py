@@ -6,7 +6,7 @@ from django.contrib.auth.models import User
 
 from diary.models import Episode
 from tests.factories import make_checkin
-from tests.tracker.reports.conftest import FROM, TO
+from tests.tracker.reports.conftest import FROM, TO, significant_caffeine
 from tracker.analysis.findings import AssociationTested, Findings
 from tracker.reports.assembly import ReportData, report_assemble
 from tracker.reports.narrative import (
@@ -61,25 +61,7 @@ def test_it_writes_a_peak_sentence_only_when_the_analysis_found_one(alice: User,
 
 def test_it_states_a_significant_association_with_its_numbers(alice: User, diary: list[Episode]) -> None:
     report = _report(alice)
-    tested: AssociationTested = {
-        "factor": "caffeine",
-        "label": "3 or more cups of caffeine",
-        "lag_days": 1,
-        "exposed_days": 40,
-        "unexposed_days": 60,
-        "exposed_episodes": 120,
-        "unexposed_episodes": 90,
-        "rate_ratio": 1.654,
-        "ci_low": 1.203,
-        "ci_high": 2.272,
-        "q_value": 0.001,
-        "significant": True,
-        "status": "ok",
-        "p_value": 0.0001,
-        "unadjusted": None,
-        "model_days": 100,
-        "interval_level": 0.9965,
-    }
+    tested = significant_caffeine(lag_days=1)
     not_significant: AssociationTested = {**tested, "lag_days": 0, "significant": False, "rate_ratio": 1.1}
     findings = copy.deepcopy(report.findings)
     findings["associations"] = [not_significant, tested]

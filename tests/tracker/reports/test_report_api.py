@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from diary.models import Episode
-from tests.api.conftest import assert_error, client_for
+from tests.api.conftest import assert_error
 from tests.tracker.reports import flaky_renderer
 from tests.tracker.reports.conftest import FROM, TO
 from tracker.models import Report
@@ -29,16 +29,6 @@ from tracker.tasks import build_report
 
 RANGE = {"date_from": str(FROM), "date_to": str(TO)}
 OnCommit = Callable[..., Any]
-
-
-@pytest.fixture
-def as_alice(alice: User) -> APIClient:
-    return client_for(alice)
-
-
-@pytest.fixture
-def as_bob(bob: User) -> APIClient:
-    return client_for(bob)
 
 
 @pytest.fixture
