@@ -42,17 +42,6 @@ class ReportEpisode:
         return int(offset.total_seconds() // 60) if offset is not None else 0
 
 
-CHECKIN_FIELDS = (
-    "date",
-    "caffeine_cups",
-    "sleep_hours",
-    "stress",
-    "exercise_minutes",
-    "alcohol_units",
-    "twitching_today",
-)
-
-
 @dataclass(frozen=True)
 class ReportCheckIn:
     date: date
@@ -145,7 +134,7 @@ def report_assemble(
         generated_at=now.astimezone(profile.zone if profile else UTC),
         include_notes=include_notes,
         episodes=_episodes(user_id, diary, include_notes),
-        checkins=_checkins(user_id, date_from, date_to, include_notes),
+        checkins=_checkins(user_id, diary, include_notes),
         names=Names(
             regions=reference.region_names,
             triggers=reference.trigger_names,
@@ -185,18 +174,23 @@ def _episodes(user_id: int, diary: data.Diary, include_notes: bool) -> list[Repo
     return episodes
 
 
-def _checkins(user_id: int, date_from: date, date_to: date, include_notes: bool) -> list[ReportCheckIn]:
-    rows = CheckIn.live.filter(user_id=user_id, date__gte=date_from, date__lte=date_to).order_by("date")
+def _checkins(user_id: int, diary: data.Diary, include_notes: bool) -> list[ReportCheckIn]:
+    """The diary's check-ins (already read, oldest first), with their notes when the report
+    includes them: one more query then, none otherwise."""
+    notes: dict[date, str] = {}
+    if include_notes:
+        rows = CheckIn.live.filter(user_id=user_id, date__gte=diary.start, date__lte=diary.end).exclude(notes="")
+        notes = dict(rows.values_list("date", "notes"))
     return [
         ReportCheckIn(
-            date=row["date"],
-            caffeine_cups=row["caffeine_cups"],
-            sleep_hours=row["sleep_hours"],
-            stress=row["stress"],
-            exercise_minutes=row["exercise_minutes"],
-            alcohol_units=row["alcohol_units"],
-            twitching_today=row["twitching_today"],
-            notes=row["notes"] if include_notes else "",
+            date=checkin.day,
+            caffeine_cups=checkin.caffeine_cups,
+            sleep_hours=checkin.sleep_hours,
+            stress=checkin.stress,
+            exercise_minutes=checkin.exercise_minutes,
+            alcohol_units=checkin.alcohol_units,
+            twitching_today=checkin.twitching_today,
+            notes=notes.get(checkin.day, ""),
         )
-        for row in rows.values(*CHECKIN_FIELDS, *(["notes"] if include_notes else []))
+        for checkin in diary.checkins
     ]
