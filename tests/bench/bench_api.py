@@ -38,20 +38,19 @@ warnings.filterwarnings("ignore", message="No directory at")
 
 from django.contrib.auth.models import User  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
-from django.test.utils import (  # noqa: E402
-    setup_databases,
-    setup_test_environment,
-    teardown_databases,
-    teardown_test_environment,
-)
 from django.utils import timezone  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 
 from conditions.models import BodyRegion, Trigger  # noqa: E402
-from config.celery import app  # noqa: E402
-from diary.demo import DemoDiary  # noqa: E402
 from diary.models import CheckIn, DeviceToken, Episode, EpisodeLocation  # noqa: E402
-from diary.services import checkins_bulk_create, episodes_bulk_create, profile_update  # noqa: E402
+from diary.services import profile_update  # noqa: E402
+from tests.bench.diaries import (  # noqa: E402
+    demo_days,
+    refresh_planner_statistics,
+    throwaway_database,
+    write_checkins,
+    write_episodes,
+)
 from tracker.services import summary_compute  # noqa: E402
 
 PUSH_SIZE = 1000
@@ -150,13 +149,7 @@ def bench_push() -> None:
 
 
 def history(user: User, episodes: int) -> None:
-    zone = user.diary_profile.zone
-    days = DemoDiary(
-        username=user.username, seed=1, end=timezone.now().date(), days=3650, zone=zone, now=timezone.now()
-    )
-    items = [e for day in days.build(target_episodes=episodes) for e in day.episodes]
-    for start in range(0, len(items), 5000):
-        episodes_bulk_create(user=user, items=items[start : start + 5000])
+    write_episodes(user, demo_days(user, seed=1, days=3650, episodes=episodes))
 
 
 def bench_list() -> None:
@@ -167,11 +160,7 @@ def bench_list() -> None:
         history(user, size)
         print(f"  (wrote {size} episodes of history in {time.perf_counter() - started:.1f} s)", file=sys.stderr)
         clients[size] = client_for(user)
-    if connection.vendor == "postgresql":
-        # What autovacuum does within a minute of a bulk load: without statistics the planner
-        # takes the fresh tables for empty ones and scans them whole.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    refresh_planner_statistics()
     samples: dict[int, list[float]] = {size: [] for size in clients}
     for client in clients.values():
         client.get("/api/v1/episodes/")  # warm up caches and plans
@@ -186,19 +175,12 @@ def bench_list() -> None:
 
 def bench_analysis() -> None:
     user = new_user("analysis")
-    zone = user.diary_profile.zone
-    now = timezone.now()
-    days = DemoDiary(username=user.username, seed=2, end=now.date(), days=3650, zone=zone, now=now)
-    built = days.build(target_episodes=100_000)
-    items = [e for day in built for e in day.episodes]
-    for start in range(0, len(items), 5000):
-        episodes_bulk_create(user=user, items=items[start : start + 5000])
-    for day in built:
+    days = demo_days(user, seed=2, days=3650, episodes=100_000)
+    write_episodes(user, days)
+    for day in days:
         day.checked_in = True  # a check-in every day: 3,650
-    checkins_bulk_create(user=user, items=[(d.day, values) for d in built if (values := d.checkin()) is not None])
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    write_checkins(user, days)
+    refresh_planner_statistics()
     load_only, full = [], []
     for _ in range(3):
         load_only.append(timed(lambda: load_rows(user.pk)))
@@ -260,21 +242,12 @@ def _raw_post(client: APIClient, url: str, body: str) -> Any:
 
 
 def main() -> None:
-    setup_test_environment(debug=False)  # test host name, no query log
-    # Writing the histories must not set off analyses; the analysis is measured on its own.
-    app.conf.task_always_eager, app.conf.broker_url = False, "memory://"
-    # Its own throwaway database, apart from the one the test suite may be reusing.
-    connection.settings_dict.setdefault("TEST", {})["NAME"] = "bench_twitch_diary"
-    databases = setup_databases(verbosity=0, interactive=False, aliases={"default"})
-    try:
+    with throwaway_database("bench_twitch_diary"):
         print(f"database: {connection.vendor} ({connection.settings_dict['NAME']})")
         bench_hostile()
         bench_push()
         bench_list()
         bench_analysis()
-    finally:
-        teardown_databases(databases, verbosity=0)
-        teardown_test_environment()
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ import statistics
 import time
 import tracemalloc
 import uuid
-from datetime import date, timedelta
+from datetime import date
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -29,18 +29,16 @@ warnings.filterwarnings("ignore", message="No directory at")
 
 from django.contrib.auth.models import User  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test.utils import (  # noqa: E402
-    setup_databases,
-    setup_test_environment,
-    teardown_databases,
-    teardown_test_environment,
-)
-from django.utils import timezone  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 
-from config.celery import app  # noqa: E402
-from diary.demo import DemoDiary  # noqa: E402
-from diary.services import checkins_bulk_create, episodes_bulk_create, profile_update  # noqa: E402
+from diary.services import profile_update  # noqa: E402
+from tests.bench.diaries import (  # noqa: E402
+    demo_days,
+    refresh_planner_statistics,
+    throwaway_database,
+    write_checkins,
+    write_episodes,
+)
 from tracker.reports import FORMATS, no_progress  # noqa: E402
 from tracker.reports.assembly import report_assemble  # noqa: E402
 
@@ -51,18 +49,11 @@ DAYS = 365
 def diary_of(episodes: int) -> tuple[User, date, date]:
     user = User.objects.create(username=f"report{episodes}-{uuid.uuid4().hex[:6]}")
     profile_update(user=user, time_zone="Europe/Paris")
-    now = timezone.now()
-    built = DemoDiary(
-        username=user.username, seed=3, end=now.date(), days=DAYS, zone=user.diary_profile.zone, now=now
-    ).build(target_episodes=episodes)
-    items = [e for day in built for e in day.episodes]
-    for start in range(0, len(items), 5000):
-        episodes_bulk_create(user=user, items=items[start : start + 5000])
-    checkins_bulk_create(user=user, items=[(d.day, values) for d in built if (values := d.checkin()) is not None])
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # what autovacuum does within a minute of a bulk load
-    return user, now.date() - timedelta(days=DAYS - 1), now.date()
+    days = demo_days(user, seed=3, days=DAYS, episodes=episodes)
+    write_episodes(user, days)
+    write_checkins(user, days)
+    refresh_planner_statistics()
+    return user, days[0].day, days[-1].day
 
 
 def build(code: str, user: User, date_from: date, date_to: date) -> bytes:
@@ -101,19 +92,11 @@ def bench(episodes: int) -> float:
 
 
 def main() -> None:
-    setup_test_environment(debug=False)
-    # Writing the diaries must not set off analyses: the report computes its own.
-    app.conf.task_always_eager, app.conf.broker_url = False, "memory://"
-    connection.settings_dict.setdefault("TEST", {})["NAME"] = "bench_twitch_diary_reports"
-    databases = setup_databases(verbosity=0, interactive=False, aliases={"default"})
-    try:
+    with throwaway_database("bench_twitch_diary_reports"):
         print(f"database: {connection.vendor}")
         five = bench(5000)
         ten = bench(10_000)
         print(f"  ratio 10,000/5,000: {ten / five:.2f} (target <= 2.2)")
-    finally:
-        teardown_databases(databases, verbosity=0)
-        teardown_test_environment()
 
 
 if __name__ == "__main__":
