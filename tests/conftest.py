@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.contrib.auth.models import User
+from django.test import Client
 from rest_framework.test import APIClient
 
 from conditions.reference import PerReferenceVersion, load_reference
@@ -99,3 +100,16 @@ def as_bob(bob: User) -> APIClient:
 @pytest.fixture
 def anonymous(db: None) -> APIClient:
     return APIClient()
+
+
+def signed_in(user: User) -> Client:
+    """A browser with `user`'s session, as after signing in."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def operator(db: None) -> User:
+    """A superuser, who may see users' diary data in the admin."""
+    return UserFactory(username="operator", is_staff=True, is_superuser=True)

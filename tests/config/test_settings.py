@@ -7,11 +7,19 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[2]
 PRINT = "from django.conf import settings as s; print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER)"
+PRINT_REPORTS_STORAGE = (
+    "from tracker.reports.storage import reports_storage as r; s = r(); "
+    "print(type(s).__name__, getattr(s, 'bucket_name', ''), getattr(s, 'endpoint_url', ''), getattr(s, 'location', ''))"
+)
+# Set on this machine perhaps, and read by the settings: each case starts without them.
+READ_FROM_THE_ENVIRONMENT = {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL"}
 
 
-def settings_with(**env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL"}}
-    code = f"import django; django.setup(); {PRINT}"
+def settings_with(prints: str = PRINT, **env: str) -> subprocess.CompletedProcess[str]:
+    """What `prints` prints in a fresh interpreter whose settings read `env` (and nothing of
+    READ_FROM_THE_ENVIRONMENT or REPORTS_* from this process)."""
+    clean = {k: v for k, v in os.environ.items() if k not in READ_FROM_THE_ENVIRONMENT and not k.startswith("REPORTS_")}
+    code = f"import django; django.setup(); {prints}"
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=PROJECT,
@@ -42,20 +50,7 @@ def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off() -> None:
 
 
 def reports_storage_with(**env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("REPORTS_")}
-    code = (
-        "import django; django.setup(); from tracker.reports.storage import reports_storage as r; s = r(); "
-        "print(type(s).__name__, getattr(s, 'bucket_name', ''), getattr(s, 'endpoint_url', ''), "
-        "getattr(s, 'location', ''))"
-    )
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=PROJECT,
-        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return settings_with(PRINT_REPORTS_STORAGE, **env)
 
 
 def test_it_keeps_reports_in_a_local_folder_by_default_or_where_told(tmp_path: Path) -> None:

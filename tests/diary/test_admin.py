@@ -12,12 +12,12 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Permission, User
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from diary.admin import HealthDataAdmin
 from diary.models import DeviceToken, Episode
+from tests.conftest import signed_in
 from tests.factories import EpisodeFactory, UserFactory, make_checkin
 from tracker.models import ALL_TIME, AnalysisRequest, AnalysisRun, Summary
 from tracker.services import summary_compute
@@ -32,17 +32,6 @@ DIARY_DATA = [
     "tracker.analysisrun",
     "tracker.analysisrequest",
 ]
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def operator(db: None) -> User:
-    return UserFactory(username="operator", is_staff=True, is_superuser=True)
 
 
 @pytest.fixture
@@ -101,11 +90,11 @@ def change(label: str, pk: str) -> str:
     ],
 )
 def test_it_lists_every_model_with_its_filters(operator: User, alices_diary: dict[str, str], url: str) -> None:
-    assert client_for(operator).get(url).status_code == 200
+    assert signed_in(operator).get(url).status_code == 200
 
 
 def test_it_shows_an_episode_read_only(operator: User, alices_diary: dict[str, str]) -> None:
-    client = client_for(operator)
+    client = signed_in(operator)
     page = client.get(change("diary.episode", alices_diary["diary.episode"]))
     assert page.status_code == 200
     assert NOTE.encode() in page.content
@@ -115,7 +104,7 @@ def test_it_shows_an_episode_read_only(operator: User, alices_diary: dict[str, s
 
 def test_its_delete_action_soft_deletes_through_the_service(operator: User, alice: User, frozen_now: datetime) -> None:
     episode = EpisodeFactory(user=alice)
-    response = client_for(operator).post(
+    response = signed_in(operator).post(
         reverse("admin:diary_episode_changelist"), {"action": "soft_delete", "_selected_action": [str(episode.id)]}
     )
     assert response.status_code == 302
@@ -130,14 +119,14 @@ def test_it_edits_a_condition_and_the_reference_version_follows(operator: User) 
 
     before = reference_version()
     condition = Condition.objects.get(slug="hypothyroidism")
-    page = client_for(operator).get(reverse("admin:conditions_condition_change", args=[condition.pk]))
+    page = signed_in(operator).get(reverse("admin:conditions_condition_change", args=[condition.pk]))
     assert page.status_code == 200
     Condition.objects.filter(pk=condition.pk).update(summary=condition.summary + " Edited.")
     assert reference_version() != before
 
 
 def test_a_non_staff_user_cannot_open_the_admin(alice: User) -> None:
-    assert client_for(alice).get("/admin/diary/episode/").status_code == 302
+    assert signed_in(alice).get("/admin/diary/episode/").status_code == 302
     assert not Episode.objects.exists()
 
 
@@ -145,13 +134,13 @@ def test_a_non_staff_user_cannot_open_the_admin(alice: User) -> None:
 def test_it_refuses_diary_data_to_staff_with_only_view_permissions(
     helper: User, alices_diary: dict[str, str], label: str
 ) -> None:
-    client = client_for(helper)
+    client = signed_in(helper)
     assert client.get(changelist(label)).status_code == 403
     assert client.get(change(label, alices_diary[label])).status_code == 403
 
 
 def test_it_leaves_diary_data_off_the_index_for_staff_with_only_view_permissions(helper: User) -> None:
-    client = client_for(helper)
+    client = signed_in(helper)
     index = client.get(reverse("admin:index"))
     assert index.status_code == 200
     assert b"/admin/conditions/condition/" in index.content  # reference data: still theirs to see
@@ -164,7 +153,7 @@ def test_it_opens_diary_data_to_staff_granted_the_health_data_permission(
     helper: User, alices_diary: dict[str, str]
 ) -> None:
     helper.user_permissions.add(Permission.objects.get(codename="view_health_data"))
-    client = client_for(helper)
+    client = signed_in(helper)
     assert b"/admin/diary/episode/" in client.get(reverse("admin:index")).content
     for label in DIARY_DATA:
         assert client.get(changelist(label)).status_code == 200, label
@@ -176,7 +165,7 @@ def test_it_keeps_reference_data_editable_by_staff_with_model_permissions(helper
 
     helper.user_permissions.add(Permission.objects.get(codename="change_condition"))
     condition = Condition.objects.get(slug="hypothyroidism")
-    page = client_for(helper).get(reverse("admin:conditions_condition_change", args=[condition.pk]))
+    page = signed_in(helper).get(reverse("admin:conditions_condition_change", args=[condition.pk]))
     assert page.status_code == 200
     assert b'name="_save"' in page.content
 
@@ -185,7 +174,7 @@ def test_it_keeps_reference_data_editable_by_staff_with_model_permissions(helper
 def test_it_finds_nothing_when_searching_for_a_notes_text(
     operator: User, alices_diary: dict[str, str], label: str
 ) -> None:
-    client = client_for(operator)
+    client = signed_in(operator)
     by_note = client.get(changelist(label), {"q": "third coffee"})
     assert by_note.status_code == 200
     assert by_note.context["cl"].result_count == 0
@@ -221,7 +210,7 @@ def accesses() -> list[tuple[str, str, str, str]]:
 def test_it_records_a_superuser_opening_alices_episode(
     operator: User, alice: User, alices_diary: dict[str, str]
 ) -> None:
-    assert client_for(operator).get(change("diary.episode", alices_diary["diary.episode"])).status_code == 200
+    assert signed_in(operator).get(change("diary.episode", alices_diary["diary.episode"])).status_code == 200
     entry = LogEntry.objects.get()
     assert entry.action == LogEntry.Action.ACCESS
     assert entry.actor == operator
@@ -240,7 +229,7 @@ def test_it_records_one_access_per_owner_on_a_list_page(
     for user, count in [(alice, 3), (bob, 2)]:
         for day in range(count):
             EpisodeFactory(user=user, started_at=datetime(2026, 11, 2 + day, 9, tzinfo=UTC))
-    response = client_for(operator).get(changelist("diary.episode"), {"state": "live", "p": "1"})
+    response = signed_in(operator).get(changelist("diary.episode"), {"state": "live", "p": "1"})
     assert response.status_code == 200
     assert sorted(accesses()) == [
         ("operator", "alice", "diary.episode", "changelist"),
@@ -252,7 +241,7 @@ def test_it_records_one_access_per_owner_on_a_list_page(
 
 @pytest.mark.parametrize("label", DIARY_DATA)
 def test_it_records_every_diary_data_page_it_shows(operator: User, alices_diary: dict[str, str], label: str) -> None:
-    client = client_for(operator)
+    client = signed_in(operator)
     assert client.get(changelist(label)).status_code == 200
     assert client.get(change(label, alices_diary[label])).status_code == 200
     assert accesses() == [("operator", "alice", label, "changelist"), ("operator", "alice", label, "change")]
@@ -262,7 +251,7 @@ def test_it_records_every_diary_data_page_it_shows(operator: User, alices_diary:
 def test_it_records_history_and_delete_confirmation_pages(
     operator: User, alice: User, alices_diary: dict[str, str]
 ) -> None:
-    client = client_for(operator)
+    client = signed_in(operator)
     assert client.get(reverse("admin:diary_profile_history", args=[alice.pk])).status_code == 200
     assert client.get(reverse("admin:diary_profile_delete", args=[alice.pk])).status_code == 200
     assert accesses() == [
@@ -274,14 +263,14 @@ def test_it_records_history_and_delete_confirmation_pages(
 def test_it_records_nothing_for_pages_it_does_not_show(
     operator: User, helper: User, alices_diary: dict[str, str]
 ) -> None:
-    assert client_for(helper).get(change("diary.episode", alices_diary["diary.episode"])).status_code == 403
+    assert signed_in(helper).get(change("diary.episode", alices_diary["diary.episode"])).status_code == 403
     missing = change("diary.episode", "6f1c1a43-9a53-4e39-8d1e-0d6f6f4f2f10")
-    assert client_for(operator).get(missing).status_code == 302
+    assert signed_in(operator).get(missing).status_code == 302
     assert not LogEntry.objects.exists()
 
 
 def test_it_keeps_health_data_out_of_the_access_log(operator: User, alice: User, alices_diary: dict[str, str]) -> None:
-    client = client_for(operator)
+    client = signed_in(operator)
     for label in DIARY_DATA:
         assert client.get(change(label, alices_diary[label])).status_code == 200
     assert client.get(changelist("diary.episode"), {"q": "third coffee"}).status_code == 200  # shows no row
@@ -303,7 +292,7 @@ def test_it_keeps_health_data_out_of_the_access_log(operator: User, alice: User,
 def test_it_records_a_list_page_in_queries_that_do_not_grow_with_its_owners(
     operator: User, alice: User, frozen_now: datetime, django_assert_max_num_queries: Any
 ) -> None:
-    client = client_for(operator)
+    client = signed_in(operator)
     EpisodeFactory(user=alice)
     client.get(changelist("diary.episode"))  # warms caches (content types, reference data)
     with CaptureQueriesContext(connection) as one_owner:
@@ -321,7 +310,7 @@ def test_it_records_a_list_page_in_queries_that_do_not_grow_with_its_owners(
 def test_it_shows_the_access_log_read_only_to_superusers(
     operator: User, helper: User, alices_diary: dict[str, str]
 ) -> None:
-    client = client_for(operator)
+    client = signed_in(operator)
     client.get(change("diary.episode", alices_diary["diary.episode"]))
     entry = LogEntry.objects.get()
     log = client.get(reverse("admin:auditlog_logentry_changelist"), {"q": "alice"})
@@ -334,5 +323,5 @@ def test_it_shows_the_access_log_read_only_to_superusers(
     assert b'name="_save"' not in detail.content
     assert client.get(reverse("admin:auditlog_logentry_add")).status_code == 403
     assert client.post(reverse("admin:auditlog_logentry_delete", args=[entry.pk]), {"post": "yes"}).status_code == 403
-    assert client_for(helper).get(reverse("admin:auditlog_logentry_changelist")).status_code == 403
+    assert signed_in(helper).get(reverse("admin:auditlog_logentry_changelist")).status_code == 403
     assert LogEntry.objects.get() == entry

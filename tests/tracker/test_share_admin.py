@@ -12,23 +12,13 @@ from django.test import Client
 from django.urls import reverse
 
 from diary.models import Episode
+from tests.conftest import signed_in
 from tests.factories import UserFactory
 from tests.tracker.reports.conftest import FROM, TO, diary  # noqa: F401  (the shared fixture)
 from tracker.analysis.summary import DISCLAIMER
 from tracker.models import ALL_TIME, AnalysisRequest, Share, Summary
 from tracker.services import range_key, summary_compute
 from tracker.shares import share_open
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def operator(db: None) -> User:
-    return UserFactory(username="operator", is_staff=True, is_superuser=True)
 
 
 @pytest.fixture
@@ -74,7 +64,7 @@ def test_it_renders_the_findings_readably_in_the_users_zone(
     range_summary: Summary,
     diary: list[Episode],  # noqa: F811
 ) -> None:
-    response = client_for(operator).get(change_url(range_summary))
+    response = signed_in(operator).get(change_url(range_summary))
     assert response.status_code == 200
     html = response.content.decode()
     assert "2026-11-01 to 2026-11-14" in html
@@ -91,14 +81,14 @@ def test_it_renders_the_findings_readably_in_the_users_zone(
 
 
 def test_it_records_the_look_as_every_health_data_page_does(operator: User, range_summary: Summary) -> None:
-    client_for(operator).get(change_url(range_summary))
+    signed_in(operator).get(change_url(range_summary))
     entry = LogEntry.objects.get(action=LogEntry.Action.ACCESS)
     assert (entry.actor, entry.object_repr) == (operator, "alice")
     assert entry.additional_data == {"model": "tracker.summary", "view": "change", "object_pk": str(range_summary.pk)}
 
 
 def test_it_downloads_the_pdf_of_the_summarys_range(operator: User, range_summary: Summary) -> None:
-    response = client_for(operator).get(pdf_url(range_summary))
+    response = signed_in(operator).get(pdf_url(range_summary))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
@@ -110,14 +100,14 @@ def test_it_takes_an_all_time_summary_from_the_first_episode_to_today(
     operator: User, all_time_summary: Summary
 ) -> None:
     # The diary fixture's first episode is at 23:30 on 31 October in Paris; today is 20 November.
-    response = client_for(operator).get(pdf_url(all_time_summary))
+    response = signed_in(operator).get(pdf_url(all_time_summary))
     assert response["Content-Disposition"] == 'attachment; filename="twitch-diary-2026-10-31-to-2026-11-20.pdf"'
 
 
 def test_it_creates_a_share_link_shown_once_in_a_message(
     operator: User, alice: User, range_summary: Summary, frozen_now: datetime
 ) -> None:
-    response = client_for(operator).post(share_url(range_summary))
+    response = signed_in(operator).post(share_url(range_summary))
     assert response.status_code == 200
     share = Share.objects.get()
     assert (share.user, share.date_from, share.date_to, share.include_notes) == (alice, FROM, TO, False)
@@ -127,11 +117,11 @@ def test_it_creates_a_share_link_shown_once_in_a_message(
     assert share_open(token=token) == share
     assert Client().get(f"/s/{token}/").status_code == 200
     # Shown in this answer, kept nowhere for the next page.
-    assert client_for(operator).get(change_url(range_summary)).context["messages"].__len__() == 0
+    assert signed_in(operator).get(change_url(range_summary)).context["messages"].__len__() == 0
 
 
 def test_it_only_creates_links_on_a_post(operator: User, range_summary: Summary) -> None:
-    assert client_for(operator).get(share_url(range_summary)).status_code == 405
+    assert signed_in(operator).get(share_url(range_summary)).status_code == 405
     assert not Share.objects.exists()
 
 
@@ -139,7 +129,7 @@ def test_it_only_creates_links_on_a_post(operator: User, range_summary: Summary)
 def test_staff_without_the_health_data_permission_get_nothing(
     helper: User, range_summary: Summary, action: Any
 ) -> None:
-    client = client_for(helper)
+    client = signed_in(helper)
     response = client.post(action(range_summary)) if action is share_url else client.get(action(range_summary))
     assert response.status_code == 403
     assert not Share.objects.exists()
@@ -153,7 +143,7 @@ def test_it_takes_the_add_share_permission_to_create_a_link(range_summary: Summa
             codename__in=["view_health_data", "view_summary"], content_type__app_label__in=["diary", "tracker"]
         )
     )
-    client = client_for(reader)
+    client = signed_in(reader)
     assert client.get(change_url(range_summary)).status_code == 200
     assert client.post(share_url(range_summary)).status_code == 403
     assert not Share.objects.exists()
