@@ -8,6 +8,8 @@ urlpatterns = [
     path("", diary_views.home, name="home"),
     path("healthz", diary_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("", include("diary.urls")),
+    path("", include("tracker.page_urls")),
     # A doctor's link: no account, read-only. `str` takes any token without a slash, so that a
     # malformed one reaches the view and gets the same "no longer valid" page as any other.
     path("s/<str:token>/", tracker_views.share_page, name="share-page"),

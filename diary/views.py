@@ -1,11 +1,14 @@
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    """Signed in, the diary opens on logging, the thing done most often."""
+    if request.user.is_authenticated:
+        return redirect("episode-log")
     return render(request, "diary/home.html")
 
 

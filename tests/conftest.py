@@ -110,6 +110,18 @@ def signed_in(user: User) -> Client:
 
 
 @pytest.fixture
+def alice_web(alice: User) -> Client:
+    """The web pages as alice sees them, signed in with a session. Django's test client skips
+    the CSRF check; a test of the check itself uses Client(enforce_csrf_checks=True)."""
+    return signed_in(alice)
+
+
+@pytest.fixture
+def bob_web(bob: User) -> Client:
+    return signed_in(bob)
+
+
+@pytest.fixture
 def operator(db: None) -> User:
     """A superuser, who may see users' diary data in the admin."""
     return UserFactory(username="operator", is_staff=True, is_superuser=True)
