@@ -18,3 +18,9 @@ def duration_text(seconds: int) -> str:
         hours, minutes = divmod(minutes, 60)
         return f"{hours} h {minutes} min" if minutes else f"{hours} h"
     return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+
+
+def location_text(region: str, side: str) -> str:
+    """Where, as a reader says it: "Calf (left)", "Tongue (midline)", from the region's and the
+    side's names."""
+    return f"{region} ({side.lower()})"
