@@ -76,6 +76,14 @@ def _select(label: str, choices: Choices) -> forms.CharField:
     return forms.CharField(label=label, required=False, widget=forms.Select(choices=[("", "Any"), *choices]))
 
 
+def _with_given(choices: Choices, given: str) -> Choices:
+    """The options, and the one given if it is not among them (a link typed by hand): the form
+    shows it back, selected, beside the selector's error, as any form keeps what was typed."""
+    if not given or any(code == given for code, _ in choices):
+        return choices
+    return [*choices, (given, f"{given} (unknown)")]
+
+
 class HistoryFilterForm(forms.Form):
     date_from = forms.DateField(
         label="From",
@@ -97,9 +105,12 @@ class HistoryFilterForm(forms.Form):
     def __init__(self, data: QueryDict, **kwargs: Any) -> None:
         super().__init__(data, label_suffix="", **kwargs)
         choices = _CHOICES.get()
-        self.fields["region"] = _select("Body region", choices.regions)
-        self.fields["trigger"] = _select("Trigger", choices.triggers)
-        self.fields["symptom"] = _select("Symptom", choices.symptoms)
+        for name, label, options in (
+            ("region", "Body region", choices.regions),
+            ("trigger", "Trigger", choices.triggers),
+            ("symptom", "Symptom", choices.symptoms),
+        ):
+            self.fields[name] = _select(label, _with_given(options, data.get(name, "")))
 
     def clean_after(self) -> Cursor | None:
         text = self.cleaned_data["after"]
