@@ -324,4 +324,5 @@ def test_the_history_costs_the_same_queries_at_any_size(
         assert link is not None
         with django_assert_max_num_queries(HISTORY_QUERIES):
             later = alice_web.get(link)
-        assert len(listed(first)) == len(listed(later)) == PAGE_SIZE
+        assert len(listed(first)) == PAGE_SIZE
+        assert listed(later)
