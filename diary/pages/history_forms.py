@@ -143,10 +143,14 @@ class HistoryFilterForm(forms.Form):
         )
 
     def refuse(self, error: ValidationError) -> None:
-        """Put the selector's field errors (unknown codes) next to their fields."""
-        for field, messages in error.message_dict.items():
-            for message in messages:
-                self.add_error(field if field in self.fields else None, message)
+        """Put the selector's field errors (unknown codes) next to their fields, in words: the
+        selector's own message lists the codes allowed, which the select already offers."""
+        for field in error.message_dict:
+            if field in self.fields:
+                label = str(self.fields[field].label).lower()
+                self.add_error(field, f"There is no {label} {self.data.get(field)!r}: pick one from the list.")
+            else:
+                self.add_error(None, error.message_dict[field])
 
     def query(self, **extra: str) -> str:
         """The filters as given (a query string without "?"), plus `extra`: for links to other
