@@ -17,6 +17,7 @@ from .episodes import (
     episode_create_from,
     episode_delete,
     episode_replay,
+    episode_restore,
     episode_update,
     episodes_bulk_create,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "episode_create_from",
     "episode_delete",
     "episode_replay",
+    "episode_restore",
     "episode_update",
     "episodes_bulk_create",
     "profile_update",

@@ -1,4 +1,4 @@
-"""Writing episodes: create, bulk create, update, delete. The one way to write an episode."""
+"""Writing episodes: create, bulk create, update, delete, restore. The one way to write an episode."""
 
 import uuid
 from collections.abc import Iterable, Sequence
@@ -29,6 +29,7 @@ from diary.models import (
 )
 
 from .records import (
+    STAMPED_FIELDS,
     FieldErrors,
     Write,
     check_notes,
@@ -475,6 +476,21 @@ def episode_delete(*, episode: Episode, expected_version: int | None = None) -> 
     """Soft delete: the row stays as a tombstone that sync pulls report. Deleting a deleted
     episode changes nothing."""
     return soft_delete(episode, expected_version=expected_version)
+
+
+@transaction.atomic
+def episode_restore(*, user: User, episode_id: uuid.UUID) -> Episode:
+    """Bring back one of the user's deleted episodes (the history's undo): an edit of the
+    tombstone, so it takes a new version and change number and sync pulls report it live again.
+    Restoring a live episode changes nothing. Raises Episode.DoesNotExist when the user has no
+    episode with this id (someone else's is not theirs to restore)."""
+    lock_profile(user)  # read, then written: no delete or edit of the user's in between
+    current = Episode.objects.get(user=user, pk=episode_id)
+    if current.deleted_at is None:
+        return current
+    stamp_changes([current], write=Write.EDIT, claim=claim_change_seqs(user.pk, 1), now=timezone.now())
+    current.save(update_fields=STAMPED_FIELDS)
+    return current
 
 
 def episode_matches(episode: Episode, data: EpisodeInput, zone: ZoneInfo) -> bool:

@@ -35,6 +35,7 @@ from diary.services import (
     episode_create,
     episode_create_from,
     episode_delete,
+    episode_restore,
     episode_update,
     episodes_bulk_create,
     sync_apply,
@@ -129,6 +130,10 @@ def one_episode(alice: User) -> Before:
     return Before(episodes=[EpisodeFactory(user=alice)])
 
 
+def one_deleted_episode(alice: User) -> Before:
+    return Before(episodes=[episode_delete(episode=EpisodeFactory(user=alice))])
+
+
 def one_checkin(alice: User) -> Before:
     return Before(checkins=[make_checkin(alice)])
 
@@ -150,6 +155,7 @@ WALK = [
     Walk("episodes_bulk_create", nothing, lambda alice, _: episodes_bulk_create(user=alice, items=[an_episode()] * 1)),
     Walk("episode_update", one_episode, lambda _, b: [episode_update(episode=b.episodes[0], intensity=9)]),
     Walk("episode_delete", one_episode, lambda _, b: [episode_delete(episode=b.episodes[0])]),
+    Walk("episode_restore", one_deleted_episode, lambda a, b: [episode_restore(user=a, episode_id=b.episodes[0].id)]),
     Walk("checkin_upsert", nothing, lambda alice, _: [checkin_upsert(user=alice, date=date(2026, 11, 2), stress=4)[0]]),
     Walk("checkin_upsert", one_checkin, lambda alice, b: [checkin_upsert(user=alice, date=b.checkins[0].date)[0]]),
     Walk("checkin_upsert", one_deleted_checkin, lambda a, b: [checkin_upsert(user=a, date=b.checkins[0].date)[0]]),

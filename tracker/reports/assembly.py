@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone as django_timezone
 
 from conditions.models import TwitchPattern
+from diary.formatting import location_text
 from diary.models import CheckIn, Episode, Profile, Side
 from tracker.analysis import data
 from tracker.analysis.findings import Findings
@@ -82,7 +83,7 @@ class Names:
 
     def location(self, region: str, side: str) -> str:
         """ "Left calf", "Tongue (midline)", "Both eyelids"... kept plain: region, then side."""
-        return f"{self.region(region)} ({self.side(side).lower()})"
+        return location_text(self.region(region), self.side(side))
 
 
 @dataclass

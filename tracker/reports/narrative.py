@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from statistics import mean
 
+from diary.formatting import duration_text, offset_text
 from tracker.analysis.findings import AssociationTested, Findings, RedFlag
 from tracker.reports.assembly import ReportCheckIn, ReportData, ReportEpisode
 
@@ -26,13 +27,6 @@ DIRECTIONS = {
 }
 
 
-def offset_text(minutes: int) -> str:
-    """+01:00, -03:30, +00:00."""
-    sign = "-" if minutes < 0 else "+"
-    hours, rest = divmod(abs(minutes), 60)
-    return f"{sign}{hours:02d}:{rest:02d}"
-
-
 def long_when(moment: datetime, offset_minutes: int) -> str:
     """Thu 5 Nov 2026, 20:00 (UTC+01:00): the day named, for a reader on paper."""
     return f"{moment:%a} {moment.day} {moment:%b %Y, %H:%M} (UTC{offset_text(offset_minutes)})"
@@ -41,17 +35,6 @@ def long_when(moment: datetime, offset_minutes: int) -> str:
 def short_when(episode: ReportEpisode) -> str:
     """2026-11-05 20:00 +01:00: sortable, one line in a table."""
     return f"{episode.local_start:%Y-%m-%d %H:%M} {offset_text(episode.utc_offset_minutes)}"
-
-
-def duration_text(seconds: int) -> str:
-    """45 s, 10 min, 2 min 30 s, 1 h 5 min."""
-    if seconds < 60:
-        return f"{seconds} s"
-    minutes, rest = divmod(seconds, 60)
-    if minutes >= 60:
-        hours, minutes = divmod(minutes, 60)
-        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
-    return f"{minutes} min {rest} s" if rest else f"{minutes} min"
 
 
 def _plural(count: int, word: str, many: str | None = None) -> str:

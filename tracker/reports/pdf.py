@@ -21,6 +21,7 @@ import matplotlib
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from diary.formatting import offset_text
 from tracker.analysis.findings import MatchedFeature, ReferenceMatch
 from tracker.analysis.summary import DISCLAIMER
 from tracker.charts import Chart, report_charts
@@ -30,7 +31,6 @@ from tracker.reports.narrative import (
     EpisodeRow,
     checkin_sentences,
     episode_rows,
-    offset_text,
     red_flag_lines,
     summary_sentences,
 )

@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import User
 
+from diary.formatting import duration_text
 from diary.models import Episode
 from tests.factories import make_checkin
 from tests.tracker.reports.conftest import FROM, TO, significant_caffeine
@@ -11,7 +12,6 @@ from tracker.analysis.findings import AssociationTested, Findings
 from tracker.reports.assembly import ReportData, report_assemble
 from tracker.reports.narrative import (
     checkin_sentences,
-    duration_text,
     episode_rows,
     red_flag_lines,
     summary_sentences,

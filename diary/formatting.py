@@ -1,0 +1,26 @@
+"""Short texts for times and durations, shared by the diary's pages and the tracker's reports
+(which import them from here: imports flow tracker -> diary, never back)."""
+
+
+def offset_text(minutes: int) -> str:
+    """+01:00, -03:30, +00:00."""
+    sign = "-" if minutes < 0 else "+"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"{sign}{hours:02d}:{rest:02d}"
+
+
+def duration_text(seconds: int) -> str:
+    """45 s, 10 min, 2 min 30 s, 1 h 5 min."""
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, rest = divmod(seconds, 60)
+    if minutes >= 60:
+        hours, minutes = divmod(minutes, 60)
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+
+
+def location_text(region: str, side: str) -> str:
+    """Where, as a reader says it: "Calf (left)", "Tongue (midline)", from the region's and the
+    side's names."""
+    return f"{region} ({side.lower()})"

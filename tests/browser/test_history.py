@@ -1,0 +1,118 @@
+"""The history in a real browser: days and local times, a filter, delete and Undo, paging."""
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from conditions.reference import load_reference
+from diary.models import Episode
+from diary.services import EpisodeInput, LocationInput, episode_create, episodes_bulk_create
+from tests.browser.conftest import look_at
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(transactional_db: None) -> None:
+    """The reference tables as the migration loads them: a transactional test before this one
+    may have emptied every table (it truncates at its end)."""
+    load_reference()
+
+
+@pytest.fixture
+def lenient_page(signed_in_page: Any, context: Any) -> Iterator[Any]:
+    """A second page of alice's browser that fails on console errors as `page` does, except the
+    one Chromium logs for a document answered with 400: a refused filter is a 400 on purpose."""
+    opened = context.new_page()
+    errors: list[str] = []
+    refused = "the server responded with a status of 400"
+    opened.on("console", lambda m: errors.append(m.text) if m.type == "error" and refused not in m.text else None)
+    opened.on("pageerror", lambda error: errors.append(str(error)))
+    yield opened
+    assert not errors, f"the browser reported errors: {errors}"
+
+
+def log(user: User, started_at: datetime, region: str, side: str, **values: Any) -> Episode:
+    return episode_create(
+        user=user,
+        started_at=started_at,
+        duration_seconds=values.pop("duration_seconds", 45),
+        locations=[LocationInput(region, side)],
+        intensity=values.pop("intensity", 4),
+        pattern="intermittent_bursts",
+        **values,
+    )
+
+
+def test_it_shows_filters_deletes_and_undoes(signed_in_page: Any, browser_user: User) -> None:
+    page = signed_in_page
+    today = timezone.now().astimezone(PARIS).replace(hour=8, minute=5, second=0, microsecond=0) - timedelta(days=1)
+    yesterday = today - timedelta(days=1)
+    log(browser_user, today, "eyelid", "left", triggers=["caffeine"])
+    log(browser_user, yesterday.replace(hour=22, minute=40), "calf", "right", symptoms=["weakness"])
+    page.goto("/history/")
+    assert page.get_by_role("heading", name=f"{today:%A} {today.day} {today:%B %Y}").is_visible()
+    assert page.get_by_role("heading", name=f"{yesterday:%A} {yesterday.day} {yesterday:%B %Y}").is_visible()
+    assert page.get_by_role("link", name="08:05 · Eyelid (left)").is_visible()
+    assert page.get_by_role("link", name="22:40 · Calf (right)").is_visible()
+    assert page.get_by_text("Red flag: Muscle weakness. See a doctor soon.").is_visible()
+    look_at(page, "history")
+
+    page.get_by_text("Filter episodes").click()
+    page.get_by_label("Body region").select_option("calf")
+    page.get_by_role("button", name="Show episodes").click()
+    assert page.get_by_role("link", name="22:40 · Calf (right)").is_visible()
+    assert page.get_by_role("link", name="08:05 · Eyelid (left)").count() == 0
+    assert "region=calf" in page.url
+
+    page.get_by_role("button", name="Delete the episode of").click()
+    assert page.get_by_text("Episode deleted.").is_visible()
+    assert "region=calf" in page.url  # back on the same filtered page
+    assert page.get_by_role("link", name="22:40 · Calf (right)").count() == 0
+    page.get_by_role("button", name="Undo").click()
+    assert page.get_by_text("Episode restored.").is_visible()
+    assert page.get_by_role("link", name="22:40 · Calf (right)").is_visible()
+    assert Episode.live.filter(user=browser_user).count() == 2
+
+
+def test_it_shows_a_field_error_and_an_empty_history(
+    signed_in_page: Any, lenient_page: Any, browser_user: User
+) -> None:
+    signed_in_page.goto("/history/")
+    assert signed_in_page.get_by_text("No episodes yet.").is_visible()
+    look_at(signed_in_page, "history-empty")
+    page = lenient_page
+    page.goto("/history/?date_from=2026-11-10&date_to=2026-11-01&region=elbow")
+    date_to = page.get_by_label("To", exact=True)
+    assert date_to.get_attribute("aria-invalid") == "true"
+    assert page.get_by_text("The last day must be on or after the first day.").is_visible()
+    assert page.get_by_text("There is no body region 'elbow': pick one from the list.").is_visible()
+    look_at(page, "history-errors")
+
+
+def test_it_pages_to_older_episodes(signed_in_page: Any, browser_user: User) -> None:
+    page = signed_in_page
+    now = timezone.now()
+    items = [
+        EpisodeInput(
+            started_at=now - timedelta(hours=3 * i),
+            duration_seconds=30,
+            locations=[LocationInput("thigh", "both")],
+            intensity=3,
+            pattern="single_twitch",
+        )
+        for i in range(60)
+    ]
+    episodes_bulk_create(user=browser_user, items=items)
+    page.goto("/history/")
+    assert page.locator("article.episode").count() == 50
+    page.get_by_role("link", name="Older episodes").click()
+    assert page.locator("article.episode").count() == 10
+    assert page.get_by_role("link", name="Older episodes").count() == 0
+    page.get_by_role("link", name="Newest episodes").click()
+    assert page.locator("article.episode").count() == 50
