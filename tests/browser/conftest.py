@@ -19,6 +19,8 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client
 
+from conditions.reference import load_reference
+
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make between
 # browser steps are synchronous and safe here (Django only sees the loop and refuses them).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -78,13 +80,37 @@ def context(browser: Any, live_server: Any) -> Iterator[Any]:
     created.close()
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(transactional_db: None) -> None:
+    """The reference tables as the migration loads them: a transactional test before this one
+    emptied every table at its end (loading is idempotent and fast)."""
+    load_reference()
+
+
+# Chromium logs every answer of 400 or more as a console error. A page answered so (a refused
+# form, a 404 for bob) is often the point of a test; a failed script, style or image never is,
+# and is caught from the response itself.
+FAILED_LOAD = "Failed to load resource: the server responded with a status of"
+
+
+def watch(opened: Any, errors: list[str]) -> None:
+    """Collect a page's script errors, CSP violations and failed sub-resources into `errors`."""
+    opened.on("console", lambda m: errors.append(m.text) if m.type == "error" and FAILED_LOAD not in m.text else None)
+    opened.on("pageerror", lambda error: errors.append(str(error)))
+    opened.on(
+        "response",
+        lambda r: (
+            errors.append(f"{r.status} {r.url}") if r.status >= 400 and r.request.resource_type != "document" else None
+        ),
+    )
+
+
 @pytest.fixture
 def page(context: Any) -> Iterator[Any]:
-    """A page whose console errors (a CSP violation, a script error) fail the test at its end."""
+    """A page whose console errors (a CSP violation, a script error, a missing file) fail the test at its end."""
     opened = context.new_page()
     errors = BrowserErrors()
-    opened.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    opened.on("pageerror", lambda error: errors.append(str(error)))
+    watch(opened, errors)
     yield opened
     assert not errors, f"the browser reported errors: {errors}"
 
