@@ -55,13 +55,13 @@ def test_it_gives_each_chart_its_data_as_a_table(alice: User, diary: list[Episod
         ("2026-11-07", "1"),
         ("2026-11-14", "1"),
     )
-    hours = dict(charts["time_of_day"].rows)
-    assert (hours["00:00-00:59"], hours["20:00-20:59"], hours["09:00-09:59"], hours["23:00-23:59"]) == (
-        "1",
-        "1",
-        "1",
-        "1",
-    )
+    # A row per hour, a column per weekday (Monday first), in each episode's local time.
+    grid = {row[0]: row[1:] for row in charts["time_of_day"].rows}
+    assert charts["time_of_day"].headers == ("Hour", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+    assert grid["00:00-00:59"] == ("0", "0", "0", "0", "0", "0", "1")  # Sunday 1 November, 00:30
+    assert grid["20:00-20:59"][3] == "1"  # Thursday 5 November
+    assert grid["09:00-09:59"][5] == grid["23:00-23:59"][5] == "1"  # Saturdays 7 and 14 November
+    assert sum(int(n) for row in grid.values() for n in row) == 4
     assert ("Eyelid (left)", "3") in charts["locations"].rows
 
 
