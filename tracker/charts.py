@@ -286,9 +286,12 @@ def body_chart(data: ChartInput) -> Chart:
         parts.append(_shaded_view(view, counts, most, x=x))
         x += view.width + OUTLINE_GAP
     parts.append(_legend(most, y=height + 14))
-    title, caption = "Where it twitched", (
-        "The face, the body from the front and from the back, each place shaded by how many episodes were felt "
-        "there: the darker, the more. An episode felt on both sides shades both."
+    title, caption = (
+        "Where it twitched",
+        (
+            "The face, the body from the front and from the back, each place shaded by how many episodes were felt "
+            "there: the darker, the more. An episode felt on both sides shades both."
+        ),
     )
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + 44}" width="{width}" '
@@ -325,7 +328,12 @@ def _legend(most: int, *, y: int) -> str:
             format_html(
                 '<rect x="{}" y="{}" width="22" height="16" fill="{}" stroke="#6b7785"/>'
                 '<text x="{}" y="{}" font-size="13" fill="#222222">{}</text>',
-                left, y, colour, left + 28, y + 13, label,
+                left,
+                y,
+                colour,
+                left + 28,
+                y + 13,
+                label,
             )
         )
     return "".join(parts)
