@@ -1,32 +1,40 @@
-"""The report's charts, drawn once as SVG: the PDF embeds them, the share page and the admin
-inline them. One module, so that a doctor sees the same picture on paper and on screen.
+"""The charts, drawn once as SVG: the PDF embeds them, the dashboard, the share page and the
+admin inline them. One module, so that a doctor sees the same picture on paper and on screen.
+
+Each chart is drawn from a small typed input (ChartInput: the counts of
+tracker.analysis.aggregates, the findings, the names), built either from a report's diary
+(report_charts) or from what a summary stored when the analysis ran (dashboard_charts): one
+drawing code, and a dashboard that never reads the diary.
 
 matplotlib's Figure API with the SVG canvas, never pyplot: pyplot keeps global figures and
 state, which a web worker building several reports at once must not share. Text is drawn as
 paths (svg.fonttype "path"): the SVG then needs no font where it is shown, and fpdf2 (which
-does not render SVG text) draws it as it looks here. The chart's title and caption are not in
-the picture: the page around it prints them as text, which a reader can search and select.
+does not render SVG text) draws it as it looks here. The chart's title and caption are also
+printed around the picture as text, which a reader can search and select.
 """
 
 import io
 import math
 import re
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from html import escape
 from typing import Any
 
 import matplotlib
 import numpy as np
+from django.utils.html import format_html
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, NullLocator
 from matplotlib.typing import RcKeyType
 
-from tracker.analysis.findings import AssociationTested
-from tracker.reports.assembly import ReportData
+from diary.body_outline import VIEWS, Shape, View, render_view, sides_drawn
+from tracker.analysis.aggregates import ChartAggregates, chart_aggregates, week_start
+from tracker.analysis.findings import AssociationTested, Findings
+from tracker.reports.assembly import Names, ReportData
 
 RC: dict[RcKeyType, Any] = {
     "svg.fonttype": "path",
@@ -45,32 +53,54 @@ WEEKDAY_LABELS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 @dataclass(frozen=True)
 class Chart:
-    key: str  # "per_week", "calendar", "time_of_day", "locations", "associations"
+    key: str  # "per_week", "calendar", "time_of_day", "locations", "body", "associations"
     title: str
     caption: str  # one or two plain sentences shown under the chart
-    svg: str  # one inline <svg ...>...</svg> element, no XML prolog, ids unique per chart
+    svg: str  # one inline <svg role="img"> with <title> and <desc>, no prolog, no style, ids unique per chart
     headers: tuple[str, ...]  # the chart's data as a table (for screen readers)
     rows: tuple[tuple[str, ...], ...]
 
 
+@dataclass(frozen=True)
+class ChartInput:
+    """What every chart is drawn from: a few hundred numbers, whatever the diary's size."""
+
+    aggregates: ChartAggregates
+    findings: Findings
+    names: Names
+
+    @property
+    def end(self) -> date:
+        return date.fromisoformat(self.aggregates["end"])
+
+
+Builder = Callable[[ChartInput], "Chart | None"]
+
+
 def report_charts(report: ReportData) -> list[Chart]:
     """The charts that have something to show: none for a period without episodes, and the
-    forest plot only when at least one association could be tested."""
+    forest plot only when at least one association could be tested. The calendar covers the
+    report's whole period."""
     if not report.episodes:
         return []
-    builders: Sequence[Callable[[ReportData], Chart | None]] = (
-        per_week_chart,
-        calendar_chart,
-        time_of_day_chart,
-        locations_chart,
-        associations_chart,
-    )
+    data = ChartInput(chart_aggregates(report.diary, calendar_days=None), report.findings, report.names)
+    return _draw(data, (per_week_chart, calendar_chart, time_of_day_chart, locations_chart, associations_chart))
+
+
+def dashboard_charts(data: ChartInput) -> list[Chart]:
+    """The dashboard's charts, from a stored summary: the body outline in place of the bars."""
+    if not data.findings["frequency"]["episodes"]:
+        return []
+    return _draw(data, (per_week_chart, calendar_chart, time_of_day_chart, body_chart, associations_chart))
+
+
+def _draw(data: ChartInput, builders: Sequence[Builder]) -> list[Chart]:
     charts = []
     for build in builders:
         # rcParams are read as the artists are made (fonts, spines) and when saving (SVG text
         # as paths): the whole drawing happens inside the context, which restores them after.
         with matplotlib.rc_context(RC):
-            chart = build(report)
+            chart = build(data)
         if chart is not None:
             charts.append(chart)
     return charts
@@ -79,25 +109,15 @@ def report_charts(report: ReportData) -> list[Chart]:
 # Episodes per week
 
 
-def _week_start(day: date) -> date:
-    return day - timedelta(days=day.weekday())
+def _weeks(data: ChartInput) -> list[tuple[date, int]]:
+    first = date.fromisoformat(data.aggregates["first_week"])
+    return [(first + timedelta(weeks=i), n) for i, n in enumerate(data.aggregates["weeks"])]
 
 
-def _weeks(report: ReportData) -> list[tuple[date, int]]:
-    """Episodes in each Monday-to-Sunday week of the period, empty weeks included."""
-    counts = Counter(_week_start(e.local_date) for e in report.episodes)
-    week, last = _week_start(report.date_from), _week_start(report.date_to)
-    weeks = []
-    while week <= last:
-        weeks.append((week, counts[week]))
-        week += timedelta(days=7)
-    return weeks
-
-
-def per_week_chart(report: ReportData) -> Chart:
-    weeks = _weeks(report)
-    trend = report.findings["trend"]
-    recent_from = report.date_to - timedelta(days=trend["recent_days"] - 1)
+def per_week_chart(data: ChartInput) -> Chart:
+    weeks = _weeks(data)
+    trend = data.findings["trend"]
+    recent_from = data.end - timedelta(days=trend["recent_days"] - 1)
     figure, axes = _figure(height=2.4)
     xs = list(range(len(weeks)))
     colours = [ACCENT if week + timedelta(days=6) >= recent_from else BAR for week, _ in weeks]
@@ -113,18 +133,15 @@ def per_week_chart(report: ReportData) -> Chart:
     _date_ticks(axes, [week for week, _ in weeks])
     axes.set_ylabel("episodes per week")
     axes.set_xlim(-0.6, len(weeks) - 0.4)
-    return Chart(
-        key="per_week",
-        title="Episodes per week",
-        caption=_trend_caption(report),
-        svg=_svg(figure, "per_week"),
-        headers=("Week starting", "Episodes"),
-        rows=tuple((week.isoformat(), str(n)) for week, n in weeks),
-    )
+    caption = _trend_caption(data.findings)
+    if data.aggregates["weeks_cut"]:
+        caption += f" The last {len(weeks)} weeks are shown."
+    rows = tuple((week.isoformat(), str(n)) for week, n in weeks)
+    return _chart("per_week", "Episodes per week", caption, figure, ("Week starting", "Episodes"), rows)
 
 
-def _trend_caption(report: ReportData) -> str:
-    trend = report.findings["trend"]
+def _trend_caption(findings: Findings) -> str:
+    trend = findings["trend"]
     base = "Bars: episodes in each week (Monday to Sunday); the last four weeks in red."
     if trend["direction"] == "not_enough_data":
         return f"{base} No trend is given: {trend['reason'][0].lower()}{trend['reason'][1:]}"
@@ -145,20 +162,19 @@ def _date_ticks(axes: Axes, weeks: Sequence[date]) -> None:
 # Calendar
 
 
-def calendar_chart(report: ReportData) -> Chart:
+def calendar_chart(data: ChartInput) -> Chart:
     """One square per day, a column per week, shaded by the day's episodes."""
-    per_day = Counter(e.local_date for e in report.episodes)
-    first = _week_start(report.date_from)
-    columns = (report.date_to - first).days // 7 + 1
+    date_from = date.fromisoformat(data.aggregates["calendar_from"])
+    per_day = {date_from + timedelta(days=i): n for i, n in enumerate(data.aggregates["days"])}
+    first = week_start(date_from)
+    columns = (data.end - first).days // 7 + 1
     grid = [[math.nan] * columns for _ in range(7)]
-    day = report.date_from
-    while day <= report.date_to:
-        grid[day.weekday()][(day - first).days // 7] = per_day[day]
-        day += timedelta(days=1)
+    for day, count in per_day.items():
+        grid[day.weekday()][(day - first).days // 7] = count
     # Squares of at most a third of an inch: a fortnight stays a small strip, a year fills the width.
     cell = min((WIDTH_INCHES - 1.4) / columns, 0.33)
     figure, axes = _figure(height=cell * 7 + 0.55, width=min(WIDTH_INCHES, cell * columns + 1.4))
-    busiest = max(per_day.values())
+    busiest = max(per_day.values(), default=0)
     mesh = axes.pcolormesh(_masked(grid), cmap="Blues", vmin=0, vmax=max(busiest, 1), edgecolors="white", linewidth=0.8)
     axes.invert_yaxis()
     axes.set_aspect("equal")
@@ -171,23 +187,22 @@ def calendar_chart(report: ReportData) -> Chart:
     axes.tick_params(length=0)
     for side in ("left", "bottom"):
         axes.spines[side].set_visible(False)
+    _colour_bar(figure, axes, mesh)
+    days_with = sum(1 for n in per_day.values() if n)
+    caption = (
+        f"One square per day; the darker, the more episodes. {days_with} of {len(per_day)} days from "
+        f"{date_from} to {data.end} had at least one episode (the busiest {busiest})."
+    )
+    rows = tuple((day.isoformat(), str(n)) for day, n in per_day.items() if n)
+    return _chart("calendar", "Days with twitching", caption, figure, ("Date", "Episodes"), rows)
+
+
+def _colour_bar(figure: Figure, axes: Axes, mesh: Any) -> None:
     colourbar = figure.colorbar(mesh, ax=axes, fraction=0.03, pad=0.015, aspect=8)
     if colourbar.solids is not None:  # else drawn as an SVG <image> with a transform, which fpdf2 cannot place
         colourbar.solids.set_rasterized(False)
     colourbar.set_label("episodes", fontsize=7)
     colourbar.ax.tick_params(labelsize=7)
-    days_with = len(per_day)
-    return Chart(
-        key="calendar",
-        title="Days with twitching",
-        caption=(
-            f"One square per day; the darker, the more episodes. {days_with} of "
-            f"{(report.date_to - report.date_from).days + 1} days had at least one episode (the busiest {busiest})."
-        ),
-        svg=_svg(figure, "calendar"),
-        headers=("Date", "Episodes"),
-        rows=tuple((day.isoformat(), str(n)) for day, n in sorted(per_day.items())),
-    )
 
 
 def _masked(grid: list[list[float]]) -> np.ma.MaskedArray[Any, Any]:
@@ -195,29 +210,34 @@ def _masked(grid: list[list[float]]) -> np.ma.MaskedArray[Any, Any]:
     return np.ma.masked_invalid(np.array(grid, dtype=float))
 
 
-# Time of day
+# Time of day by weekday
 
 
-def time_of_day_chart(report: ReportData) -> Chart:
-    by_hour = report.findings["timing"]["by_hour"]
-    counts = [by_hour.get(str(hour), 0) for hour in range(24)]
-    figure, axes = _figure(height=2.2)
-    axes.bar(range(24), counts, color=BAR, width=0.8, align="edge")
-    axes.set_xlim(0, 24)
+def time_of_day_chart(data: ChartInput) -> Chart:
+    """A 7 x 24 heat map: a row per weekday, a column per hour the episodes started."""
+    grid = data.aggregates["weekday_hour"]
+    figure, axes = _figure(height=2.4)
+    mesh = axes.pcolormesh(np.array(grid, dtype=float), cmap="Blues", vmin=0, vmax=max(max(map(max, grid)), 1))
+    mesh.set_edgecolor("white")
+    mesh.set_linewidth(0.5)
+    axes.invert_yaxis()
+    axes.yaxis.set_major_locator(FixedLocator([i + 0.5 for i in range(7)]))
+    axes.set_yticklabels(WEEKDAY_LABELS, fontsize=7)
     axes.xaxis.set_major_locator(FixedLocator(list(range(0, 25, 3))))
     axes.set_xticklabels([f"{hour:02d}:00" for hour in range(0, 25, 3)], fontsize=7)
-    axes.set_ylabel("episodes")
-    peak = report.findings["timing"]["time_of_day"]["peak"]
-    caption = "Episodes by the hour they started, in local time at the place they happened."
-    caption += f" The analysis found a peak in the {peak}." if peak else " The analysis found no single peak."
-    return Chart(
-        key="time_of_day",
-        title="Time of day",
-        caption=caption,
-        svg=_svg(figure, "time_of_day"),
-        headers=("Hour", "Episodes"),
-        rows=tuple((f"{hour:02d}:00-{hour:02d}:59", str(n)) for hour, n in enumerate(counts)),
+    axes.tick_params(length=0)
+    for side in ("left", "bottom"):
+        axes.spines[side].set_visible(False)
+    _colour_bar(figure, axes, mesh)
+    timing = data.findings["timing"]
+    caption = "Episodes by weekday and the hour they started, in local time at the place they happened."
+    peak, day = timing["time_of_day"]["peak"], timing["weekday"]["peak"]
+    caption += f" The analysis found a peak in the {peak}." if peak else " The analysis found no peak in the day."
+    caption += f" More episodes on {day.capitalize()}s." if day else ""
+    rows = tuple(
+        (f"{hour:02d}:00-{hour:02d}:59", *(str(grid[weekday][hour]) for weekday in range(7))) for hour in range(24)
     )
+    return _chart("time_of_day", "Time of day by weekday", caption, figure, ("Hour", *WEEKDAY_LABELS), rows)
 
 
 # Locations
@@ -225,36 +245,105 @@ def time_of_day_chart(report: ReportData) -> Chart:
 MAX_LOCATIONS = 12
 
 
-def locations_chart(report: ReportData) -> Chart:
+def locations_chart(data: ChartInput) -> Chart:
     """Bars per region and side, most frequent first (an episode in two places counts in each)."""
-    by_side = report.findings["locations"]["by_side"]
+    names = data.names
+    by_side = data.findings["locations"]["by_side"]
     shown = by_side[:MAX_LOCATIONS]
-    labels = [report.names.location(item["region"], item["side"]) for item in shown]
     figure, axes = _figure(height=0.4 + 0.22 * max(len(shown), 3))
     positions = list(range(len(shown)))
     axes.barh(positions, [item["episodes"] for item in shown], color=BAR, height=0.7)
     axes.set_yticks(positions)
-    axes.set_yticklabels(labels, fontsize=8)
+    axes.set_yticklabels([names.location(item["region"], item["side"]) for item in shown], fontsize=8)
     axes.invert_yaxis()
     axes.set_xlabel("episodes")
     caption = "Episodes by place and side; an episode felt in two places counts in each."
     if len(by_side) > MAX_LOCATIONS:
         caption += f" The {MAX_LOCATIONS} most frequent of {len(by_side)} are shown."
-    return Chart(
-        key="locations",
-        title="Locations",
-        caption=caption,
-        svg=_svg(figure, "locations"),
-        headers=("Location", "Episodes"),
-        rows=tuple((report.names.location(item["region"], item["side"]), str(item["episodes"])) for item in by_side),
+    rows = tuple((names.location(item["region"], item["side"]), str(item["episodes"])) for item in by_side)
+    return _chart("locations", "Locations", caption, figure, ("Location", "Episodes"), rows)
+
+
+# The body outline, shaded
+
+SHADES = ("#eef1f4", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c")  # none, then fifths of the most
+OUTLINE_GAP = 20
+
+
+def body_chart(data: ChartInput) -> Chart:
+    """The three views of diary/body_outline.py side by side in one picture, each region and side
+    shaded by its episodes ("both" shades both sides), with a legend. Presentation attributes
+    only: the page's CSP refuses style attributes."""
+    counts: dict[tuple[str, str], int] = {}
+    for item in data.findings["locations"]["by_side"]:
+        for side in sides_drawn(item["region"], item["side"]):
+            counts[item["region"], side] = counts.get((item["region"], side), 0) + item["episodes"]
+    most = max(counts.values(), default=0)
+    width = sum(view.width for view in VIEWS) + OUTLINE_GAP * (len(VIEWS) - 1)
+    height = max(view.height for view in VIEWS)
+    parts, x = [], 0
+    for view in VIEWS:
+        parts.append(_shaded_view(view, counts, most, x=x))
+        x += view.width + OUTLINE_GAP
+    parts.append(_legend(most, y=height + 14))
+    title, caption = (
+        "Where it twitched",
+        (
+            "The face, the body from the front and from the back, each place shaded by how many episodes were felt "
+            "there: the darker, the more. An episode felt on both sides shades both."
+        ),
     )
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + 44}" width="{width}" '
+        f'height="{height + 44}" class="body-heat" {_labelled("body", title, caption)}'
+        f"{''.join(parts)}</svg>"
+    )
+    rows = tuple(
+        (data.names.location(item["region"], item["side"]), str(item["episodes"]))
+        for item in data.findings["locations"]["by_side"]
+    )
+    return Chart("body", title, caption, svg, ("Location", "Episodes"), rows)
+
+
+def _shade(count: int, most: int) -> str:
+    return SHADES[0] if not count or not most else SHADES[min(5, math.ceil(5 * count / most))]
+
+
+def _shaded_view(view: View, counts: dict[tuple[str, str], int], most: int, *, x: int) -> str:
+    def attributes(shape: Shape) -> dict[str, object]:
+        count = counts.get((shape.region, shape.side), 0)
+        return {"fill": _shade(count, most), "stroke": "#6b7785", "stroke-width": 1, "data-episodes": count}
+
+    frame = {"class": "body-heat-view", "x": x, "y": 0, "width": view.width, "height": view.height}
+    return str(render_view(view, shape_attributes=attributes, svg_attributes=frame))
+
+
+def _legend(most: int, *, y: int) -> str:
+    """Five steps: "0", then the upper bound of each fifth of the busiest place's episodes."""
+    parts = [format_html('<text x="0" y="{}" font-size="13" fill="#222222">Episodes:</text>', y + 13)]
+    for step, colour in enumerate(SHADES):
+        label = "0" if step == 0 else f"≤{math.ceil(step * most / 5)}" if most else ""
+        left = 80 + step * 90
+        parts.append(
+            format_html(
+                '<rect x="{}" y="{}" width="22" height="16" fill="{}" stroke="#6b7785"/>'
+                '<text x="{}" y="{}" font-size="13" fill="#222222">{}</text>',
+                left,
+                y,
+                colour,
+                left + 28,
+                y + 13,
+                label,
+            )
+        )
+    return "".join(parts)
 
 
 # Associations
 
 
-def tested_associations(report: ReportData) -> list[AssociationTested]:
-    return [a for a in report.findings["associations"] if a["status"] == "ok"]
+def tested_associations(findings: Findings) -> list[AssociationTested]:
+    return [a for a in findings["associations"] if a["status"] == "ok"]
 
 
 def association_label(association: AssociationTested) -> str:
@@ -263,9 +352,9 @@ def association_label(association: AssociationTested) -> str:
     return f"{label} (the day before)" if association["lag_days"] else label
 
 
-def associations_chart(report: ReportData) -> Chart | None:
+def associations_chart(data: ChartInput) -> Chart | None:
     """A forest plot: each tested rate ratio with its interval, on a log scale, 1 marked."""
-    tested = tested_associations(report)
+    tested = tested_associations(data.findings)
     if not tested:
         return None
     figure, axes = _figure(height=0.5 + 0.3 * max(len(tested), 3))
@@ -287,26 +376,22 @@ def associations_chart(report: ReportData) -> Chart | None:
     axes.set_yticklabels([association_label(a) for a in tested], fontsize=8)
     axes.invert_yaxis()
     axes.set_xlabel("rate ratio (log scale; 1 = no difference)")
-    return Chart(
-        key="associations",
-        title="Associations with check-in factors",
-        caption=(
-            "Each line is a rate ratio of episodes on days with the factor against days without it, adjusted for "
-            "the other factors, with its interval; red ones are significant (the interval excludes 1)."
-        ),
-        svg=_svg(figure, "associations"),
-        headers=("Factor", "Rate ratio", "Interval", "Level", "Significant"),
-        rows=tuple(
-            (
-                association_label(a),
-                f"{a['rate_ratio']:.2f}",
-                f"{a['ci_low']:.2f} to {a['ci_high']:.2f}",
-                f"{a['interval_level']:.1%}",
-                "yes" if a["significant"] else "no",
-            )
-            for a in tested
-        ),
+    caption = (
+        "Each line is a rate ratio of episodes on days with the factor against days without it, adjusted for "
+        "the other factors, with its interval; red ones are significant (the interval excludes 1)."
     )
+    rows = tuple(
+        (
+            association_label(a),
+            f"{a['rate_ratio']:.2f}",
+            f"{a['ci_low']:.2f} to {a['ci_high']:.2f}",
+            f"{a['interval_level']:.1%}",
+            "yes" if a["significant"] else "no",
+        )
+        for a in tested
+    )
+    headers = ("Factor", "Rate ratio", "Interval", "Level", "Significant")
+    return _chart("associations", "Associations with check-in factors", caption, figure, headers, rows)
 
 
 # Drawing
@@ -322,14 +407,83 @@ def _figure(*, height: float, width: float = WIDTH_INCHES) -> tuple[Figure, Axes
 ID = re.compile(r'(\bid="|xlink:href="#|href="#|url\(#)([^")]+)')
 
 
-def _svg(figure: Figure, key: str) -> str:
-    """The figure as one <svg> element. matplotlib names glyphs and clip paths the same way in
-    every figure ("DejaVuSans-31"): prefixed with the chart's key, so that several charts inlined
-    in one HTML page never point at each other's definitions. An underscore joins them: fpdf2
-    reads a clip-path reference as word characters only."""
+def _chart(
+    key: str, title: str, caption: str, figure: Figure, headers: tuple[str, ...], rows: tuple[tuple[str, ...], ...]
+) -> Chart:
+    return Chart(key, title, caption, _svg(figure, key, title, caption), headers, rows)
+
+
+def _svg(figure: Figure, key: str, title: str, description: str) -> str:
+    """The figure as one <svg role="img"> element named by its title and described by its
+    caption, styled with presentation attributes only (see presentation_attributes).
+
+    matplotlib names glyphs and clip paths the same way in every figure ("DejaVuSans-31"):
+    prefixed with the chart's key, so that several charts inlined in one HTML page never point
+    at each other's definitions. An underscore joins them: fpdf2 reads a clip-path reference as
+    word characters only."""
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     text = buffer.getvalue()
     text = text[text.index("<svg") :]
     text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, flags=re.DOTALL)
-    return ID.sub(lambda m: f"{m.group(1)}{key}_{m.group(2)}", text).strip()
+    text = ID.sub(lambda m: f"{m.group(1)}{key}_{m.group(2)}", text).strip()
+    text = presentation_attributes(text)
+    root_end = text.index(">") + 1
+    return f"{text[: root_end - 1]} {_labelled(key, title, description)}{text[root_end:]}"
+
+
+def _labelled(key: str, title: str, description: str) -> str:
+    """The root's accessible name and description, and the <title> and <desc> they point at
+    (ending the root's opening tag)."""
+    return (
+        f'role="img" aria-labelledby="{key}_title" aria-describedby="{key}_desc">'
+        f'<title id="{key}_title">{escape(title)}</title><desc id="{key}_desc">{escape(description)}</desc>'
+    )
+
+
+# Styles as presentation attributes
+
+# The SVG properties that are also presentation attributes, which a page's CSP without
+# 'unsafe-inline' leaves alone (it refuses style attributes and <style> elements).
+PRESENTATION = frozenset(
+    {
+        "clip-path", "clip-rule", "color", "display", "fill", "fill-opacity", "fill-rule", "font-family",
+        "font-size", "font-style", "font-weight", "opacity", "stroke", "stroke-dasharray",
+        "stroke-dashoffset", "stroke-linecap", "stroke-linejoin", "stroke-miterlimit", "stroke-opacity",
+        "stroke-width", "text-anchor", "visibility",
+    }
+)  # fmt: skip
+STYLE_ATTRIBUTE = re.compile(r'(<[a-zA-Z][^<>]*?)\s+style="([^"]*)"')
+STYLE_ELEMENT = re.compile(r"\s*<style[^>]*>(.*?)</style>", re.DOTALL)
+UNIVERSAL_RULE = re.compile(r"\*\s*\{([^}]*)\}")
+
+
+def declarations(style: str) -> list[tuple[str, str]]:
+    """ "fill: #fff; stroke-width: 0.8" as [("fill", "#fff"), ("stroke-width", "0.8")]: the
+    presentation properties only, in their order (a property given twice: the last wins)."""
+    found: dict[str, str] = {}
+    for declaration in style.split(";"):
+        name, colon, value = declaration.partition(":")
+        name, value = name.strip().lower(), value.strip()
+        if colon and name in PRESENTATION and value:
+            found[name] = value
+    return list(found.items())
+
+
+def presentation_attributes(svg: str) -> str:
+    """matplotlib's SVG with its style attributes turned into presentation attributes, and its
+    <style> element (one universal rule: the line joins and caps) dropped, its declarations
+    set on the root instead, where they inherit alike. An attribute the element has already is
+    left as it is."""
+    inherited = "".join(m.group(1) for s in STYLE_ELEMENT.findall(svg) for m in UNIVERSAL_RULE.finditer(s))
+    svg = STYLE_ELEMENT.sub("", svg)
+    svg = re.sub(r"\s*<defs>\s*</defs>", "", svg)
+    svg = STYLE_ATTRIBUTE.sub(lambda m: m.group(1) + _attributes(m.group(1), m.group(2)), svg)
+    root_end = svg.index(">")
+    return svg[:root_end] + _attributes(svg[:root_end], inherited) + svg[root_end:]
+
+
+def _attributes(tag: str, style: str) -> str:
+    return "".join(
+        f' {name}="{escape(value)}"' for name, value in declarations(style) if not re.search(rf"\s{name}=", tag)
+    )

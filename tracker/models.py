@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from tracker.analysis.aggregates import ChartAggregates
 from tracker.analysis.findings import Findings
 
 ALL_TIME = "all"
@@ -69,6 +70,11 @@ class Summary(models.Model):
     watermark = models.PositiveBigIntegerField(help_text="The user's change number the analysis saw.")
     computed_at = models.DateTimeField()
     duration_ms = models.PositiveIntegerField(default=0)
+    charts = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The charts' small counts (tracker.analysis.aggregates), stored with the analysis for the dashboard.",
+    )
 
     class Meta:
         verbose_name_plural = "summaries"
@@ -83,6 +89,12 @@ class Summary(models.Model):
         `result` is only ever written from `analyse()`, whose output (fresh and read back from
         the database) tests/tracker/test_findings.py checks against these types."""
         return cast(Findings, self.result)
+
+    @property
+    def chart_aggregates(self) -> ChartAggregates | None:
+        """The stored counts, or None from a summary stored before they were (its analysis
+        version is older: it reads as stale and is computed again)."""
+        return cast(ChartAggregates, self.charts) if self.charts else None
 
 
 class AnalysisRun(models.Model):

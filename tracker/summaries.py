@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from conditions.reference import current_reference_version
 from diary.models import EARLIEST_DATE, Profile
+from tracker.analysis.aggregates import ChartAggregates
 from tracker.analysis.data import Diary
 from tracker.analysis.findings import Findings
 from tracker.analysis.summary import analyse
@@ -46,6 +47,8 @@ class DiarySummary:
     computed_at: datetime | None
     reference_version: str | None
     findings: Findings | None  # None unless ready
+    summary_id: int | None = None  # the stored row's, when ready and stored
+    charts: ChartAggregates | None = None  # the charts' counts stored with it (the dashboard's)
 
 
 @dataclass(frozen=True)
@@ -139,7 +142,15 @@ def _read(*, user_id: int, key: str) -> _Stored:
 def _answer(stored: _Stored) -> DiarySummary:
     summary = stored.summary
     if summary is not None:
-        return DiarySummary("ready", stored.stale, summary.computed_at, summary.reference_version, summary.findings)
+        return DiarySummary(
+            "ready",
+            stored.stale,
+            summary.computed_at,
+            summary.reference_version,
+            summary.findings,
+            summary.pk,
+            summary.chart_aggregates,
+        )
     waiting = stored.request is not None and stored.request.requested_at is not None
     return DiarySummary("pending" if waiting else "none", False, None, None, None)
 

@@ -1,19 +1,137 @@
-"""The dashboard."""
+"""The dashboard: red flags first, the summary in sentences, the charts, the reference notes.
+
+It reads only what the background analysis stored (tracker.summaries.summary_get: the findings
+and the charts' small counts), never the diary, so that it costs the same few queries at 100
+and at 100,000 episodes. A missing or stale summary is asked for (the same request as the API's
+refresh) and said so; the page then polls dashboard-status and reloads when it is ready."""
+
+import logging
+from datetime import datetime
+from typing import TypedDict
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from config.api.common import request_user
+from diary.models import Profile
+from tracker.analysis.findings import Findings, ReferenceMatch
+from tracker.analysis.summary import DISCLAIMER
+from tracker.charts import Chart, ChartInput, dashboard_charts
+from tracker.reports.assembly import Names, reference_names
+from tracker.reports.narrative import RedFlagLine, findings_sentences, flag_lines
+from tracker.selectors import load_reference
+from tracker.services import analysis_request
+from tracker.summaries import DiarySummary, summary_get
+
+logger = logging.getLogger(__name__)
+
+# Raise when the charts' drawing changes: the cached SVGs of every summary are drawn again.
+CHARTS_DRAWING = 1
+CHARTS_CACHE_SECONDS = 7 * 24 * 3600
+
+
+class DashboardContext(TypedDict):
+    nav: str
+    state: str  # "empty": nothing logged; "pending": no summary yet; "ready"
+    stale: bool
+    computed_at: datetime | None  # in the user's zone
+    red_flag_notice: str | None
+    red_flag_lines: list[RedFlagLine]
+    sentences: list[str]
+    charts: list[Chart]
+    matches: list[ReferenceMatch]
+    names: Names | None
+    disclaimer: str
 
 
 @login_required
+@require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("Not built yet.", status=501)
+    user_id = request_user(request).pk
+    profile = Profile.objects.filter(pk=user_id).only("time_zone", "last_change_seq").first()
+    summary = _summary(user_id, profile)
+    context = _context(summary, profile)
+    return render(request, "tracker/dashboard.html", context)
 
 
 @login_required
+@require_POST
 def dashboard_refresh(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("Not built yet.", status=501)
+    """The API's SummaryRefreshView, for the page: ask for the all-time analysis, back to the
+    dashboard, which says it is on its way."""
+    analysis_request(user_id=request_user(request).pk)
+    return redirect("dashboard", permanent=False)
 
 
 @login_required
-def dashboard_status(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("Not built yet.", status=501)
+@require_GET
+def dashboard_status(request: HttpRequest) -> JsonResponse:
+    """What dashboard.js polls: the stored summary's state, reads only."""
+    summary = summary_get(user_id=request_user(request).pk)
+    computed_at = summary.computed_at.isoformat() if summary.computed_at else None
+    return JsonResponse({"status": summary.status, "stale": summary.stale, "computed_at": computed_at})
+
+
+def _summary(user_id: int, profile: Profile | None) -> DiarySummary:
+    """The stored summary. A diary with none stored nor asked for (its first run is running, or
+    its request was lost) asks for one: the analysis runs in the background, never here."""
+    summary = summary_get(user_id=user_id)
+    if summary.status == "none" and profile is not None and profile.last_change_seq > 0:
+        analysis_request(user_id=user_id)
+        return DiarySummary("pending", False, None, None, None)
+    return summary
+
+
+def _context(summary: DiarySummary, profile: Profile | None) -> DashboardContext:
+    context: DashboardContext = {
+        "nav": "dashboard",
+        "state": "pending" if summary.status == "pending" else "empty",
+        "stale": summary.stale,
+        "computed_at": None,
+        "red_flag_notice": None,
+        "red_flag_lines": [],
+        "sentences": [],
+        "charts": [],
+        "matches": [],
+        "names": None,
+        "disclaimer": DISCLAIMER,
+    }
+    findings = summary.findings
+    if findings is None or not findings["frequency"]["episodes"]:
+        return context
+    names = reference_names(load_reference())
+    zone = profile.zone if profile else ZoneInfo("UTC")
+    context["state"] = "ready"
+    context["computed_at"] = summary.computed_at.astimezone(zone) if summary.computed_at else None
+    context["red_flag_notice"] = findings["red_flags"]["notice"]
+    context["red_flag_lines"] = flag_lines(findings, names)
+    context["sentences"] = findings_sentences(findings, names)
+    context["charts"] = _charts(summary, findings, names)
+    context["matches"] = findings["reference_matches"]
+    context["names"] = names
+    return context
+
+
+def _charts(summary: DiarySummary, findings: Findings, names: Names) -> list[Chart]:
+    """The charts of this summary, drawn once and cached by its id and computation time (a new
+    analysis is a new key). A cache that is down costs a drawing, never the page."""
+    if summary.charts is None:  # stored before the counts were: it is stale and being redone
+        return []
+    key = f"dashboard-charts:{CHARTS_DRAWING}:{summary.summary_id}:{summary.computed_at:%Y%m%dT%H%M%S.%f}"
+    try:
+        cached = cache.get(key)
+    except Exception as error:  # any cache backend error: draw instead
+        logger.warning("Dashboard charts cache unavailable (%s); drawing.", type(error).__name__)
+        cached = None
+    if isinstance(cached, list):
+        return cached
+    charts = dashboard_charts(ChartInput(summary.charts, findings, names))
+    try:
+        cache.set(key, charts, CHARTS_CACHE_SECONDS)
+    except Exception as error:
+        logger.warning("Dashboard charts not cached (%s).", type(error).__name__)
+    return charts

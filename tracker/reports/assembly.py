@@ -136,13 +136,18 @@ def report_assemble(
         include_notes=include_notes,
         episodes=_episodes(user_id, diary, include_notes),
         checkins=_checkins(user_id, diary, include_notes),
-        names=Names(
-            regions=reference.region_names,
-            triggers=reference.trigger_names,
-            symptoms={code: symptom.name for code, symptom in reference.symptoms.items()},
-            red_flag_symptoms=frozenset(code for code, symptom in reference.symptoms.items() if symptom.red_flag),
-        ),
+        names=reference_names(reference),
         diary=diary,
+    )
+
+
+def reference_names(reference: data.Reference) -> Names:
+    """The names a reader needs, from the reference data (a report's, or the dashboard's)."""
+    return Names(
+        regions=reference.region_names,
+        triggers=reference.trigger_names,
+        symptoms={code: symptom.name for code, symptom in reference.symptoms.items()},
+        red_flag_symptoms=frozenset(code for code, symptom in reference.symptoms.items() if symptom.red_flag),
     )
 
 

@@ -5,14 +5,14 @@ its own way.
 Every sentence states what the diary records and the figure behind it; none says what it
 means for the person's health (that is the doctor's part; see summary.DISCLAIMER)."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from statistics import mean
 
 from diary.formatting import duration_text, offset_text
 from tracker.analysis.findings import AssociationTested, Findings, RedFlag
-from tracker.reports.assembly import ReportCheckIn, ReportData, ReportEpisode
+from tracker.reports.assembly import Names, ReportCheckIn, ReportData, ReportEpisode
 
 MAIN_LOCATIONS = 3
 MAIN_TRIGGERS = 5
@@ -56,10 +56,15 @@ def _interval(low: float, high: float, level: float = 0.95) -> str:
 def summary_sentences(report: ReportData) -> list[str]:
     if not report.episodes:
         return [f"No episodes in this period ({report.date_from} to {report.date_to})."]
-    findings = report.findings
+    return findings_sentences(report.findings, report.names)
+
+
+def findings_sentences(findings: Findings, names: Names) -> list[str]:
+    """The sentences of findings that count at least one episode: a report's, or the stored
+    summary the dashboard shows."""
     sentences = [_counts(findings), _trend(findings)]
     sentences += _peaks(findings)
-    sentences += [_locations(report), _triggers(findings)]
+    sentences += [_locations(findings, names), _triggers(findings)]
     sentences += _associations(findings)
     return sentences
 
@@ -113,12 +118,12 @@ def _peaks(findings: Findings) -> list[str]:
     return sentences
 
 
-def _locations(report: ReportData) -> str:
-    locations = report.findings["locations"]
+def _locations(findings: Findings, names: Names) -> str:
+    locations = findings["locations"]
     parts = []
     for region in locations["by_region"][:MAIN_LOCATIONS]:
         sides = [s for s in locations["by_side"] if s["region"] == region["region"]]
-        by_side = ", ".join(f"{report.names.side(s['side']).lower()} {s['episodes']:,}" for s in sides)
+        by_side = ", ".join(f"{names.side(s['side']).lower()} {s['episodes']:,}" for s in sides)
         parts.append(f"{region['name']} ({_plural(region['episodes'], 'episode')}: {by_side})")
     more = len(locations["by_region"]) - MAIN_LOCATIONS
     tail = f", and {_plural(more, 'other place')}" if more > 0 else ""
@@ -179,19 +184,35 @@ class RedFlagLine:
 
 
 def red_flag_lines(report: ReportData) -> list[RedFlagLine]:
+    """The report's flags, each dated with its episode's offset (the report has the episodes)."""
     if not report.episodes:
         return []
     flags = report.findings["red_flags"]["flags"]
     wanted = {flag["episode_id"] for flag in flags}
     episodes = {e.id: e for e in report.episodes if e.id in wanted}
-    return [_red_flag_line(report, flag, episodes[flag["episode_id"]]) for flag in flags]
+
+    def when(flag: RedFlag) -> str:
+        episode = episodes[flag["episode_id"]]
+        return long_when(episode.local_start, episode.utc_offset_minutes)
+
+    return flag_lines(report.findings, report.names, when=when)
 
 
-def _red_flag_line(report: ReportData, flag: RedFlag, episode: ReportEpisode) -> RedFlagLine:
-    when = long_when(episode.local_start, episode.utc_offset_minutes)
+def flag_lines(findings: Findings, names: Names, *, when: Callable[[RedFlag], str] | None = None) -> list[RedFlagLine]:
+    """The findings' flags as lines. Without `when`, each is dated by the wall-clock time the
+    analysis stored (the dashboard, which reads no episode): "Thu 5 Nov 2026, 20:00"."""
+    return [_red_flag_line(names, flag, (when or _wall_clock)(flag)) for flag in findings["red_flags"]["flags"]]
+
+
+def _wall_clock(flag: RedFlag) -> str:
+    moment = datetime.fromisoformat(flag["started_at"])
+    return f"{moment:%a} {moment.day} {moment:%b %Y, %H:%M}"
+
+
+def _red_flag_line(names: Names, flag: RedFlag, when: str) -> RedFlagLine:
     ids = tuple(flag["episode_ids"])
     if flag["rule"] == "red_flag_symptom":
-        what = ", ".join(report.names.symptom(code) for code in flag["symptoms"])
+        what = ", ".join(names.symptom(code) for code in flag["symptoms"])
         return RedFlagLine(when=when, what=what, advice=tuple(flag["advice"]), episode_ids=ids)
     return RedFlagLine(when=when, what=flag["description"], advice=(EYELID_ADVICE,), episode_ids=ids)
 

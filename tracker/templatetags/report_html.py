@@ -1,6 +1,7 @@
-"""Filters for tracker/templates/tracker/report_body.html."""
+"""Filters for the report body and the dashboard (tracker/templates/tracker/reference_notes.html).
 
-import base64
+The charts are inlined as they are (tracker.charts draws them with presentation attributes,
+which the CSP allows): no data: URL any more."""
 
 from django import template
 
@@ -8,15 +9,6 @@ from tracker.analysis.findings import MatchedFeature
 from tracker.reports.assembly import Names
 
 register = template.Library()
-
-
-@register.filter
-def svg_data_uri(svg: str) -> str:
-    """A chart's SVG as a data: URL for an <img>. matplotlib styles its shapes with style
-    attributes and a <style> element, which a page's CSP without 'unsafe-inline' (every page of
-    ours) refuses in inline SVG: the chart would lose its colours. Inside an image the SVG is its
-    own document, styled as drawn, and can run nothing."""
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
 @register.filter

@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 
 from diary.models import Episode
 from tests.tracker.reports.conftest import FROM, TO, significant_caffeine
-from tracker.charts import report_charts
+from tracker.charts import declarations, presentation_attributes, report_charts
 from tracker.reports.assembly import report_assemble
 
 SVG = "{http://www.w3.org/2000/svg}svg"
@@ -55,13 +55,13 @@ def test_it_gives_each_chart_its_data_as_a_table(alice: User, diary: list[Episod
         ("2026-11-07", "1"),
         ("2026-11-14", "1"),
     )
-    hours = dict(charts["time_of_day"].rows)
-    assert (hours["00:00-00:59"], hours["20:00-20:59"], hours["09:00-09:59"], hours["23:00-23:59"]) == (
-        "1",
-        "1",
-        "1",
-        "1",
-    )
+    # A row per hour, a column per weekday (Monday first), in each episode's local time.
+    grid = {row[0]: row[1:] for row in charts["time_of_day"].rows}
+    assert charts["time_of_day"].headers == ("Hour", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+    assert grid["00:00-00:59"] == ("0", "0", "0", "0", "0", "0", "1")  # Sunday 1 November, 00:30
+    assert grid["20:00-20:59"][3] == "1"  # Thursday 5 November
+    assert grid["09:00-09:59"][5] == grid["23:00-23:59"][5] == "1"  # Saturdays 7 and 14 November
+    assert sum(int(n) for row in grid.values() for n in row) == 4
     assert ("Eyelid (left)", "3") in charts["locations"].rows
 
 
@@ -80,3 +80,32 @@ def test_it_draws_a_forest_plot_of_the_tested_associations(alice: User, diary: l
         ("3 or more cups of caffeine (the day before)", "0.90", "0.60 to 2.27", "99.7%", "no"),
     )
     assert "<svg " in forest.svg
+
+
+def test_it_turns_style_attributes_into_presentation_attributes() -> None:
+    svg = (
+        '<svg width="10pt" viewBox="0 0 10 10"><defs><style type="text/css">*{stroke-linejoin: round; '
+        'stroke-linecap: butt}</style></defs><path d="M 0 0" style="fill: #ffffff; stroke-dasharray: 5.5,2.4; '
+        'behavior: url(x)"/><path fill="red" style="fill: blue; opacity: 0.5"/></svg>'
+    )
+    assert presentation_attributes(svg) == (
+        '<svg width="10pt" viewBox="0 0 10 10" stroke-linejoin="round" stroke-linecap="butt">'
+        '<path d="M 0 0" fill="#ffffff" stroke-dasharray="5.5,2.4"/><path fill="red" opacity="0.5"/></svg>'
+    )
+
+
+def test_it_reads_only_presentation_properties_from_a_style() -> None:
+    assert declarations(" FILL : #000 ; stroke-width:0.8;; position: fixed; fill-opacity:") == [
+        ("fill", "#000"),
+        ("stroke-width", "0.8"),
+    ]
+
+
+def test_it_draws_every_chart_without_a_style(alice: User, diary: list[Episode]) -> None:
+    for chart in report_charts(report_assemble(user_id=alice.pk, date_from=FROM, date_to=TO)):
+        assert "style" not in chart.svg
+        root = ElementTree.fromstring(chart.svg)
+        assert root.get("role") == "img"
+        assert root.get("aria-labelledby") == f"{chart.key}_title"
+        assert root.findtext("{http://www.w3.org/2000/svg}title") == chart.title
+        assert root.findtext("{http://www.w3.org/2000/svg}desc") == chart.caption

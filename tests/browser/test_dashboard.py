@@ -1,0 +1,88 @@
+"""The dashboard in Chromium: red flags first, the charts drawn (inline SVG under the CSP: any
+violation fails the test), each table opening; a stale summary refreshed; and the doctor's
+share page, whose charts are inlined the same way."""
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from conditions.reference import load_reference
+from diary.services import EpisodeInput, LocationInput, episodes_bulk_create
+from tests.browser.conftest import look_at
+from tracker.models import AnalysisRequest, Summary
+from tracker.services import summary_compute
+from tracker.shares import share_create
+
+CHART_TITLES = ("Episodes per week", "Days with twitching", "Time of day by weekday", "Where it twitched")
+
+
+def write_diary(user: User) -> None:
+    load_reference()  # a transactional test starts from a flushed database
+    now = timezone.now()
+    items = [
+        EpisodeInput(
+            started_at=now - timedelta(hours=5 + 7 * i),
+            duration_seconds=40,
+            locations=[LocationInput("eyelid", "left"), LocationInput("calf", "both")][: 1 + i % 2],
+            intensity=1 + i % 8,
+            pattern="single_twitch",
+            triggers=["caffeine"] if i % 2 else [],
+            symptoms=["weakness"] if i == 3 else [],
+        )
+        for i in range(80)
+    ]
+    episodes_bulk_create(user=user, items=items)
+    summary_compute(user_id=user.pk, key="all")
+
+
+def test_it_shows_red_flags_first_and_draws_the_charts(signed_in_page: Any, browser_user: User) -> None:
+    page = signed_in_page
+    write_diary(browser_user)
+    page.goto("/dashboard/")
+    flags = page.get_by_role("heading", name="Red flags: see a doctor soon")
+    summary = page.get_by_role("heading", name="Summary", exact=True)
+    assert flags.is_visible()
+    assert flags.bounding_box()["y"] < summary.bounding_box()["y"]
+    for title in CHART_TITLES:
+        chart = page.get_by_role("img", name=title)
+        assert chart.is_visible()
+        box = chart.bounding_box()
+        assert box["width"] > 100
+        assert box["height"] > 50
+    page.get_by_text("Episodes per week as a table").click()
+    assert page.get_by_role("columnheader", name="Week starting").is_visible()
+    look_at(page, "dashboard")
+
+
+def test_it_refreshes_a_stale_summary(signed_in_page: Any, browser_user: User) -> None:
+    page = signed_in_page
+    write_diary(browser_user)
+    Summary.objects.update(watermark=0)  # the diary changed since
+    AnalysisRequest.objects.update(requested_at=None)
+    page.goto("/dashboard/")
+    assert page.get_by_text("Your latest episodes are not in these charts yet").is_visible()
+    look_at(page, "dashboard-stale")
+    page.get_by_role("button", name="Refresh now").click()
+    page.get_by_text("Up to date as of").wait_for(timeout=20_000)
+    assert not page.get_by_text("Your latest episodes are not in these charts yet").is_visible()
+
+
+def test_it_invites_an_empty_diary_to_log(signed_in_page: Any) -> None:
+    page = signed_in_page
+    page.goto("/dashboard/")
+    assert page.get_by_role("button", name="Log your first episode").is_visible()
+    look_at(page, "dashboard-empty")
+
+
+def test_it_inlines_the_charts_on_the_share_page(page: Any, browser_user: User) -> None:
+    write_diary(browser_user)
+    today = timezone.now().date()
+    token = share_create(user=browser_user, date_from=today - timedelta(days=40), date_to=today).token
+    page.goto(f"/s/{token}/")
+    chart = page.get_by_role("img", name="Episodes per week")
+    assert chart.is_visible()
+    assert chart.bounding_box()["width"] > 100
+    assert isinstance(today, date)
+    look_at(page, "share-page")

@@ -1,0 +1,211 @@
+"""The dashboard (tracker/pages/dashboard.py): red flags first, the summary in sentences, the
+charts inlined as SVG the CSP allows, drawn from what the analysis stored; stale and pending
+states with a refresh; the same few queries whatever the size of the history."""
+
+import re
+import xml.etree.ElementTree as ElementTree
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+
+from diary.services import EpisodeInput, LocationInput, episodes_bulk_create
+from tests.conftest import signed_in
+from tests.factories import EpisodeFactory
+from tracker.models import AnalysisRequest, Summary
+from tracker.services import summary_compute
+
+URL = reverse("dashboard")
+SVG = "{http://www.w3.org/2000/svg}svg"
+
+
+def analysed(user: User) -> None:
+    summary_compute(user_id=user.pk, key="all")
+
+
+def diary_of(user: User, count: int, *, now: datetime) -> None:
+    """`count` episodes over the last year, written by the bulk service."""
+    items = [
+        EpisodeInput(
+            started_at=now - timedelta(hours=1 + 3 * i % (24 * 360)),
+            duration_seconds=30,
+            locations=[LocationInput("eyelid", "left" if i % 2 else "both")],
+            intensity=1 + i % 10,
+            pattern="single_twitch",
+            triggers=["caffeine"] if i % 3 else [],
+        )
+        for i in range(count)
+    ]
+    for start in range(0, count, 5000):
+        episodes_bulk_create(user=user, items=items[start : start + 5000])
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    cache.clear()
+
+
+def test_it_invites_an_empty_diary_to_log_its_first_episode(alice_web: Client, frozen_now: datetime) -> None:
+    response = alice_web.get(URL)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Log your first episode" in html
+    assert f'href="{reverse("episode-log")}"' in html
+    assert "<svg" not in html
+    assert 'aria-current="page">Dashboard' in html
+
+
+def test_it_shows_the_summary_and_every_chart_with_its_table(
+    alice_web: Client, alice: User, frozen_now: datetime
+) -> None:
+    diary_of(alice, 60, now=frozen_now)
+    analysed(alice)
+    html = alice_web.get(URL).content.decode()
+    assert "60 episodes on" in html  # the summary in sentences, with its numbers
+    keys = re.findall(r'<figure class="chart" id="chart-([a-z_]+)"', html)
+    assert keys == ["per_week", "calendar", "time_of_day", "body"]
+    for key in keys:
+        figure = html.split(f'id="chart-{key}"', 1)[1].split("</figure>", 1)[0]
+        svg = figure[figure.index("<svg") : figure.index("</svg></div>") + len("</svg>")]
+        root = ElementTree.fromstring(svg)
+        assert root.tag == SVG
+        assert root.get("role") == "img"
+        assert root.get("aria-labelledby") == f"{key}_title"
+        assert root.find("{http://www.w3.org/2000/svg}title").text  # type: ignore[union-attr]
+        assert root.find("{http://www.w3.org/2000/svg}desc").text  # type: ignore[union-attr]
+        assert "<details>" in figure
+        assert "<table>" in figure
+    assert "Reference notes" in html
+    assert "not a diagnosis" in html
+
+
+def test_it_keeps_to_what_the_csp_allows(alice_web: Client, alice: User, frozen_now: datetime) -> None:
+    diary_of(alice, 30, now=frozen_now)
+    analysed(alice)
+    html = alice_web.get(URL).content.decode()
+    assert "<svg" in html
+    assert "style=" not in html
+    assert "<style" not in html
+    assert "<script>" not in html
+
+
+def test_it_shades_both_sides_for_an_episode_felt_on_both(alice_web: Client, alice: User, frozen_now: datetime) -> None:
+    diary_of(alice, 4, now=frozen_now)  # two on the left eyelid, two on both
+    analysed(alice)
+    body = alice_web.get(URL).content.decode().split('id="chart-body"', 1)[1]
+    left = re.search(r'<ellipse cx="132" cy="84"[^>]*data-episodes="(\d+)"', body)
+    right = re.search(r'<ellipse cx="68" cy="84"[^>]*data-episodes="(\d+)"', body)
+    assert left
+    assert right
+    assert (left.group(1), right.group(1)) == ("4", "2")
+
+
+def test_it_puts_red_flags_first_with_their_advice(alice_web: Client, alice: User, frozen_now: datetime) -> None:
+    EpisodeFactory(user=alice, started_at=frozen_now - timedelta(days=1), symptoms=["weakness"])
+    analysed(alice)
+    html = alice_web.get(URL).content.decode()
+    assert "Red flags: see a doctor soon" in html
+    assert html.index("Red flags") < html.index('id="summary"') < html.index('id="charts"')
+    assert "Muscle weakness" in html
+    assert "book a doctor" in html
+    assert "doctor" in html.split('id="red-flags"', 1)[1].split("</section>", 1)[0].lower()
+
+
+def test_it_says_when_the_latest_episodes_are_not_in_the_charts(
+    alice_web: Client, alice: User, frozen_now: datetime
+) -> None:
+    diary_of(alice, 10, now=frozen_now)
+    analysed(alice)
+    Summary.objects.update(watermark=0)  # the diary changed since the analysis read it
+    html = alice_web.get(URL).content.decode()
+    assert "Your latest episodes are not in these charts yet" in html
+    assert f'action="{reverse("dashboard-refresh")}"' in html
+    assert f'data-poll-url="{reverse("dashboard-status")}"' in html
+    assert "Check again" in html
+    assert "<svg" in html  # the charts as they were, meanwhile
+
+
+@pytest.fixture
+def no_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Asked analyses are sent and wait for a worker (the tests run tasks eagerly otherwise)."""
+    monkeypatch.setattr("tracker.services.analysis_enqueue", lambda **_: True)
+
+
+def test_it_says_a_pending_summary_is_being_prepared(
+    alice_web: Client, alice: User, frozen_now: datetime, no_worker: None
+) -> None:
+    diary_of(alice, 3, now=frozen_now)  # written, not analysed yet (nothing commits in this test)
+    html = alice_web.get(URL).content.decode()
+    assert "Your summary is being prepared" in html
+    assert "Log your first episode" not in html
+    assert AnalysisRequest.objects.get(user=alice).requested_at is not None  # asked, not computed here
+    assert not Summary.objects.exists()
+
+
+def test_it_asks_for_a_fresh_analysis_on_refresh(
+    alice_web: Client, alice: User, frozen_now: datetime, no_worker: None
+) -> None:
+    diary_of(alice, 3, now=frozen_now)
+    analysed(alice)
+    AnalysisRequest.objects.filter(user=alice).update(requested_at=None)
+    response = alice_web.post(reverse("dashboard-refresh"))
+    assert response.status_code == 302
+    assert response["Location"] == URL
+    assert AnalysisRequest.objects.get(user=alice, range_key="all").requested_at is not None
+
+
+def test_it_refuses_a_refresh_with_a_forged_csrf_token(alice: User, frozen_now: datetime) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    response = client.post(reverse("dashboard-refresh"), {"csrfmiddlewaretoken": "forged"})
+    assert response.status_code == 403
+    assert not AnalysisRequest.objects.filter(user=alice).exists()
+
+
+def test_it_answers_the_status_of_alices_own_summary(
+    alice_web: Client, alice: User, bob: User, frozen_now: datetime
+) -> None:
+    diary_of(bob, 3, now=frozen_now)
+    analysed(bob)
+    assert alice_web.get(reverse("dashboard-status")).json() == {"status": "none", "stale": False, "computed_at": None}
+    diary_of(alice, 3, now=frozen_now)
+    analysed(alice)
+    assert alice_web.get(reverse("dashboard-status")).json() == {
+        "status": "ready",
+        "stale": False,
+        "computed_at": frozen_now.isoformat(),
+    }
+
+
+def test_it_sends_visitors_to_log_in(client: Client, db: None) -> None:
+    for name in ("dashboard", "dashboard-status"):
+        response = client.get(reverse(name))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+    assert client.post(reverse("dashboard-refresh")).status_code == 302
+
+
+def test_it_draws_the_charts_when_the_cache_is_down(alice: User, frozen_now: datetime, cache_down: None) -> None:
+    diary_of(alice, 10, now=frozen_now)
+    analysed(alice)
+    response = signed_in(alice).get(URL)
+    assert response.status_code == 200
+    assert 'id="chart-per_week"' in response.content.decode()
+
+
+@pytest.mark.parametrize("episodes", [100, 10_000])
+def test_it_costs_the_same_few_queries_whatever_the_history(
+    alice: User, frozen_now: datetime, episodes: int, django_assert_max_num_queries: Any
+) -> None:
+    diary_of(alice, episodes, now=frozen_now)
+    analysed(alice)
+    client = signed_in(alice)
+    client.get(URL)  # the charts drawn and cached
+    # Session, user, profile, summary, reference version.
+    with django_assert_max_num_queries(6):
+        response = client.get(URL)
+    assert f"{episodes:,} episodes on" in response.content.decode()
