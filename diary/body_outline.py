@@ -205,7 +205,7 @@ def render_view(
         extra = _attributes(shape_attributes(shape))
         parts.append(format_html("<{} {} {}/>", shape.element, _geometry(shape.geometry), extra))
     parts.append(_side_labels(view))
-    parts.append(format_html("</svg>"))
+    parts.append(format_html("</{}>", "svg"))
     return format_html_join("", "{}", ((part,) for part in parts))  # each part is already escaped
 
 
