@@ -182,6 +182,8 @@ class EpisodeForm:
         duration = self._duration_seconds(started_at, now)
         intensity = self._whole("intensity", self.intensity, "Choose how strong it was, from 1 to 10.")
         locations = self._locations()
+        if not self.locations:  # the service says so too, but only once the rest can be read
+            self.add_error("locations", "At least one location is required.")
         if self.errors or started_at is None or duration is None or intensity is None:
             return None
         return EpisodeInput(
