@@ -24,4 +24,5 @@ urlpatterns = [
     path("checkin/", checkins.checkin_today, name="checkin"),
     path("checkin/<str:day>/", checkins.checkin_day, name="checkin-day"),
     path("history/", history.history, name="history"),
+    path("episodes/<uuid:id>/end/", episodes.episode_end, name="episode-end"),
 ]

@@ -1,14 +1,95 @@
-"""The day's check-in."""
+"""The day's check-in, one per local date: today's, or an earlier day's."""
 
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from diary.models import EARLIEST_DATE, MAX_NOTES_LENGTH, CheckIn
+from diary.pages.checkin_form import FORM_ERROR, CheckInForm
+from diary.pages.episodes import page_user
+from diary.selectors import checkin_list, user_zone
+from diary.services import StaleVersion, checkin_upsert
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def checkin_today(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("Not built yet.", status=501)
+    user = page_user(request)
+    today = _local_today(user)
+    return _checkin_page(request, user, today, today)
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def checkin_day(request: HttpRequest, day: str) -> HttpResponse:
-    return HttpResponse("Not built yet.", status=501)
+    """An earlier day's check-in. A day that is not a date, before the diary's first or after
+    today (in the user's zone) is not a page: 404."""
+    user = page_user(request)
+    try:
+        wanted = date.fromisoformat(day)
+    except ValueError:
+        raise Http404("Not a date (YYYY-MM-DD).") from None
+    today = _local_today(user)
+    if not EARLIEST_DATE <= wanted <= today:
+        raise Http404("No check-in page for that day.")
+    if wanted == today and request.method == "GET":
+        return redirect("checkin")
+    return _checkin_page(request, user, wanted, today)
+
+
+def _local_today(user: User) -> date:
+    return timezone.now().astimezone(user_zone(user)).date()
+
+
+def _checkin_page(request: HttpRequest, user: User, day: date, today: date) -> HttpResponse:
+    existing = checkin_list(user=user).filter(date=day).first()
+    if request.method != "POST":
+        return _render(request, CheckInForm.of_checkin(existing), day, today, existing)
+    form = CheckInForm.from_post(request.POST)
+    values = form.to_values()
+    if values is None:
+        return _render(request, form, day, today, existing, status=400)
+    try:
+        checkin_upsert(user=user, date=day, expected_version=form.expected_version(), **values)
+    except ValidationError as error:
+        form.add_service_errors(error)
+        return _render(request, form, day, today, existing, status=400)
+    except StaleVersion:
+        form.add_error(FORM_ERROR, "This check-in was changed elsewhere since you opened it. Open it again, then edit.")
+        return _render(request, form, day, today, existing, status=409)
+    messages.success(request, f"Check-in for {day:%A %-d %B} saved.")
+    return redirect("checkin") if day == today else redirect("checkin-day", day=day.isoformat())
+
+
+def _render(
+    request: HttpRequest,
+    form: CheckInForm,
+    day: date,
+    today: date,
+    existing: CheckIn | None,
+    *,
+    status: int = 200,
+) -> HttpResponse:
+    previous, following = day - timedelta(days=1), day + timedelta(days=1)
+    context: dict[str, Any] = {
+        "nav": "log",
+        "form": form,
+        "rows": form.rows(),
+        "form_errors": form.errors.get(FORM_ERROR, []),
+        "day": day,
+        "is_today": day == today,
+        "existing": existing,
+        "previous": previous if previous >= EARLIEST_DATE else None,
+        "following": following if following <= today else None,
+        "following_is_today": following == today,
+        "max_notes": MAX_NOTES_LENGTH,
+    }
+    return render(request, "diary/log/checkin.html", context, status=status)

@@ -1,19 +1,235 @@
-"""Logging an episode, its saved page, editing it."""
+"""Logging an episode, its saved page, editing it, and ending one logged as still going.
 
+Every write goes through the services the API uses (episode_create_from, episode_replay,
+episode_update): the form only reads what was typed and shows the services' field errors."""
+
+import uuid
+from dataclasses import replace
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from conditions.models import TwitchPattern
+from diary.models import MAX_NOTES_LENGTH, Episode
+from diary.pages.episode_form import (
+    DURATION_PRESETS,
+    FORM_ERROR,
+    ONGOING,
+    UNITS,
+    Choices,
+    EpisodeForm,
+    duration_so_far,
+    duration_text,
+    local_input,
+    outline_svgs,
+)
+from diary.selectors import episode_detail as select_episode_detail
+from diary.selectors import episode_get, user_zone
+from diary.services import (
+    EpisodeInput,
+    IdTaken,
+    Replay,
+    StaleVersion,
+    episode_create_from,
+    episode_replay,
+    episode_update,
+)
+
+# The session remembers the episode logged as "still going", to offer "It stopped now".
+ONGOING_KEY = "ongoing_episode"
+
+REPLAY_REFUSALS = {
+    Replay.NEW: "This form's id is already in use. The form has a new one now: save it again.",
+    Replay.NOT_YOURS: "This form's id is already in use. The form has a new one now: save it again.",
+    Replay.DELETED: "This form was saved, and that episode was deleted since. Save again to log it anew.",
+    Replay.DIFFERENT: "This form was already saved, with other values. Save again to log this as another episode.",
+}
+
+
+def page_user(request: HttpRequest) -> User:
+    """The signed-in user (the views are all behind login_required)."""
+    assert isinstance(request.user, User)
+    return request.user
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def episode_log(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("Not built yet.", status=501)
+    user, zone = page_user(request), user_zone(page_user(request))
+    if request.method == "POST":
+        return _create(request, user, zone, EpisodeForm.from_post(request.POST))
+    return _form_page(request, EpisodeForm.blank(now=timezone.now(), zone=zone), zone)
+
+
+def _create(request: HttpRequest, user: User, zone: ZoneInfo, form: EpisodeForm) -> HttpResponse:
+    data = form.to_input(zone=zone, now=timezone.now())
+    if data is None:
+        return _form_page(request, form, zone, status=400)
+    try:
+        episode = episode_create_from(user=user, data=data).episode
+    except ValidationError as error:
+        form.add_service_errors(error)
+        return _form_page(request, form, zone, status=400)
+    except IdTaken:  # a double tap or a retry of this very form: never a second episode
+        saved = _replayed(user, form, data)
+        if saved is None:
+            return _form_page(request, form, zone, status=400)
+        episode = saved
+    _remember_ongoing(request, form, episode)
+    messages.success(request, "Episode saved.")
+    return redirect("episode-detail", id=episode.pk)
+
+
+def _replayed(user: User, form: EpisodeForm, data: EpisodeInput) -> Episode | None:
+    """The episode this form already saved, or None with the reason on the form (which gets a
+    fresh id, so that saving it again is a new episode, as the user then means)."""
+    replayed = episode_replay(user=user, data=data)
+    if replayed.outcome is Replay.DIFFERENT and form.ongoing and replayed.episode is not None:
+        # "Still going" is saved with the time so far, which differs a second later: the same
+        # form replayed is the same episode whatever that duration.
+        stored = replayed.episode.duration_seconds
+        replayed = episode_replay(user=user, data=replace(data, duration_seconds=stored))
+    if replayed.outcome is Replay.SAME and replayed.episode is not None:
+        return replayed.episode
+    form.add_error(FORM_ERROR, REPLAY_REFUSALS[replayed.outcome])
+    form.form_id = str(uuid.uuid4())
+    return None
+
+
+def _remember_ongoing(request: HttpRequest, form: EpisodeForm, episode: Episode) -> None:
+    if form.ongoing:
+        request.session[ONGOING_KEY] = str(episode.pk)
+    elif request.session.get(ONGOING_KEY) == str(episode.pk):
+        del request.session[ONGOING_KEY]  # an edit gave it a real duration
+
+
+def _ongoing_episode(request: HttpRequest, user: User) -> Episode | None:
+    """The episode still going, if the session remembers one that still exists."""
+    id = request.session.get(ONGOING_KEY)
+    if not id:
+        return None
+    episode = Episode.live.filter(user=user, pk=id).only("id", "started_at").first()
+    if episode is None:
+        del request.session[ONGOING_KEY]
+    return episode
+
+
+def _form_page(
+    request: HttpRequest, form: EpisodeForm, zone: ZoneInfo, *, episode: Episode | None = None, status: int = 200
+) -> HttpResponse:
+    choices = Choices.load()
+    context: dict[str, Any] = {
+        "nav": "log",
+        "form": form,
+        "form_errors": form.errors.get(FORM_ERROR, []),
+        "choices": choices,
+        "outlines": outline_svgs(form.locations),
+        "presets": DURATION_PRESETS,
+        "ongoing_value": ONGOING,
+        "units": list(UNITS),
+        "intensities": [str(n) for n in range(1, 11)],
+        "patterns": TwitchPattern.choices,
+        "max_notes": MAX_NOTES_LENGTH,
+        "episode": episode,
+        "ongoing": None if episode else _ongoing_episode(request, page_user(request)),
+        "zone": zone,
+    }
+    with timezone.override(zone):
+        return render(request, "diary/log/episode_form.html", context, status=status)
 
 
 @login_required
+@require_http_methods(["GET"])
 def episode_detail(request: HttpRequest, id: str) -> HttpResponse:
-    return HttpResponse("Not built yet.", status=501)
+    user = page_user(request)
+    episode, children = select_episode_detail(user=user, id=id)
+    zone, choices = user_zone(user), Choices.load()
+    names = dict(choices.triggers) | {s.code: s.name for s in choices.symptoms}
+    context = {
+        "nav": "log",
+        "episode": episode,
+        "red_flags": choices.red_flags(children.symptoms),
+        "locations": [choices.location_label(region, side) for region, side in children.locations],
+        "duration": duration_text(episode.duration_seconds),
+        "pattern": TwitchPattern(episode.pattern).label if episode.pattern in TwitchPattern.values else episode.pattern,
+        "triggers": [names.get(code, code) for code in children.triggers],
+        "symptoms": [names.get(code, code) for code in children.symptoms],
+        "ongoing": request.session.get(ONGOING_KEY) == str(episode.pk),
+        "zone": zone,
+    }
+    with timezone.override(zone):
+        return render(request, "diary/log/episode_detail.html", context)
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def episode_edit(request: HttpRequest, id: str) -> HttpResponse:
-    return HttpResponse("Not built yet.", status=501)
+    user = page_user(request)
+    zone = user_zone(user)
+    if request.method == "POST":
+        return _update(request, episode_get(user=user, id=id), zone, EpisodeForm.from_post(request.POST))
+    episode, children = select_episode_detail(user=user, id=id)
+    return _form_page(request, EpisodeForm.of_episode(episode, children, zone), zone, episode=episode)
+
+
+def _update(request: HttpRequest, episode: Episode, zone: ZoneInfo, form: EpisodeForm) -> HttpResponse:
+    data = form.to_input(zone=zone, now=timezone.now())
+    version = _version(form)
+    if data is None or version is None:
+        return _form_page(request, form, zone, episode=episode, status=400)
+    changes: dict[str, Any] = {
+        name: getattr(data, name)
+        for name in ("duration_seconds", "locations", "intensity", "pattern", "triggers", "symptoms", "notes")
+    }
+    if form.started_at != local_input(episode.started_at, zone):
+        # Only a start the user changed: the stored one keeps its offset and its exact second.
+        changes["started_at"] = data.started_at
+    try:
+        episode = episode_update(episode=episode, expected_version=version, **changes)
+    except StaleVersion as stale:
+        form.add_error(
+            FORM_ERROR,
+            f"This episode was changed elsewhere (it is at version {stale.current}, this form shows version "
+            f"{stale.expected}). Open it again to see the changes, then edit.",
+        )
+        return _form_page(request, form, zone, episode=episode, status=409)
+    except ValidationError as error:
+        form.add_service_errors(error)
+        return _form_page(request, form, zone, episode=episode, status=400)
+    except Episode.DoesNotExist:  # deleted while the form was open
+        raise Http404("No such episode.") from None
+    _remember_ongoing(request, form, episode)
+    messages.success(request, "Changes saved.")
+    return redirect("episode-detail", id=episode.pk)
+
+
+def _version(form: EpisodeForm) -> int | None:
+    try:
+        return int(form.version)
+    except ValueError:
+        form.add_error(FORM_ERROR, "This form is missing the episode's version: open the episode again.")
+        return None
+
+
+@login_required
+@require_POST
+def episode_end(request: HttpRequest, id: str) -> HttpResponse:
+    """ "It stopped now": the episode still going lasted from its start until now."""
+    episode = episode_get(user=page_user(request), id=id)
+    try:
+        episode_update(episode=episode, duration_seconds=duration_so_far(episode.started_at, timezone.now()))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("episode-detail", id=episode.pk)
+    if request.session.get(ONGOING_KEY) == str(episode.pk):
+        del request.session[ONGOING_KEY]
+    messages.success(request, "Episode ended: its duration runs until now.")
+    return redirect("episode-detail", id=episode.pk)

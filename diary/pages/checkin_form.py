@@ -1,0 +1,98 @@
+"""The check-in form: each measure as typed (text), read into the values checkin_upsert takes.
+The form only reads numbers; their bounds are the service's (diary.models.CHECKIN_BOUNDS), whose
+field errors come back onto the same fields."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import QueryDict
+
+from diary.models import CheckIn
+
+# (field, label, hint), in the order shown.
+MEASURES = (
+    ("sleep_hours", "Sleep last night", "hours, such as 7.5"),
+    ("caffeine_cups", "Caffeine", "cups of coffee, tea or energy drinks"),
+    ("stress", "Stress", "0 = none, 10 = extreme"),
+    ("exercise_minutes", "Exercise", "minutes"),
+    ("alcohol_units", "Alcohol", "units (a small glass of wine is about 1.5)"),
+)
+TWITCHING = {"yes": True, "no": False, "": None}
+FORM_ERROR = "__all__"
+
+
+@dataclass
+class CheckInForm:
+    values: dict[str, str] = field(default_factory=dict)  # measure -> text as typed
+    twitching_today: str = ""  # "yes", "no" or "" (not said)
+    notes: str = ""
+    version: str = ""
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def of_checkin(cls, checkin: CheckIn | None) -> "CheckInForm":
+        if checkin is None:
+            return cls()
+        values = {name: _text(getattr(checkin, name)) for name, _, _ in MEASURES}
+        said = {True: "yes", False: "no", None: ""}[checkin.twitching_today]
+        return cls(values=values, twitching_today=said, notes=checkin.notes, version=str(checkin.version))
+
+    @classmethod
+    def from_post(cls, data: QueryDict) -> "CheckInForm":
+        return cls(
+            values={name: data.get(name, "").strip() for name, _, _ in MEASURES},
+            twitching_today=data.get("twitching_today", ""),
+            notes=data.get("notes", ""),
+            version=data.get("version", ""),
+        )
+
+    def add_error(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, []).append(message)
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        known = {name for name, _, _ in MEASURES} | {"twitching_today", "notes"}
+        for key, messages in error.message_dict.items():
+            for message in messages:
+                self.add_error(key if key in known else FORM_ERROR, message)
+
+    def to_values(self) -> dict[str, Any] | None:
+        """checkin_upsert's keyword values, or None with errors where a number is not one."""
+        values: dict[str, Any] = {name: _number(self, name, text) for name, text in self.values.items()}
+        if self.twitching_today not in TWITCHING:
+            self.add_error("twitching_today", "Choose yes, no, or leave it unsaid.")
+        values["twitching_today"] = TWITCHING.get(self.twitching_today)
+        values["notes"] = self.notes
+        return None if self.errors else values
+
+    def expected_version(self) -> int | None:
+        """The version the form was made from; none for a new check-in (or a forged one)."""
+        return int(self.version) if self.version.isdigit() else None
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The measures with what the template needs to draw each."""
+        return [
+            {"name": name, "label": label, "hint": hint, "value": self.values.get(name, "")}
+            | {"errors": self.errors.get(name)}
+            for name, label, hint in MEASURES
+        ]
+
+
+def _number(form: CheckInForm, name: str, text: str) -> int | float | None:
+    if not text:
+        return None  # not recorded: never read as zero
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return float(text)
+    except ValueError:
+        form.add_error(name, "Enter a number, or leave it empty.")
+        return None
+
+
+def _text(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:g}"

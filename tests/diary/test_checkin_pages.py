@@ -1,0 +1,137 @@
+"""The check-in pages: today's (in the user's zone) and an earlier day's, one per local date."""
+
+from datetime import date, datetime
+from typing import Any
+
+import pytest
+import time_machine
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+
+from diary.models import MAX_NOTES_LENGTH, CheckIn
+from diary.services import checkin_upsert, profile_update
+from tests.diary.test_log_pages import _history
+from tests.factories import make_checkin
+
+TODAY = "/checkin/"
+
+
+def filled(**changes: str) -> dict[str, str]:
+    form = {
+        "sleep_hours": "7.5",
+        "caffeine_cups": "2",
+        "stress": "4",
+        "exercise_minutes": "",
+        "alcohol_units": "",
+        "twitching_today": "yes",
+        "notes": "Long day.",
+    }
+    form.update(changes)
+    return form
+
+
+def test_it_shows_todays_empty_check_in(alice_web: Client, frozen_now: datetime) -> None:
+    page = alice_web.get(TODAY)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Friday 20 November 2026" in html
+    assert reverse("checkin-day", args=["2026-11-19"]) in html
+    assert 'for="sleep_hours"' in html
+
+
+def test_it_takes_today_in_the_users_zone(alice_web: Client, alice: User) -> None:
+    profile_update(user=alice, time_zone="Pacific/Kiritimati")  # UTC+14: already the 21st
+    with time_machine.travel("2026-11-20T12:00:00Z", tick=False):
+        alice_web.post(TODAY, filled())
+    assert CheckIn.objects.get(user=alice).date == date(2026, 11, 21)
+
+
+def test_it_creates_then_updates_the_days_check_in(alice_web: Client, alice: User, frozen_now: datetime) -> None:
+    response = alice_web.post(TODAY, filled())
+    assert response.status_code == 302
+    checkin = CheckIn.objects.get(user=alice)
+    assert (checkin.date, checkin.sleep_hours, checkin.caffeine_cups, checkin.stress) == (date(2026, 11, 20), 7.5, 2, 4)
+    assert (checkin.exercise_minutes, checkin.twitching_today, checkin.version) == (None, True, 1)
+    html = alice_web.get(TODAY).content.decode()
+    assert 'name="sleep_hours" value="7.5"' in html
+    assert 'name="version" value="1"' in html
+    alice_web.post(TODAY, filled(stress="6", twitching_today="no", version="1"))
+    checkin.refresh_from_db()
+    assert (checkin.stress, checkin.twitching_today, checkin.version) == (6, False, 2)
+    assert CheckIn.objects.count() == 1
+
+
+def test_it_saves_an_earlier_days_check_in(alice_web: Client, alice: User, frozen_now: datetime) -> None:
+    url = reverse("checkin-day", args=["2026-11-02"])
+    response = alice_web.post(url, filled())
+    assert response["Location"] == url
+    assert CheckIn.objects.get(user=alice).date == date(2026, 11, 2)
+    html = alice_web.get(url).content.decode()
+    assert reverse("checkin-day", args=["2026-11-01"]) in html
+    assert reverse("checkin-day", args=["2026-11-03"]) in html
+
+
+@pytest.mark.parametrize("day", ["2026-11-21", "2027-01-01", "1899-12-31", "2026-13-01", "yesterday"])
+def test_it_has_no_page_for_a_future_or_bad_date(alice_web: Client, frozen_now: datetime, day: str) -> None:
+    url = reverse("checkin-day", args=[day])
+    assert alice_web.get(url).status_code == 404
+    assert alice_web.post(url, filled()).status_code == 404
+    assert not CheckIn.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"stress": "11"}, "stress", "between 0 and 10"),
+        ({"caffeine_cups": "2.5"}, "caffeine_cups", "whole number"),
+        ({"sleep_hours": "lots"}, "sleep_hours", "Enter a number"),
+        ({"sleep_hours": "-1"}, "sleep_hours", "between 0 and 24"),
+        ({"alcohol_units": "nan"}, "alcohol_units", "number"),
+        ({"twitching_today": "maybe"}, "twitching_today", "Choose yes, no"),
+        ({"notes": "x" * (MAX_NOTES_LENGTH + 1)}, "notes", f"At most {MAX_NOTES_LENGTH}"),
+    ],
+)
+def test_it_refuses_bad_values_next_to_their_field_and_writes_nothing(
+    alice_web: Client, frozen_now: datetime, changes: dict[str, str], field: str, message: str
+) -> None:
+    response = alice_web.post(TODAY, filled(**changes))
+    assert response.status_code == 400
+    assert not CheckIn.objects.exists()
+    html = response.content.decode()
+    assert f'aria-describedby="error-{field}"' in html
+    assert message in " ".join(response.context["form"].errors[field])
+    assert 'value="7.5"' in html or field == "sleep_hours"
+
+
+def test_it_refuses_a_stale_edit(alice_web: Client, alice: User, frozen_now: datetime) -> None:
+    make_checkin(alice, date(2026, 11, 20))
+    checkin_upsert(user=alice, date=date(2026, 11, 20), stress=9)  # elsewhere: version 2
+    response = alice_web.post(TODAY, filled(version="1"))
+    assert response.status_code == 409
+    assert CheckIn.objects.get(user=alice).stress == 9
+
+
+def test_it_refuses_a_forged_csrf_token(alice: User, frozen_now: datetime) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    assert client.post(TODAY, {**filled(), "csrfmiddlewaretoken": "forged"}).status_code == 403
+    assert not CheckIn.objects.exists()
+
+
+def test_it_shows_only_the_users_own_check_in(bob_web: Client, alice: User, frozen_now: datetime) -> None:
+    make_checkin(alice, date(2026, 11, 20), notes="alice's secret")
+    assert "alice&#x27;s secret" not in bob_web.get(TODAY).content.decode()
+    bob_web.post(TODAY, filled(notes="bob's"))
+    assert CheckIn.objects.get(user=alice).notes == "alice's secret"
+
+
+@pytest.mark.parametrize("count", [100, 10_000])
+def test_it_costs_a_fixed_handful_of_queries(
+    alice_web: Client, alice: User, frozen_now: datetime, count: int, django_assert_max_num_queries: Any
+) -> None:
+    _history(alice, count)
+    make_checkin(alice, date(2026, 11, 2))
+    for url in (TODAY, reverse("checkin-day", args=["2026-11-02"])):
+        with django_assert_max_num_queries(4):
+            assert alice_web.get(url).status_code == 200
