@@ -14,6 +14,7 @@ from diary.throttle import ThrottleUnavailable, TooManyTries
 
 PASSWORD_HELP = "At least 8 characters, not only digits, not a common password, not like your user name."
 ZONE_HELP = "Without JavaScript this starts at UTC: choose the zone you live in."
+ZONE_CHOSEN_HELP = "Times in your diary are shown, and typed, in this zone."
 UNKNOWN_ZONE = "“%(value)s” is not a time zone name this diary knows. Choose one from the list, such as Europe/Paris."
 
 
@@ -89,6 +90,8 @@ class SignupForm(ServiceErrorsMixin, forms.Form):
             # A fresh form: timezone.js may set the zone from the browser. Never once the person
             # has sent the form: what they chose stays.
             self.fields["time_zone"].widget.attrs["data-guess-time-zone"] = ""
+        else:
+            self.fields["time_zone"].help_text = ZONE_CHOSEN_HELP
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}
@@ -109,7 +112,7 @@ class SignupForm(ServiceErrorsMixin, forms.Form):
 
 
 class SettingsForm(ServiceErrorsMixin, forms.Form):
-    time_zone = time_zone_field(help_text="Times in your diary are shown, and typed, in this zone.")
+    time_zone = time_zone_field(help_text=ZONE_CHOSEN_HELP)
     email = email_field()
 
 
@@ -131,3 +134,10 @@ def refuse(form: forms.Form, refused: TooManyTries | ThrottleUnavailable, *, doi
         return Refusal(429, refused.retry_after)
     form.add_error(None, f"This is unavailable for a moment. {doing} again in a minute; nothing was changed.")
     return Refusal(503, refused.retry_after)
+
+
+def plain_password_fields(form: forms.Form) -> None:
+    """Django's new-password fields, with our one-sentence help instead of its bulleted list
+    (a list inside the help's <small> is not valid HTML) and a plainer label."""
+    form.fields["new_password1"].help_text = PASSWORD_HELP
+    form.fields["new_password2"].label = "New password again"

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from diary import throttle
 from diary.forms import Refusal, ThrottledAuthenticationForm
-from diary.pages.account_forms import SettingsForm, SignupForm, refuse
+from diary.pages.account_forms import SettingsForm, SignupForm, plain_password_fields, refuse
 from diary.selectors import user_zone
 from diary.services import account_email_update, account_register, profile_update
 
@@ -92,6 +92,11 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
     extra_context = {"nav": "login"}
 
+    def get_form(self, form_class: Any = None) -> Any:
+        form = super().get_form(form_class)
+        form.fields["username"].label = "User name"  # as on the sign-up form
+        return form
+
     def form_invalid(self, form: Any) -> HttpResponse:
         return with_refusal(super().form_invalid(form), getattr(form, "refusal", None))
 
@@ -102,6 +107,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "diary/account/password_change_form.html"
     success_url = reverse_lazy("settings")
     extra_context = {"nav": "settings"}
+
+    def get_form(self, form_class: Any = None) -> Any:
+        form = super().get_form(form_class)
+        plain_password_fields(form)
+        return form
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
@@ -117,6 +127,11 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "diary/account/password_reset_email.html"
     subject_template_name = "diary/account/password_reset_subject.txt"
     extra_context = {"nav": "login"}
+
+    def get_form(self, form_class: Any = None) -> Any:
+        form = super().get_form(form_class)
+        form.fields["email"].label = "E-mail"  # as in the settings
+        return form
 
     def form_valid(self, form: Any) -> HttpResponse:
         try:
@@ -135,6 +150,11 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "diary/account/password_reset_confirm.html"
     extra_context = {"nav": "login"}
+
+    def get_form(self, form_class: Any = None) -> Any:
+        form = super().get_form(form_class)
+        plain_password_fields(form)
+        return form
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):

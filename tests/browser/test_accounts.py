@@ -57,7 +57,7 @@ def test_it_signs_up_in_the_browsers_time_zone_then_logs_out_and_in(page: Any, t
     assert page.get_by_role("link", name="Log in").is_visible()
 
     page.get_by_role("link", name="Log in").first.click()
-    page.get_by_label("Username").fill("carol")
+    page.get_by_label("User name").fill("carol")
     page.get_by_label("Password").fill("a long pass phrase 2")
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(re.compile(r"/log/$"))
@@ -65,14 +65,14 @@ def test_it_signs_up_in_the_browsers_time_zone_then_logs_out_and_in(page: Any, t
 
 def test_it_shows_a_wrong_password_and_the_forgotten_password_page(page: Any, browser_user: User) -> None:
     page.goto("/accounts/login/")
-    page.get_by_label("Username").fill("alice")
+    page.get_by_label("User name").fill("alice")
     page.get_by_label("Password").fill("not my password")
     page.get_by_role("button", name="Log in").click()
     assert page.get_by_role("alert").is_visible()
     look_at(page, "login")
 
     page.get_by_role("link", name="Forgot your password?").click()
-    page.get_by_label("Email").fill("alice@example.org")
+    page.get_by_label("E-mail").fill("alice@example.org")
     look_at(page, "password-reset")
     page.get_by_role("button", name="Send me a link").click()
     assert page.get_by_role("heading", name="Check your e-mail").is_visible()
@@ -98,7 +98,7 @@ def test_it_changes_the_time_zone_in_the_settings(signed_in_page: Any, browser_u
     page.goto("/accounts/password/change/")
     page.get_by_label("Old password").fill("not it")
     page.get_by_label("New password", exact=True).fill("x")
-    page.get_by_label("New password confirmation").fill("y")
+    page.get_by_label("New password again").fill("y")
     page.get_by_role("button", name="Change my password").click()
     assert page.get_by_role("alert").is_visible()
     look_at(page, "password-change")
