@@ -117,6 +117,12 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "episode-log"
 LOGOUT_REDIRECT_URL = "home"
 
+# E-mail (only password resets for now). EMAIL_URL in django-environ's form, e.g.
+# smtp+tls://user:password@smtp.example.org:587; by default the messages are printed to the
+# console, which is what a developer running the app wants and no deploy should keep.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL: str = env.str("DEFAULT_FROM_EMAIL", default="Twitch diary <noreply@localhost>")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -297,6 +303,9 @@ SECRET_THROTTLE_RATES = {
     "signin_account": env.str("THROTTLE_SIGNIN_ACCOUNT", default="20/5m"),  # one account, any address
     "signin_address": env.str("THROTTLE_SIGNIN_ADDRESS", default="50/5m"),  # one address, any account
     "register_address": env.str("THROTTLE_REGISTER_ADDRESS", default="20/h"),
+    # Each request sends an e-mail to whoever owns the address typed: bound the mail a
+    # stranger can make us send (and the probing), per client address.
+    "password_reset_address": env.str("THROTTLE_PASSWORD_RESET_ADDRESS", default="10/h"),
     # Share links (/s/<token>/), views and guesses alike: a doctor reads a page or two, a
     # guesser needs far more than 50 tries in 10 minutes against 256-bit tokens.
     "share_address": env.str("THROTTLE_SHARE_ADDRESS", default="50/10m"),

@@ -97,6 +97,11 @@ def count_registration(request: HttpRequest) -> None:
     count_try(request, [(_limits("register_address"), client_address(request))])
 
 
+def count_password_reset(request: HttpRequest) -> None:
+    """Count a password reset request from this client: each one may send an e-mail."""
+    count_try(request, [(_limits("password_reset_address"), client_address(request))])
+
+
 def _digest(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 

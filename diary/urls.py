@@ -4,16 +4,11 @@ with our templates (registration/) and the sign-in throttle (diary.forms)."""
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from diary.forms import ThrottledAuthenticationForm
 from diary.pages import accounts, checkins, episodes, history
 
 urlpatterns = [
     path("accounts/signup/", accounts.signup, name="signup"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=ThrottledAuthenticationForm, extra_context={"nav": "login"}),
-        name="login",
-    ),
+    path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("settings/", accounts.settings_page, name="settings"),
     path("log/", episodes.episode_log, name="episode-log"),
@@ -25,4 +20,22 @@ urlpatterns = [
     path("checkin/<str:day>/", checkins.checkin_day, name="checkin-day"),
     path("history/", history.history, name="history"),
     path("episodes/<uuid:id>/end/", episodes.episode_end, name="episode-end"),
+    # Passwords: Django's views with our templates; a reset request is throttled.
+    path("accounts/password/change/", accounts.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password/reset/sent/",
+        accounts.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/done/",
+        accounts.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        accounts.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tracker.pages import dashboard, reports
+from tracker.pages import account, dashboard, reports
 
 urlpatterns = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
@@ -14,4 +14,6 @@ urlpatterns = [
     path("reports/<uuid:id>/", reports.report_status, name="report-status"),
     path("reports/<uuid:id>/download/", reports.report_download, name="report-download"),
     path("reports/<uuid:id>/delete/", reports.report_delete, name="report-delete"),
+    path("settings/export/", account.account_export, name="account-export"),
+    path("settings/delete/", account.account_delete, name="account-delete"),
 ]

@@ -1,14 +1,162 @@
-"""Sign up, log in and out, passwords, settings."""
+"""Sign up, log in and out, passwords, settings. Django's own views serve log in, log out and
+the password pages, with our templates and the throttle every door that takes a secret shares
+(diary.throttle). The password pages' templates are named explicitly (diary/account/): under
+their default names (registration/) the admin's own, whose app comes first, would win.
+Exporting and erasing the account live in tracker.pages.account (erasure reaches the tracker's
+rows; the diary app does not import the tracker)."""
 
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.views.decorators.http import require_http_methods
+
+from diary import throttle
+from diary.forms import Refusal, ThrottledAuthenticationForm
+from diary.pages.account_forms import SettingsForm, SignupForm, plain_password_fields, refuse
+from diary.selectors import user_zone
+from diary.services import account_email_update, account_register, profile_update
 
 
-@login_required
+def with_refusal(response: HttpResponse, refusal: Refusal | None) -> HttpResponse:
+    """A throttled try answers 429 (or 503 when the throttle cannot count) with Retry-After,
+    on the same page with the reason shown, as the admin's sign-in does (config/admin.py)."""
+    if refusal is not None:
+        response.status_code = refusal.status
+        response["Retry-After"] = str(refusal.retry_after)
+    return response
+
+
+@require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("Not built yet.", status=501)
+    if request.user.is_authenticated:
+        return redirect("episode-log")
+    if request.method != "POST":
+        return _signup_page(request, SignupForm())
+    form = SignupForm(request.POST)
+    if not form.is_valid():
+        return _signup_page(request, form, status=400)
+    try:
+        throttle.count_registration(request)  # before the service: it bounds probing names too
+        user = account_register(**form.registration())
+    except (throttle.TooManyTries, throttle.ThrottleUnavailable) as refused:
+        refusal = refuse(form, refused, doing="Try signing up")
+        return with_refusal(_signup_page(request, form), refusal)
+    except ValidationError as error:
+        form.add_service_errors(error)
+        return _signup_page(request, form, status=400)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    return redirect("episode-log")
+
+
+def _signup_page(request: HttpRequest, form: SignupForm, status: int = 200) -> HttpResponse:
+    return render(request, "diary/account/signup.html", {"form": form, "nav": "signup"}, status=status)
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def settings_page(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("Not built yet.", status=501)
+    user = request.user
+    assert isinstance(user, User)
+    if request.method != "POST":
+        form = SettingsForm(initial={"time_zone": user_zone(user).key, "email": user.email})
+        return _settings_page(request, form)
+    form = SettingsForm(request.POST)
+    if not form.is_valid():
+        return _settings_page(request, form, status=400)
+    try:
+        with transaction.atomic():  # both or neither
+            profile_update(user=user, time_zone=form.cleaned_data["time_zone"])
+            account_email_update(user=user, email=form.cleaned_data["email"])
+    except ValidationError as error:
+        form.add_service_errors(error)
+        return _settings_page(request, form, status=400)
+    messages.success(request, "Your settings are saved.")
+    return redirect("settings")
+
+
+def _settings_page(request: HttpRequest, form: SettingsForm, status: int = 200) -> HttpResponse:
+    return render(request, "diary/account/settings.html", {"form": form, "nav": "settings"}, status=status)
+
+
+class LoginView(auth_views.LoginView):
+    authentication_form = ThrottledAuthenticationForm
+    redirect_authenticated_user = True
+    extra_context = {"nav": "login"}
+
+    def get_form(self, form_class: Any = None) -> Any:
+        form = super().get_form(form_class)
+        form.fields["username"].label = "User name"  # as on the sign-up form
+        return form
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        return with_refusal(super().form_invalid(form), getattr(form, "refusal", None))
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's, back to the settings with a message (the session stays signed in)."""
+
+    template_name = "diary/account/password_change_form.html"
+    success_url = reverse_lazy("settings")
+    extra_context = {"nav": "settings"}
+
+    def get_form(self, form_class: Any = None) -> Any:
+        form = super().get_form(form_class)
+        plain_password_fields(form)
+        return form
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        messages.success(self.request, "Your password is changed.")
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's, with each request counted per client address first: each may send an e-mail.
+    A refused one says so and sends nothing."""
+
+    template_name = "diary/account/password_reset_form.html"
+    email_template_name = "diary/account/password_reset_email.html"
+    subject_template_name = "diary/account/password_reset_subject.txt"
+    extra_context = {"nav": "login"}
+
+    def get_form(self, form_class: Any = None) -> Any:
+        form = super().get_form(form_class)
+        form.fields["email"].label = "E-mail"  # as in the settings
+        return form
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            throttle.count_password_reset(self.request)
+        except (throttle.TooManyTries, throttle.ThrottleUnavailable) as refused:
+            refusal = refuse(form, refused, doing="Ask for a link")
+            return with_refusal(self.form_invalid(form), refusal)
+        return super().form_valid(form)
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "diary/account/password_reset_done.html"
+    extra_context = {"nav": "login"}
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "diary/account/password_reset_confirm.html"
+    extra_context = {"nav": "login"}
+
+    def get_form(self, form_class: Any = None) -> Any:
+        form = super().get_form(form_class)
+        plain_password_fields(form)
+        return form
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "diary/account/password_reset_complete.html"
+    extra_context = {"nav": "login"}

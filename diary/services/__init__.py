@@ -3,7 +3,7 @@ the services, the types they take and answer, and the exceptions they raise; the
 (validators, row builders, the change stamp) stay in their modules."""
 
 from .access import Accessed, AdminView, diary_access_record
-from .accounts import account_register
+from .accounts import account_email_update, account_register
 from .checkins import checkin_delete, checkin_upsert, checkins_bulk_create
 from .episodes import (
     EpisodeChildren,
@@ -47,6 +47,7 @@ __all__ = [
     "StaleVersion",
     "SyncResults",
     "WrittenEpisode",
+    "account_email_update",
     "account_register",
     "checkin_delete",
     "checkin_upsert",

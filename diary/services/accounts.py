@@ -3,6 +3,7 @@
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
 from diary.models import Profile, validate_time_zone
@@ -10,10 +11,13 @@ from diary.models import Profile, validate_time_zone
 from .records import FieldErrors
 
 TAKEN = "This user name is taken."
+EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length or 254
 
 
 @transaction.atomic
-def account_register(*, username: str, password: str, time_zone: str = "UTC") -> User:
+def account_register(*, username: str, password: str, time_zone: str = "UTC", email: str = "") -> User:
+    """A new account and its diary profile. The e-mail address is optional: without one the
+    person cannot reset a forgotten password."""
     errors = FieldErrors()
     if User.objects.filter(username__iexact=username).exists():
         errors.add("username", TAKEN)
@@ -29,13 +33,41 @@ def account_register(*, username: str, password: str, time_zone: str = "UTC") ->
         validate_time_zone(time_zone)
     except ValidationError as error:
         errors.errors["time_zone"].extend(error.messages)
+    for problem in _email_problems(email):
+        errors.add("email", problem)
     errors.raise_if_any()
     try:
         with transaction.atomic():  # a savepoint: the race below must not spoil the transaction
-            user = User.objects.create_user(username=username, password=password)
+            user = User.objects.create_user(username=username, password=password, email=email.strip())
     except IntegrityError:
         # The same name (in any case) was taken between the check above and this insert; the
         # database's case-insensitive unique index (diary migration 0005) caught it.
         raise ValidationError({"username": [TAKEN]}) from None
     Profile.objects.create(user=user, time_zone=time_zone)
     return user
+
+
+@transaction.atomic
+def account_email_update(*, user: User, email: str) -> User:
+    """Set (or clear, with "") the address password resets are sent to."""
+    problems = _email_problems(email)
+    if problems:
+        raise ValidationError({"email": problems})
+    email = email.strip()
+    if user.email != email:
+        user.email = email
+        user.save(update_fields=["email"])
+    return user
+
+
+def _email_problems(email: str) -> list[str]:
+    email = email.strip()
+    if not email:
+        return []
+    if len(email) > EMAIL_MAX_LENGTH:
+        return [f"An e-mail address has at most {EMAIL_MAX_LENGTH} characters."]
+    try:
+        validate_email(email)
+    except ValidationError as error:
+        return list(error.messages)
+    return []

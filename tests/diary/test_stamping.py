@@ -171,6 +171,7 @@ WALK = [
 # Exported functions that write no episode or check-in, and why.
 WRITES_NO_RECORD = {
     "account_register": "creates the account and its empty profile",
+    "account_email_update": "changes the account's e-mail address, which is not a synced record",
     "profile_update": "changes the profile (its time zone), which is not a synced record",
     "diary_access_record": "writes the audit log",
     "device_token_create": "issues an API token",

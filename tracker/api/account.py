@@ -4,6 +4,7 @@ DELETE /api/v1/account/ (erasure with the password again, article 17)."""
 import tempfile
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.http import FileResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -30,14 +31,20 @@ class AccountExportView(APIView):
         description="Everything of the signed-in user as the documented JSON export, as an attachment.",
     )
     def get(self, request: Request) -> FileResponse:
-        user, now = request_user(request), timezone.now()
-        # Written whole before the answer starts: the queries run inside this view (a fixed
-        # number), and a failure is a clean error rather than a cut-off file.
-        spooled = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY_BYTES)  # noqa: SIM115  # FileResponse closes it
-        export_account(spooled, user=user, now=now)  # type: ignore[arg-type]  # a binary file
-        spooled.seek(0)
-        name = f"twitch-diary-export-{user.get_username()}-{now.date()}.json"
-        return FileResponse(spooled, as_attachment=True, filename=name, content_type="application/json")
+        return account_export_response(user=request_user(request))
+
+
+def account_export_response(*, user: User) -> FileResponse:
+    """The whole account as the export's JSON, as an attachment: for this API and the settings
+    page's "Download all my data" (tracker.pages.account)."""
+    now = timezone.now()
+    # Written whole before the answer starts: the queries run inside this view (a fixed
+    # number), and a failure is a clean error rather than a cut-off file.
+    spooled = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY_BYTES)  # noqa: SIM115  # FileResponse closes it
+    export_account(spooled, user=user, now=now)  # type: ignore[arg-type]  # a binary file
+    spooled.seek(0)
+    name = f"twitch-diary-export-{user.get_username()}-{now.date()}.json"
+    return FileResponse(spooled, as_attachment=True, filename=name, content_type="application/json")
 
 
 class EraseSerializer(serializers.Serializer[Any]):

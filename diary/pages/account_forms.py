@@ -1,0 +1,143 @@
+"""The forms of the account pages: sign up, settings, erasure. They check what a form can see
+(a field is there, two passwords match); the services (diary.services.account_register,
+profile_update, account_email_update) check the rest, and their errors land on these fields."""
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from diary.forms import Refusal
+from diary.models import known_time_zones
+from diary.services.accounts import EMAIL_MAX_LENGTH
+from diary.throttle import ThrottleUnavailable, TooManyTries
+
+PASSWORD_HELP = "At least 8 characters, not only digits, not a common password, not like your user name."
+ZONE_HELP = "Without JavaScript this starts at UTC: choose the zone you live in."
+ZONE_CHOSEN_HELP = "Times in your diary are shown, and typed, in this zone."
+UNKNOWN_ZONE = "“%(value)s” is not a time zone name this diary knows. Choose one from the list, such as Europe/Paris."
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in sorted(known_time_zones())]
+
+
+def time_zone_field(*, help_text: str) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label="Time zone",
+        choices=time_zone_choices,
+        initial="UTC",
+        help_text=help_text,
+        error_messages={"invalid_choice": UNKNOWN_ZONE},
+    )
+
+
+def email_field() -> forms.EmailField:
+    return forms.EmailField(
+        label="E-mail (optional)",
+        required=False,
+        max_length=EMAIL_MAX_LENGTH,
+        help_text="Only used to send you a link when you forget your password. "
+        "Without one, a forgotten password cannot be recovered.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+class ServiceErrorsMixin:
+    """Puts a service's ValidationError on the form's fields (its field names may differ)."""
+
+    service_fields: dict[str, str] = {}
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        form: Any = self
+        if not hasattr(error, "error_dict"):
+            form.add_error(None, error.messages)
+            return
+        for name, messages in error.message_dict.items():
+            field = self.service_fields.get(name, name)
+            form.add_error(field if field in form.fields else None, messages)
+
+
+class SignupForm(ServiceErrorsMixin, forms.Form):
+    username = forms.CharField(
+        label="User name",
+        max_length=150,
+        help_text="You sign in with it. Letters, digits and @ . + - _ only.",
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}),
+    )
+    email = email_field()
+    password1 = forms.CharField(
+        label="Password",
+        max_length=128,
+        strip=False,  # spaces are part of a passphrase
+        help_text=PASSWORD_HELP,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label="Password again",
+        max_length=128,
+        strip=False,
+        help_text="The same password, to be sure it is the one you meant.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    time_zone = time_zone_field(help_text=ZONE_HELP)
+
+    service_fields = {"password": "password1"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            # A fresh form: timezone.js may set the zone from the browser. Never once the person
+            # has sent the form: what they chose stays.
+            self.fields["time_zone"].widget.attrs["data-guess-time-zone"] = ""
+        else:
+            self.fields["time_zone"].help_text = ZONE_CHOSEN_HELP
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first is not None and second is not None and first != second:
+            self.add_error("password2", "The two passwords are not the same.")
+        return cleaned
+
+    def registration(self) -> dict[str, str]:
+        """The keyword arguments of account_register."""
+        data = self.cleaned_data
+        return {
+            "username": data["username"],
+            "password": data["password1"],
+            "time_zone": data["time_zone"],
+            "email": data["email"],
+        }
+
+
+class SettingsForm(ServiceErrorsMixin, forms.Form):
+    time_zone = time_zone_field(help_text=ZONE_CHOSEN_HELP)
+    email = email_field()
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        max_length=128,
+        strip=False,
+        help_text="To be sure it is you.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+def refuse(form: forms.Form, refused: TooManyTries | ThrottleUnavailable, *, doing: str) -> Refusal:
+    """Say on the form why the throttle refused this try, and how the answer should say it."""
+    if isinstance(refused, TooManyTries):
+        minutes = -(-refused.retry_after // 60)
+        form.add_error(None, f"Too many attempts from your network. {doing} again in {minutes} min.")
+        return Refusal(429, refused.retry_after)
+    form.add_error(None, f"This is unavailable for a moment. {doing} again in a minute; nothing was changed.")
+    return Refusal(503, refused.retry_after)
+
+
+def plain_password_fields(form: forms.Form) -> None:
+    """Django's new-password fields, with our one-sentence help instead of its bulleted list
+    (a list inside the help's <small> is not valid HTML) and a plainer label."""
+    form.fields["new_password1"].help_text = PASSWORD_HELP
+    form.fields["new_password2"].label = "New password again"
