@@ -61,9 +61,11 @@ def test_it_shows_the_empty_page(alice_web: Client) -> None:
     assert response.status_code == 200
     assert response.context["nav"] == "reports"
     html = response.content.decode()
-    assert "No reports yet" in html and "No share links yet" in html
+    assert "No reports yet" in html
+    assert "No share links yet" in html
     assert 'http-equiv="refresh"' not in html  # nothing is building
-    assert "tracker/js/reports.js" in html and "tracker/reports-page.css" in html
+    assert "tracker/js/reports.js" in html
+    assert "tracker/reports-page.css" in html
 
 
 def test_it_asks_anonymous_visitors_to_log_in(client: Client, db: None) -> None:
@@ -145,9 +147,11 @@ def test_it_refuses_a_bad_report_and_writes_nothing(
     assert not Report.objects.exists()
     html = response.content.decode()
     errors = re.search(rf'<ul class="errorlist" id="id_report-{field}-error">(.*?)</ul>', html)
-    assert errors and message in errors.group(1), html
+    assert errors, html
+    assert message in errors.group(1)
     if field.startswith("date"):
-        assert f'aria-describedby="id_report-{field}-error"' in html and 'aria-invalid="true"' in html
+        assert f'aria-describedby="id_report-{field}-error"' in html
+        assert 'aria-invalid="true"' in html
         if typed := fields.get(f"report-{field}"):
             assert f'value="{typed}"' in html  # what was typed is kept
 
@@ -190,7 +194,8 @@ def test_it_lists_a_building_report_with_its_bar_and_a_refresh_for_no_javascript
 ) -> None:
     html = alice_web.get(PAGE).content.decode()
     assert '<noscript><meta http-equiv="refresh" content="5"></noscript>' in html
-    assert "Waiting to be built" in html and "Check again" in html
+    assert "Waiting to be built" in html
+    assert "Check again" in html
     assert f'data-status-url="/reports/{queued.pk}/"' in html
     assert re.search(r'<progress data-progress value="0" max="100"', html)
 
@@ -202,8 +207,10 @@ def test_it_lists_a_ready_report_with_its_download_and_a_failed_one_with_why(
     Report.objects.filter(pk=failed.pk).update(status="failed", reason="The report could not be built (3 tries).")
     html = alice_web.get(PAGE).content.decode()
     download = re.search(rf'<a href="/reports/{built.pk}/download/"[^>]*>', html)
-    assert download and " hidden" not in download.group(0)
-    assert "The report could not be built (3 tries)." in html and "Could not be built" in html
+    assert download
+    assert " hidden" not in download.group(0)
+    assert "The report could not be built (3 tries)." in html
+    assert "Could not be built" in html
     assert 'http-equiv="refresh"' not in html
 
 
@@ -303,7 +310,8 @@ def test_it_refuses_a_bad_share_link_and_writes_nothing(
     assert response.status_code == 400
     assert not Share.objects.exists()
     errors = re.search(rf'<ul class="errorlist" id="id_share-{field}-error">(.*?)</ul>', response.content.decode())
-    assert errors and message in errors.group(1)
+    assert errors
+    assert message in errors.group(1)
     assert 'id="new-link-url"' not in response.content.decode()
 
 
