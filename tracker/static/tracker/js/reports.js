@@ -33,6 +33,12 @@
     }
   }
 
+  function hideCheckAgain() {
+    var building = document.querySelectorAll('[data-report][data-status="queued"], [data-report][data-status="running"]');
+    var note = document.querySelector("[data-check-again]");
+    if (note && building.length === 0) note.hidden = true;
+  }
+
   function poll(article) {
     var url = article.dataset.statusUrl;
     function tick() {
@@ -45,6 +51,7 @@
           if (data === null) return;
           if (!data.retry) update(article, data);
           if (BUILDING[data.status]) window.setTimeout(tick, POLL_MS);
+          else hideCheckAgain();
         })
         .catch(function () {
           window.setTimeout(tick, POLL_MS * 4); // offline for a moment: try again, more slowly
