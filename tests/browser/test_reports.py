@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import expect
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client
+from playwright.sync_api import expect
 
 from tests.browser.conftest import BrowserErrors, look_at
 from tracker.models import Report
@@ -128,3 +128,26 @@ def test_it_builds_downloads_and_shares_a_report(
     response = doctor.reload()
     assert response.status == 404
     assert doctor.get_by_text("This link is no longer valid.").is_visible()
+
+
+def test_it_follows_a_build_without_javascript(
+    browser: Any, live_server: Any, browser_user: User, builds_in_a_thread: None
+) -> None:
+    """The <noscript> refresh reloads the page while the report builds, until Download shows."""
+    no_script = browser.new_context(base_url=live_server.url, java_script_enabled=False, locale="en-GB")
+    client = Client()
+    client.force_login(browser_user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    no_script.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}])
+    try:
+        page = no_script.new_page()
+        page.goto("/reports/")
+        form = page.locator("form.report-form")
+        form.get_by_role("radio", name=re.compile(r"^Last 4 weeks")).check()
+        form.get_by_role("radio", name="CSV").check()
+        form.get_by_role("button", name="Build the report").click()
+        download = page.get_by_role("button", name="Download the CSV report")
+        expect(download).to_be_visible(timeout=30_000)
+        assert page.get_by_role("article", name=re.compile(r"^CSV, ")).get_by_text("Ready").is_visible()
+    finally:
+        no_script.close()

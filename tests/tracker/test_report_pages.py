@@ -193,7 +193,7 @@ def test_it_lists_a_building_report_with_its_bar_and_a_refresh_for_no_javascript
     alice_web: Client, queued: Report
 ) -> None:
     html = alice_web.get(PAGE).content.decode()
-    assert '<noscript><meta http-equiv="refresh" content="5"></noscript>' in html
+    assert '<noscript><meta http-equiv="refresh" content="5; url=/reports/"></noscript>' in html
     assert "Waiting to be built" in html
     assert "Check again" in html
     assert f'data-status-url="/reports/{queued.pk}/"' in html
@@ -269,7 +269,7 @@ def test_it_shows_a_new_share_link_once(alice_web: Client, alice: User, frozen_n
     response = alice_web.post("/reports/shares/", share_fields(**{"share-include_notes": "on"}))
     assert response.status_code == 201
     html = response.content.decode()
-    url = re.search(r'id="new-link-url" type="text" readonly value="(http://testserver/s/([^/"]+)/)"', html)
+    url = re.search(r'<textarea id="new-link-url"[^>]*>(http://testserver/s/([^/<]+)/)</textarea>', html)
     assert url, html
     share = Share.objects.get(user=alice)
     assert share.token_hash == token_hash(url.group(2))
