@@ -1,34 +1,211 @@
-"""The reports page and share links."""
+"""The reports page: ask for a report, follow its build, download or delete it; create share
+links for a doctor (the link shown once), read their access log, revoke them.
 
+Writes go through tracker.reports.services and tracker.shares, reads through their selectors,
+as the API's views do (tracker/api/reports.py, tracker/api/shares.py). The page costs the same
+few queries whatever the size of the diary: it lists rows, it never reads the diary itself."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from config.api.common import request_user
+from diary.selectors import user_zone
+
+# `shares` and `services` whole: the views report_delete, share_create and share_revoke bear
+# the URL configuration's names, which are their services' names too.
+from tracker import shares
+from tracker.models import Report, Share, ShareAccess
+from tracker.pages.report_forms import ReportForm, ShareForm
+from tracker.reports import FORMATS, services
+from tracker.reports.selectors import report_file, report_get, report_list
+from tracker.reports.services import BUILDING, TooManyReports, download_name, report_create
+from tracker.shares import share_list, share_status
+
+# The page lists the newest of each; reports expire within days and links within months, so
+# more than this is rare, and the page must not grow with a history of them.
+REPORTS_LISTED = 50
+SHARES_LISTED = 50
+POLL_SECONDS = 5  # the no-JavaScript refresh while a report builds (reports.js polls faster)
+
+
+@dataclass(frozen=True)
+class ShareRow:
+    share: Share
+    status: str  # active, expired or revoked
+    access_count: int
+    accesses: list[ShareAccess]
+
+
+@dataclass(frozen=True)
+class NewLink:
+    """The link just created: in this one answer only (never in the session or a message)."""
+
+    share: Share
+    url: str
+
+
+def _local_today(zone: ZoneInfo) -> date:
+    return timezone.now().astimezone(zone).date()
+
+
+def _share_rows(user: User, now: datetime) -> list[ShareRow]:
+    rows = []
+    for share in share_list(user=user)[:SHARES_LISTED]:
+        # share_list's annotation and prefetch, which the model's type does not know of
+        accesses: list[ShareAccess] = getattr(share, "recent_accesses", [])
+        rows.append(ShareRow(share, share_status(share, now), getattr(share, "access_count", 0), accesses))
+    return rows
+
+
+def _page(
+    request: HttpRequest,
+    *,
+    zone: ZoneInfo,
+    report_form: ReportForm | None = None,
+    share_form: ShareForm | None = None,
+    report_error: str = "",
+    new_link: NewLink | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request_user(request)
+    today = _local_today(zone)
+    reports = list(report_list(user=user)[:REPORTS_LISTED])
+    context = {
+        "nav": "reports",
+        "zone": zone,
+        "report_form": report_form or ReportForm(today=today),
+        "share_form": share_form or ShareForm(today=today),
+        "report_error": report_error,
+        "reports": reports,
+        "building": any(report.status in BUILDING for report in reports),
+        "poll_seconds": POLL_SECONDS,
+        "shares": _share_rows(user, timezone.now()),
+        "new_link": new_link,
+    }
+    return render(request, "tracker/reports/page.html", context, status=status)
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def reports(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("Not built yet.", status=501)
+    zone = user_zone(request_user(request))
+    if request.method == "POST":
+        return _report_create(request, zone)
+    return _page(request, zone=zone)
+
+
+def _report_create(request: HttpRequest, zone: ZoneInfo) -> HttpResponse:
+    form = ReportForm(request.POST, today=_local_today(zone))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            report_create(
+                user=request_user(request),
+                format=data["format"],
+                date_from=data["date_from"],
+                date_to=data["date_to"],
+                include_notes=data["include_notes"],
+            )
+        except TooManyReports as error:
+            message = f"{error.limit} of your reports are being built already. Wait for one to finish, then ask again."
+            return _page(request, zone=zone, report_form=form, report_error=message, status=429)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, "Your report is being built: it is at the top of the list below.")
+            return redirect(reverse("reports") + "#your-reports")
+    form.mark_invalid()
+    return _page(request, zone=zone, report_form=form, status=400)
 
 
 @login_required
-def report_status(request: HttpRequest, id: str) -> HttpResponse:
-    return HttpResponse("Not built yet.", status=501)
+@require_GET
+def report_status(request: HttpRequest, id: UUID) -> JsonResponse:
+    """What reports.js polls: small, and never cached."""
+    report = report_get(user=request_user(request), report_id=id)
+    ready = report.status == Report.Status.READY
+    response = JsonResponse(
+        {
+            "status": report.status,
+            "status_text": report.get_status_display(),
+            "progress": report.progress,
+            "reason": report.reason if report.status == Report.Status.FAILED else "",
+            "download_url": reverse("report-download", args=[report.pk]) if ready else None,
+        }
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
-def report_download(request: HttpRequest, id: str) -> HttpResponse:
-    return HttpResponse("Not built yet.", status=501)
+@require_GET
+def report_download(request: HttpRequest, id: UUID) -> FileResponse:
+    """The file as an attachment, as the API's download sends it; a 404 until it is ready."""
+    report = report_get(user=request_user(request), report_id=id)
+    response = FileResponse(
+        report_file(report=report),
+        as_attachment=True,
+        filename=download_name(report),
+        content_type=FORMATS[report.format].content_type,
+    )
+    response["Cache-Control"] = "private, no-store"  # health data: no shared or stored copies
+    return response
 
 
 @login_required
-def report_delete(request: HttpRequest, id: str) -> HttpResponse:
-    return HttpResponse("Not built yet.", status=501)
+@require_POST
+def report_delete(request: HttpRequest, id: UUID) -> HttpResponse:
+    services.report_delete(report=report_get(user=request_user(request), report_id=id))
+    messages.success(request, "The report is deleted.")
+    return redirect(reverse("reports") + "#your-reports")
 
 
 @login_required
+@require_POST
 def share_create(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("Not built yet.", status=501)
+    """The new link is in this answer only: only its hash is kept, so a reload of the page
+    (a GET) cannot show it again, and nothing else holds it."""
+    user = request_user(request)
+    zone = user_zone(user)
+    form = ShareForm(request.POST, today=_local_today(zone))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            share, token = shares.share_create(
+                user=user,
+                date_from=data["date_from"],
+                date_to=data["date_to"],
+                expires_in_days=data["expires_in_days"],
+                include_notes=data["include_notes"],
+                label=data["label"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            link = NewLink(share, request.build_absolute_uri(reverse("share-page", args=[token])))
+            return _page(request, zone=zone, new_link=link, status=201)
+    form.mark_invalid()
+    return _page(request, zone=zone, share_form=form, status=400)
 
 
 @login_required
-def share_revoke(request: HttpRequest, id: str) -> HttpResponse:
-    return HttpResponse("Not built yet.", status=501)
+@require_POST
+def share_revoke(request: HttpRequest, id: UUID) -> HttpResponse:
+    try:
+        shares.share_revoke(user=request_user(request), share_id=id)
+    except Share.DoesNotExist:
+        raise Http404("No such link of yours.") from None
+    messages.success(request, "The link is revoked: it no longer opens.")
+    return redirect(reverse("reports") + "#your-links")

@@ -1,0 +1,153 @@
+"""The reports page in Chromium: a PDF of the last 3 months built in the background (the bar
+moves, then the Download link), downloaded; a share link created, copied, opened by a doctor in
+a fresh browser with no account, then revoked."""
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.test import Client
+from playwright.sync_api import expect
+
+from tests.browser.conftest import BrowserErrors, look_at
+from tracker.models import Report
+
+
+@pytest.fixture
+def builds_in_a_thread(settings: Any) -> None:
+    """Embedded mode (no broker: Celery runs eagerly) builds a report in a thread beside the
+    request (tracker.reports.services.report_enqueue); the live server's transactions commit,
+    so that thread sees the row. The root conftest turns the thread off for the other tests."""
+    from tracker.tasks import build_report
+
+    assert build_report.app.conf.task_always_eager, "these tests need embedded mode (no REDIS_URL)"
+    settings.ANALYSIS_IN_THREAD = True
+
+
+@pytest.fixture
+def doctor(browser: Any, live_server: Any) -> Iterator[Any]:
+    """A fresh browser with no account and no cookies, as the doctor's would be."""
+    fresh = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="en-GB")
+    fresh.set_default_timeout(10_000)
+    opened = fresh.new_page()
+    errors = BrowserErrors()
+    opened.on("pageerror", lambda error: errors.append(str(error)))
+    yield opened
+    fresh.close()
+    assert not errors, f"the doctor's browser reported errors: {errors}"
+
+
+@pytest.fixture
+def page_expecting_400(context: Any, browser_user: User, live_server: Any) -> Iterator[Any]:
+    """Alice's page, failing the test on any console error but the one Chromium logs for a form
+    answered 400 on purpose ("Failed to load resource: ... 400"), which the `page` fixture
+    would count (a CSP violation or a script error still fails the test)."""
+    client = Client()
+    client.force_login(browser_user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}])
+    opened = context.new_page()
+    errors = BrowserErrors()
+    expected = "the server responded with a status of 400"
+    opened.on("console", lambda m: errors.append(m.text) if m.type == "error" and expected not in m.text else None)
+    opened.on("pageerror", lambda error: errors.append(str(error)))
+    yield opened
+    assert not errors, f"the browser reported errors: {errors}"
+
+
+def test_it_shows_the_empty_reports_page_and_its_errors(page_expecting_400: Any) -> None:
+    page = page_expecting_400
+    page.goto("/reports/")
+    assert page.get_by_role("heading", name="Reports", exact=True).is_visible()
+    look_at(page, "reports-empty")
+    form = page.locator("form.report-form")
+    form.get_by_role("radio", name="Choose the dates").check()
+    form.get_by_label("From").fill("2026-11-10")
+    form.get_by_label("To (included)").fill("2026-11-01")
+    form.get_by_role("button", name="Build the report").click()
+    error = form.locator("#id_report-date_to-error")
+    assert error.inner_text() == "Must not be before the first date."
+    assert form.get_by_label("To (included)").get_attribute("aria-invalid") == "true"
+    look_at(page, "reports-errors")
+
+
+def test_it_builds_downloads_and_shares_a_report(
+    signed_in_page: Any, context: Any, browser_user: User, doctor: Any, builds_in_a_thread: None
+) -> None:
+    page = signed_in_page
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto("/reports/")
+    form = page.locator("form.report-form")
+    form.get_by_role("radio", name=re.compile(r"^Last 3 months")).check()
+    form.get_by_role("radio", name="PDF").check()
+    form.get_by_role("button", name="Build the report").click()
+
+    report = page.get_by_role("article", name=re.compile(r"^PDF, "))
+    download = report.get_by_role("button", name="Download the PDF report")  # a link styled as a button
+    download.wait_for(state="visible", timeout=60_000)  # reports.js saw it ready
+    assert report.locator("[data-status-text]").inner_text() == "Ready"
+    assert report.locator("progress").is_hidden()
+    expect(page.get_by_text("Reports being built update by themselves.")).to_be_hidden()
+    assert Report.objects.get(user=browser_user).status == Report.Status.READY
+    with page.expect_download() as downloading:
+        download.click()
+    path = downloading.value.path()
+    with open(path, "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+    assert re.fullmatch(r"twitch-diary-\d{4}-\d\d-\d\d-to-\d{4}-\d\d-\d\d\.pdf", downloading.value.suggested_filename)
+
+    shares = page.locator("form.share-form")
+    shares.get_by_label("Label (for you, e.g. the doctor's name)").fill("Dr Martin")
+    shares.get_by_role("radio", name=re.compile(r"^Last 3 months")).check()
+    shares.get_by_role("button", name="Create the link").click()
+    link = page.get_by_label("Link for your doctor")
+    url = link.input_value()
+    assert re.fullmatch(r"http://localhost:\d+/s/[A-Za-z0-9_-]{43}/", url), url
+    page.get_by_role("button", name="Copy the link").click()
+    expect(page.get_by_role("status").filter(has_text="Copied")).to_be_visible()
+    assert page.evaluate("() => navigator.clipboard.readText()") == url
+    look_at(page, "reports")
+
+    doctor.goto(url)
+    assert doctor.get_by_role("heading", name="Twitch diary summary").is_visible()
+    look_at(doctor, "share")
+
+    page.goto("/reports/")  # a new GET: the link is not shown again
+    assert url not in page.content()
+    alice_link = page.get_by_role("article", name="Dr Martin")
+    alice_link.get_by_text("Opened 1 time").click()
+    assert alice_link.get_by_role("cell", name="Summary page").is_visible()
+    look_at(page, "reports-with-log")
+    alice_link.get_by_role("button", name=re.compile(r"^Revoke")).click()
+    assert page.get_by_text("The link is revoked: it no longer opens.").is_visible()
+    assert page.get_by_role("article", name="Dr Martin").get_by_text("Revoked", exact=True).is_visible()
+
+    response = doctor.reload()
+    assert response.status == 404
+    assert doctor.get_by_text("This link is no longer valid.").is_visible()
+
+
+def test_it_follows_a_build_without_javascript(
+    browser: Any, live_server: Any, browser_user: User, builds_in_a_thread: None
+) -> None:
+    """The <noscript> refresh reloads the page while the report builds, until Download shows."""
+    no_script = browser.new_context(base_url=live_server.url, java_script_enabled=False, locale="en-GB")
+    client = Client()
+    client.force_login(browser_user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    no_script.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}])
+    try:
+        page = no_script.new_page()
+        page.goto("/reports/")
+        form = page.locator("form.report-form")
+        form.get_by_role("radio", name=re.compile(r"^Last 4 weeks")).check()
+        form.get_by_role("radio", name="CSV").check()
+        form.get_by_role("button", name="Build the report").click()
+        download = page.get_by_role("button", name="Download the CSV report")
+        expect(download).to_be_visible(timeout=30_000)
+        assert page.get_by_role("article", name=re.compile(r"^CSV, ")).get_by_text("Ready").is_visible()
+    finally:
+        no_script.close()
