@@ -1,32 +1,10 @@
 import re
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from django.contrib.auth.models import User
 
 from diary.models import Profile
 from tests.browser.conftest import look_at
-
-
-@pytest.fixture
-def page(context: Any) -> Iterator[Any]:
-    """The shared `page`, except that a page answered with an error status on purpose (a form
-    sent back with its errors as 400, the 404 page, another part's page not built yet: 501) is not a
-    browser error: Chromium logs "Failed to load resource" for such a document as for a broken
-    script or stylesheet, which still fail the test."""
-    opened = context.new_page()
-    errors: list[tuple[str, str]] = []
-    documents: set[str] = set()
-    opened.on("console", lambda m: errors.append((m.text, m.location.get("url", ""))) if m.type == "error" else None)
-    opened.on("pageerror", lambda error: errors.append((str(error), "")))
-    opened.on("response", lambda r: documents.add(r.url) if r.request.is_navigation_request() else None)
-    yield opened
-    # A page without base.html's icon link (a placeholder answering 501) makes Chromium ask for
-    # /favicon.ico, which nothing serves.
-    expected = documents | {url for _, url in errors if url.endswith("/favicon.ico")}
-    real = [text for text, url in errors if not (text.startswith("Failed to load resource") and url in expected)]
-    assert not real, f"the browser reported errors: {real}"
 
 
 def test_it_signs_up_in_the_browsers_time_zone_then_logs_out_and_in(page: Any, transactional_db: None) -> None:

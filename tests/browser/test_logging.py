@@ -2,42 +2,15 @@
 JavaScript at all, an edit, a check-in; and every page looked at (axe, 360 px, dark)."""
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
-import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from conditions.reference import load_reference
 from diary.models import Episode
 from diary.services import LocationInput, episode_create
 from tests.browser.conftest import look_at
-
-
-@pytest.fixture(autouse=True)
-def _reference_data(transactional_db: None) -> None:
-    """A transactional test may start from a database flushed by the one before: the form's
-    regions, triggers and symptoms come from the reference tables."""
-    load_reference()
-
-
-@pytest.fixture
-def refusing_page(context: Any, signed_in_page: Any) -> Iterator[Any]:
-    """Alice's page for a form refused with 400, whose load the browser logs as an error: every
-    other console error (a CSP violation, a script error) still fails the test."""
-    opened = context.new_page()
-    errors: list[str] = []
-
-    def seen(message: Any) -> None:
-        if message.type == "error" and "status of 400" not in message.text:
-            errors.append(message.text)
-
-    opened.on("console", seen)
-    opened.on("pageerror", lambda error: errors.append(str(error)))
-    yield opened
-    assert not errors, f"the browser reported errors: {errors}"
 
 
 def _saved(user: User) -> Episode:
@@ -138,8 +111,8 @@ def test_it_logs_an_episode_without_javascript(
     assert _saved(browser_user).duration_seconds == 300
 
 
-def test_it_shows_errors_next_to_their_fields(refusing_page: Any, browser_user: User) -> None:
-    page = refusing_page
+def test_it_shows_errors_next_to_their_fields(signed_in_page: Any, browser_user: User) -> None:
+    page = signed_in_page
     page.goto("/log/")
     page.get_by_label("Notes").fill("Kept after the error.")
     page.get_by_role("button", name="Save episode").click()
@@ -172,8 +145,8 @@ def test_it_edits_an_episode(signed_in_page: Any, browser_user: User) -> None:
     assert (episode.version, episode.intensity) == (2, 7)
 
 
-def test_it_logs_a_check_in(refusing_page: Any, browser_user: User) -> None:
-    page = refusing_page
+def test_it_logs_a_check_in(signed_in_page: Any, browser_user: User) -> None:
+    page = signed_in_page
     page.goto("/log/")
     page.get_by_role("link", name="Today's check-in").click()
     page.get_by_label("Sleep last night").fill("6.5")

@@ -12,7 +12,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from playwright.sync_api import expect
 
-from tests.browser.conftest import BrowserErrors, look_at
+from tests.browser.conftest import BrowserErrors, look_at, watch
 from tracker.models import Report
 
 
@@ -34,32 +34,14 @@ def doctor(browser: Any, live_server: Any) -> Iterator[Any]:
     fresh.set_default_timeout(10_000)
     opened = fresh.new_page()
     errors = BrowserErrors()
-    opened.on("pageerror", lambda error: errors.append(str(error)))
+    watch(opened, errors)
     yield opened
     fresh.close()
     assert not errors, f"the doctor's browser reported errors: {errors}"
 
 
-@pytest.fixture
-def page_expecting_400(context: Any, browser_user: User, live_server: Any) -> Iterator[Any]:
-    """Alice's page, failing the test on any console error but the one Chromium logs for a form
-    answered 400 on purpose ("Failed to load resource: ... 400"), which the `page` fixture
-    would count (a CSP violation or a script error still fails the test)."""
-    client = Client()
-    client.force_login(browser_user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}])
-    opened = context.new_page()
-    errors = BrowserErrors()
-    expected = "the server responded with a status of 400"
-    opened.on("console", lambda m: errors.append(m.text) if m.type == "error" and expected not in m.text else None)
-    opened.on("pageerror", lambda error: errors.append(str(error)))
-    yield opened
-    assert not errors, f"the browser reported errors: {errors}"
-
-
-def test_it_shows_the_empty_reports_page_and_its_errors(page_expecting_400: Any) -> None:
-    page = page_expecting_400
+def test_it_shows_the_empty_reports_page_and_its_errors(signed_in_page: Any) -> None:
+    page = signed_in_page
     page.goto("/reports/")
     assert page.get_by_role("heading", name="Reports", exact=True).is_visible()
     look_at(page, "reports-empty")
