@@ -16,8 +16,9 @@ from django.utils.safestring import SafeString
 
 from conditions.models import BodyRegion, RegionGroup, Symptom, Trigger, TwitchPattern
 from conditions.reference import PerReferenceVersion
-from diary.body_outline import BOTH, LEFT, MIDLINE, RIGHT, VIEWS, Shape, render_view
-from diary.models import MAX_DURATION_SECONDS, Episode
+from diary.body_outline import BOTH, LEFT, MIDLINE, RIGHT, VIEWS, Shape, render_view, sides_drawn
+from diary.formatting import location_text
+from diary.models import MAX_DURATION_SECONDS, Episode, Side
 from diary.services import EpisodeChildren, EpisodeInput, LocationInput
 
 # Duration presets: value sent, label shown. "ongoing" is saved with the time so far.
@@ -91,13 +92,9 @@ class Choices:
         return _CHOICES.get()
 
     def location_label(self, region: str, side: str) -> str:
+        """ "Calf (left)", as the history and the reports say it."""
         choice = self.regions.get(region)
-        name = choice.name if choice else region
-        if side == BOTH:
-            return f"{name}, both sides"
-        if side in (LEFT, RIGHT):
-            return f"{side.capitalize()} {name[0].lower() + name[1:]}"
-        return name
+        return location_text(choice.name if choice else region, Side(side).label)
 
     def red_flags(self, codes: Sequence[str]) -> list[SymptomChoice]:
         wanted = set(codes)
@@ -279,7 +276,7 @@ def exact_duration(seconds: int) -> tuple[str, str]:
 
 def location_keys(region: str, side: str) -> list[str]:
     """The checkboxes of a stored location: both sides check both boxes."""
-    return [f"{region}:{s}" for s in ([LEFT, RIGHT] if side == BOTH else [side])]
+    return [f"{region}:{s}" for s in sides_drawn(region, side)]
 
 
 def outline_svgs(checked: set[str]) -> list[tuple[str, SafeString]]:
@@ -290,13 +287,3 @@ def outline_svgs(checked: set[str]) -> list[tuple[str, SafeString]]:
         return {"class": "region on" if shape.key in checked else "region", "data-location": shape.key}
 
     return [(view.title, render_view(view, shape_attributes=attributes)) for view in VIEWS]
-
-
-def duration_text(seconds: int) -> str:
-    """A duration in plain words: "45 seconds", "2 minutes 5 seconds", "1 hour 30 minutes"."""
-    parts = []
-    for unit, size in (("hour", 3600), ("minute", 60), ("second", 1)):
-        amount, seconds = divmod(seconds, size)
-        if amount:
-            parts.append(f"{amount} {unit}{'' if amount == 1 else 's'}")
-    return " ".join(parts[:2]) or "0 seconds"

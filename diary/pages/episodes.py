@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from conditions.models import TwitchPattern
+from diary.formatting import duration_text
 from diary.models import MAX_NOTES_LENGTH, Episode
 from diary.pages.episode_form import (
     DURATION_PRESETS,
@@ -27,7 +28,6 @@ from diary.pages.episode_form import (
     Choices,
     EpisodeForm,
     duration_so_far,
-    duration_text,
     local_input,
     outline_svgs,
 )

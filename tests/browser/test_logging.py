@@ -37,7 +37,7 @@ def test_it_logs_an_episode_by_clicking_the_body_outline(signed_in_page: Any, br
     page.get_by_label("Caffeine").check()
     page.get_by_role("button", name="Save episode").click()
     assert page.get_by_role("heading", name=re.compile("Episode of")).is_visible()
-    assert page.get_by_text("Calf, both sides, Tongue").is_visible()
+    assert page.get_by_text("Calf (both sides), Tongue (midline)").is_visible()
     assert page.get_by_text("6 out of 10").is_visible()
     look_at(page, "episode-detail")
     assert _saved(browser_user).duration_seconds == 60
@@ -88,7 +88,7 @@ def test_it_logs_an_episode_by_keyboard_alone(signed_in_page: Any, browser_user:
     page.get_by_role("heading", name=re.compile("Episode of")).wait_for()
     episode = _saved(browser_user)
     assert (episode.duration_seconds, episode.intensity, episode.notes) == (60, 5, "Typed with the keyboard.")
-    assert page.get_by_text("Jaw, both sides").is_visible()
+    assert page.get_by_text("Jaw (both sides)").is_visible()
 
 
 def test_it_logs_an_episode_without_javascript(
@@ -104,7 +104,7 @@ def test_it_logs_an_episode_without_javascript(
         page.get_by_role("group", name=re.compile("How strong")).get_by_label("2", exact=True).check()
         page.get_by_label("Muscle weakness").check()
         page.get_by_role("button", name="Save episode").click()
-        assert page.get_by_text("Left calf").is_visible()
+        assert page.get_by_text("Calf (left)").is_visible()
         assert page.get_by_role("heading", name="See a doctor soon: muscle weakness").is_visible()
     finally:
         no_script.close()
@@ -140,7 +140,7 @@ def test_it_edits_an_episode(signed_in_page: Any, browser_user: User) -> None:
     page.get_by_role("group", name=re.compile("How strong")).get_by_label("7", exact=True).check()
     page.get_by_role("button", name="Save changes").click()
     assert page.get_by_text("7 out of 10").is_visible()
-    assert page.get_by_text("Left calf").is_visible()
+    assert page.get_by_text("Calf (left)").is_visible()
     episode.refresh_from_db()
     assert (episode.version, episode.intensity) == (2, 7)
 

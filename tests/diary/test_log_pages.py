@@ -202,10 +202,10 @@ def test_it_shows_the_saved_episode_with_red_flags_first(
     page = alice_web.get(reverse("episode-detail", args=[only_episode(in_paris).pk]))
     html = page.content.decode()
     assert page.status_code == 200
-    assert html.index("See a doctor soon: muscle weakness") < html.index("Left calf")
-    assert "Left calf, Tongue" in html
+    assert html.index("See a doctor soon: muscle weakness") < html.index("Calf (left)")
+    assert "Calf (left), Tongue (midline)" in html
     assert "Friday 20 November 2026, 12:30" in html  # Paris time, not UTC
-    for fact in ("1 minute", "4 out of 10", "Caffeine", "Cramp"):
+    for fact in ("1 min", "4 out of 10", "Caffeine", "Cramp"):
         assert fact in html
     for name in ("episode-edit", "history"):
         assert reverse(name, args=[only_episode(in_paris).pk] if name == "episode-edit" else []) in html

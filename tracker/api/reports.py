@@ -25,8 +25,8 @@ from config.api.views import UserListView
 from diary.api.common import DATE_BOUNDS
 from tracker.models import Report
 from tracker.reports import FORMATS
-from tracker.reports.selectors import report_file, report_get, report_list
-from tracker.reports.services import TooManyReports, download_name, report_create, report_delete
+from tracker.reports.selectors import report_download, report_get, report_list
+from tracker.reports.services import TooManyReports, report_create, report_delete
 
 
 class TooManyReportsBuilding(exceptions.APIException):
@@ -157,12 +157,4 @@ class ReportDownloadView(APIView):
         },
     )
     def get(self, request: Request, report_id: UUID) -> FileResponse:
-        report = report_get(user=request_user(request), report_id=report_id)
-        response = FileResponse(
-            report_file(report=report),
-            as_attachment=True,
-            filename=download_name(report),
-            content_type=FORMATS[report.format].content_type,
-        )
-        response["Cache-Control"] = "private, no-store"  # health data: no shared or stored copies
-        return response
+        return report_download(report=report_get(user=request_user(request), report_id=report_id))

@@ -28,9 +28,10 @@ from diary.selectors import user_zone
 from tracker import shares
 from tracker.models import Report, Share, ShareAccess
 from tracker.pages.report_forms import ReportForm, ShareForm
-from tracker.reports import FORMATS, services
-from tracker.reports.selectors import report_file, report_get, report_list
-from tracker.reports.services import BUILDING, TooManyReports, download_name, report_create
+from tracker.reports import services
+from tracker.reports.selectors import report_download as download_response
+from tracker.reports.selectors import report_get, report_list
+from tracker.reports.services import BUILDING, TooManyReports, report_create
 from tracker.shares import share_list, share_status
 
 # The page lists the newest of each; reports expire within days and links within months, so
@@ -153,15 +154,7 @@ def report_status(request: HttpRequest, id: UUID) -> JsonResponse:
 @require_GET
 def report_download(request: HttpRequest, id: UUID) -> FileResponse:
     """The file as an attachment, as the API's download sends it; a 404 until it is ready."""
-    report = report_get(user=request_user(request), report_id=id)
-    response = FileResponse(
-        report_file(report=report),
-        as_attachment=True,
-        filename=download_name(report),
-        content_type=FORMATS[report.format].content_type,
-    )
-    response["Cache-Control"] = "private, no-store"  # health data: no shared or stored copies
-    return response
+    return download_response(report=report_get(user=request_user(request), report_id=id))
 
 
 @login_required

@@ -397,10 +397,3 @@ def reports_sweep(*, now: datetime | None = None, limit: int = 500) -> int:
         else:
             sent += report_enqueue(report_id=pk)
     return sent
-
-
-def download_name(report: Report) -> str:
-    """twitch-diary-2026-09-01-to-2026-11-30.pdf: FORMATS[code].file_name of the assembled
-    report, from the row alone (a test keeps the two the same)."""
-    output = FORMATS[report.format]
-    return f"twitch-diary-{report.date_from}-to-{report.date_to}{output.suffix}.{output.extension}"

@@ -23,7 +23,8 @@ from tests.tracker.reports.conftest import FROM, TO
 from tracker.models import Report
 from tracker.reports import FORMATS
 from tracker.reports.assembly import report_assemble
-from tracker.reports.services import DID_NOT_FINISH, download_name, report_claim, reports_sweep
+from tracker.reports.selectors import download_name
+from tracker.reports.services import DID_NOT_FINISH, report_claim, reports_sweep
 from tracker.reports.storage import reports_storage
 from tracker.tasks import build_report
 
