@@ -2,7 +2,8 @@
 
 A share page needs no account. Every answer (the page, the PDF, "no longer valid", "too many
 tries") is sent with no referrer (the token is in the address), no caching anywhere, no indexing,
-and a CSP under which the page can load only its own style sheet and data: images (the charts).
+and a CSP under which the page can load only its own style sheet (the charts are inline SVG drawn
+with presentation attributes, which a CSP does not govern; data: serves the empty icon).
 
 Each try is counted per client address before the token is read, so guessing runs into the
 throttle whatever it guesses; a view that gets through writes one access row."""
