@@ -4,6 +4,7 @@ EpisodeInput. The form checks only what it must to build the input (a number is 
 everything else (codes, ranges, a start in the future) is the service's, whose field errors
 map back onto the form's fields. One set of rules for the API and the web."""
 
+import math
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -214,12 +215,16 @@ class EpisodeForm:
             except ValueError:
                 self.add_error("duration", "Enter how long it lasted as a number, such as 30.")
                 return None
+            if not math.isfinite(amount):  # float() reads "nan" and "inf", and "1e309" as infinity
+                self.add_error("duration", "Enter how long it lasted as a number, such as 30.")
+                return None
             if self.duration_unit not in UNITS:
                 self.add_error("duration", "Choose seconds, minutes or hours.")
                 return None
-            if not amount < MAX_DURATION_SECONDS:  # also refuses infinity and NaN
-                amount = MAX_DURATION_SECONDS
-            return round(amount * UNITS[self.duration_unit])
+            # Bounded so that a huge number stays a small int; one past the limit is still
+            # refused by the service (never shortened to the limit and saved).
+            seconds = min(max(amount * UNITS[self.duration_unit], 0), MAX_DURATION_SECONDS + 1)
+            return round(seconds)
         if self.duration == ONGOING:
             return duration_so_far(started_at, now)
         if self.duration in dict(DURATION_PRESETS):

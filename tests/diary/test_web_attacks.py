@@ -1,0 +1,43 @@
+"""The diary's pages attacked from outside: hostile numbers, replays, a clock going back an
+hour. Each answers a clear 4xx or does what was meant, never a 500, and writes nothing else."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from diary.models import MAX_DURATION_SECONDS, Episode
+from diary.services import profile_update
+from tests.diary.test_log_pages import LOG, valid_form
+
+UTC = ZoneInfo("UTC")
+
+
+@pytest.fixture
+def in_paris(alice: User) -> User:
+    profile_update(user=alice, time_zone="Europe/Paris")
+    return alice
+
+
+@pytest.mark.parametrize("value", ["nan", "NaN", "inf", "-inf", "1e309", "-1e309", "Infinity"])
+def test_it_refuses_a_duration_that_is_not_a_finite_number(
+    alice_web: Client, in_paris: User, frozen_now: datetime, value: str
+) -> None:
+    response = alice_web.post(LOG, valid_form(duration_value=value))
+    assert response.status_code == 400
+    assert response.context["form"].errors["duration"]
+    assert not Episode.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("value", "unit"), [(str(MAX_DURATION_SECONDS + 1), "seconds"), ("1000000", "seconds"), ("1e300", "hours")]
+)
+def test_it_refuses_a_duration_over_the_limit_instead_of_shortening_it(
+    alice_web: Client, in_paris: User, frozen_now: datetime, value: str, unit: str
+) -> None:
+    response = alice_web.post(LOG, valid_form(duration_value=value, duration_unit=unit))
+    assert response.status_code == 400
+    assert response.context["form"].errors["duration"]
+    assert not Episode.objects.exists()
