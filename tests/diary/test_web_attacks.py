@@ -8,9 +8,11 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from diary.models import MAX_DURATION_SECONDS, Episode
+from diary.models import MAX_DURATION_SECONDS, CheckIn, Episode
 from diary.services import profile_update
+from tests.diary.test_checkin_pages import filled
 from tests.diary.test_log_pages import LOG, valid_form
+from tests.factories import make_checkin
 
 UTC = ZoneInfo("UTC")
 
@@ -41,3 +43,16 @@ def test_it_refuses_a_duration_over_the_limit_instead_of_shortening_it(
     assert response.status_code == 400
     assert response.context["form"].errors["duration"]
     assert not Episode.objects.exists()
+
+
+@pytest.mark.parametrize(("version", "status"), [("²", 302), ("9" * 5000, 302), ("abc", 302), ("٣", 409)])
+def test_it_reads_a_forged_check_in_version_as_none_without_failing(
+    alice_web: Client, alice: User, frozen_now: datetime, version: str, status: int
+) -> None:
+    """A version that is not one the page wrote counts as none (as the form says), whatever
+    Python's str.isdigit thinks of superscripts or how many digits there are; a number in
+    another script is a number (int() reads it), here a stale one."""
+    make_checkin(alice, frozen_now.date(), stress=3)
+    response = alice_web.post("/checkin/", filled(version=version, stress="5"))
+    assert response.status_code == status
+    assert CheckIn.objects.get(user=alice).stress == (5 if status == 302 else 3)
