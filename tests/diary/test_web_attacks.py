@@ -1,18 +1,20 @@
 """The diary's pages attacked from outside: hostile numbers, replays, a clock going back an
 hour. Each answers a clear 4xx or does what was meant, never a 500, and writes nothing else."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.contrib.auth.models import User
 from django.test import Client
+from django.urls import reverse
 
 from diary.models import MAX_DURATION_SECONDS, CheckIn, Episode
 from diary.services import profile_update
 from tests.diary.test_checkin_pages import filled
-from tests.diary.test_log_pages import LOG, valid_form
-from tests.factories import make_checkin
+from tests.diary.test_log_pages import LOG, only_episode, valid_form
+from tests.factories import EpisodeFactory, make_checkin
 
 UTC = ZoneInfo("UTC")
 
@@ -56,3 +58,30 @@ def test_it_reads_a_forged_check_in_version_as_none_without_failing(
     response = alice_web.post("/checkin/", filled(version=version, stress="5"))
     assert response.status_code == status
     assert CheckIn.objects.get(user=alice).stress == (5 if status == 302 else 3)
+
+
+def test_it_ends_an_episode_still_going_once(alice_web: Client, in_paris: User, frozen_now: datetime) -> None:
+    """A double tap on "It stopped now", or the browser resending it later, changes nothing more."""
+    alice_web.post(LOG, valid_form(duration="ongoing", started_at="2026-11-20T12:55"))
+    episode = only_episode(in_paris)
+    end = reverse("episode-end", args=[episode.pk])
+    with time_machine.travel(frozen_now + timedelta(minutes=10), tick=False):
+        assert alice_web.post(end).status_code == 302
+    with time_machine.travel(frozen_now + timedelta(hours=3), tick=False):
+        again = alice_web.post(end)
+    assert again.status_code == 302
+    assert again["Location"] == reverse("episode-detail", args=[episode.pk])
+    episode.refresh_from_db()
+    assert (episode.duration_seconds, episode.version) == (900, 2)
+
+
+def test_it_does_not_end_an_episode_that_was_not_still_going(
+    alice_web: Client, alice: User, frozen_now: datetime
+) -> None:
+    """A forged or stale "It stopped now" on a finished episode would stretch its duration to
+    now (days, for an old one): it writes nothing."""
+    episode = EpisodeFactory(user=alice, duration_seconds=30)
+    response = alice_web.post(reverse("episode-end", args=[episode.pk]))
+    assert response.status_code == 302
+    episode.refresh_from_db()
+    assert (episode.duration_seconds, episode.version) == (30, 1)
