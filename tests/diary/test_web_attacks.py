@@ -85,3 +85,42 @@ def test_it_does_not_end_an_episode_that_was_not_still_going(
     assert response.status_code == 302
     episode.refresh_from_db()
     assert (episode.duration_seconds, episode.version) == (30, 1)
+
+
+def test_it_logs_now_at_now_in_the_hour_the_clocks_go_back(alice_web: Client, in_paris: User) -> None:
+    """25 October 2026 in Paris: 02:30 happens twice. Logged by the form's own "now" during
+    the second one (01:30 UTC), the episode starts then, not an hour earlier."""
+    now = datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
+    with time_machine.travel(now, tick=False):
+        page = alice_web.get(LOG).content.decode()
+        assert 'value="2026-10-25T02:30"' in page
+        response = alice_web.post(LOG, valid_form(started_at="2026-10-25T02:30", duration="5"))
+    assert response.status_code == 302
+    episode = only_episode(in_paris)
+    assert (episode.started_at, episode.utc_offset_minutes) == (now, 60)
+
+
+def test_it_reads_the_first_of_the_repeated_hour_when_the_second_is_still_to_come(
+    alice_web: Client, in_paris: User
+) -> None:
+    """During the first 02:30 (00:30 UTC), 02:30 can only be that one: the second is ahead."""
+    now = datetime(2026, 10, 25, 0, 40, tzinfo=UTC)
+    with time_machine.travel(now, tick=False):
+        response = alice_web.post(LOG, valid_form(started_at="2026-10-25T02:30", duration="5"))
+    assert response.status_code == 302
+    episode = only_episode(in_paris)
+    assert (episode.started_at, episode.utc_offset_minutes) == (datetime(2026, 10, 25, 0, 30, tzinfo=UTC), 120)
+
+
+def test_an_edit_keeps_the_second_of_the_repeated_hour(alice_web: Client, alice: User) -> None:
+    profile_update(user=alice, time_zone="Europe/Paris")
+    second = datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
+    with time_machine.travel(second + timedelta(hours=1), tick=False):
+        episode = EpisodeFactory(user=alice, started_at=second)
+        response = alice_web.post(
+            reverse("episode-edit", args=[episode.pk]),
+            valid_form(started_at="2026-10-25T02:30", version="1", intensity="7", locations=["eyelid:left"]),
+        )
+    assert response.status_code == 302
+    episode.refresh_from_db()
+    assert (episode.started_at, episode.intensity) == (second, 7)
