@@ -66,8 +66,12 @@ class CheckInForm:
         return None if self.errors else values
 
     def expected_version(self) -> int | None:
-        """The version the form was made from; none for a new check-in (or a forged one)."""
-        return int(self.version) if self.version.isdigit() else None
+        """The version the form was made from; none for a new check-in (or a forged one:
+        str.isdigit takes "²", which int() refuses, and int() refuses 5,000 digits)."""
+        try:
+            return int(self.version)
+        except ValueError:
+            return None
 
     def rows(self) -> list[dict[str, Any]]:
         """The measures with what the template needs to draw each."""

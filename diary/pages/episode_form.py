@@ -4,10 +4,11 @@ EpisodeInput. The form checks only what it must to build the input (a number is 
 everything else (codes, ranges, a start in the future) is the service's, whose field errors
 map back onto the form's fields. One set of rules for the API and the web."""
 
+import math
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -175,7 +176,7 @@ class EpisodeForm:
     def to_input(self, *, zone: ZoneInfo, now: datetime) -> EpisodeInput | None:
         """The episode this form describes, or None with errors on the fields that cannot even
         be read (the service judges the rest)."""
-        started_at = self._started_at(zone)
+        started_at = self._started_at(zone, now)
         duration = self._duration_seconds(started_at, now)
         intensity = self._whole("intensity", self.intensity, "Choose how strong it was, from 1 to 10.")
         locations = self._locations()
@@ -195,7 +196,7 @@ class EpisodeForm:
             id=self._id(),
         )
 
-    def _started_at(self, zone: ZoneInfo) -> datetime | None:
+    def _started_at(self, zone: ZoneInfo, now: datetime) -> datetime | None:
         try:
             naive = datetime.fromisoformat(self.started_at)
         except ValueError:
@@ -204,7 +205,7 @@ class EpisodeForm:
         if naive.tzinfo is not None:  # a forged value with an offset: the form speaks local time
             self.add_error("started_at", "Enter a local date and time, without a time zone.")
             return None
-        return naive.replace(tzinfo=zone)
+        return repeated_hour_read(naive, zone, now)
 
     def _duration_seconds(self, started_at: datetime | None, now: datetime) -> int | None:
         """The exact value wins when given; else the preset; "still going" is the time so far."""
@@ -214,12 +215,16 @@ class EpisodeForm:
             except ValueError:
                 self.add_error("duration", "Enter how long it lasted as a number, such as 30.")
                 return None
+            if not math.isfinite(amount):  # float() reads "nan" and "inf", and "1e309" as infinity
+                self.add_error("duration", "Enter how long it lasted as a number, such as 30.")
+                return None
             if self.duration_unit not in UNITS:
                 self.add_error("duration", "Choose seconds, minutes or hours.")
                 return None
-            if not amount < MAX_DURATION_SECONDS:  # also refuses infinity and NaN
-                amount = MAX_DURATION_SECONDS
-            return round(amount * UNITS[self.duration_unit])
+            # Bounded so that a huge number stays a small int; one past the limit is still
+            # refused by the service (never shortened to the limit and saved).
+            seconds = min(max(amount * UNITS[self.duration_unit], 0), MAX_DURATION_SECONDS + 1)
+            return round(seconds)
         if self.duration == ONGOING:
             return duration_so_far(started_at, now)
         if self.duration in dict(DURATION_PRESETS):
@@ -250,6 +255,17 @@ class EpisodeForm:
             return uuid.UUID(self.form_id)
         except ValueError:
             return None
+
+
+def repeated_hour_read(naive: datetime, zone: ZoneInfo, now: datetime) -> datetime:
+    """A local time in `zone`. When the clocks go back it names two instants: the later one if
+    it is past already (the form's own "now" in the second 02:30 is that one, and a diary logs
+    what just happened), else the earlier. A time the clocks skipped reads as zoneinfo does."""
+    first, second = naive.replace(tzinfo=zone), naive.replace(tzinfo=zone, fold=1)
+    later = second.astimezone(UTC)  # compared in UTC: with one tzinfo, Python ignores fold
+    if later > first.astimezone(UTC) and later <= now:
+        return second
+    return first
 
 
 def duration_so_far(started_at: datetime | None, now: datetime) -> int:

@@ -222,14 +222,18 @@ def _version(form: EpisodeForm) -> int | None:
 @login_required
 @require_POST
 def episode_end(request: HttpRequest, id: str) -> HttpResponse:
-    """ "It stopped now": the episode still going lasted from its start until now."""
+    """ "It stopped now": the episode still going lasted from its start until now. Only the
+    one the session remembers as still going (the one the button is shown for): a second tap,
+    a resent form or a forged one would stretch a finished episode's duration to now."""
     episode = episode_get(user=page_user(request), id=id)
+    if request.session.get(ONGOING_KEY) != str(episode.pk):
+        messages.info(request, "This episode has ended already. To change how long it lasted, edit it.")
+        return redirect("episode-detail", id=episode.pk)
     try:
         episode_update(episode=episode, duration_seconds=duration_so_far(episode.started_at, timezone.now()))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("episode-detail", id=episode.pk)
-    if request.session.get(ONGOING_KEY) == str(episode.pk):
-        del request.session[ONGOING_KEY]
+    del request.session[ONGOING_KEY]
     messages.success(request, "Episode ended: its duration runs until now.")
     return redirect("episode-detail", id=episode.pk)
