@@ -390,3 +390,43 @@ def test_it_costs_the_same_queries_whatever_the_history(
         reports_and_links(alice)
     with django_assert_max_num_queries(PAGE_QUERIES):
         assert alice_web.get(PAGE).status_code == 200
+
+
+def _sent_form(page: Client, form_class: str) -> dict[str, str]:
+    """The hidden submission id the page gave the form."""
+    html = page.get(PAGE).content.decode()
+    form = html[html.index(f'class="{form_class}"') :]
+    found = re.search(r'name="submission" value="([0-9a-f]{32})"', form)
+    assert found, form[:500]
+    return {"submission": found.group(1)}
+
+
+def test_it_asks_for_a_report_once_however_often_the_form_is_sent(
+    alice_web: Client, alice: User, frozen_now: datetime
+) -> None:
+    sent = {"report-range": "4w", "report-format": "csv", **_sent_form(alice_web, "report-form")}
+    assert alice_web.post(PAGE, sent).status_code == 302
+    again = alice_web.post(PAGE, sent, follow=True)
+    assert "already asked for" in again.content.decode()
+    assert Report.objects.filter(user=alice).count() == 1
+    other = {**sent, **_sent_form(alice_web, "report-form")}  # a new rendering: a new request
+    assert alice_web.post(PAGE, other).status_code == 302
+    assert Report.objects.filter(user=alice).count() == 2
+
+
+def test_it_makes_a_share_link_once_however_often_the_form_is_sent(
+    alice_web: Client, alice: User, frozen_now: datetime
+) -> None:
+    sent = share_fields(**_sent_form(alice_web, "share-form"))
+    assert alice_web.post("/reports/shares/", sent).status_code == 201
+    again = alice_web.post("/reports/shares/", sent, follow=True)
+    assert "already made by the same form" in again.content.decode()
+    assert Share.objects.filter(user=alice).count() == 1
+
+
+def test_it_acts_on_a_form_sent_while_the_cache_is_down(
+    alice_web: Client, alice: User, frozen_now: datetime, cache_down: None
+) -> None:
+    sent = share_fields(submission="0" * 32)
+    assert alice_web.post("/reports/shares/", sent).status_code == 201
+    assert Share.objects.filter(user=alice).count() == 1

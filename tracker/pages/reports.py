@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.api.common import request_user
+from diary.pages import submissions
 from diary.selectors import user_zone
 
 # `shares` and `services` whole: the views report_delete, share_create and share_revoke bear
@@ -94,6 +95,8 @@ def _page(
         "poll_seconds": POLL_SECONDS,
         "shares": _share_rows(user, timezone.now()),
         "new_link": new_link,
+        "submission_field": submissions.FIELD,
+        "submission_id": submissions.submission_id(),
     }
     return render(request, "tracker/reports/page.html", context, status=status)
 
@@ -109,6 +112,9 @@ def reports(request: HttpRequest) -> HttpResponse:
 
 def _report_create(request: HttpRequest, zone: ZoneInfo) -> HttpResponse:
     form = ReportForm(request.POST, today=_local_today(zone))
+    if form.is_valid() and not submissions.first_sending(request, kind="report"):
+        messages.info(request, "This report was already asked for: it is in the list below.")
+        return redirect(reverse("reports") + "#your-reports")
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -173,6 +179,13 @@ def share_create(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     zone = user_zone(user)
     form = ShareForm(request.POST, today=_local_today(zone))
+    if form.is_valid() and not submissions.first_sending(request, kind="share"):
+        messages.info(
+            request,
+            "This link was already made by the same form, and its address was shown once. If you did not "
+            "copy it, revoke it below and make another.",
+        )
+        return redirect(reverse("reports") + "#your-links")
     if form.is_valid():
         data = form.cleaned_data
         try:
