@@ -1,7 +1,7 @@
 """Factories with fixed, boring defaults. Episodes and check-ins are made through the services,
 as everything else makes them."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -9,7 +9,7 @@ import factory
 from django.contrib.auth.models import User
 
 from diary.models import CheckIn, Episode, Profile
-from diary.services import LocationInput, checkin_upsert, episode_create
+from diary.services import EpisodeInput, LocationInput, checkin_upsert, episode_create, episodes_bulk_create
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -53,3 +53,31 @@ def make_legacy_checkin(user: User, day: date, **values: Any) -> CheckIn:
     profile.last_change_seq += 1
     profile.save(update_fields=["last_change_seq"])
     return CheckIn.objects.create(user=user, date=day, change_seq=profile.last_change_seq, **values)
+
+
+def write_history(
+    user: User,
+    count: int,
+    *,
+    latest: datetime,
+    every: timedelta = timedelta(minutes=37),
+    region: str = "eyelid",
+    side: str = "left",
+    **values: Any,
+) -> None:
+    """`count` alike episodes of `user`, one every `every` back from `latest`, written through the
+    bulk service in batches: a history of 10,000 in a few seconds, for the tests that hold a
+    page's queries to the same bound whatever the history's size."""
+    items = [
+        EpisodeInput(
+            started_at=latest - every * n,
+            duration_seconds=values.get("duration_seconds", 30),
+            locations=[LocationInput(region, side)],
+            intensity=values.get("intensity", 3),
+            pattern=values.get("pattern", "intermittent_bursts"),
+            triggers=values.get("triggers", ()),
+        )
+        for n in range(count)
+    ]
+    for first in range(0, count, 5000):
+        episodes_bulk_create(user=user, items=items[first : first + 5000])

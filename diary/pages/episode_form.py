@@ -75,10 +75,11 @@ class Choices:
 
     @classmethod
     def from_tables(cls) -> "Choices":
-        regions = [RegionChoice(r.code, r.name, r.has_sides) for r in BodyRegion.objects.all()]
-        group_of = dict(BodyRegion.objects.values_list("code", "group"))
+        rows = list(BodyRegion.objects.all())
+        regions = [RegionChoice(r.code, r.name, r.has_sides) for r in rows]
         groups = [
-            (str(label), [r for r in regions if group_of[r.code] == value]) for value, label in RegionGroup.choices
+            (str(label), [choice for choice, row in zip(regions, rows, strict=True) if row.group == value])
+            for value, label in RegionGroup.choices
         ]
         return cls(
             groups=[(label, members) for label, members in groups if members],

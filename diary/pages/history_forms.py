@@ -12,9 +12,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
-from conditions.models import BodyRegion, Symptom, Trigger
-from conditions.reference import PerReferenceVersion
 from diary.api.common import DATE_BOUNDS
+from diary.pages.episode_form import Choices as EpisodeChoices
 from diary.selectors import EpisodeFilters
 
 # The query parameters of a history page: what a link to another page of it carries.
@@ -34,16 +33,15 @@ class FilterChoices:
     symptoms: Choices
 
     @classmethod
-    def from_tables(cls) -> "FilterChoices":
+    def load(cls) -> "FilterChoices":
+        """From the logging form's choices, which are kept per process and reference version: a
+        page reads them for one query (the version's)."""
+        offered = EpisodeChoices.load()
         return cls(
-            regions=list(BodyRegion.objects.values_list("code", "name")),
-            triggers=list(Trigger.objects.values_list("code", "name")),
-            symptoms=list(Symptom.objects.values_list("code", "name")),
+            regions=[(region.code, region.name) for region in offered.regions.values()],
+            triggers=offered.triggers,
+            symptoms=[(symptom.code, symptom.name) for symptom in offered.symptoms],
         )
-
-
-# Kept per process and reference version: a page reads them for one query (the version's).
-_CHOICES = PerReferenceVersion(FilterChoices.from_tables)
 
 
 @dataclass(frozen=True)
@@ -104,7 +102,7 @@ class HistoryFilterForm(forms.Form):
 
     def __init__(self, data: QueryDict, **kwargs: Any) -> None:
         super().__init__(data, label_suffix="", **kwargs)
-        choices = _CHOICES.get()
+        choices = FilterChoices.load()
         for name, label, options in (
             ("region", "Body region", choices.regions),
             ("trigger", "Trigger", choices.triggers),

@@ -8,8 +8,9 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from diary.models import Episode
-from diary.services import EpisodeInput, LocationInput, episode_create, episodes_bulk_create
+from diary.services import LocationInput, episode_create
 from tests.browser.conftest import look_at
+from tests.factories import write_history
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -73,17 +74,7 @@ def test_it_shows_a_field_error_and_an_empty_history(signed_in_page: Any, browse
 def test_it_pages_to_older_episodes(signed_in_page: Any, browser_user: User) -> None:
     page = signed_in_page
     now = timezone.now()
-    items = [
-        EpisodeInput(
-            started_at=now - timedelta(hours=3 * i),
-            duration_seconds=30,
-            locations=[LocationInput("thigh", "both")],
-            intensity=3,
-            pattern="single_twitch",
-        )
-        for i in range(60)
-    ]
-    episodes_bulk_create(user=browser_user, items=items)
+    write_history(browser_user, 60, latest=now, every=timedelta(hours=3), region="thigh", side="both")
     page.goto("/history/")
     assert page.locator("article.episode").count() == 50
     page.get_by_role("link", name="Older episodes").click()

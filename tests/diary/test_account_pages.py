@@ -12,8 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from diary.models import Episode, Profile
-from diary.services import EpisodeInput, LocationInput, episodes_bulk_create
-from tests.factories import EpisodeFactory
+from tests.factories import EpisodeFactory, write_history
 
 PASSWORD = "correct horse battery staple"  # the factories' password
 NEW_PASSWORD = "a brand new pass phrase 7"
@@ -282,18 +281,7 @@ def test_it_refuses_bad_settings_writing_nothing(
 def test_the_settings_page_costs_the_same_few_queries_whatever_the_diary(
     alice: User, alice_web: Client, episodes: int, django_assert_max_num_queries: Any
 ) -> None:
-    start = timezone.now() - timedelta(days=400)
-    items = [
-        EpisodeInput(
-            started_at=start + timedelta(minutes=50 * n),
-            duration_seconds=30,
-            locations=[LocationInput("eyelid", "left")],
-            intensity=3,
-            pattern="intermittent_bursts",
-        )
-        for n in range(episodes)
-    ]
-    episodes_bulk_create(user=alice, items=items)
+    write_history(alice, episodes, latest=timezone.now() - timedelta(days=1), every=timedelta(minutes=50))
     with django_assert_max_num_queries(3):  # the session, the user, the profile
         assert alice_web.get("/settings/").status_code == 200
 

@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -11,8 +12,7 @@ from django.urls import reverse
 
 from diary.models import MAX_NOTES_LENGTH, CheckIn
 from diary.services import checkin_upsert, profile_update
-from tests.diary.test_log_pages import _history
-from tests.factories import make_checkin
+from tests.factories import make_checkin, write_history
 
 TODAY = "/checkin/"
 
@@ -130,7 +130,7 @@ def test_it_shows_only_the_users_own_check_in(bob_web: Client, alice: User, froz
 def test_it_costs_a_fixed_handful_of_queries(
     alice_web: Client, alice: User, frozen_now: datetime, count: int, django_assert_max_num_queries: Any
 ) -> None:
-    _history(alice, count)
+    write_history(alice, count, latest=datetime(2026, 9, 1, tzinfo=ZoneInfo("UTC")), region="calf")
     make_checkin(alice, date(2026, 11, 2))
     for url in (TODAY, reverse("checkin-day", args=["2026-11-02"])):
         with django_assert_max_num_queries(4):

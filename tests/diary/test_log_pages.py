@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from diary.models import MAX_NOTES_LENGTH, Episode
 from diary.selectors import episode_children
-from diary.services import EpisodeInput, LocationInput, episode_update, episodes_bulk_create, profile_update
-from tests.factories import EpisodeFactory
+from diary.services import LocationInput, episode_update, profile_update
+from tests.factories import EpisodeFactory, write_history
 
 PARIS = ZoneInfo("Europe/Paris")
 LOG = "/log/"
@@ -280,27 +280,18 @@ def test_it_ends_an_episode_still_going(alice_web: Client, in_paris: User, froze
     assert end not in alice_web.get(LOG).content.decode()
 
 
-def _history(user: User, count: int) -> None:
-    start = datetime(2026, 1, 1, tzinfo=ZoneInfo("UTC"))
-    items = [
-        EpisodeInput(
-            started_at=start + timedelta(minutes=37 * n),
-            duration_seconds=30,
-            locations=[LocationInput("calf", "left")],
-            intensity=3,
-            pattern="single_twitch",
-            triggers=["stress"],
-        )
-        for n in range(count)
-    ]
-    episodes_bulk_create(user=user, items=items)
-
-
 @pytest.mark.parametrize("count", [100, 10_000])
 def test_it_costs_a_fixed_handful_of_queries_whatever_the_history(
     alice_web: Client, alice: User, frozen_now: datetime, count: int, django_assert_max_num_queries: Any
 ) -> None:
-    _history(alice, count)
+    write_history(
+        alice,
+        count,
+        latest=datetime(2026, 9, 1, tzinfo=ZoneInfo("UTC")),
+        region="calf",
+        pattern="single_twitch",
+        triggers=["stress"],
+    )
     episode = Episode.live.filter(user=alice).first()
     assert episode is not None
     alice_web.get(LOG)  # the process's first page reads the reference choices once

@@ -16,7 +16,8 @@ from django.contrib.auth.models import User
 from django.shortcuts import resolve_url
 from django.test import Client
 
-from diary.services import EpisodeInput, LocationInput, episodes_bulk_create, profile_update
+from diary.services import profile_update
+from tests.factories import write_history
 from tracker.models import Report, Share
 from tracker.pages.report_forms import months_before, preset_range
 from tracker.reports import FORMATS
@@ -347,22 +348,6 @@ def test_it_shows_a_links_access_log_in_the_users_zone(alice_web: Client, alice:
 # --- Cost -----------------------------------------------------------------------------------------
 
 
-def write_episodes(user: User, count: int) -> None:
-    start = datetime(2026, 11, 19, 12, 0, tzinfo=ZoneInfo("UTC"))
-    items = [
-        EpisodeInput(
-            started_at=start - timedelta(minutes=37 * i),
-            duration_seconds=30,
-            locations=[LocationInput("eyelid", "left")],
-            intensity=3,
-            pattern="intermittent_bursts",
-        )
-        for i in range(count)
-    ]
-    for first in range(0, count, 5000):
-        episodes_bulk_create(user=user, items=items[first : first + 5000])
-
-
 def reports_and_links(user: User) -> None:
     for code in ("pdf", "csv", "json"):
         report_create(user=user, format=code, date_from=date(2026, 11, 1), date_to=date(2026, 11, 14))
@@ -385,7 +370,7 @@ def test_it_costs_the_same_queries_whatever_the_history(
     episodes: int,
     with_rows: bool,
 ) -> None:
-    write_episodes(alice, episodes)
+    write_history(alice, episodes, latest=datetime(2026, 11, 19, 12, 0, tzinfo=ZoneInfo("UTC")))
     if with_rows:
         reports_and_links(alice)
     with django_assert_max_num_queries(PAGE_QUERIES):
