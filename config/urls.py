@@ -2,11 +2,16 @@ from django.contrib import admin
 from django.urls import include, path
 
 from diary import views as diary_views
+from diary.pages import pwa
 from tracker import views as tracker_views
 
 urlpatterns = [
     path("", diary_views.home, name="home"),
     path("healthz", diary_views.healthz, name="healthz"),
+    # The phone client's service worker and manifest: at the root, so that the worker's scope
+    # is the whole site (diary.pages.pwa).
+    path("sw.js", pwa.service_worker, name="service-worker"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
     path("admin/", admin.site.urls),
     path("", include("diary.urls")),
     path("", include("tracker.page_urls")),

@@ -4,7 +4,7 @@ with our templates (registration/) and the sign-in throttle (diary.forms)."""
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from diary.pages import accounts, checkins, episodes, history
+from diary.pages import accounts, checkins, episodes, history, pwa
 
 urlpatterns = [
     path("accounts/signup/", accounts.signup, name="signup"),
@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("settings/", accounts.settings_page, name="settings"),
     path("log/", episodes.episode_log, name="episode-log"),
+    path("quick/", pwa.quick_log, name="quick-log"),
     path("episodes/<uuid:id>/", episodes.episode_detail, name="episode-detail"),
     path("episodes/<uuid:id>/edit/", episodes.episode_edit, name="episode-edit"),
     path("episodes/<uuid:id>/delete/", history.episode_delete, name="episode-delete"),

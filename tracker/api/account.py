@@ -1,5 +1,6 @@
-"""GET /api/v1/account/export/ (the whole account as the documented JSON, GDPR article 20) and
-DELETE /api/v1/account/ (erasure with the password again, article 17)."""
+"""GET /api/v1/account/ (who is signed in), GET /api/v1/account/export/ (the whole account as
+the documented JSON, GDPR article 20) and DELETE /api/v1/account/ (erasure with the password
+again, article 17)."""
 
 import tempfile
 from typing import Any
@@ -7,6 +8,8 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.http import FileResponse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import ensure_csrf_cookie
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -18,6 +21,7 @@ from rest_framework.views import APIView
 from config.api.common import request_user
 from config.api.schema import ErrorSerializer
 from diary import throttle
+from diary.selectors import user_zone
 from tracker.accounts import account_erase
 from tracker.exports import export_account
 
@@ -53,7 +57,23 @@ class EraseSerializer(serializers.Serializer[Any]):
     )
 
 
+class SignedInSerializer(serializers.Serializer[Any]):
+    username = serializers.CharField()
+    time_zone = serializers.CharField(help_text="IANA name, e.g. Europe/Paris.")
+
+
 class AccountView(APIView):
+    @extend_schema(
+        responses={200: SignedInSerializer},
+        description="Who is signed in. The phone client asks before each sync, so that one account's "
+        "entries are never sent to another's; with a session, the answer also sets the CSRF cookie "
+        "its next POST sends back.",
+    )
+    @method_decorator(ensure_csrf_cookie)
+    def get(self, request: Request) -> Response:
+        user = request_user(request)
+        return Response({"username": user.get_username(), "time_zone": user_zone(user).key})
+
     @extend_schema(
         request=EraseSerializer,
         responses={204: None, 400: ErrorSerializer, 429: ErrorSerializer, 503: ErrorSerializer},
