@@ -38,7 +38,7 @@ BACKGROUND_COLOUR = "#ffffff"
 
 # The scripts both the page and the service worker run (the worker syncs in the background).
 SHARED_SCRIPTS = ("diary/js/pwa/store.js", "diary/js/pwa/sync.js")
-PAGE_SCRIPTS = (*SHARED_SCRIPTS, "diary/js/log.js", "diary/js/pwa/quick.js")
+PAGE_SCRIPTS = (*SHARED_SCRIPTS, "diary/js/log.js", "diary/js/pwa/form.js", "diary/js/pwa/quick.js")
 STYLES = ("vendor/pico-2.1.1/pico.min.css", "diary/site.css", "diary/log.css", "diary/quick.css")
 ICONS = (
     # (file, size, purpose): Android asks for 192 and 512; "maskable" fills its own shapes.

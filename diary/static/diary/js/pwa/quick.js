@@ -1,1 +1,492 @@
-// placeholder
+// The quick log: the phone client's page. Everything logged here goes to the phone's queue
+// first (IndexedDB, store.js), shows in "Waiting to sync", and is sent by sync.js when the
+// network allows: at once, when the phone comes back online, on a timer, and through
+// Background Sync where the browser has it. The page works the same with no network at all.
+(function () {
+  "use strict";
+
+  var store = self.TwitchStore;
+  var sync = self.TwitchSync;
+  var forms = self.TwitchForm;
+  var SYNC_EVERY_MS = 60 * 1000;  // while something waits
+  var PULL_EVERY_MS = 5 * 60 * 1000;  // otherwise, to bring what other devices logged
+  var LOGIN = "/accounts/login/?next=/quick/";
+
+  var page = {
+    reference: null,  // the reference document, as last kept
+    account: null,  // {username} once the server said who is signed in
+    last: null,  // the last sync's result
+    editing: null,  // {key, baseVersion} of the entry the episode form edits
+    editingCheckin: null,
+    items: [],
+    records: [],
+    owner: null,
+    lastSynced: null,
+  };
+
+  var $ = function (selector) { return document.querySelector(selector); };
+  var episodeForm = $("#episode-form");
+  var checkinForm = $("#checkin-form");
+  var groupLabels = JSON.parse($("#group-labels").textContent);
+
+  function csrfToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    var token = match ? decodeURIComponent(match[1]) : "";
+    // The service worker cannot read cookies everywhere: it finds the token here.
+    return store.setMeta("csrf", token).then(function () { return token; });
+  }
+
+  function uuid() {
+    if (self.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var bytes = crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    var hex = Array.prototype.map.call(bytes, function (b) { return (b < 16 ? "0" : "") + b.toString(16); }).join("");
+    return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
+  }
+
+  // --- Syncing ----------------------------------------------------------------------------------
+
+  var syncing = null;
+
+  function syncNow() {
+    if (syncing) return syncing;
+    if (navigator.onLine === false) { page.last = { state: "offline" }; return render(); }
+    syncing = sync.run({ csrfToken: csrfToken }).then(function (result) {
+      if (result.state !== "busy") page.last = result;
+      if (result.username) page.account = { username: result.username };
+      if (result.state !== "synced" && result.state !== "busy") askBackgroundSync();
+      return load();
+    }).then(function () { syncing = null; }, function () { syncing = null; });
+    return syncing;
+  }
+
+  // Where the browser has Background Sync, the service worker pushes the queue when the
+  // network returns, even with the page closed.
+  function askBackgroundSync() {
+    if (!("serviceWorker" in navigator)) return;
+    navigator.serviceWorker.ready.then(function (registration) {
+      if (registration.sync) return registration.sync.register("twitch-diary-sync");
+    }).catch(function () { /* not allowed here: the page's own timer and events do it */ });
+  }
+
+  function queued() {
+    askBackgroundSync();
+    return load().then(function () { return syncNow(); });
+  }
+
+  // --- Reading the phone's data -----------------------------------------------------------------
+
+  function load() {
+    return Promise.all([store.all("queue"), store.all("records"), store.getMeta("owner"),
+                        store.getMeta("last_synced"), store.getMeta("reference")]).then(function (read) {
+      page.items = read[0];
+      page.records = read[1];
+      page.owner = read[2] || null;
+      page.lastSynced = read[3] || null;
+      if (read[4] && (!page.reference || page.reference.etag !== read[4].etag)) {
+        page.reference = read[4];
+        buildForm();
+      }
+      render();
+    });
+  }
+
+  function mine(item) { return item.owner === null || item.owner === page.owner; }
+
+  function buildForm() {
+    forms.buildEpisodeForm(episodeForm, page.reference.document, groupLabels);
+    if (!page.editing) forms.resetEpisode(episodeForm, new Date());
+    episodeForm.hidden = false;
+    $("#reference-missing").hidden = true;
+  }
+
+  // --- Words -------------------------------------------------------------------------------------
+
+  function names(kind) {
+    var table = {};
+    if (page.reference) page.reference.document[kind].forEach(function (item) { table[item.code] = item.name; });
+    return table;
+  }
+
+  function durationText(seconds) {
+    if (seconds < 60) return seconds + " s";
+    if (seconds < 3600) return Math.round(seconds / 60) + " min";
+    return (Math.round(seconds / 360) / 10) + " h";
+  }
+
+  function placeText(location, regions) {
+    var name = regions[location.region] || location.region;
+    return location.side === "midline" ? name : name + " (" + location.side + ")";
+  }
+
+  var dayFormat = new Intl.DateTimeFormat(undefined, { weekday: "short", day: "numeric", month: "short" });
+  var timeFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
+
+  function episodeText(body, withDay) {
+    var regions = names("regions");
+    var patterns = names("patterns");
+    var when = new Date(body.started_at);
+    var parts = [(withDay ? dayFormat.format(when) + ", " : "") + timeFormat.format(when),
+                 body.locations.map(function (l) { return placeText(l, regions); }).join(", "),
+                 durationText(body.duration_seconds), body.intensity + "/10", patterns[body.pattern] || body.pattern];
+    var symptoms = names("symptoms");
+    if (body.symptoms && body.symptoms.length) parts.push(body.symptoms.map(function (c) { return symptoms[c] || c; }).join(", "));
+    return parts.join(" · ");
+  }
+
+  function checkinText(body) {
+    var parts = ["Check-in, " + dayFormat.format(new Date(body.date + "T12:00"))];
+    if (body.sleep_hours !== null && body.sleep_hours !== undefined) parts.push("sleep " + body.sleep_hours + " h");
+    if (body.caffeine_cups !== null && body.caffeine_cups !== undefined) parts.push("caffeine " + body.caffeine_cups);
+    if (body.stress !== null && body.stress !== undefined) parts.push("stress " + body.stress + "/10");
+    if (body.exercise_minutes !== null && body.exercise_minutes !== undefined) parts.push("exercise " + body.exercise_minutes + " min");
+    if (body.alcohol_units !== null && body.alcohol_units !== undefined) parts.push("alcohol " + body.alcohol_units);
+    if (body.twitching_today !== null && body.twitching_today !== undefined) parts.push("twitching: " + (body.twitching_today ? "yes" : "no"));
+    return parts.join(" · ");
+  }
+
+  function entryText(kind, body, withDay) {
+    return kind === "episode" ? episodeText(body, withDay) : checkinText(body);
+  }
+
+  function ago(time) {
+    var minutes = Math.floor((Date.now() - time) / 60000);
+    if (minutes < 1) return "synced just now";
+    if (minutes < 60) return "synced " + minutes + " min ago";
+    if (minutes < 48 * 60) return "synced " + Math.floor(minutes / 60) + " h ago";
+    return "synced on " + dayFormat.format(new Date(time));
+  }
+
+  // --- Rendering -----------------------------------------------------------------------------------
+
+  function element(tag, attributes, text) {
+    var node = document.createElement(tag);
+    Object.keys(attributes || {}).forEach(function (name) { node.setAttribute(name, attributes[name]); });
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function button(text, action, key, extra) {
+    var node = element("button", Object.assign({ type: "button", class: "small secondary outline", "data-action": action, "data-key": key }, extra || {}), text);
+    return node;
+  }
+
+  function render() {
+    renderStatus();
+    renderWaiting();
+    renderRecent();
+    renderAccount();
+  }
+
+  function renderStatus() {
+    var items = page.items.filter(mine);
+    var waiting = items.filter(function (i) { return i.status === "waiting"; }).length;
+    var attention = items.length - waiting;
+    var offline = navigator.onLine === false || (page.last && page.last.state === "offline");
+    var signedOut = page.last && page.last.state === "signed-out";
+    var parts = [];
+    if (offline) parts.push("Offline");
+    else if (signedOut) parts.push("Signed out");
+    else if (page.last && (page.last.state === "unreachable" || page.last.state === "error")) parts.push("Could not sync");
+    if (waiting) parts.push(waiting + " waiting");
+    if (attention) parts.push(attention + (attention === 1 ? " needs" : " need") + " you");
+    parts.push(page.lastSynced ? ago(page.lastSynced) : "never synced");
+    var status = $("#sync-status");
+    status.textContent = parts.join(" · ");
+    status.setAttribute("data-state", offline ? "offline" : signedOut ? "signed-out" : attention ? "attention" : waiting ? "waiting" : "synced");
+    $("#sync-now").hidden = offline;
+    var notice = $("#account-notice");
+    if (signedOut || (!page.reference && !offline && page.last && page.last.state !== "synced")) {
+      notice.textContent = "";
+      notice.appendChild(document.createTextNode(waiting ? "Your session has ended. " : "You are not signed in. "));
+      notice.appendChild(element("a", { href: LOGIN }, "Sign in"));
+      notice.appendChild(document.createTextNode(waiting ? " to send the " + waiting + " waiting: they stay on this phone until then." : " to sync this phone."));
+      notice.hidden = false;
+    } else {
+      notice.hidden = true;
+    }
+  }
+
+  function renderWaiting() {
+    var list = $("#waiting-list");
+    list.textContent = "";
+    var items = page.items.filter(mine).sort(function (a, b) { return a.queued_at < b.queued_at ? -1 : 1; });
+    items.forEach(function (item) { list.appendChild(waitingEntry(item)); });
+    var others = page.items.length - items.length;
+    if (others) {
+      list.appendChild(element("li", { class: "others" }, others + (others === 1 ? " entry" : " entries") +
+        " logged under another account wait on this phone. They are sent when that account signs in here again."));
+    }
+    $("#waiting").hidden = !page.items.length;
+  }
+
+  function waitingEntry(item) {
+    var li = element("li", { "data-key": item.key, "data-status": item.status });
+    var text = item.deleted ? "Delete: " + (item.body && item.body.started_at || item.body && item.body.date ? entryText(item.kind, item.body, true) : (item.kind === "episode" ? "an episode" : "the check-in of " + item.date))
+                            : entryText(item.kind, item.body, true);
+    li.appendChild(element("p", { class: "entry-text" }, text));
+    var state = { waiting: "Waiting to sync", invalid: "Not accepted by the server: fix it and it is sent again.",
+                  conflict: "Changed on another device too. Keep one:" }[item.status];
+    li.appendChild(element("span", { class: "entry-state" }, state));
+    if (item.status === "invalid") li.appendChild(errorList(item.errors));
+    if (item.status === "conflict") li.appendChild(conflictSides(item));
+    var actions = element("div", { class: "actions" });
+    if (item.status === "conflict") {
+      actions.appendChild(button("Keep this phone's", "keep-phone", item.key));
+      actions.appendChild(button("Keep the other device's", "keep-server", item.key));
+    } else {
+      if (!item.deleted) actions.appendChild(button(item.status === "invalid" ? "Fix" : "Edit", "edit", item.key, { "aria-label": (item.status === "invalid" ? "Fix: " : "Edit: ") + text }));
+      actions.appendChild(button(item.deleted ? "Keep it after all" : "Delete", item.deleted ? "undelete" : "delete", item.key, { "aria-label": "Delete: " + text }));
+    }
+    li.appendChild(actions);
+    return li;
+  }
+
+  function errorList(errors) {
+    var list = element("ul", { class: "errorlist" });
+    Object.keys(errors || {}).forEach(function (field) {
+      errors[field].forEach(function (message) { list.appendChild(element("li", {}, field.replace(/_/g, " ") + ": " + message)); });
+    });
+    return list;
+  }
+
+  function conflictSides(item) {
+    var sides = element("div", { class: "conflict-sides" });
+    var server = element("div");
+    server.appendChild(element("h3", {}, "On the other device (saved)"));
+    server.appendChild(element("p", {}, item.server.deleted_at ? "Deleted" : entryText(item.kind, item.server, true)));
+    var phone = element("div");
+    phone.appendChild(element("h3", {}, "On this phone"));
+    phone.appendChild(element("p", {}, item.deleted ? "Deleted" : entryText(item.kind, item.body, true)));
+    sides.appendChild(server);
+    sides.appendChild(phone);
+    return sides;
+  }
+
+  // The last 30 days: the server's records as last pulled, with this phone's waiting changes
+  // laid over them, newest first, by day.
+  function recentEntries() {
+    var byKey = {};
+    page.records.forEach(function (row) { byKey[row.key] = { key: row.key, kind: row.kind, body: row.record, version: row.record.version }; });
+    page.items.filter(mine).forEach(function (item) {
+      if (item.deleted) { delete byKey[item.key]; return; }
+      byKey[item.key] = { key: item.key, kind: item.kind, body: item.body, waiting: true };
+    });
+    var since = Date.now() - sync.RECENT_DAYS * 24 * 3600 * 1000;
+    return Object.keys(byKey).map(function (key) { return byKey[key]; }).filter(function (entry) {
+      return Date.parse(entry.kind === "episode" ? entry.body.started_at : entry.body.date + "T23:59") >= since;
+    }).sort(function (a, b) { return sortTime(b) - sortTime(a); });
+  }
+
+  function sortTime(entry) {
+    return entry.kind === "episode" ? Date.parse(entry.body.started_at) : Date.parse(entry.body.date + "T23:59:59");
+  }
+
+  function renderRecent() {
+    var list = $("#recent-list");
+    list.textContent = "";
+    var entries = recentEntries();
+    var day = null;
+    entries.forEach(function (entry) {
+      var when = entry.kind === "episode" ? forms.localDate(new Date(entry.body.started_at)) : entry.body.date;
+      if (when !== day) {
+        day = when;
+        list.appendChild(element("li", { class: "day-title", role: "presentation" }, dayFormat.format(new Date(when + "T12:00"))));
+      }
+      var text = entryText(entry.kind, entry.body, false);
+      var li = element("li", { "data-key": entry.key });
+      li.appendChild(element("p", { class: "entry-text" }, text));
+      if (entry.waiting) li.appendChild(element("span", { class: "entry-state" }, "Waiting to sync"));
+      var actions = element("div", { class: "actions" });
+      actions.appendChild(button("Edit", "edit", entry.key, { "aria-label": "Edit: " + text }));
+      actions.appendChild(button("Delete", "delete", entry.key, { "aria-label": "Delete: " + text }));
+      li.appendChild(actions);
+      list.appendChild(li);
+    });
+    $("#recent-empty").hidden = entries.length > 0;
+  }
+
+  function renderAccount() {
+    var name = (page.account && page.account.username) || null;
+    $("#account").hidden = !name;
+    $("#account-name").textContent = name ? "Signed in as " + name + "." : "";
+  }
+
+  // --- Actions on entries --------------------------------------------------------------------------
+
+  function find(key) {
+    var item = page.items.filter(function (i) { return i.key === key; })[0];
+    if (item) return { kind: item.kind, body: item.body, queued: true, item: item };
+    var row = page.records.filter(function (r) { return r.key === key; })[0];
+    return row ? { kind: row.kind, body: row.record, queued: false, version: row.record.version } : null;
+  }
+
+  function onEntryAction(event) {
+    var target = event.target.closest("button[data-action]");
+    if (!target) return;
+    var key = target.getAttribute("data-key");
+    var action = target.getAttribute("data-action");
+    var entry = find(key);
+    if (!entry) return;
+    if (action === "edit") return edit(key, entry);
+    if (action === "delete") {
+      var body = entry.kind === "episode" ? { id: entry.body.id } : { date: entry.body.date };
+      Object.assign(body, entry.body);
+      return sync.queueDelete(key, entry.kind, body, entry.queued ? undefined : entry.version).then(queued);
+    }
+    if (action === "undelete") return enqueueBody(entry.kind, entry.body, undefined).then(queued);
+    if (action === "keep-phone") return sync.keepPhone(key, uuid()).then(queued);
+    if (action === "keep-server") return sync.keepServer(key).then(queued);
+  }
+
+  function enqueueBody(kind, body, baseVersion) {
+    return kind === "episode" ? sync.queueEpisode(body, baseVersion) : sync.queueCheckin(body, baseVersion);
+  }
+
+  function edit(key, entry) {
+    var baseVersion = entry.queued ? undefined : entry.version;
+    if (entry.kind === "episode") {
+      page.editing = { key: key, id: entry.body.id, baseVersion: baseVersion };
+      forms.fillEpisode(episodeForm, entry.body);
+      forms.showErrors(episodeForm, "error-", entry.item && entry.item.status === "invalid" ? entry.item.errors : {});
+      episodeForm.classList.add("editing");
+      $("#episode-save").textContent = "Save changes";
+      $("#episode-cancel").hidden = false;
+      $("#log-title").textContent = "Edit the episode";
+      $("#log-title").scrollIntoView();
+      $("#started_at").focus();
+    } else {
+      page.editingCheckin = { key: key, baseVersion: baseVersion };
+      forms.fillCheckin(checkinForm, entry.body);
+      forms.showErrors(checkinForm, "checkin-error-", entry.item && entry.item.status === "invalid" ? entry.item.errors : {});
+      checkinForm.classList.add("editing");
+      $("#checkin-section").open = true;
+      $("#checkin-cancel").hidden = false;
+      $("#checkin-date").focus();
+    }
+  }
+
+  function stopEditing() {
+    page.editing = null;
+    episodeForm.classList.remove("editing");
+    $("#episode-save").textContent = "Save episode";
+    $("#episode-cancel").hidden = true;
+    $("#log-title").textContent = "Log an episode";
+    $("#form-errors").hidden = true;
+    forms.resetEpisode(episodeForm, new Date());
+  }
+
+  function stopEditingCheckin() {
+    page.editingCheckin = null;
+    checkinForm.classList.remove("editing");
+    $("#checkin-cancel").hidden = true;
+    $("#checkin-errors").hidden = true;
+    forms.resetCheckin(checkinForm, new Date());
+  }
+
+  function banner(node, messages) {
+    node.textContent = "";
+    messages.forEach(function (message) { node.appendChild(element("p", {}, message)); });
+    node.hidden = !messages.length;
+  }
+
+  function onEpisodeSubmit(event) {
+    event.preventDefault();
+    var editing = page.editing;
+    var read = forms.readEpisode(episodeForm, editing ? editing.id : uuid(), new Date());
+    if (read.errors) {
+      var rest = forms.showErrors(episodeForm, "error-", read.errors);
+      banner($("#form-errors"), ["Please check the fields marked below."].concat(rest));
+      var first = episodeForm.querySelector('ul.errorlist:not([hidden])');
+      if (first) first.scrollIntoView({ block: "center" });
+      return;
+    }
+    sync.queueEpisode(read.body, editing ? editing.baseVersion : null).then(function () {
+      stopEditing();
+      announceSaved(editing ? "Changes saved on this phone." : "Episode saved on this phone.");
+      return queued();
+    });
+  }
+
+  function onCheckinSubmit(event) {
+    event.preventDefault();
+    var read = forms.readCheckin(checkinForm, new Date());
+    if (read.errors) {
+      forms.showErrors(checkinForm, "checkin-error-", read.errors);
+      banner($("#checkin-errors"), ["Please check the fields marked below."]);
+      return;
+    }
+    var key = store.checkinKey(read.body.date);
+    var editing = page.editingCheckin;
+    // A check-in is one per day: saving a day the phone already holds is an edit of it.
+    var base = editing && editing.key === key ? editing.baseVersion : baseOf(key);
+    sync.queueCheckin(read.body, base).then(function () {
+      stopEditingCheckin();
+      announceSaved("Check-in saved on this phone.");
+      return queued();
+    });
+  }
+
+  function baseOf(key) {
+    var entry = find(key);
+    if (!entry) return null;
+    return entry.queued ? undefined : entry.version;
+  }
+
+  function announceSaved(message) {
+    var status = $("#sync-status");
+    status.textContent = message;
+  }
+
+  // --- Signing out ---------------------------------------------------------------------------------
+
+  function signOut() {
+    var waiting = page.items.filter(function (i) { return i.owner === page.owner; }).length;
+    if (waiting && !window.confirm(waiting + " entries are not sent yet. They stay on this phone and are sent the next time you sign in here. Log out?")) return;
+    csrfToken().then(function (token) {
+      return fetch("/accounts/logout/", { method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": token } });
+    }).then(function () {
+      // This account's copy of its diary leaves the phone; its unsent entries stay, held for it.
+      return Promise.all([store.clear("records"), store.setMeta("cursor", ""), store.setMeta("last_synced", null)]);
+    }).then(function () { window.location.assign(LOGIN); }, function () {
+      $("#sync-status").textContent = "Could not log out: no network. Try again when online.";
+    });
+  }
+
+  // --- Start ---------------------------------------------------------------------------------------
+
+  function start() {
+    if ("serviceWorker" in navigator) {
+      navigator.serviceWorker.register("/sw.js").catch(function () { /* the page works without it, online */ });
+    }
+    episodeForm.addEventListener("submit", onEpisodeSubmit);
+    checkinForm.addEventListener("submit", onCheckinSubmit);
+    $("#episode-cancel").addEventListener("click", stopEditing);
+    $("#checkin-cancel").addEventListener("click", stopEditingCheckin);
+    $("#waiting-list").addEventListener("click", onEntryAction);
+    $("#recent-list").addEventListener("click", onEntryAction);
+    $("#sync-now").addEventListener("click", syncNow);
+    $("#sign-out").addEventListener("click", signOut);
+    window.addEventListener("online", syncNow);
+    window.addEventListener("offline", function () { page.last = { state: "offline" }; render(); });
+    if (typeof BroadcastChannel !== "undefined") {
+      new BroadcastChannel("twitch-diary").onmessage = function (event) {
+        if (event.data && event.data.result && event.data.result.state !== "busy") page.last = event.data.result;
+        load();
+      };
+    }
+    setInterval(function () {
+      var waiting = page.items.some(function (i) { return mine(i) && i.status === "waiting"; });
+      var due = !page.lastSynced || Date.now() - page.lastSynced > PULL_EVERY_MS;
+      if (waiting || due) syncNow(); else renderStatus();
+    }, SYNC_EVERY_MS);
+    forms.resetCheckin(checkinForm, new Date());
+    return load().then(function () {
+      if (!page.reference) $("#reference-missing").hidden = false;
+      return syncNow();
+    });
+  }
+
+  start();
+})();
