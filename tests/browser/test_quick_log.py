@@ -4,10 +4,19 @@ what is logged in IndexedDB, and syncs through /api/v1/sync/ without losing or d
 import re
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client
 
-from tests.browser.conftest import look_at
+from tests.browser.conftest import CHROMIUM, look_at
+
+
+def sign_in(context: Any, user: User, live_server: Any) -> None:
+    """The user's session cookie in the browser context (signing in has its own tests)."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}])
 
 
 def open_quick_log(page: Any) -> None:
@@ -83,8 +92,49 @@ def test_it_logs_offline_keeps_it_across_a_restart_and_syncs_it_once(
     wait_for_status(reopened, "^synced just now$")
     assert reopened.locator("#waiting").is_hidden()
     assert server_counts(browser_user) == (3, 1)
-    assert reopened.locator("#recent-list > li[data-key]").count() == 4
+    assert reopened.locator("#recent-list li[data-key]").count() == 4
 
     reopened.get_by_role("button", name="Sync now").click()
     wait_for_status(reopened, "^synced just now$")
     assert server_counts(browser_user) == (3, 1)
+
+
+def test_it_meets_the_install_criteria(browser: Any, live_server: Any, browser_user: User, tmp_path: Any) -> None:
+    # Chromium offers no install from an incognito profile, which new_context() is: a profile
+    # on disk, as a phone's browser has.
+    profile = browser.browser_type.launch_persistent_context(
+        str(tmp_path), executable_path=CHROMIUM, args=["--no-sandbox"], base_url=live_server.url
+    )
+    try:
+        sign_in(profile, browser_user, live_server)
+        page = profile.new_page()
+        open_quick_log(page)
+        devtools = profile.new_cdp_session(page)
+        manifest = devtools.send("Page.getAppManifest")
+        assert not manifest["errors"], manifest["errors"]
+        assert '"display": "standalone"' in manifest["data"]
+        installability = devtools.send("Page.getInstallabilityErrors")["installabilityErrors"]
+        assert installability == [], installability
+        scope = page.evaluate("() => navigator.serviceWorker.ready.then((r) => r.scope)")
+        assert scope == live_server.url + "/"
+    finally:
+        profile.close()
+
+
+def test_it_looks_right_and_opens_from_its_cache(signed_in_page: Any, context: Any) -> None:
+    page = signed_in_page
+    open_quick_log(page)
+    wait_for_status(page, "synced just now")
+    look_at(page, "quick-log")
+    context.set_offline(True)
+    page.reload()
+    page.locator("#episode-form").wait_for(state="visible")
+    timing = page.evaluate(
+        "() => { const n = performance.getEntriesByType('navigation')[0];"
+        " return {response: n.responseEnd - n.startTime, loaded: n.loadEventEnd - n.startTime}; }"
+    )
+    print(f"\nquick log offline, from the service worker's cache: {timing['loaded']:.0f} ms to load "
+          f"({timing['response']:.0f} ms for the page itself)")
+    log_episode(page, "Left calf", "4")
+    wait_for_status(page, "Offline · 1 waiting")
+    look_at(page, "quick-log-offline")

@@ -284,15 +284,17 @@
   }
 
   function renderRecent() {
-    var list = $("#recent-list");
-    list.textContent = "";
+    var recent = $("#recent-list");
+    recent.textContent = "";
     var entries = recentEntries();
     var day = null;
+    var list = null;
     entries.forEach(function (entry) {
       var when = entry.kind === "episode" ? forms.localDate(new Date(entry.body.started_at)) : entry.body.date;
       if (when !== day) {
         day = when;
-        list.appendChild(element("li", { class: "day-title", role: "presentation" }, dayFormat.format(new Date(when + "T12:00"))));
+        recent.appendChild(element("h3", { class: "day-title" }, dayFormat.format(new Date(when + "T12:00"))));
+        list = recent.appendChild(element("ul", { class: "entry-list" }));
       }
       var text = entryText(entry.kind, entry.body, false);
       var li = element("li", { "data-key": entry.key });
