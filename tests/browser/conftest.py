@@ -97,10 +97,14 @@ def watch(opened: Any, errors: list[str]) -> None:
     """Collect a page's script errors, CSP violations and failed sub-resources into `errors`."""
     opened.on("console", lambda m: errors.append(m.text) if m.type == "error" and FAILED_LOAD not in m.text else None)
     opened.on("pageerror", lambda error: errors.append(str(error)))
+    # Documents and a script's own API calls (fetch) are left out: a page answered 4xx, or a
+    # 401 the quick log turns into "sign in again", is often the point of a test.
     opened.on(
         "response",
         lambda r: (
-            errors.append(f"{r.status} {r.url}") if r.status >= 400 and r.request.resource_type != "document" else None
+            errors.append(f"{r.status} {r.url}")
+            if r.status >= 400 and r.request.resource_type not in ("document", "fetch")
+            else None
         ),
     )
 

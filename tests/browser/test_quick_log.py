@@ -6,9 +6,12 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.contrib.sessions.models import Session
 from django.test import Client
 
-from tests.browser.conftest import CHROMIUM, look_at
+from diary.models import CheckIn, Episode
+from diary.services import account_register
+from tests.browser.conftest import CHROMIUM, look_at, watch
 
 
 def sign_in(context: Any, user: User, live_server: Any) -> None:
@@ -138,3 +141,155 @@ def test_it_looks_right_and_opens_from_its_cache(signed_in_page: Any, context: A
     log_episode(page, "Left calf", "4")
     wait_for_status(page, "Offline · 1 waiting")
     look_at(page, "quick-log-offline")
+
+
+def episodes_of(user: User) -> list[Episode]:
+    return list(Episode.objects.filter(user=user).order_by("started_at"))
+
+
+def test_it_sends_again_a_push_cut_off_after_the_server_answered_without_doubling(
+    context: Any, browser_user: User, live_server: Any
+) -> None:
+    sign_in(context, browser_user, live_server)
+    page = context.new_page()
+    errors: list[str] = []
+    watch(page, errors)
+    open_quick_log(page)
+    wait_for_status(page, "synced just now")
+    context.set_offline(True)
+    log_episode(page, "Left calf", "4")
+    log_episode(page, "Tongue", "3")
+    cut: list[int] = []
+
+    def answer_then_cut(route: Any) -> None:
+        if route.request.method == "POST" and not cut:
+            answered = route.fetch()  # the server applies the batch...
+            cut.append(answered.status)
+            route.abort("connectionreset")  # ...and the phone never hears back
+        else:
+            route.continue_()
+
+    context.route("**/api/v1/sync/", answer_then_cut)
+    context.set_offline(False)
+    page.wait_for_function("() => document.querySelector('#sync-status').textContent.length > 0")
+    wait_for_status(page, "^synced just now$")
+    assert cut == [200]
+    stored = episodes_of(browser_user)
+    assert len(stored) == 2
+    assert [e.version for e in stored] == [1, 1]  # the replay changed nothing
+    assert server_counts(browser_user) == (2, 0)
+    # The cut itself is the only thing the browser complains of.
+    assert [e for e in errors if "ERR_CONNECTION_RESET" not in e] == []
+
+
+def test_it_shows_a_conflict_with_another_device_and_keeps_what_the_person_picks(
+    signed_in_page: Any, context: Any, browser_user: User
+) -> None:
+    page = signed_in_page
+    open_quick_log(page)
+    log_episode(page, "Left calf", "4")
+    log_episode(page, "Tongue", "3")
+    wait_for_status(page, "^synced just now$")
+    calf, tongue = episodes_of(browser_user)
+
+    context.set_offline(True)
+    for episode, intensity in ((calf, "5"), (tongue, "6")):
+        page.locator(f'#recent-list li[data-key="episode:{episode.id}"]').get_by_role("button", name="Edit").click()
+        page.locator("#episode-form").get_by_role("group", name=re.compile("How strong")).get_by_label(
+            intensity, exact=True
+        ).check()
+        page.get_by_role("button", name="Save changes").click()
+        wait_for_status(page, "saved on this phone|waiting")
+    # Meanwhile a second device (the API, as another phone would) changes both.
+    other_device = Client()
+    other_device.force_login(browser_user)
+    for episode in (calf, tongue):
+        changed = other_device.patch(
+            f"/api/v1/episodes/{episode.id}/", {"intensity": 9}, content_type="application/json"
+        )
+        assert changed.status_code == 200
+
+    context.set_offline(False)
+    wait_for_status(page, "2 need you")
+    calf_entry = page.locator(f'#waiting-list li[data-key="episode:{calf.id}"]')
+    assert "Changed on another device too" in calf_entry.inner_text()
+    assert "9/10" in calf_entry.locator(".conflict-sides > div").nth(0).inner_text()
+    assert "5/10" in calf_entry.locator(".conflict-sides > div").nth(1).inner_text()
+    look_at(page, "quick-log-conflict")
+    calf_entry.get_by_role("button", name="Keep this phone's").click()
+    page.locator(f'#waiting-list li[data-key="episode:{tongue.id}"]').get_by_role(
+        "button", name="Keep the other device's"
+    ).click()
+    wait_for_status(page, "^synced just now$")
+    calf.refresh_from_db()
+    tongue.refresh_from_db()
+    assert (calf.intensity, calf.version) == (5, 3)
+    assert (tongue.intensity, tongue.version) == (9, 2)
+    assert page.locator(f'#recent-list li[data-key="episode:{tongue.id}"]').inner_text().count("9/10") == 1
+
+
+def test_it_shows_an_invalid_item_with_its_field_error_while_the_others_sync(
+    signed_in_page: Any, context: Any, browser_user: User
+) -> None:
+    page = signed_in_page
+    open_quick_log(page)
+    wait_for_status(page, "synced just now")
+    context.set_offline(True)
+    log_episode(page, "Left calf", "4")
+    log_checkin(page, sleep="7", stress="12")  # the phone does not know stress stops at 10
+    context.set_offline(False)
+    wait_for_status(page, "1 needs you")
+    assert server_counts(browser_user) == (1, 0)
+    entry = page.locator("#waiting-list li[data-status='invalid']")
+    assert "stress: Ensure this value is less than or equal to 10." in entry.inner_text()
+    entry.get_by_role("button", name="Fix").click()
+    stress = page.locator("#checkin-form").get_by_label(re.compile("^Stress"))
+    assert stress.get_attribute("aria-invalid") == "true"
+    assert page.locator("#checkin-error-stress").inner_text() == "Ensure this value is less than or equal to 10."
+    stress.fill("8")
+    page.get_by_role("button", name="Save check-in").click()
+    wait_for_status(page, "^synced just now$")
+    assert server_counts(browser_user) == (1, 1)
+    assert CheckIn.objects.get(user=browser_user).stress == 8
+
+
+def test_it_keeps_the_queue_when_the_session_ended_offline_and_sends_it_after_signing_in(
+    signed_in_page: Any, context: Any, browser_user: User
+) -> None:
+    page = signed_in_page
+    open_quick_log(page)
+    wait_for_status(page, "synced just now")
+    context.set_offline(True)
+    log_episode(page, "Left calf", "4")
+    Session.objects.all().delete()  # the session expired while the phone was offline
+    context.set_offline(False)
+    wait_for_status(page, "Signed out · 1 waiting")
+    notice = page.locator("#account-notice")
+    assert "Your session has ended" in notice.inner_text()
+    notice.get_by_role("link", name="Sign in").click()
+    page.get_by_label("User name").fill("alice")
+    page.get_by_label("Password").fill("a long pass phrase 1")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/quick/")
+    wait_for_status(page, "^synced just now$")
+    assert server_counts(browser_user) == (1, 0)
+
+
+def test_it_never_sends_one_accounts_entries_to_another(
+    signed_in_page: Any, context: Any, browser_user: User, live_server: Any
+) -> None:
+    page = signed_in_page
+    open_quick_log(page)
+    wait_for_status(page, "synced just now")
+    context.set_offline(True)
+    log_episode(page, "Left calf", "4")
+    bob = account_register(username="bob", password="another pass phrase 2", time_zone="Europe/Paris")
+    context.clear_cookies()
+    sign_in(context, bob, live_server)
+    context.set_offline(False)
+    page.reload()
+    wait_for_status(page, "^synced just now$")
+    assert "logged under another account wait on this phone" in page.locator("#waiting-list").inner_text()
+    assert page.locator("#recent-list li[data-key]").count() == 0
+    assert server_counts(bob) == (0, 0)
+    assert server_counts(browser_user) == (0, 0)

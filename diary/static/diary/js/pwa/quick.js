@@ -48,17 +48,33 @@
   // --- Syncing ----------------------------------------------------------------------------------
 
   var syncing = null;
+  var again = false;  // something was queued during a sync: one more run once it ends
+  var retry = { timer: null, delay: 0 };
+  var RETRY_FIRST_MS = 3000;
 
   function syncNow() {
-    if (syncing) return syncing;
+    if (syncing) { again = true; return syncing; }
     if (navigator.onLine === false) { page.last = { state: "offline" }; return render(); }
+    clearTimeout(retry.timer);
     syncing = sync.run({ csrfToken: csrfToken }).then(function (result) {
       if (result.state !== "busy") page.last = result;
       if (result.username) page.account = { username: result.username };
+      if (result.state === "unreachable" || result.state === "error") retryLater();
+      else retry.delay = 0;
       if (result.state !== "synced" && result.state !== "busy") askBackgroundSync();
       return load();
-    }).then(function () { syncing = null; }, function () { syncing = null; });
+    }).catch(function () { /* the page shows the last state; the timer tries again */ }).then(function () {
+      syncing = null;
+      if (again) { again = false; return syncNow(); }
+    });
     return syncing;
+  }
+
+  // A push cut off or a server that did not answer: try again soon, then less often (the
+  // contract makes a resent push harmless).
+  function retryLater() {
+    retry.delay = Math.min(retry.delay ? retry.delay * 3 : RETRY_FIRST_MS, SYNC_EVERY_MS);
+    retry.timer = setTimeout(syncNow, retry.delay);
   }
 
   // Where the browser has Background Sync, the service worker pushes the queue when the
