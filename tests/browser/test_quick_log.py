@@ -293,3 +293,56 @@ def test_it_never_sends_one_accounts_entries_to_another(
     assert page.locator("#recent-list li[data-key]").count() == 0
     assert server_counts(bob) == (0, 0)
     assert server_counts(browser_user) == (0, 0)
+
+
+def test_it_lets_the_person_edit_or_delete_what_waits_before_it_is_sent(
+    signed_in_page: Any, context: Any, browser_user: User
+) -> None:
+    page = signed_in_page
+    open_quick_log(page)
+    wait_for_status(page, "synced just now")
+    context.set_offline(True)
+    log_episode(page, "Left calf", "4")
+    log_episode(page, "Tongue", "3")
+    waiting = page.locator("#waiting-list")
+    waiting.locator("li", has_text="Calf (left)").get_by_role("button", name="Edit").click()
+    page.locator("#episode-form").get_by_role("group", name=re.compile("How strong")).get_by_label(
+        "7", exact=True
+    ).check()
+    page.get_by_role("button", name="Save changes").click()
+    waiting.locator("li", has_text="Tongue").get_by_role("button", name="Delete").click()
+    wait_for_status(page, "Offline · 1 waiting")
+    assert "7/10" in waiting.inner_text()
+    context.set_offline(False)
+    wait_for_status(page, "^synced just now$")
+    [episode] = episodes_of(browser_user)
+    assert (episode.intensity, episode.version) == (7, 1)  # never sent as 4, never the tongue
+
+
+def test_it_asks_for_the_reference_data_again_with_its_etag(signed_in_page: Any) -> None:
+    page = signed_in_page
+    answers: list[int] = []
+    page.on("response", lambda r: answers.append(r.status) if "/api/v1/reference/" in r.url else None)
+    open_quick_log(page)
+    wait_for_status(page, "synced just now")
+    with page.expect_response("**/api/v1/reference/") as again:
+        page.reload()
+    assert again.value.request.headers.get("if-none-match") == again.value.headers.get("etag")
+    assert answers == [200, 304]
+
+
+def test_it_signs_out_and_takes_the_accounts_diary_off_the_phone(
+    signed_in_page: Any, context: Any, browser_user: User
+) -> None:
+    page = signed_in_page
+    open_quick_log(page)
+    log_episode(page, "Left calf", "4")
+    wait_for_status(page, "^synced just now$")
+    assert page.locator("#recent-list li[data-key]").count() == 1
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url("**/accounts/login/**")
+    assert not Session.objects.exists()
+    page.goto("/quick/")
+    wait_for_status(page, "never synced")
+    assert page.locator("#recent-list li[data-key]").count() == 0
+    assert "You are not signed in" in page.locator("#account-notice").inner_text()
