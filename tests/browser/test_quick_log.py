@@ -210,7 +210,7 @@ def test_it_shows_a_conflict_with_another_device_and_keeps_what_the_person_picks
         assert changed.status_code == 200
 
     context.set_offline(False)
-    wait_for_status(page, "2 need you")
+    wait_for_status(page, "2 to check")
     calf_entry = page.locator(f'#waiting-list li[data-key="episode:{calf.id}"]')
     assert "Changed on another device too" in calf_entry.inner_text()
     assert "9/10" in calf_entry.locator(".conflict-sides > div").nth(0).inner_text()
@@ -238,7 +238,7 @@ def test_it_shows_an_invalid_item_with_its_field_error_while_the_others_sync(
     log_episode(page, "Left calf", "4")
     log_checkin(page, sleep="7", stress="12")  # the phone does not know stress stops at 10
     context.set_offline(False)
-    wait_for_status(page, "1 needs you")
+    wait_for_status(page, "1 to check")
     assert server_counts(browser_user) == (1, 0)
     entry = page.locator("#waiting-list li[data-status='invalid']")
     assert "stress: Ensure this value is less than or equal to 10." in entry.inner_text()

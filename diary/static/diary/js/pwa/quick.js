@@ -183,9 +183,10 @@
     return node;
   }
 
-  function button(text, action, key, extra) {
-    var node = element("button", Object.assign({ type: "button", class: "small secondary outline", "data-action": action, "data-key": key }, extra || {}), text);
-    return node;
+  // A small button acting on one entry; its accessible name says which ("Edit: Sun 22 Nov...").
+  function button(text, action, key, entryText) {
+    return element("button", { type: "button", class: "small secondary outline", "data-action": action,
+                               "data-key": key, "aria-label": text + ": " + entryText }, text);
   }
 
   function render() {
@@ -206,14 +207,14 @@
     else if (signedOut) parts.push("Signed out");
     else if (page.last && (page.last.state === "unreachable" || page.last.state === "error")) parts.push("Could not sync");
     if (waiting) parts.push(waiting + " waiting");
-    if (attention) parts.push(attention + (attention === 1 ? " needs" : " need") + " you");
+    if (attention) parts.push(attention + " to check");
     parts.push(page.lastSynced ? ago(page.lastSynced) : "never synced");
     var status = $("#sync-status");
     status.textContent = parts.join(" · ");
     status.setAttribute("data-state", offline ? "offline" : signedOut ? "signed-out" : attention ? "attention" : waiting ? "waiting" : "synced");
     $("#sync-now").hidden = offline;
     var notice = $("#account-notice");
-    if (signedOut || (!page.reference && !offline && page.last && page.last.state !== "synced")) {
+    if (signedOut) {
       notice.textContent = "";
       notice.appendChild(document.createTextNode(waiting ? "Your session has ended. " : "You are not signed in. "));
       notice.appendChild(element("a", { href: LOGIN }, "Sign in"));
@@ -249,11 +250,11 @@
     if (item.status === "conflict") li.appendChild(conflictSides(item));
     var actions = element("div", { class: "actions" });
     if (item.status === "conflict") {
-      actions.appendChild(button("Keep this phone's", "keep-phone", item.key));
-      actions.appendChild(button("Keep the other device's", "keep-server", item.key));
+      actions.appendChild(button("Keep this phone's", "keep-phone", item.key, text));
+      actions.appendChild(button("Keep the other device's", "keep-server", item.key, text));
     } else {
-      if (!item.deleted) actions.appendChild(button(item.status === "invalid" ? "Fix" : "Edit", "edit", item.key, { "aria-label": (item.status === "invalid" ? "Fix: " : "Edit: ") + text }));
-      actions.appendChild(button(item.deleted ? "Keep it after all" : "Delete", item.deleted ? "undelete" : "delete", item.key, { "aria-label": "Delete: " + text }));
+      if (!item.deleted) actions.appendChild(button(item.status === "invalid" ? "Fix" : "Edit", "edit", item.key, text));
+      actions.appendChild(button(item.deleted ? "Keep it after all" : "Delete", item.deleted ? "undelete" : "delete", item.key, text));
     }
     li.appendChild(actions);
     return li;
@@ -317,8 +318,8 @@
       li.appendChild(element("p", { class: "entry-text" }, text));
       if (entry.waiting) li.appendChild(element("span", { class: "entry-state" }, "Waiting to sync"));
       var actions = element("div", { class: "actions" });
-      actions.appendChild(button("Edit", "edit", entry.key, { "aria-label": "Edit: " + text }));
-      actions.appendChild(button("Delete", "delete", entry.key, { "aria-label": "Delete: " + text }));
+      actions.appendChild(button("Edit", "edit", entry.key, text));
+      actions.appendChild(button("Delete", "delete", entry.key, text));
       li.appendChild(actions);
       list.appendChild(li);
     });
