@@ -37,6 +37,7 @@ ENDPOINTS = [
     ("post", "/api/v1/shares/"),
     ("delete", f"/api/v1/shares/{EPISODE_ID}/"),
     ("delete", "/api/v1/auth/token/"),
+    ("get", "/api/v1/account/"),
     ("get", "/api/v1/account/export/"),
     ("delete", "/api/v1/account/"),
 ]
