@@ -476,6 +476,9 @@
   // --- Start ---------------------------------------------------------------------------------------
 
   function start() {
+    // Entries waiting to sync live only here: ask the browser not to evict them when space
+    // runs low (an installed app is usually granted this).
+    if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(function () {});
     if ("serviceWorker" in navigator) {
       navigator.serviceWorker.register("/sw.js").catch(function () { /* the page works without it, online */ });
     }
