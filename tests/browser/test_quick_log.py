@@ -348,3 +348,16 @@ def test_it_signs_out_and_takes_the_accounts_diary_off_the_phone(
     wait_for_status(page, "never synced")
     assert page.locator("#recent-list li[data-key]").count() == 0
     assert "You are not signed in" in page.locator("#account-notice").inner_text()
+
+
+def test_it_says_see_a_doctor_soon_for_a_red_flag_before_and_after_saving(signed_in_page: Any, context: Any) -> None:
+    page = signed_in_page
+    open_quick_log(page)
+    context.set_offline(True)
+    form = page.locator("#episode-form")
+    form.get_by_label("Muscle weakness").check()
+    assert form.get_by_text("See a doctor soon: muscle weakness").is_visible()
+    log_episode(page, "Left calf", "4")
+    page.locator("#waiting-list").get_by_text("See a doctor soon: muscle weakness").wait_for()
+    page.locator("#recent-list").get_by_text("See a doctor soon: muscle weakness").wait_for()
+    look_at(page, "quick-log-red-flag")

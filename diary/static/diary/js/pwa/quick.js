@@ -151,8 +151,8 @@
     return parts.join(" · ");
   }
 
-  function checkinText(body) {
-    var parts = ["Check-in, " + dayFormat.format(new Date(body.date + "T12:00"))];
+  function checkinText(body, withDay) {
+    var parts = [withDay ? "Check-in, " + dayFormat.format(new Date(body.date + "T12:00")) : "Check-in"];
     if (body.sleep_hours !== null && body.sleep_hours !== undefined) parts.push("sleep " + body.sleep_hours + " h");
     if (body.caffeine_cups !== null && body.caffeine_cups !== undefined) parts.push("caffeine " + body.caffeine_cups);
     if (body.stress !== null && body.stress !== undefined) parts.push("stress " + body.stress + "/10");
@@ -163,7 +163,24 @@
   }
 
   function entryText(kind, body, withDay) {
-    return kind === "episode" ? episodeText(body, withDay) : checkinText(body);
+    return kind === "episode" ? episodeText(body, withDay) : checkinText(body, withDay);
+  }
+
+  // A red-flag symptom always says "see a doctor soon", wherever the episode shows.
+  function redFlagNotice(kind, body) {
+    if (kind !== "episode" || !page.reference || !body.symptoms) return null;
+    var flagged = page.reference.document.symptoms.filter(function (s) {
+      return s.red_flag && body.symptoms.indexOf(s.code) !== -1;
+    });
+    if (!flagged.length) return null;
+    var notice = element("div", { class: "red-flag" });
+    flagged.forEach(function (symptom) {
+      var line = element("p");
+      line.appendChild(element("strong", {}, "See a doctor soon: " + symptom.name.toLowerCase() + "."));
+      line.appendChild(document.createTextNode(" " + symptom.advice));
+      notice.appendChild(line);
+    });
+    return notice;
   }
 
   function ago(time) {
@@ -243,6 +260,8 @@
     var text = item.deleted ? "Delete: " + (item.body && item.body.started_at || item.body && item.body.date ? entryText(item.kind, item.body, true) : (item.kind === "episode" ? "an episode" : "the check-in of " + item.date))
                             : entryText(item.kind, item.body, true);
     li.appendChild(element("p", { class: "entry-text" }, text));
+    var flags = item.deleted ? null : redFlagNotice(item.kind, item.body);
+    if (flags) li.appendChild(flags);
     var state = { waiting: "Waiting to sync", invalid: "Not accepted by the server: fix it and it is sent again.",
                   conflict: "Changed on another device too. Keep one:" }[item.status];
     li.appendChild(element("span", { class: "entry-state" }, state));
@@ -316,6 +335,8 @@
       var text = entryText(entry.kind, entry.body, false);
       var li = element("li", { "data-key": entry.key });
       li.appendChild(element("p", { class: "entry-text" }, text));
+      var flags = redFlagNotice(entry.kind, entry.body);
+      if (flags) li.appendChild(flags);
       if (entry.waiting) li.appendChild(element("span", { class: "entry-state" }, "Waiting to sync"));
       var actions = element("div", { class: "actions" });
       actions.appendChild(button("Edit", "edit", entry.key, text));
