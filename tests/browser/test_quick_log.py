@@ -22,11 +22,14 @@ def sign_in(context: Any, user: User, live_server: Any) -> None:
     context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}])
 
 
-def open_quick_log(page: Any) -> None:
-    """The quick log, with its service worker in control and the reference data kept."""
+def open_quick_log(page: Any, *, synced: bool = False) -> None:
+    """The quick log, with its service worker in control and the reference data kept; with
+    `synced`, once its first sync has ended."""
     page.goto("/quick/")
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     page.locator("#episode-form").wait_for(state="visible")
+    if synced:
+        wait_for_status(page, "synced just now")
 
 
 def status(page: Any) -> str:
@@ -71,8 +74,7 @@ def test_it_logs_offline_keeps_it_across_a_restart_and_syncs_it_once(
     signed_in_page: Any, context: Any, browser_user: User
 ) -> None:
     page = signed_in_page
-    open_quick_log(page)
-    wait_for_status(page, "synced just now")
+    open_quick_log(page, synced=True)
 
     context.set_offline(True)
     page.reload()
@@ -126,8 +128,7 @@ def test_it_meets_the_install_criteria(browser: Any, live_server: Any, browser_u
 
 def test_it_looks_right_and_opens_from_its_cache(signed_in_page: Any, context: Any) -> None:
     page = signed_in_page
-    open_quick_log(page)
-    wait_for_status(page, "synced just now")
+    open_quick_log(page, synced=True)
     look_at(page, "quick-log")
     context.set_offline(True)
     page.reload()
@@ -156,8 +157,7 @@ def test_it_sends_again_a_push_cut_off_after_the_server_answered_without_doublin
     page = context.new_page()
     errors: list[str] = []
     watch(page, errors)
-    open_quick_log(page)
-    wait_for_status(page, "synced just now")
+    open_quick_log(page, synced=True)
     context.set_offline(True)
     log_episode(page, "Left calf", "4")
     log_episode(page, "Tongue", "3")
@@ -234,8 +234,7 @@ def test_it_shows_an_invalid_item_with_its_field_error_while_the_others_sync(
     signed_in_page: Any, context: Any, browser_user: User
 ) -> None:
     page = signed_in_page
-    open_quick_log(page)
-    wait_for_status(page, "synced just now")
+    open_quick_log(page, synced=True)
     context.set_offline(True)
     log_episode(page, "Left calf", "4")
     log_checkin(page, sleep="7", stress="12")  # the phone does not know stress stops at 10
@@ -259,8 +258,7 @@ def test_it_keeps_the_queue_when_the_session_ended_offline_and_sends_it_after_si
     signed_in_page: Any, context: Any, browser_user: User
 ) -> None:
     page = signed_in_page
-    open_quick_log(page)
-    wait_for_status(page, "synced just now")
+    open_quick_log(page, synced=True)
     context.set_offline(True)
     log_episode(page, "Left calf", "4")
     Session.objects.all().delete()  # the session expired while the phone was offline
@@ -281,8 +279,7 @@ def test_it_never_sends_one_accounts_entries_to_another(
     signed_in_page: Any, context: Any, browser_user: User, live_server: Any
 ) -> None:
     page = signed_in_page
-    open_quick_log(page)
-    wait_for_status(page, "synced just now")
+    open_quick_log(page, synced=True)
     context.set_offline(True)
     log_episode(page, "Left calf", "4")
     bob = account_register(username="bob", password="another pass phrase 2", time_zone="Europe/Paris")
@@ -301,8 +298,7 @@ def test_it_lets_the_person_edit_or_delete_what_waits_before_it_is_sent(
     signed_in_page: Any, context: Any, browser_user: User
 ) -> None:
     page = signed_in_page
-    open_quick_log(page)
-    wait_for_status(page, "synced just now")
+    open_quick_log(page, synced=True)
     context.set_offline(True)
     log_episode(page, "Left calf", "4")
     log_episode(page, "Tongue", "3")
@@ -325,8 +321,7 @@ def test_it_asks_for_the_reference_data_again_with_its_etag(signed_in_page: Any)
     page = signed_in_page
     answers: list[int] = []
     page.on("response", lambda r: answers.append(r.status) if "/api/v1/reference/" in r.url else None)
-    open_quick_log(page)
-    wait_for_status(page, "synced just now")
+    open_quick_log(page, synced=True)
     with page.expect_response("**/api/v1/reference/") as again:
         page.reload()
     assert again.value.request.headers.get("if-none-match") == again.value.headers.get("etag")
