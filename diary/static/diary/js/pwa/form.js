@@ -270,6 +270,7 @@
   }
 
   scope.TwitchForm = {
+    element: element,
     buildEpisodeForm: buildEpisodeForm,
     readEpisode: readEpisode,
     resetEpisode: resetEpisode,

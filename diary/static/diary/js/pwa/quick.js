@@ -198,12 +198,7 @@
 
   // --- Rendering -----------------------------------------------------------------------------------
 
-  function element(tag, attributes, text) {
-    var node = document.createElement(tag);
-    Object.keys(attributes || {}).forEach(function (name) { node.setAttribute(name, attributes[name]); });
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
+  var element = forms.element;
 
   // A small button acting on one entry; its accessible name says which ("Edit: Sun 22 Nov...").
   function button(text, action, key, entryText) {

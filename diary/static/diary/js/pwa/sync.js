@@ -172,37 +172,35 @@
     });
   }
 
+  // `batch` holds the items as read before sending: each one's `rev` is the revision sent.
   function pushBatch(batch, csrfToken) {
-    var sent = batch.map(function (item) { return { key: item.key, rev: item.rev }; });
+    var episodes = batch.filter(function (item) { return item.kind === "episode"; });
+    var checkins = batch.filter(function (item) { return item.kind === "checkin"; });
     // Marked before sending: if no answer comes, the server may hold these (see queueDelete).
-    return Promise.all(batch.map(function (item) { return markSent(item.key, item.rev); })).then(function () {
-      var body = {
-        episodes: batch.filter(function (item) { return item.kind === "episode"; }).map(payload),
-        checkins: batch.filter(function (item) { return item.kind === "checkin"; }).map(payload),
-      };
+    return markSent(batch).then(function () {
       return call("sync/", {
         method: "POST",
         headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken },
-        body: JSON.stringify(body),
+        body: JSON.stringify({ episodes: episodes.map(payload), checkins: checkins.map(payload) }),
       });
     }).then(json).then(function (answer) {
+      // The answer lists each kind's results in the order pushed.
       var results = answer.results.episodes.concat(answer.results.checkins);
-      var kinds = batch.filter(function (item) { return item.kind === "episode"; })
-        .concat(batch.filter(function (item) { return item.kind === "checkin"; }));
       return store.transact(["queue", "records"], "readwrite", function (stores) {
-        return Promise.all(kinds.map(function (item, index) {
-          var rev = sent.filter(function (s) { return s.key === item.key; })[0].rev;
-          return settle(stores, item, rev, results[index]);
+        return Promise.all(episodes.concat(checkins).map(function (item, index) {
+          return settle(stores, item, item.rev, results[index]);
         }));
       });
     });
   }
 
-  function markSent(key, rev) {
+  function markSent(batch) {
     return store.transact(["queue"], "readwrite", function (stores) {
-      return store.promised(stores.queue.get(key)).then(function (item) {
-        if (item && item.rev === rev) { item.sent_rev = rev; stores.queue.put(item); }
-      });
+      return Promise.all(batch.map(function (sent) {
+        return store.promised(stores.queue.get(sent.key)).then(function (item) {
+          if (item && item.rev === sent.rev) { item.sent_rev = sent.rev; stores.queue.put(item); }
+        });
+      }));
     });
   }
 
