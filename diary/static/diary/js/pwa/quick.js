@@ -65,7 +65,10 @@
       return load();
     }).catch(function () { /* the page shows the last state; the timer tries again */ }).then(function () {
       syncing = null;
-      if (again) { again = false; return syncNow(); }
+      // Only for what still waits: the run that ended may have sent it (it waited for the lock).
+      var rerun = again && page.items.some(waitingHere);
+      again = false;
+      if (rerun) return syncNow();
     });
     return syncing;
   }
@@ -109,6 +112,8 @@
   }
 
   function mine(item) { return item.owner === null || item.owner === page.owner; }
+
+  function waitingHere(item) { return mine(item) && item.status === "waiting"; }
 
   function buildForm() {
     forms.buildEpisodeForm(episodeForm, page.reference.document, groupLabels);
@@ -496,7 +501,7 @@
       };
     }
     setInterval(function () {
-      var waiting = page.items.some(function (i) { return mine(i) && i.status === "waiting"; });
+      var waiting = page.items.some(waitingHere);
       var due = !page.lastSynced || Date.now() - page.lastSynced > PULL_EVERY_MS;
       if (waiting || due) syncNow(); else renderStatus();
     }, SYNC_EVERY_MS);

@@ -299,17 +299,24 @@
   }
 
   function run(options) {
-    var work = function (lock) {
-      if (lock === null) return { state: "busy" };
+    var work = function () {
       return runOnce(options.csrfToken).then(function (result) {
         announce({ type: "synced", result: result });
         return result;
       });
     };
-    if (scope.navigator && scope.navigator.locks) {
-      return scope.navigator.locks.request(LOCK, { ifAvailable: true }, work);
-    }
-    return Promise.resolve(work(true));
+    var locks = scope.navigator && scope.navigator.locks;
+    if (!locks) return work();
+    return locks.request(LOCK, { ifAvailable: true }, function (lock) { return lock && work(); }).then(function (done) {
+      // Another tab or the worker is syncing. It read the queue when it began: what was queued
+      // since (in another tab) would wait for the next timer, a minute. Once it ends, a run
+      // follows if anything still waits; otherwise its pull was as good as a second one.
+      return done || locks.request(LOCK, function () {
+        return store.all("queue").then(function (items) {
+          return items.some(function (item) { return item.status === "waiting"; }) ? work() : { state: "busy" };
+        });
+      });
+    });
   }
 
   // Tells every open quick-log page (and the worker) that the phone's data changed.
