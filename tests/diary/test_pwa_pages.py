@@ -81,10 +81,8 @@ def worker_header(client: Client) -> dict[str, Any]:
     """The constants the view writes in front of diary/pwa/service-worker.js."""
     response = client.get(WORKER)
     assert response.status_code == 200
-    return {
-        name: json.loads(value)
-        for name, value in re.findall(r"^const (\w+) = (.*);$", response.content.decode(), flags=re.MULTILINE)
-    }
+    header = response.content.decode().split("\n\n", 1)[0]  # the script's own constants follow
+    return {name: json.loads(value) for name, value in re.findall(r"^const (\w+) = (.*);$", header, flags=re.MULTILINE)}
 
 
 def static_file(url: str) -> Path:
