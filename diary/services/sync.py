@@ -9,7 +9,11 @@ phone created). The rules, per record:
   `conflict` and answers the server's record, so nothing is overwritten;
 - a deleted record stays deleted: an edit of a tombstone is a `conflict`;
 - a phone that never heard back about its create (version absent) is treated as based on
-  version 1, the version its own create produced.
+  version 1, the version its own create produced;
+- except for a check-in's content: its key is its day, which the web page and every phone
+  share, so a day that holds another content may not be this phone's create at all. Sent
+  without a version, it is a `conflict` (a phone's own unanswered create, edited since, is
+  then one too: the person keeps one side, instead of another device's day being replaced).
 
 All of a batch is read in a few queries, decided in memory, and written in a few more: the
 cost does not grow with the batch.
@@ -234,7 +238,7 @@ def _decide_checkin(change: CheckInChange, stored: CheckIn | None, local_today: 
         return ItemResult("created"), "create"
     if checkin_matches(stored, checkin_values(change.values)):
         return ItemResult("unchanged", stored), ""
-    if base != stored.version:
+    if change.base_version != stored.version:  # absent included: see the module's docstring
         return ItemResult("conflict", stored), ""
     return ItemResult("updated"), "update"
 

@@ -1,5 +1,5 @@
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from diary.models import CheckIn, Episode
+from diary.services import checkin_upsert
 from tests.api.conftest import assert_error
 
 URL = "/api/v1/sync/"
@@ -103,6 +104,21 @@ def test_checkins_follow_the_same_rules(as_alice: APIClient, frozen_now: datetim
     assert statuses(gone["checkins"]) == ["updated"]
     assert statuses(push(as_alice, checkins=[day])["checkins"]) == ["conflict"]
     assert not CheckIn.live.exists()
+
+
+def test_a_checkin_sent_as_new_for_a_day_saved_elsewhere_is_a_conflict(
+    as_alice: APIClient, alice: User, frozen_now: datetime
+) -> None:
+    # A check-in's key is its day, which the web page and every phone share: a phone's new one
+    # for a day that holds another content must not become its next version unseen.
+    checkin_upsert(user=alice, date=date(2026, 11, 18), sleep_hours=7)
+    results = push(as_alice, checkins=[{"date": "2026-11-18", "stress": 5}])["checkins"]
+    assert statuses(results) == ["conflict"]
+    assert results[0]["record"]["sleep_hours"] == 7
+    assert statuses(push(as_alice, checkins=[{"date": "2026-11-18", "sleep_hours": 7}])["checkins"]) == ["unchanged"]
+    kept = push(as_alice, checkins=[{"date": "2026-11-18", "version": 1, "stress": 5}])["checkins"]
+    assert statuses(kept) == ["updated"]  # the person kept the phone's, based on what they saw
+    assert (CheckIn.objects.get().sleep_hours, CheckIn.objects.get().stress) == (None, 5)
 
 
 def test_pull_pages_through_changes_in_server_order_with_tombstones(as_alice: APIClient, frozen_now: datetime) -> None:

@@ -3,11 +3,15 @@ answered late, a phone clock ahead of the server's, a record deleted elsewhere, 
 new release, long pulls, and signing out with entries waiting. Each test is a bug that was found
 or a way in that held."""
 
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import User
 
-from tests.browser.test_quick_log import log_episode, open_quick_log, server_counts, wait_for_status
+from diary.models import CheckIn
+from diary.services import checkin_upsert
+from tests.browser.test_quick_log import log_checkin, log_episode, open_quick_log, server_counts, wait_for_status
 
 
 def is_pull(url: str) -> bool:
@@ -57,3 +61,25 @@ def test_it_sends_an_entry_logged_in_a_second_tab_while_the_first_tab_syncs(
     held[0].continue_()
     wait_for_status(second, "^synced just now$")
     assert server_counts(browser_user) == (1, 0)
+
+
+def paris_today() -> date:
+    return datetime.now(ZoneInfo("Europe/Paris")).date()
+
+
+def test_it_shows_a_check_in_logged_offline_for_a_day_the_web_page_saved_as_a_conflict(
+    signed_in_page: Any, context: Any, browser_user: User
+) -> None:
+    page = signed_in_page
+    open_and_sync(page)
+    context.set_offline(True)
+    checkin_upsert(user=browser_user, date=paris_today(), sleep_hours=7, caffeine_cups=2)  # the web page
+    log_checkin(page, sleep="6", stress="5")
+    context.set_offline(False)
+    wait_for_status(page, "1 to check")
+    entry = page.locator("#waiting-list li[data-status='conflict']")
+    assert "sleep 7 h · caffeine 2" in entry.locator(".conflict-sides > div").nth(0).inner_text()
+    entry.get_by_role("button", name="Keep this phone's").click()
+    wait_for_status(page, "^synced just now$")
+    stored = CheckIn.objects.get(user=browser_user)
+    assert (stored.sleep_hours, stored.caffeine_cups, stored.stress, stored.version) == (6, None, 5, 2)
