@@ -3,11 +3,13 @@ answered late, a phone clock ahead of the server's, a record deleted elsewhere, 
 new release, long pulls, and signing out with entries waiting. Each test is a bug that was found
 or a way in that held."""
 
+import re
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import User
+from playwright.sync_api import expect
 
 from diary.models import CheckIn
 from diary.services import checkin_upsert
@@ -83,3 +85,45 @@ def test_it_shows_a_check_in_logged_offline_for_a_day_the_web_page_saved_as_a_co
     wait_for_status(page, "^synced just now$")
     stored = CheckIn.objects.get(user=browser_user)
     assert (stored.sleep_hours, stored.caffeine_cups, stored.stress, stored.version) == (6, None, 5, 2)
+
+
+def test_it_opens_the_check_in_form_on_the_days_check_in_so_saving_keeps_what_was_there(
+    signed_in_page: Any, context: Any, browser_user: User
+) -> None:
+    checkin_upsert(user=browser_user, date=paris_today(), sleep_hours=7, caffeine_cups=2)  # the web page
+    page = signed_in_page
+    open_and_sync(page)
+    page.locator("#checkin-section summary").click()
+    form = page.locator("#checkin-form")
+    expect(form.get_by_label(re.compile("^Sleep last night"))).to_have_value("7")
+    form.get_by_label(re.compile("^Stress")).fill("5")
+    form.get_by_role("button", name="Save check-in").click()
+    wait_for_status(page, "saved on this phone|waiting")
+    wait_for_status(page, "^synced just now$")
+    stored = CheckIn.objects.get(user=browser_user)
+    assert (stored.sleep_hours, stored.caffeine_cups, stored.stress, stored.version) == (7, 2, 5, 2)
+    form.get_by_label(re.compile("^Stress")).fill("6")  # the form still shows it: changed again
+    form.get_by_role("button", name="Save check-in").click()
+    wait_for_status(page, "saved on this phone|waiting")
+    wait_for_status(page, "^synced just now$")
+    stored.refresh_from_db()
+    assert (stored.stress, stored.version) == (6, 3)
+
+
+def test_it_keeps_both_saves_of_one_days_check_in_made_offline(
+    signed_in_page: Any, context: Any, browser_user: User
+) -> None:
+    page = signed_in_page
+    open_and_sync(page)
+    context.set_offline(True)
+    log_checkin(page, sleep="6", stress="5")
+    form = page.locator("#checkin-form")
+    expect(form.get_by_label(re.compile("^Sleep last night"))).to_have_value("6")
+    form.get_by_label(re.compile("^Caffeine")).fill("3")
+    form.get_by_role("button", name="Save check-in").click()
+    page.locator("#waiting-list li", has_text="caffeine 3").wait_for()
+    assert page.locator("#waiting-list > li").count() == 1
+    context.set_offline(False)
+    wait_for_status(page, "^synced just now$")
+    stored = CheckIn.objects.get(user=browser_user)
+    assert (stored.sleep_hours, stored.caffeine_cups, stored.stress, stored.version) == (6, 3, 5, 1)

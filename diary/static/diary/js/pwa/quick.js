@@ -407,6 +407,22 @@
     $("#checkin-cancel").hidden = true;
     $("#checkin-errors").hidden = true;
     forms.resetCheckin(checkinForm, new Date());
+    showDaysCheckin();
+  }
+
+  // A day has one check-in, so the form shows the one the phone holds for the day picked (as the
+  // web page does), and saving edits it. Empty instead, it replaced the day's other measures with
+  // nothing, unseen: the web page's, or the phone's own from earlier that day.
+  function showDaysCheckin() {
+    var key = store.checkinKey($("#checkin-date").value);
+    var entry = find(key);
+    if (entry && !(entry.item && entry.item.deleted)) {
+      forms.fillCheckin(checkinForm, entry.body);
+      page.editingCheckin = { key: key, baseVersion: entry.queued ? undefined : entry.version };
+    } else if (page.editingCheckin) {  // from another day: its values are not this one's
+      forms.fillCheckin(checkinForm, { date: $("#checkin-date").value });
+      page.editingCheckin = null;
+    }
   }
 
   function banner(node, messages) {
@@ -443,9 +459,11 @@
     }
     var key = store.checkinKey(read.body.date);
     var editing = page.editingCheckin;
-    // A check-in is one per day: saving a day the phone already holds is an edit of it.
-    var base = editing && editing.key === key ? editing.baseVersion : baseOf(key);
-    sync.queueCheckin(read.body, base).then(function () {
+    // A check-in is one per day: saving a day the phone already holds is an edit of it. Opened
+    // from the queue, it is based on what the phone holds now: the queued one may have synced.
+    var known = editing && editing.key === key && editing.baseVersion !== undefined;
+    var base = known ? editing.baseVersion : baseOf(key);
+    sync.queueCheckin(read.body, base).then(load).then(function () {
       stopEditingCheckin();
       announceSaved("Check-in saved on this phone.");
       return queued();
@@ -488,6 +506,10 @@
     checkinForm.addEventListener("submit", onCheckinSubmit);
     $("#episode-cancel").addEventListener("click", stopEditing);
     $("#checkin-cancel").addEventListener("click", stopEditingCheckin);
+    $("#checkin-date").addEventListener("change", showDaysCheckin);
+    $("#checkin-section").addEventListener("toggle", function () {
+      if ($("#checkin-section").open && !page.editingCheckin) showDaysCheckin();
+    });
     $("#waiting-list").addEventListener("click", onEntryAction);
     $("#recent-list").addEventListener("click", onEntryAction);
     $("#sync-now").addEventListener("click", syncNow);
