@@ -136,8 +136,10 @@ def test_it_looks_right_and_opens_from_its_cache(signed_in_page: Any, context: A
         "() => { const n = performance.getEntriesByType('navigation')[0];"
         " return {response: n.responseEnd - n.startTime, loaded: n.loadEventEnd - n.startTime}; }"
     )
-    print(f"\nquick log offline, from the service worker's cache: {timing['loaded']:.0f} ms to load "
-          f"({timing['response']:.0f} ms for the page itself)")
+    print(
+        f"\nquick log offline, from the service worker's cache: {timing['loaded']:.0f} ms to load "
+        f"({timing['response']:.0f} ms for the page itself)"
+    )
     log_episode(page, "Left calf", "4")
     wait_for_status(page, "Offline · 1 waiting")
     look_at(page, "quick-log-offline")
