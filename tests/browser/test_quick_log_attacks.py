@@ -332,3 +332,28 @@ def test_it_pulls_more_than_a_page_of_changes_and_keeps_only_the_last_30_days(
     kept = page.evaluate("() => TwitchStore.all('records').then((rows) => rows.length)")
     assert kept == 360  # one every 2 hours for 30 days
     assert page.locator("#recent-list li[data-key]").count() == 360
+
+
+def test_it_keeps_what_waits_when_signing_out_and_sends_it_when_the_same_account_signs_in(
+    signed_in_page: Any, context: Any, browser_user: User
+) -> None:
+    page = signed_in_page
+    open_and_sync(page)
+    refused = lambda route: route.fulfill(status=503) if is_push(route.request) else route.continue_()  # noqa: E731
+    context.route("**/api/v1/sync/", refused)  # the server is struggling: nothing is sent
+    log_episode(page, "Left calf", "4")
+    wait_for_status(page, "^Could not sync · 1 waiting")
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url("**/accounts/login/**")
+    assert asked == [
+        "1 entry is not sent yet. It stays on this phone and is sent the next time you sign in here. Log out?"
+    ]
+    context.unroute("**/api/v1/sync/", refused)
+    page.get_by_label("User name").fill("alice")
+    page.get_by_label("Password").fill("a long pass phrase 1")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/quick/")
+    wait_for_status(page, "^synced just now$")
+    assert server_counts(browser_user) == (1, 0)

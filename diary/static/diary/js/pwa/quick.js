@@ -485,7 +485,9 @@
 
   function signOut() {
     var waiting = page.items.filter(function (i) { return i.owner === page.owner; }).length;
-    if (waiting && !window.confirm(waiting + " entries are not sent yet. They stay on this phone and are sent the next time you sign in here. Log out?")) return;
+    var words = waiting === 1 ? "1 entry is not sent yet. It stays on this phone and is sent"
+                              : waiting + " entries are not sent yet. They stay on this phone and are sent";
+    if (waiting && !window.confirm(words + " the next time you sign in here. Log out?")) return;
     csrfToken().then(function (token) {
       return fetch("/accounts/logout/", { method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": token } });
     }).then(function () {
