@@ -345,6 +345,6 @@ def test_it_signs_out_and_takes_the_accounts_diary_off_the_phone(
     page.wait_for_url("**/accounts/login/**")
     assert not Session.objects.exists()
     page.goto("/quick/")
-    wait_for_status(page, "never synced")
+    wait_for_status(page, "^Signed out · never synced$")
     assert page.locator("#recent-list li[data-key]").count() == 0
     assert "You are not signed in" in page.locator("#account-notice").inner_text()
