@@ -357,3 +357,30 @@ def test_it_keeps_what_waits_when_signing_out_and_sends_it_when_the_same_account
     page.wait_for_url("**/quick/")
     wait_for_status(page, "^synced just now$")
     assert server_counts(browser_user) == (1, 0)
+
+
+def last_fall_back(before: datetime) -> datetime:
+    """When Paris last set its clocks back before `before` (01:00 UTC, the last Sunday of October)."""
+    for year in (before.year, before.year - 1):
+        day = date(year, 10, 31)
+        day -= timedelta(days=(day.weekday() + 1) % 7)
+        moment = datetime(day.year, day.month, day.day, 1, tzinfo=UTC)
+        if moment + timedelta(hours=1) < before:
+            return moment
+    raise AssertionError("unreachable")
+
+
+def test_it_reads_times_around_a_change_of_the_clocks_as_the_logging_page_does(
+    signed_in_page: Any, browser_user: User
+) -> None:
+    clocks_back = last_fall_back(datetime.now(UTC))
+    page = signed_in_page
+    page.clock.set_fixed_time(clocks_back + timedelta(minutes=45))  # 02:45 in Paris, the second time
+    open_and_sync(page)
+    log_episode(page, "Left calf", "4")  # at the form's "now"
+    page.locator("#started_at").fill(f"{clocks_back.year}-03-29T02:30")  # a time the clocks skipped
+    log_episode(page, "Tongue", "3")
+    wait_for_status(page, "^synced")
+    started = {e.locations.get().region.code: e.started_at for e in episodes_of(browser_user)}
+    assert started["calf"] == clocks_back + timedelta(minutes=45)  # not the first 02:45, an hour before
+    assert started["tongue"] == datetime(clocks_back.year, 3, 29, 1, 30, tzinfo=UTC)  # 03:30 in summer time
