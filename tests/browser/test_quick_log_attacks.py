@@ -79,6 +79,24 @@ def paris_today() -> date:
     return datetime.now(ZoneInfo("Europe/Paris")).date()
 
 
+def test_two_tabs_logging_offline_send_each_entry_once_when_both_come_online(
+    signed_in_page: Any, context: Any, browser_user: User
+) -> None:
+    first = signed_in_page
+    open_and_sync(first)
+    second = context.new_page()
+    open_and_sync(second)
+    context.set_offline(True)
+    for page, place, intensity in ((first, "Left calf", "4"), (second, "Tongue", "3"), (first, "Right eyelid", "2")):
+        page.bring_to_front()  # a tab behind another gets no animation frames: each action waited for one
+        log_episode(page, place, intensity)
+    context.set_offline(False)  # both tabs and the worker start a sync at once
+    for page in (first, second):
+        wait_for_status(page, "^synced just now$")
+    assert sorted((e.intensity, e.version) for e in episodes_of(browser_user)) == [(2, 1), (3, 1), (4, 1)]
+    assert second.locator("#recent-list li[data-key]").count() == 3
+
+
 def test_it_shows_a_check_in_logged_offline_for_a_day_the_web_page_saved_as_a_conflict(
     signed_in_page: Any, context: Any, browser_user: User
 ) -> None:
