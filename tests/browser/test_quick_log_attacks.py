@@ -109,6 +109,8 @@ def test_it_shows_a_check_in_logged_offline_for_a_day_the_web_page_saved_as_a_co
     wait_for_status(page, "1 to check")
     entry = page.locator("#waiting-list li[data-status='conflict']")
     assert "sleep 7 h · caffeine 2" in entry.locator(".conflict-sides > div").nth(0).inner_text()
+    recent = page.locator("#recent-list li[data-key^='checkin:'] .entry-state")
+    assert recent.inner_text() == "Changed on another device too: to check above"  # it does not wait to be sent
     entry.get_by_role("button", name="Keep this phone's").click()
     wait_for_status(page, "^synced just now$")
     stored = CheckIn.objects.get(user=browser_user)

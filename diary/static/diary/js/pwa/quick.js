@@ -293,7 +293,7 @@
     page.records.forEach(function (row) { byKey[row.key] = { key: row.key, kind: row.kind, body: row.record, version: row.record.version }; });
     page.items.filter(mine).forEach(function (item) {
       if (item.deleted) { delete byKey[item.key]; return; }
-      byKey[item.key] = { key: item.key, kind: item.kind, body: item.body, waiting: true };
+      byKey[item.key] = { key: item.key, kind: item.kind, body: item.body, status: item.status };
     });
     var since = Date.now() - sync.RECENT_DAYS * 24 * 3600 * 1000;
     return Object.keys(byKey).map(function (key) { return byKey[key]; }).filter(function (entry) {
@@ -304,6 +304,9 @@
   function sortTime(entry) {
     return entry.kind === "episode" ? Date.parse(entry.body.started_at) : Date.parse(entry.body.date + "T23:59:59");
   }
+
+  var RECENT_STATES = { waiting: "Waiting to sync", invalid: "Not accepted by the server: to check above",
+                        conflict: "Changed on another device too: to check above" };
 
   function renderRecent() {
     var recent = $("#recent-list");
@@ -321,7 +324,8 @@
       var text = entryText(entry.kind, entry.body, false);
       var li = element("li", { "data-key": entry.key });
       li.appendChild(element("p", { class: "entry-text" }, text));
-      if (entry.waiting) li.appendChild(element("span", { class: "entry-state" }, "Waiting to sync"));
+      // An invalid or conflicting entry waits on the person, not on the network.
+      if (entry.status) li.appendChild(element("span", { class: "entry-state" }, RECENT_STATES[entry.status]));
       var actions = element("div", { class: "actions" });
       actions.appendChild(button("Edit", "edit", entry.key, text));
       actions.appendChild(button("Delete", "delete", entry.key, text));
