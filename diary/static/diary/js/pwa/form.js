@@ -95,15 +95,22 @@
   }
 
   // "2026-11-22T09:15" typed on the phone, as ISO 8601 with the UTC offset the phone's clock
-  // had at that moment (the contract keeps it: it is part of what was logged).
-  function withOffset(value) {
+  // had at that moment (the contract keeps it: it is part of what was logged). Read as the
+  // logging page reads it (diary.pages.episode_form.repeated_hour_read): in the hour the clocks
+  // go back, which comes twice, the second one if it is past already (the form's own "now" in
+  // the second 02:45 is that one: read as the first, it was saved an hour early); a time the
+  // clocks skipped, as the instant the browser makes of it (written with the offset of a
+  // moment an hour away, it was an hour off).
+  function withOffset(value, now) {
     var moment = new Date(value);
     if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value) || isNaN(moment.getTime())) return null;
+    var shift = new Date(moment.getTime() + 3 * 3600 * 1000).getTimezoneOffset() - moment.getTimezoneOffset();
+    var second = new Date(moment.getTime() + shift * 60 * 1000);  // the browser takes the first
+    if (shift > 0 && localInput(second) === localInput(moment) && second <= now) moment = second;
     var minutes = -moment.getTimezoneOffset();
     var sign = minutes < 0 ? "-" : "+";
     var whole = Math.abs(minutes);
-    var seconds = value.length === 16 ? ":00" : "";
-    return value + seconds + sign + pad(Math.floor(whole / 60)) + ":" + pad(whole % 60);
+    return localInput(moment) + ":" + pad(moment.getSeconds()) + sign + pad(Math.floor(whole / 60)) + ":" + pad(whole % 60);
   }
 
   // --- Reading and filling the episode form ----------------------------------------------------
@@ -146,7 +153,7 @@
   // checks everything again (codes, bounds) and answers field errors the same way.
   function readEpisode(form, id, now) {
     var errors = {};
-    var started = withOffset(form.querySelector("#started_at").value);
+    var started = withOffset(form.querySelector("#started_at").value, now);
     if (!started) errors.started_at = ["Say when it started."];
     else if (Date.parse(started) > now.getTime() + 60 * 1000) errors.started_at = ["This is in the future."];
     var seconds = duration(form);

@@ -307,7 +307,7 @@
     page.records.forEach(function (row) { byKey[row.key] = { key: row.key, kind: row.kind, body: row.record, version: row.record.version }; });
     page.items.filter(mine).forEach(function (item) {
       if (item.deleted) { delete byKey[item.key]; return; }
-      byKey[item.key] = { key: item.key, kind: item.kind, body: item.body, waiting: true };
+      byKey[item.key] = { key: item.key, kind: item.kind, body: item.body, status: item.status };
     });
     var since = Date.now() - sync.RECENT_DAYS * 24 * 3600 * 1000;
     return Object.keys(byKey).map(function (key) { return byKey[key]; }).filter(function (entry) {
@@ -318,6 +318,9 @@
   function sortTime(entry) {
     return entry.kind === "episode" ? Date.parse(entry.body.started_at) : Date.parse(entry.body.date + "T23:59:59");
   }
+
+  var RECENT_STATES = { waiting: "Waiting to sync", invalid: "Not accepted by the server: to check above",
+                        conflict: "Changed on another device too: to check above" };
 
   function renderRecent() {
     var recent = $("#recent-list");
@@ -337,7 +340,8 @@
       li.appendChild(element("p", { class: "entry-text" }, text));
       var flags = redFlagNotice(entry.kind, entry.body);
       if (flags) li.appendChild(flags);
-      if (entry.waiting) li.appendChild(element("span", { class: "entry-state" }, "Waiting to sync"));
+      // An invalid or conflicting entry waits on the person, not on the network.
+      if (entry.status) li.appendChild(element("span", { class: "entry-state" }, RECENT_STATES[entry.status]));
       var actions = element("div", { class: "actions" });
       actions.appendChild(button("Edit", "edit", entry.key, text));
       actions.appendChild(button("Delete", "delete", entry.key, text));
@@ -423,6 +427,22 @@
     $("#checkin-cancel").hidden = true;
     $("#checkin-errors").hidden = true;
     forms.resetCheckin(checkinForm, new Date());
+    showDaysCheckin();
+  }
+
+  // A day has one check-in, so the form shows the one the phone holds for the day picked (as the
+  // web page does), and saving edits it. Empty instead, it replaced the day's other measures with
+  // nothing, unseen: the web page's, or the phone's own from earlier that day.
+  function showDaysCheckin() {
+    var key = store.checkinKey($("#checkin-date").value);
+    var entry = find(key);
+    if (entry && !(entry.item && entry.item.deleted)) {
+      forms.fillCheckin(checkinForm, entry.body);
+      page.editingCheckin = { key: key, baseVersion: entry.queued ? undefined : entry.version };
+    } else if (page.editingCheckin) {  // from another day: its values are not this one's
+      forms.fillCheckin(checkinForm, { date: $("#checkin-date").value });
+      page.editingCheckin = null;
+    }
   }
 
   function banner(node, messages) {
@@ -459,9 +479,11 @@
     }
     var key = store.checkinKey(read.body.date);
     var editing = page.editingCheckin;
-    // A check-in is one per day: saving a day the phone already holds is an edit of it.
-    var base = editing && editing.key === key ? editing.baseVersion : baseOf(key);
-    sync.queueCheckin(read.body, base).then(function () {
+    // A check-in is one per day: saving a day the phone already holds is an edit of it. Opened
+    // from the queue, it is based on what the phone holds now: the queued one may have synced.
+    var known = editing && editing.key === key && editing.baseVersion !== undefined;
+    var base = known ? editing.baseVersion : baseOf(key);
+    sync.queueCheckin(read.body, base).then(load).then(function () {
       stopEditingCheckin();
       announceSaved("Check-in saved on this phone.");
       return queued();
@@ -483,7 +505,9 @@
 
   function signOut() {
     var waiting = page.items.filter(function (i) { return i.owner === page.owner; }).length;
-    if (waiting && !window.confirm(waiting + " entries are not sent yet. They stay on this phone and are sent the next time you sign in here. Log out?")) return;
+    var words = waiting === 1 ? "1 entry is not sent yet. It stays on this phone and is sent"
+                              : waiting + " entries are not sent yet. They stay on this phone and are sent";
+    if (waiting && !window.confirm(words + " the next time you sign in here. Log out?")) return;
     csrfToken().then(function (token) {
       return fetch("/accounts/logout/", { method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": token } });
     }).then(function () {
@@ -507,6 +531,10 @@
     checkinForm.addEventListener("submit", onCheckinSubmit);
     $("#episode-cancel").addEventListener("click", stopEditing);
     $("#checkin-cancel").addEventListener("click", stopEditingCheckin);
+    $("#checkin-date").addEventListener("change", showDaysCheckin);
+    $("#checkin-section").addEventListener("toggle", function () {
+      if ($("#checkin-section").open && !page.editingCheckin) showDaysCheckin();
+    });
     $("#waiting-list").addEventListener("click", onEntryAction);
     $("#recent-list").addEventListener("click", onEntryAction);
     $("#sync-now").addEventListener("click", syncNow);
