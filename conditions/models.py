@@ -112,7 +112,9 @@ class FeatureKind(models.TextChoices):
 
 
 class FeatureRole(models.TextChoices):
-    TYPICAL = "typical", "Typical"
+    # Only what the sources describe as characteristic of a condition counts towards listing it
+    # beside a diary (tracker.analysis.reference_match); supporting features are context.
+    TYPICAL = "typical", "Characteristic"
     SUPPORTING = "supporting", "Supporting"
     AGAINST = "against", "Speaks against"
 
@@ -164,6 +166,7 @@ class ConditionSource(models.Model):
 
     condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="sources")
     seed = models.CharField(max_length=120, help_text="File name in shared/seeds/.")
+    title = models.CharField(max_length=200, blank=True, help_text="The document's title, as readers cite it.")
     supports = models.CharField(max_length=500)
 
     class Meta:

@@ -56,15 +56,27 @@ def check_reference(data: Reference) -> None:
     slugs = [condition["slug"] for condition in data.get("conditions", [])]
     if len(slugs) != len(set(slugs)):
         problems.append("duplicate condition slugs")
+    titles = source_titles(data)
+    if len(titles) != len(data.get("sources", [])) or not all(title.strip() for title in titles.values()):
+        problems.append("every source document needs one seed file name and a title")
     for condition in data.get("conditions", []):
-        problems.extend(_condition_problems(condition, codes))
+        problems.extend(_condition_problems(condition, codes, set(titles)))
     if problems:
         raise ValueError("Invalid reference data: " + "; ".join(problems))
 
 
-def _condition_problems(condition: Reference, codes: dict[str, set[str]]) -> list[str]:
+def source_titles(data: Reference) -> dict[str, str]:
+    """Each source document's title by its seed file name: readers cite the title, and the file
+    name beside it for traceability."""
+    return {source["seed"]: source["title"] for source in data.get("sources", [])}
+
+
+def _condition_problems(condition: Reference, codes: dict[str, set[str]], seeds: set[str]) -> list[str]:
     slug = condition["slug"]
     problems = [] if condition.get("sources") else [f"{slug} cites no source"]
+    problems += [
+        f"{slug} cites {s['seed']!r}, not a listed source" for s in condition["sources"] if s["seed"] not in seeds
+    ]
     seen: set[tuple[str, str]] = set()
     for feature in condition.get("features", []):
         key = (feature["kind"], feature["code"])
@@ -103,6 +115,12 @@ def _load(data: Reference, get_model: GetModel) -> None:
     condition_model = get_model("conditions", "Condition")
     feature_model = get_model("conditions", "ConditionFeature")
     source_model = get_model("conditions", "ConditionSource")
+    titles = source_titles(data)
+
+    def _title(source: Reference) -> dict[str, str]:
+        # Migrations before 0005 load with historical models that have no title yet.
+        return {"title": titles[source["seed"]]} if _has_field(source_model, "title") else {}
+
     for index, item in enumerate(data["conditions"]):
         fields = {k: v for k, v in item.items() if k not in ("slug", "features", "sources")}
         condition, _ = condition_model._default_manager.update_or_create(
@@ -114,9 +132,21 @@ def _load(data: Reference, get_model: GetModel) -> None:
         )
         source_model._default_manager.filter(condition=condition).delete()
         source_model._default_manager.bulk_create(
-            source_model(condition=condition, seed=source["seed"], supports=source["supports"])
+            source_model(condition=condition, seed=source["seed"], supports=source["supports"], **_title(source))
             for source in item["sources"]
         )
+
+
+def _has_field(model: type[models.Model], name: str) -> bool:
+    return any(field.name == name for field in model._meta.get_fields())
+
+
+def _source_titles_in_db(source_model: type[models.Model]) -> list[tuple[str, str]]:
+    """(seed, title) of every cited source document, by seed; before migration 0005 stored
+    titles, none."""
+    if not _has_field(source_model, "title"):
+        return []
+    return list(source_model._default_manager.order_by("seed", "title").values_list("seed", "title").distinct())
 
 
 def _upsert_by_code(model: type[models.Model], items: list[Reference]) -> dict[str, models.Model]:
@@ -146,8 +176,10 @@ def dump_reference(get_model: GetModel = django_apps.get_model) -> Reference:
     conditions = condition_model._default_manager.order_by("sort_order", "slug").prefetch_related(
         "features__region", "features__symptom", "features__trigger", "sources"
     )
+    cited = _source_titles_in_db(get_model("conditions", "ConditionSource"))
     return {
         "format": SUPPORTED_FORMAT,
+        "sources": [{"seed": seed, "title": title} for seed, title in cited],
         "regions": list(
             region_model._default_manager.order_by("sort_order", "code").values("code", "name", "group", "has_sides")
         ),

@@ -1,6 +1,14 @@
 """Short texts for times and durations, shared by the diary's pages and the tracker's reports
 (which import them from here: imports flow tracker -> diary, never back)."""
 
+from datetime import date
+
+
+def day_text(day: date) -> str:
+    """6 Dec 2026: the one date style of every sentence a person or a doctor reads, whatever
+    their locale's order of day and month."""
+    return f"{day.day} {day:%b %Y}"
+
 
 def offset_text(minutes: int) -> str:
     """+01:00, -03:30, +00:00."""

@@ -14,7 +14,9 @@ from tracker.reports.narrative import (
     EpisodeRow,
     RedFlagLine,
     checkin_sentences,
+    covered_period_text,
     episode_rows,
+    no_red_flag_sentence,
     red_flag_lines,
     summary_sentences,
 )
@@ -27,6 +29,8 @@ class ReportBody(TypedDict):
     disclaimer: str
     red_flag_notice: str | None
     red_flag_lines: list[RedFlagLine]
+    no_red_flag: str | None
+    period: str
     summary_sentences: list[str]
     checkin_sentences: list[str]
     episode_rows: list[EpisodeRow]
@@ -39,6 +43,8 @@ def report_body_context(report: ReportData) -> ReportBody:
         "disclaimer": DISCLAIMER,
         "red_flag_notice": report.findings["red_flags"]["notice"],
         "red_flag_lines": red_flag_lines(report),
+        "no_red_flag": no_red_flag_sentence(report),
+        "period": covered_period_text(report),
         "summary_sentences": summary_sentences(report),
         "checkin_sentences": checkin_sentences(report),
         "episode_rows": episode_rows(report),

@@ -7,7 +7,7 @@ and symptom codes as flat value lists, joined in memory."""
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, F, Min, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -30,6 +30,9 @@ def user_today(user_id: int) -> date:
 
 
 def load_diary(*, user_id: int, date_from: date | None = None, date_to: date | None = None) -> data.Diary:
+    """The user's diary over [date_from, date_to] (local dates), starting no earlier than the
+    diary itself: a range that starts before the first entry (episode or check-in) counts from
+    that entry, since days the diary did not cover are not twitch-free days."""
     end = date_to or user_today(user_id)
     # From EARLIEST_DATE (1900) on: the API refuses earlier dates, and a row stored before that
     # bound (dated 0001-01-01, say) would stretch the period over 740,000 days and take the UTC
@@ -44,10 +47,13 @@ def load_diary(*, user_id: int, date_from: date | None = None, date_to: date | N
     locations, triggers, symptoms = _children(user_id, bounds)
     shifts: dict[int, timedelta] = {}  # few distinct offsets: make each timedelta once
     built = []
+    just_before: set[str] = set()  # places of the episodes read within the bounds' margin, before `first`
     for episode_id, started_at, offset, duration, intensity, pattern in rows:
         shift = shifts.get(offset) or shifts.setdefault(offset, timedelta(minutes=offset))
         local_start = (started_at + shift).replace(tzinfo=None)
         day = local_start.date()
+        if day < first:
+            just_before.update(region for region, _ in locations.get(episode_id.int, ()))
         if day > end or day < first:
             continue
         built.append(
@@ -64,8 +70,36 @@ def load_diary(*, user_id: int, date_from: date | None = None, date_to: date | N
             )
         )
     checkins = _checkins(user_id, first, end)
-    start = first if date_from else min([e.local_date for e in built] + [c.day for c in checkins], default=end)
-    return data.Diary(episodes=built, checkins=checkins, start=min(start, end), end=end)
+    earlier = _earlier(user_id, first, just_before) if date_from else None
+    if earlier is not None:
+        start = first
+    else:
+        start = min([e.local_date for e in built] + [c.day for c in checkins], default=end)
+    return data.Diary(episodes=built, checkins=checkins, start=min(start, end), end=end, earlier=earlier)
+
+
+def _earlier(user_id: int, first: date, just_before: set[str]) -> data.Earlier | None:
+    """What the diary holds before `first`, or None when it holds nothing (the diary starts
+    within the range). One query when there are episodes before; two when not (a check-in may
+    be what began the diary)."""
+    cutoff = _utc_midnight(first) - OFFSET_MARGIN  # earlier than this is a local date before `first`
+    by_region = (
+        EpisodeLocation.objects.filter(
+            episode__user_id=user_id, episode__deleted_at=None, episode__started_at__lt=cutoff
+        )
+        .values_list("region__code")
+        .annotate(first_at=Min("episode__started_at"))
+    )
+    seen = dict(by_region.order_by())
+    if seen:
+        # The local date of the earliest instant is at most OFFSET_MARGIN later than its UTC one.
+        since = (min(seen.values()) + OFFSET_MARGIN).date()
+        return data.Earlier(frozenset(seen) | just_before, min(since, first - timedelta(days=1)))
+    if just_before:
+        return data.Earlier(frozenset(just_before), first - timedelta(days=1))
+    checkin = CheckIn.live.filter(user_id=user_id, date__lt=first).order_by("date").values_list("date", flat=True)
+    first_checkin = checkin.first()
+    return data.Earlier(frozenset(), first_checkin) if first_checkin else None
 
 
 def utc_bounds(first: date, last: date) -> dict[str, datetime]:
@@ -154,6 +188,7 @@ def load_reference() -> data.Reference:
 
 
 def _build_reference(dump: dict[str, Any]) -> data.Reference:
+    titles = {source["seed"]: source["title"] for source in dump["sources"]}
     return data.Reference(
         version=version_of(dump),
         symptoms={s["code"]: data.Symptom(s["code"], s["name"], s["red_flag"], s["advice"]) for s in dump["symptoms"]},
@@ -166,7 +201,9 @@ def _build_reference(dump: dict[str, Any]) -> data.Reference:
                 name=c["name"],
                 category=c["category"],
                 features=tuple(data.Feature(f["kind"], f["code"], f["role"], f["note"]) for f in c["features"]),
-                sources=tuple((s["seed"], s["supports"]) for s in c["sources"]),
+                sources=tuple(
+                    data.Source(s["seed"], titles.get(s["seed"]) or s["seed"], s["supports"]) for s in c["sources"]
+                ),
             )
             for c in dump["conditions"]
         ),

@@ -7,7 +7,15 @@ import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 
-from conditions.models import BodyRegion, Condition, ConditionFeature, ReferenceVersion, Symptom, Trigger
+from conditions.models import (
+    BodyRegion,
+    Condition,
+    ConditionFeature,
+    ConditionSource,
+    ReferenceVersion,
+    Symptom,
+    Trigger,
+)
 from conditions.reference import (
     DATA_FILE,
     check_reference,
@@ -119,7 +127,49 @@ def test_it_records_what_speaks_against_the_benign_explanations(db: None) -> Non
     assert against("benign-fasciculation-syndrome") == {"weakness"}
     assert against("eyelid-twitching-lifestyle") == {"vision_change", "facial_twitching_spread", "facial_weakness"}
     typical = ConditionFeature.objects.filter(condition__slug="benign-fasciculation-syndrome", role="typical")
-    assert {f.code for f in typical.select_related("region", "trigger", "symptom")} == {"calf", "exercise"}
+    assert {f.code for f in typical.select_related("region", "trigger", "symptom")} == {"exercise", "cramp"}
+
+
+def characteristic(slug: str) -> set[str]:
+    features = ConditionFeature.objects.filter(condition__slug=slug, role="typical")
+    return {f.code for f in features.select_related("region", "trigger", "symptom")}
+
+
+def test_it_calls_characteristic_only_what_the_sources_describe_so() -> None:
+    """Reviewed against the seeds: weakness with wasting for ALS (003), exercise and cramps
+    without weakness for benign fasciculation (003), caffeine, fatigue or stress for the eyelid
+    (003); a place is characteristic only of the eyelid twitch named after it, and a twitch
+    pattern never is."""
+    data = json.loads(DATA_FILE.read_text())
+    for condition in data["conditions"]:
+        for feature in condition["features"]:
+            if feature["role"] == "typical" and feature["kind"] in ("region", "pattern"):
+                assert (condition["slug"], feature["code"]) == ("eyelid-twitching-lifestyle", "eyelid")
+
+
+def test_it_marks_the_characteristic_features_the_seeds_name(db: None) -> None:
+    assert characteristic("amyotrophic-lateral-sclerosis") == {
+        "weakness",
+        "muscle_wasting",
+        "difficulty_swallowing",
+        "breathing_difficulty",
+    }
+    assert characteristic("eyelid-twitching-lifestyle") == {"eyelid", "caffeine", "fatigue", "stress", "poor_sleep"}
+    assert characteristic("multiple-sclerosis") == {"weakness", "numbness", "balance_trouble", "stiffness"}
+    # Named only with weakness, which every nerve or muscle cause shares: never listed on a diary.
+    assert characteristic("kidney-failure") == set()
+
+
+def test_it_cites_each_source_by_its_title(db: None) -> None:
+    titles = dict(ConditionSource.objects.values_list("seed", "title").distinct())
+    assert titles == {
+        AUTOIMMUNE: "What autoimmune disease causes twitching",
+        FACIAL: "What autoimmune disease causes facial twitching",
+        CAUSES: "Diseases That Cause Muscle Twitches",
+    }
+    if SEED_DIR.is_dir():  # each title is the document's own first line
+        for seed, title in titles.items():
+            assert (SEED_DIR / seed).read_text(encoding="utf-8").splitlines()[0].strip() == title
 
 
 def test_the_migration_loaded_exactly_the_data_file(db: None) -> None:
@@ -162,9 +212,11 @@ def test_it_rejects_a_file_with_unknown_codes_or_no_sources() -> None:
     broken = copy.deepcopy(data)
     broken["conditions"][0]["features"].append({"kind": "region", "code": "elbow", "role": "typical"})
     broken["conditions"][1]["sources"] = []
+    broken["conditions"][2]["sources"] = [{"seed": "999_unknown.txt", "supports": "nothing"}]
     with pytest.raises(ValueError, match="unknown region 'elbow'") as raised:
         check_reference(broken)
     assert "cites no source" in str(raised.value)
+    assert "cites '999_unknown.txt', not a listed source" in str(raised.value)
 
 
 def test_the_database_refuses_a_feature_that_points_at_nothing(db: None) -> None:

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
-from tracker.analysis.data import CheckIn, Condition, Diary, Episode, Feature, Reference, Symptom
+from tracker.analysis.data import CheckIn, Condition, Diary, Episode, Feature, Reference, Source, Symptom
 
 START = date(2026, 6, 1)
 
@@ -70,12 +70,12 @@ REFERENCE = Reference(
             "Benign fasciculation syndrome",
             "benign",
             (
-                Feature("region", "calf", "typical"),
+                Feature("region", "calf", "supporting"),
                 Feature("trigger", "exercise", "typical"),
-                Feature("symptom", "cramp", "supporting"),
+                Feature("symptom", "cramp", "typical"),
                 Feature("symptom", "weakness", "against"),
             ),
-            (("003_f617ebba62bb73a1.txt", "calves, exercise, cramps, no weakness"),),
+            (Source("003_f617ebba62bb73a1.txt", "Diseases That Cause Muscle Twitches", "calves, exercise, cramps"),),
         ),
         Condition(
             "eyelid-twitching-lifestyle",
@@ -84,16 +84,17 @@ REFERENCE = Reference(
             (
                 Feature("region", "eyelid", "typical"),
                 Feature("trigger", "caffeine", "typical"),
+                Feature("trigger", "stress", "typical"),
                 Feature("symptom", "vision_change", "against"),
             ),
-            (("003_f617ebba62bb73a1.txt", "eyelid, caffeine"),),
+            (Source("003_f617ebba62bb73a1.txt", "Diseases That Cause Muscle Twitches", "eyelid, caffeine"),),
         ),
         Condition(
             "amyotrophic-lateral-sclerosis",
             "Amyotrophic lateral sclerosis (ALS)",
             "motor_neuron",
             (Feature("symptom", "weakness", "typical"), Feature("symptom", "muscle_wasting", "typical")),
-            (("003_f617ebba62bb73a1.txt", "weakness and muscle loss"),),
+            (Source("003_f617ebba62bb73a1.txt", "Diseases That Cause Muscle Twitches", "weakness and muscle loss"),),
         ),
     ),
 )

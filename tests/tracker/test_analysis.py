@@ -189,17 +189,26 @@ def test_the_rate_ratio_interval_widens_when_twitches_cluster() -> None:
 
 def test_reference_matches_show_overlap_missing_and_against_without_a_score() -> None:
     episodes = [episode(i, at(i), regions=[("calf", "both")], triggers=["exercise"]) for i in range(5)]
-    episodes.append(episode(9, at(9), regions=[("calf", "left")], symptoms=["weakness"]))
+    episodes.append(episode(8, at(8), regions=[("calf", "left")], symptoms=["cramp"]))
+    episodes.append(episode(9, at(9), regions=[("calf", "left")], symptoms=["weakness", "muscle_wasting"]))
     matches = reference_matches(diary(episodes), REFERENCE)
-    assert [m["slug"] for m in matches] == ["benign-fasciculation-syndrome", "amyotrophic-lateral-sclerosis"]
-    bfs = matches[0]
-    assert {f["code"] for f in bfs["matched_features"]} == {"calf", "exercise"}
-    assert [f["code"] for f in bfs["missing_features"]] == ["cramp"]
+    # Something in the diary speaks against the benign explanation: it no longer comes first.
+    assert [m["slug"] for m in matches] == ["amyotrophic-lateral-sclerosis", "benign-fasciculation-syndrome"]
+    bfs = matches[1]
+    assert [f["code"] for f in bfs["matched_features"]] == ["exercise", "cramp", "calf"]  # the grounds first
+    assert [f["episodes"] for f in bfs["matched_features"]] == [5, 1, 7]
+    assert bfs["missing_features"] == []
     assert [f["code"] for f in bfs["against_features"]] == ["weakness"]
     assert bfs["benign"] is True
-    assert bfs["sources"][0]["seed"] == "003_f617ebba62bb73a1.txt"
+    assert bfs["sources"] == [
+        {
+            "seed": "003_f617ebba62bb73a1.txt",
+            "title": "Diseases That Cause Muscle Twitches",
+            "supports": "calves, exercise, cramps",
+        }
+    ]
     for match in matches:
-        assert "does not mean you have it" in match["note"]
+        assert "does not mean having it" in match["note"]
         assert not {"score", "probability", "likelihood"} & set(match)
 
 

@@ -82,7 +82,8 @@ def test_it_gives_a_range_reaching_both_ends_of_the_calendar_a_ready_summary(ali
     assert refused.status_code == 400
     analysis_request(user_id=alice.pk, date_from=date(1, 1, 1), date_to=date(9999, 12, 31))
     summary = Summary.objects.get(user=alice, range_key="0001-01-01..9999-12-31")
-    assert (summary.result["period"]["start"], summary.result["period"]["end"]) == ("1900-01-01", "9999-12-31")
+    # Counted from the diary's first entry, not from 1900: days before it are not twitch-free days.
+    assert (summary.result["period"]["start"], summary.result["period"]["end"]) == ("2026-11-02", "9999-12-31")
     assert summary.result["frequency"]["episodes"] == 1
 
 

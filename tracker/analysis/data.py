@@ -58,7 +58,13 @@ class Condition:
     name: str
     category: str
     features: tuple[Feature, ...]
-    sources: tuple[tuple[str, str], ...]  # (seed file, what it supports)
+    sources: tuple["Source", ...]
+
+
+class Source(NamedTuple):
+    seed: str  # the document's file name
+    title: str  # the document's title, which readers cite
+    supports: str  # what it supports about the condition
 
 
 @dataclass(frozen=True)
@@ -79,14 +85,26 @@ class Reference:
     conditions: tuple[Condition, ...] = ()
 
 
+class Earlier(NamedTuple):
+    """What the diary holds from before a period that does not start with it."""
+
+    regions: frozenset[str]  # every place logged before the period
+    since: date  # the diary's first day, at the latest (a day late at worst across time zones)
+
+
 @dataclass(frozen=True)
 class Diary:
-    """What one analysis looks at: the episodes and check-ins of [start, end] (local dates)."""
+    """What one analysis looks at: the episodes and check-ins of [start, end] (local dates).
+
+    `start` is the first day the diary covers: the range's start, or the diary's first entry
+    when the diary starts later. Days before the diary began are not twitch-free days, so no
+    finding counts them."""
 
     episodes: Sequence[Episode]
     checkins: Sequence[CheckIn]
     start: date
     end: date
+    earlier: Earlier | None = None  # None: the diary starts within the period (or holds nothing before it)
 
     def __post_init__(self) -> None:
         # Every finding divides by the number of days: a period must hold at least one.

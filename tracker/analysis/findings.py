@@ -34,8 +34,12 @@ class BusiestDay(TypedDict):
 
 
 class Frequency(TypedDict):
+    """Counted over the days the diary covers within the range: from the later of the range's
+    start and the diary's first entry (Period.start), never over days before the diary began."""
+
     episodes: int
     days: int
+    days_covered: int  # the same number as `days`, named for what it is
     days_with_twitching: int
     share_of_days_with_twitching: float
     per_day: float
@@ -135,13 +139,21 @@ class SideCount(TypedDict):
     episodes: int
 
 
+class NewPlace(TypedDict):
+    region: str
+    name: str
+    first_seen: str  # ISO date
+    episodes: int
+
+
 class Locations(TypedDict):
     by_region: list[RegionCount]
     by_side: list[SideCount]
     by_group: dict[str, int]  # face, head_neck, arm, trunk, leg or other: episodes
     extent: Extent
-    first_seen: dict[str, str]  # region: ISO date
+    first_seen: dict[str, str]  # region: ISO date first seen within the period
     new_in_last_30_days: list[str]
+    new_recently: list[NewPlace]  # the same places, with when each was first seen, oldest first
 
 
 # Triggers
@@ -293,7 +305,8 @@ class MatchedFeature(TypedDict):
 
 
 class ReferenceSource(TypedDict):
-    seed: str
+    seed: str  # the document's file name, for traceability
+    title: str  # the document's title, which readers cite
     supports: str
 
 
@@ -313,7 +326,7 @@ class ReferenceMatch(TypedDict):
 
 
 class Period(TypedDict):
-    start: str  # ISO dates, both included
+    start: str  # ISO dates, both included; the start is the first day the diary covers
     end: str
     days: int
 

@@ -18,6 +18,7 @@ def frequency(diary: Diary) -> Frequency:
     return {
         "episodes": len(episodes),
         "days": diary.days,
+        "days_covered": diary.days,
         "days_with_twitching": len(per_day),
         "share_of_days_with_twitching": round(len(per_day) / diary.days, 3),
         "per_day": round(len(episodes) / diary.days, 3),

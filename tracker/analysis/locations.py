@@ -26,9 +26,7 @@ def locations(diary: Diary, reference: Reference) -> Locations:
     groups: Counter[str] = Counter()
     for region, count in regions.items():
         groups[reference.region_groups.get(region, "other")] += count
-    earliest = min((d.toordinal() for d in first_seen.values()), default=None)
-    # An ordinal: 30 days before the calendar's first days is a number, not an OverflowError.
-    cutoff = diary.end.toordinal() - (NEW_WITHIN_DAYS - 1)
+    new = _new_recently(diary, first_seen)
     return {
         "by_region": [
             {"region": r, "name": reference.region_names.get(r, r), "episodes": n} for r, n in regions.most_common()
@@ -37,11 +35,30 @@ def locations(diary: Diary, reference: Reference) -> Locations:
         "by_group": dict(groups.most_common()),
         "extent": _extent(regions, groups),
         "first_seen": {r: d.isoformat() for r, d in sorted(first_seen.items(), key=lambda item: item[1])},
-        # New only if the diary reaches back before the window: on day one everything is "new".
-        "new_in_last_30_days": sorted(
-            r for r, d in first_seen.items() if d.toordinal() >= cutoff and earliest is not None and earliest < cutoff
-        ),
+        "new_in_last_30_days": sorted(new),
+        "new_recently": [
+            {
+                "region": r,
+                "name": reference.region_names.get(r, r),
+                "first_seen": first_seen[r].isoformat(),
+                "episodes": regions[r],
+            }
+            for r in sorted(new, key=lambda r: (first_seen[r], r))
+        ],
     }
+
+
+def _new_recently(diary: Diary, first_seen: dict[str, date]) -> list[str]:
+    """The places first logged in the last NEW_WITHIN_DAYS days, and never before the period.
+    Only if the diary reaches back before that window: on day one everything is "new"."""
+    earlier = diary.earlier
+    known = earlier.regions if earlier else frozenset()
+    days = [d.toordinal() for d in first_seen.values()] + ([earlier.since.toordinal()] if earlier else [])
+    # Ordinals: 30 days before the calendar's first days is a number, not an OverflowError.
+    cutoff = diary.end.toordinal() - (NEW_WITHIN_DAYS - 1)
+    if not days or min(days) >= cutoff:
+        return []
+    return [r for r, d in first_seen.items() if d.toordinal() >= cutoff and r not in known]
 
 
 def _extent(regions: Counter[str], groups: Counter[str]) -> Extent:

@@ -7,11 +7,19 @@ means for the person's health (that is the doctor's part; see summary.DISCLAIMER
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from statistics import mean
 
-from diary.formatting import duration_text, offset_text
-from tracker.analysis.findings import AssociationTested, Findings, RedFlag
+from diary.formatting import day_text, duration_text, offset_text
+from tracker.analysis.findings import (
+    AssociationTested,
+    Findings,
+    MatchedFeature,
+    RedFlag,
+    ReferenceMatch,
+    ReferenceSource,
+)
+from tracker.analysis.reference_match import characteristic
 from tracker.reports.assembly import Names, ReportCheckIn, ReportData, ReportEpisode
 
 MAIN_LOCATIONS = 3
@@ -53,33 +61,93 @@ def _interval(low: float, high: float, level: float = 0.95) -> str:
 # Page 1
 
 
+def period_text(report: ReportData) -> str:
+    """1 Nov 2026 to 28 Nov 2026: the range asked for."""
+    return f"{day_text(report.date_from)} to {day_text(report.date_to)}"
+
+
+def covered_period_text(report: ReportData) -> str:
+    """The range, and the days the diary covers within it when it starts later: "1 Nov 2026 to
+    28 Nov 2026; the diary starts 25 Nov 2026, so 4 days are covered"."""
+    diary = report.diary
+    asked = (report.date_to - report.date_from).days + 1
+    if diary.start <= report.date_from or not (diary.episodes or diary.checkins):
+        return f"{period_text(report)} ({_plural(asked, 'day')}, both included)"
+    return (
+        f"{period_text(report)}; the diary starts {day_text(diary.start)}, so it covers "
+        f"{_plural(diary.days, 'day')} of the {asked:,}"
+    )
+
+
 def summary_sentences(report: ReportData) -> list[str]:
     if not report.episodes:
-        return [f"No episodes in this period ({report.date_from} to {report.date_to})."]
-    return findings_sentences(report.findings, report.names)
+        return [f"No episodes in this period ({day_text(report.date_from)} to {day_text(report.date_to)})."]
+    return findings_sentences(report.findings, report.names, date_from=report.date_from)
 
 
-def findings_sentences(findings: Findings, names: Names) -> list[str]:
-    """The sentences of findings that count at least one episode: a report's, or the stored
-    summary the dashboard shows."""
-    sentences = [_counts(findings), _trend(findings)]
+def findings_sentences(findings: Findings, names: Names, *, date_from: date | None = None) -> list[str]:
+    """The sentences of findings that count at least one episode: a report's over a range that
+    starts on `date_from`, or the stored all-time summary the dashboard shows."""
+    sentences = [_counts(findings, date_from), _trend(findings)]
     sentences += _peaks(findings)
-    sentences += [_locations(findings, names), _triggers(findings)]
+    sentences += [_locations(findings, names), *_new_places(findings), _triggers(findings)]
     sentences += _associations(findings)
     return sentences
 
 
-def _counts(findings: Findings) -> str:
+def covered_text(findings: Findings, date_from: date | None) -> str:
+    """Over which days the figures count: "since 3 Dec 2026, when the diary starts" when the
+    diary starts within the range (or the range is all of it), else the range's own dates."""
+    period = findings["period"]
+    start, end = date.fromisoformat(period["start"]), date.fromisoformat(period["end"])
+    if date_from is None or start > date_from:
+        return f"since {day_text(start)}, when the diary starts"
+    return f"from {day_text(start)} to {day_text(end)}"
+
+
+def _counts(findings: Findings, date_from: date | None) -> str:
     frequency = findings["frequency"]
+    days = frequency["days"]
+    of_days = "the only day" if days == 1 else f"the {days:,} days"
     sentence = (
-        f"{_plural(frequency['episodes'], 'episode')} on {frequency['days_with_twitching']:,} of "
-        f"{_plural(frequency['days'], 'day')} ({frequency['share_of_days_with_twitching']:.0%} of days), "
+        f"{_plural(frequency['episodes'], 'episode')} on {frequency['days_with_twitching']:,} of {of_days} "
+        f"{covered_text(findings, date_from)} ({frequency['share_of_days_with_twitching']:.0%} of days), "
         f"{frequency['per_week']:.1f} a week on average"
     )
     busiest = frequency["busiest_day"]
     if busiest is not None and busiest["episodes"] > 1:
-        sentence += f"; the busiest day was {busiest['date']} with {busiest['episodes']}"
+        sentence += f"; the busiest day was {day_text(date.fromisoformat(busiest['date']))} with {busiest['episodes']}"
     return sentence + "."
+
+
+def _new_places(findings: Findings) -> list[str]:
+    """Spreading is what a neurologist asks about first: the places new in recent weeks, each
+    with the day it was first logged. A summary stored before these were kept has none."""
+    new = findings["locations"].get("new_recently", [])
+    if not new:
+        return []
+    places = "; ".join(
+        f"{place['name']} (first logged {day_text(date.fromisoformat(place['first_seen']))}, "
+        f"{_plural(place['episodes'], 'episode')})"
+        for place in new
+    )
+    return [f"New in the last 30 days: {places}."]
+
+
+def no_red_flag_sentence(report: ReportData) -> str | None:
+    """ "No red-flag symptom recorded: no weakness, numbness, ... in 119 episodes." when the
+    period has episodes and none was flagged: a doctor reads a plain "none" rather than a
+    silence."""
+    if not report.episodes or report.findings["red_flags"]["flags"]:
+        return None
+    names = report.names
+    signs = [name.lower() for code, name in names.symptoms.items() if code in names.red_flag_symptoms]
+    listed = f": no {_or(signs)}" if signs else ""
+    return f"No red-flag symptom recorded{listed}, in {_plural(len(report.episodes), 'episode')}."
+
+
+def _or(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
 
 
 def _trend(findings: Findings) -> str:
@@ -172,6 +240,67 @@ def association_sentence(association: AssociationTested) -> str:
     )
 
 
+# Reference notes
+
+FEATURE_KINDS = {"region": "place", "symptom": "symptom", "trigger": "trigger", "pattern": "pattern"}
+
+
+def reference_sentence(matches: Sequence[ReferenceMatch]) -> str:
+    """The one plain sentence the comparison is folded under. It names no serious condition: a
+    person reads the list only by choosing to unfold it, and a doctor reads it whole."""
+    if not matches:
+        return "No condition in the reference material has two or more of its characteristic features in this diary."
+    benign = [m["name"] for m in matches if m["benign"] and not m["against_features"]]
+    if len(benign) == len(matches):
+        return (
+            f"Features in this diary are among those the sources describe for {_and(benign)}, usually harmless. "
+            "Material to discuss with a doctor, not a diagnosis."
+        )
+    return (
+        f"Two or more features in this diary are among those the sources describe for "
+        f"{_plural(len(matches), 'condition')}{_benign_first(benign)}. This comparison is material for a doctor "
+        "to read, not a diagnosis: sharing features does not mean having a condition."
+    )
+
+
+def _benign_first(benign: list[str]) -> str:
+    return f", {_and(benign)} (usually harmless) first" if benign else ""
+
+
+def _and(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def characteristic_features(features: Sequence[MatchedFeature]) -> list[MatchedFeature]:
+    return [f for f in features if characteristic(f)]
+
+
+def context_features(features: Sequence[MatchedFeature]) -> list[MatchedFeature]:
+    return [f for f in features if not characteristic(f)]
+
+
+def feature_name(feature: MatchedFeature, names: Names) -> str:
+    """A reference feature as a reader says it: the region, symptom, trigger or pattern name."""
+    lookups = {"region": names.region, "symptom": names.symptom, "trigger": names.trigger, "pattern": names.pattern}
+    lookup = lookups.get(feature["kind"])
+    return lookup(feature["code"]) if lookup else feature["code"]
+
+
+def feature_text(feature: MatchedFeature, names: Names) -> str:
+    """Cramp (symptom, in 3 episodes): cramps may come with the twitching, without weakness"""
+    kind = FEATURE_KINDS.get(feature["kind"], "feature")
+    count = f", in {_plural(feature['episodes'], 'episode')}" if feature["episodes"] else ""
+    note = f": {feature['note']}" if feature["note"] else ""
+    return f"{feature_name(feature, names)} ({kind}{count}){note}"
+
+
+def source_text(source: ReferenceSource) -> str:
+    """“Diseases That Cause Muscle Twitches” (003_f617ebba62bb73a1.txt): cited by its title, with
+    the file name for traceability. A summary stored before sources had titles shows the file."""
+    title = source.get("title") or source["seed"]
+    return f"“{title}” ({source['seed']})"
+
+
 # Red flags
 
 
@@ -222,10 +351,11 @@ def _red_flag_line(names: Names, flag: RedFlag, when: str) -> RedFlagLine:
 
 def checkin_sentences(report: ReportData) -> list[str]:
     checkins = report.checkins
-    days = (report.date_to - report.date_from).days + 1
     if not checkins:
         return ["No daily check-ins in this period."]
-    sentences = [f"{_plural(len(checkins), 'daily check-in')} over {_plural(days, 'day')}."]
+    days = report.diary.days  # the days the diary covers, not those of the range before it began
+    since = f" since {day_text(report.diary.start)}" if report.diary.start > report.date_from else ""
+    sentences = [f"{_plural(len(checkins), 'daily check-in')} over {_plural(days, 'day')}{since}."]
     averages = [
         _average(checkins, "caffeine_cups", "{:.1f} cups of caffeine"),
         _average(checkins, "sleep_hours", "{:.1f} hours of sleep"),

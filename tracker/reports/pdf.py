@@ -2,8 +2,9 @@
 
 Page 1 is the one-minute read: who, which period, the statement that this is no diagnosis, the
 red flags first, then the summary in sentences with their numbers. Then the charts (the SVG of
-tracker.charts, the same the share page shows), the reference notes, the check-ins, and every
-episode in a table whose header repeats on each page. Every page says "page N of M".
+tracker.charts, the same the share page shows), the check-ins, every episode in a table whose
+header repeats on each page, and the reference notes as an appendix at the end, material for
+the doctor that never sits beside the red flags. Every page says "page N of M".
 
 The font is DejaVu Sans, which matplotlib ships: fpdf2's built-in fonts are Latin-1 only, and a
 name or a note in Greek, Cyrillic or with accents must print as typed. It covers the Latin,
@@ -22,16 +23,25 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from diary.formatting import offset_text
-from tracker.analysis.findings import MatchedFeature, ReferenceMatch
+from tracker.analysis.findings import ReferenceMatch
 from tracker.analysis.summary import DISCLAIMER
 from tracker.charts import Chart, report_charts
 from tracker.reports import Progress
 from tracker.reports.assembly import ReportData
 from tracker.reports.narrative import (
     EpisodeRow,
+    characteristic_features,
     checkin_sentences,
+    context_features,
+    covered_period_text,
     episode_rows,
+    feature_name,
+    feature_text,
+    no_red_flag_sentence,
+    period_text,
     red_flag_lines,
+    reference_sentence,
+    source_text,
     summary_sentences,
 )
 from tracker.reports.pdf_table import draw_table
@@ -72,7 +82,7 @@ class ReportPDF(FPDF):
         self.set_font(FONT, "", 7.5)
         self.set_text_color(*GREY)
         report = self.report
-        left = f"Twitch diary of {report.username}, {report.date_from} to {report.date_to}. Not a diagnosis."
+        left = f"Twitch diary of {report.username}, {period_text(report)}. Not a diagnosis."
         self.cell(self.epw * 0.75, 5, left, new_x=XPos.RIGHT, new_y=YPos.TOP)
         self.cell(self.epw * 0.25, 5, f"page {self.page_no()} of {{nb}}", align="R")
         self.set_text_color(*INK)
@@ -129,10 +139,10 @@ def render(report: ReportData, out: BinaryIO, progress: Progress) -> None:
     charts = report_charts(report)
     progress(40)
     _charts(pdf, charts)
-    _reference_notes(pdf, report)
     _checkins(pdf, report)
     progress(50)
     _episode_table(pdf, report, progress)
+    _reference_notes(pdf, report)
     pdf.output(out)
     progress(100)
 
@@ -142,10 +152,9 @@ def _masthead(pdf: ReportPDF, report: ReportData) -> None:
     generated = report.generated_at
     offset = generated.utcoffset()
     minutes = int(offset.total_seconds() // 60) if offset is not None else 0
-    days = (report.date_to - report.date_from).days + 1
     lines = [
         ("Person", report.username),
-        ("Period", f"{report.date_from} to {report.date_to} ({days} days, both included)"),
+        ("Period", covered_period_text(report)),
         ("Generated", f"{generated:%Y-%m-%d %H:%M} {offset_text(minutes)} ({report.time_zone})"),
     ]
     for label, value in lines:
@@ -170,6 +179,12 @@ def _first_page(pdf: ReportPDF, report: ReportData) -> None:
             pdf.paragraph(f"{line.when}: {line.what}", style="B")
             pdf.bullets(line.advice, size=9.5, indent=4)
         pdf.ln(2)
+    else:
+        none = no_red_flag_sentence(report)
+        if none:
+            pdf.heading("Red flags: none recorded")
+            pdf.paragraph(none)
+            pdf.ln(2)
     pdf.heading("Summary")
     pdf.bullets(summary_sentences(report))
 
@@ -202,19 +217,20 @@ def _svg_size(svg: str) -> tuple[float, float]:
 
 
 def _reference_notes(pdf: ReportPDF, report: ReportData) -> None:
-    pdf.add_page()
-    pdf.heading("Reference notes")
+    """The appendix: material for the doctor, after everything the diary records."""
+    pdf.add_page(orientation="portrait")
+    pdf.heading("Appendix: reference notes")
+    matches = report.findings["reference_matches"]
+    pdf.paragraph(reference_sentence(matches), size=9.5)
+    pdf.ln(1)
     pdf.paragraph(
-        "Conditions whose described features overlap what this diary records, benign ones included. This is "
-        "reference material to discuss with a doctor, not a diagnosis: sharing features does not mean having the "
-        "condition.",
-        size=9.5,
+        "A condition is listed only when the diary shows two or more of the symptoms or triggers the sources "
+        "describe as characteristic of it; a body place or a twitch pattern alone never counts. At most five, "
+        "usually harmless explanations first. Sharing features does not mean having a condition.",
+        size=9,
         style="I",
     )
     pdf.ln(2)
-    matches = report.findings["reference_matches"]
-    if not matches:
-        pdf.paragraph("No condition in the reference material shares features with this diary.")
     for match in matches:
         _reference_match(pdf, report, match)
 
@@ -222,30 +238,25 @@ def _reference_notes(pdf: ReportPDF, report: ReportData) -> None:
 def _reference_match(pdf: ReportPDF, report: ReportData, match: ReferenceMatch) -> None:
     if pdf.room_left() < 30:
         pdf.add_page()
-    kind = "benign" if match["benign"] else match["category"]
-    pdf.paragraph(f"{match['name']} ({kind})", size=10.5, style="B")
+    pdf.paragraph(f"{match['name']}{' (usually harmless)' if match['benign'] else ''}", size=10.5, style="B")
+    names = report.names
     for title, features in (
-        ("Matched in the diary", match["matched_features"]),
-        ("Described but not in the diary", match["missing_features"]),
+        ("In the diary, characteristic of it", characteristic_features(match["matched_features"])),
+        ("Also in the diary", context_features(match["matched_features"])),
         ("In the diary, described as pointing away from it", match["against_features"]),
     ):
         if features:
             pdf.paragraph(f"{title}:", size=9)
-            pdf.bullets([_feature(report, f) for f in features], size=9, indent=4)
+            pdf.bullets([feature_text(f, names) for f in features], size=9, indent=4)
+    if match["missing_features"]:
+        missing = ", ".join(feature_name(f, names) for f in match["missing_features"])
+        pdf.paragraph(f"Described, not recorded: {missing}.", size=9)
     for source in match["sources"]:
-        pdf.paragraph(f"Source {source['seed']}: {source['supports']}", size=8.5)
+        pdf.paragraph(f"Source: {source_text(source)}: {source['supports']}", size=8.5)
     pdf.set_text_color(*GREY)
     pdf.paragraph(match["note"], size=8.5, style="I")
     pdf.set_text_color(*INK)
     pdf.ln(3)
-
-
-def _feature(report: ReportData, feature: MatchedFeature) -> str:
-    names = report.names
-    namer = {"region": names.region, "symptom": names.symptom, "trigger": names.trigger, "pattern": names.pattern}
-    name = namer.get(feature["kind"], str)(feature["code"])
-    count = f", {feature['episodes']:,} episodes" if feature["episodes"] else ""
-    return f"{name} ({feature['kind']}{count}): {feature['note']}"
 
 
 def _checkins(pdf: ReportPDF, report: ReportData) -> None:

@@ -1,11 +1,15 @@
-"""Filters for the report body and the dashboard (tracker/templates/tracker/reference_notes.html).
+"""Filters for the report body and the dashboard (tracker/templates/tracker/reference_notes.html):
+the report's narrative (tracker.reports.narrative), so that a page words a finding as the PDF does.
 
 The charts are inlined as they are (tracker.charts draws them with presentation attributes,
 which the CSP allows): no data: URL any more."""
 
+from collections.abc import Sequence
+
 from django import template
 
-from tracker.analysis.findings import MatchedFeature
+from tracker.analysis.findings import MatchedFeature, ReferenceMatch, ReferenceSource
+from tracker.reports import narrative
 from tracker.reports.assembly import Names
 
 register = template.Library()
@@ -13,7 +17,29 @@ register = template.Library()
 
 @register.filter
 def feature_name(feature: MatchedFeature, names: Names) -> str:
-    """A reference feature as a reader says it: the region, symptom, trigger or pattern name."""
-    lookups = {"region": names.region, "symptom": names.symptom, "trigger": names.trigger, "pattern": names.pattern}
-    lookup = lookups.get(feature["kind"])
-    return lookup(feature["code"]) if lookup else feature["code"]
+    return narrative.feature_name(feature, names)
+
+
+@register.filter
+def feature_text(feature: MatchedFeature, names: Names) -> str:
+    return narrative.feature_text(feature, names)
+
+
+@register.filter
+def characteristic_features(features: Sequence[MatchedFeature]) -> list[MatchedFeature]:
+    return narrative.characteristic_features(features)
+
+
+@register.filter
+def context_features(features: Sequence[MatchedFeature]) -> list[MatchedFeature]:
+    return narrative.context_features(features)
+
+
+@register.filter
+def reference_sentence(matches: Sequence[ReferenceMatch]) -> str:
+    return narrative.reference_sentence(matches)
+
+
+@register.filter
+def source_text(source: ReferenceSource) -> str:
+    return narrative.source_text(source)

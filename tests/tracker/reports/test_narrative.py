@@ -33,14 +33,16 @@ def _with_findings(report: ReportData, findings: Findings) -> ReportData:
 def test_it_counts_episodes_and_days(alice: User, diary: list[Episode]) -> None:
     sentences = summary_sentences(_report(alice))
     # 1, 5, 7 and 14 November: four episodes on four of the fourteen local days.
-    assert sentences[0] == "4 episodes on 4 of 14 days (29% of days), 2.0 a week on average."
+    assert sentences[0] == (
+        "4 episodes on 4 of the 14 days from 1 Nov 2026 to 14 Nov 2026 (29% of days), 2.0 a week on average."
+    )
     assert any(s.startswith("Main locations: Eyelid (3 episodes: left 3); Calf (1 episode: left 1)") for s in sentences)
     assert any("Caffeine 1 (25%)".lower() in s for s in sentences)
 
 
 def test_it_says_so_when_the_period_has_no_episode(alice: User) -> None:
     report = _report(alice)
-    assert summary_sentences(report) == ["No episodes in this period (2026-11-01 to 2026-11-14)."]
+    assert summary_sentences(report) == ["No episodes in this period (1 Nov 2026 to 14 Nov 2026)."]
     assert red_flag_lines(report) == []
     assert checkin_sentences(report) == ["No daily check-ins in this period."]
 

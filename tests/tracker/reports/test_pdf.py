@@ -33,7 +33,7 @@ def test_it_puts_the_one_minute_read_on_page_one(alice: User, diary: list[Episod
     report = _report(alice)
     first = _pages(report)[0]
     assert "alice" in first
-    assert "2026-11-01 to 2026-11-14" in first
+    assert "Period: 1 Nov 2026 to 14 Nov 2026 (14 days, both included)" in first
     assert "2026-11-20 10:00 +01:00 (Europe/Paris)" in first  # generated, in alice's zone
     assert DISCLAIMER in first
     [flag] = red_flag_lines(report)
@@ -42,7 +42,7 @@ def test_it_puts_the_one_minute_read_on_page_one(alice: User, diary: list[Episod
     assert first.index(flag.when) < first.index("Summary")  # red flags first
     for sentence in summary_sentences(report):
         assert sentence in first
-    assert "4 episodes on 4 of 14 days" in first
+    assert "4 episodes on 4 of the 14 days" in first
 
 
 def test_it_holds_every_episode_of_the_range_once(alice: User, diary: list[Episode]) -> None:
