@@ -258,6 +258,10 @@ ANALYSIS_IN_THREAD = env.bool("ANALYSIS_IN_THREAD", default=True)
 # Date ranges: a reader's range of at most this many days is analysed on the spot when its stored
 # summary is missing or stale (a year of diary takes well under a second); longer ones are queued.
 SUMMARY_ON_DEMAND_DAYS = env.int("SUMMARY_ON_DEMAND_DAYS", default=731)
+# The dashboard analyses a diary of at most this many episodes on the spot when its summary is
+# missing or stale (2,000 episodes take about 25 ms to analyse), so that a newcomer's first
+# episodes show at once; a bigger diary shows that its analysis is being prepared.
+DASHBOARD_ON_THE_SPOT_EPISODES = env.int("DASHBOARD_ON_THE_SPOT_EPISODES", default=5000)
 # Each user keeps the summaries of this many date ranges, the most recently read (all time is
 # always kept); they are refreshed when the diary changes. The nightly run drops ranges unread
 # for RANGED_SUMMARIES_UNREAD_DAYS.

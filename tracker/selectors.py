@@ -44,7 +44,8 @@ def load_diary(*, user_id: int, date_from: date | None = None, date_to: date | N
             "id", "started_at", "utc_offset_minutes", "duration_seconds", "intensity", "pattern"
         )
     )
-    locations, triggers, symptoms = _children(user_id, bounds)
+    children = _children(user_id, bounds)
+    locations = children[0]
     shifts: dict[int, timedelta] = {}  # few distinct offsets: make each timedelta once
     built = []
     just_before: set[str] = set()  # places of the episodes read within the bounds' margin, before `first`
@@ -56,19 +57,7 @@ def load_diary(*, user_id: int, date_from: date | None = None, date_to: date | N
             just_before.update(region for region, _ in locations.get(episode_id.int, ()))
         if day > end or day < first:
             continue
-        built.append(
-            data.Episode(
-                str(episode_id),
-                local_start,
-                day,
-                duration,
-                intensity,
-                pattern,
-                tuple(locations.get(episode_id.int, ())),
-                tuple(triggers.get(episode_id.int, ())),
-                tuple(symptoms.get(episode_id.int, ())),
-            )
-        )
+        built.append(_episode(episode_id, local_start, duration, intensity, pattern, children))
     checkins = _checkins(user_id, first, end)
     earlier = _earlier(user_id, first, just_before) if date_from else None
     if earlier is not None:
@@ -102,6 +91,52 @@ def _earlier(user_id: int, first: date, just_before: set[str]) -> data.Earlier |
     return data.Earlier(frozenset(), first_checkin) if first_checkin else None
 
 
+def live_episode_count(*, user_id: int, at_most: int) -> int:
+    """The user's live episodes, counted up to `at_most` + 1 only: the cost stays bounded however
+    big the diary."""
+    return Episode.live.filter(user_id=user_id).values("pk")[: at_most + 1].count()
+
+
+def load_red_flag_episodes(*, user_id: int, codes: frozenset[str]) -> list[data.Episode]:
+    """The user's live episodes that logged any of the symptom `codes` (the red-flag ones), read
+    straight from the diary: what the red-flag notice needs while the analysis is not current.
+    Three queries whatever their number."""
+    wanted = Episode.live.filter(user_id=user_id, symptoms__code__in=codes).values("pk")
+    rows = list(
+        Episode.live.filter(pk__in=wanted).values_list(
+            "id", "started_at", "utc_offset_minutes", "duration_seconds", "intensity", "pattern"
+        )
+    )
+    if not rows:
+        return []
+    children = _children(user_id, {"id__in": [row[0] for row in rows]})
+    return [
+        _episode(episode_id, (started_at + timedelta(minutes=offset)).replace(tzinfo=None), *rest, children)
+        for episode_id, started_at, offset, *rest in rows
+    ]
+
+
+Children = tuple[dict[Any, list[Any]], dict[Any, list[str]], dict[Any, list[str]]]
+
+
+def _episode(
+    episode_id: Any, local_start: datetime, duration: int, intensity: int, pattern: str, children: Children
+) -> data.Episode:
+    locations, triggers, symptoms = children
+    key = episode_id.int
+    return data.Episode(
+        str(episode_id),
+        local_start,
+        local_start.date(),
+        duration,
+        intensity,
+        pattern,
+        tuple(locations.get(key, ())),
+        tuple(triggers.get(key, ())),
+        tuple(symptoms.get(key, ())),
+    )
+
+
 def utc_bounds(first: date, last: date) -> dict[str, datetime]:
     """UTC bounds of `started_at` wide enough for any offset (the exact local dates are checked
     by the caller). After the calendar's last day there is nothing to bound, and no datetime
@@ -116,9 +151,7 @@ def _utc_midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=UTC)
 
 
-def _children(
-    user_id: int, bounds: dict[str, datetime]
-) -> tuple[dict[Any, list[Any]], dict[Any, list[str]], dict[Any, list[str]]]:
+def _children(user_id: int, bounds: dict[str, Any]) -> "Children":
     """Locations, trigger codes and symptom codes of the user's live episodes within the same
     bounds as the episodes, by episode id. Keyed by the id's integer: a UUID object hashes in
     Python, and this runs per row."""

@@ -172,6 +172,12 @@ def _run_in_thread(user_id: int, key: str) -> None:
         connections.close_all()  # this thread's own connections
 
 
+def analysis_backed_off(*, user_id: int, key: str = ALL_TIME) -> bool:
+    """Whether the range's last run failed and its request waits for its retry time: then no
+    reader runs it again before that."""
+    return AnalysisRequest.objects.filter(user_id=user_id, range_key=key, retry_at__gt=timezone.now()).exists()
+
+
 def analysis_claim(*, user_id: int, key: str) -> bool:
     """Take the pending request (conditional UPDATE): exactly one run gets it. Writes that come
     in during the run set it again, and so ask for the next run."""

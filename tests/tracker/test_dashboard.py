@@ -115,8 +115,14 @@ def test_it_puts_red_flags_first_with_their_advice(alice_web: Client, alice: Use
     assert "doctor" in html.split('id="red-flags"', 1)[1].split("</section>", 1)[0].lower()
 
 
+@pytest.fixture
+def big_diaries(settings: Any) -> None:
+    """Every diary counts as too big to analyse while the page waits."""
+    settings.DASHBOARD_ON_THE_SPOT_EPISODES = 2
+
+
 def test_it_says_when_the_latest_episodes_are_not_in_the_charts(
-    alice_web: Client, alice: User, frozen_now: datetime
+    alice_web: Client, alice: User, frozen_now: datetime, big_diaries: None
 ) -> None:
     diary_of(alice, 10, now=frozen_now)
     analysed(alice)
@@ -136,14 +142,65 @@ def no_worker(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_it_says_a_pending_summary_is_being_prepared(
-    alice_web: Client, alice: User, frozen_now: datetime, no_worker: None
+    alice_web: Client, alice: User, frozen_now: datetime, no_worker: None, big_diaries: None
 ) -> None:
     diary_of(alice, 3, now=frozen_now)  # written, not analysed yet (nothing commits in this test)
     html = alice_web.get(URL).content.decode()
-    assert "Your summary is being prepared" in html
+    assert "Your first analysis is being prepared" in html
     assert "Log your first episode" not in html
     assert AnalysisRequest.objects.get(user=alice).requested_at is not None  # asked, not computed here
     assert not Summary.objects.exists()
+
+
+def test_it_shows_a_newcomers_first_episode_and_its_red_flag_at_once(
+    alice_web: Client, alice: User, frozen_now: datetime, no_worker: None
+) -> None:
+    """The issue's newcomer: one episode with weakness, then the dashboard, which said "Nothing
+    to show yet" with no red-flag notice while the first analysis waited for a worker."""
+    EpisodeFactory(user=alice, started_at=frozen_now - timedelta(hours=2), symptoms=["weakness"])
+    html = alice_web.get(URL).content.decode()
+    assert "Nothing to show yet" not in html
+    assert "1 episode on the one day since 20 Nov 2026, when the diary starts." in html  # analysed here
+    assert "Red flags: see a doctor soon" in html
+    assert "Muscle weakness" in html
+    assert Summary.objects.get(user=alice).findings["frequency"]["episodes"] == 1
+
+
+def test_it_shows_the_red_flag_of_a_big_diary_whose_analysis_waits(
+    alice_web: Client, alice: User, frozen_now: datetime, no_worker: None, big_diaries: None
+) -> None:
+    diary_of(alice, 3, now=frozen_now)
+    EpisodeFactory(user=alice, started_at=frozen_now - timedelta(hours=2), symptoms=["numbness"])
+    html = alice_web.get(URL).content.decode()
+    assert "Your first analysis is being prepared" in html
+    assert "Nothing to show yet" not in html
+    assert "Red flags: see a doctor soon" in html
+    assert "Numbness" in html
+    assert not Summary.objects.exists()  # not analysed here: the worker will
+
+
+def test_it_shows_a_red_flag_logged_since_the_last_analysis(
+    alice_web: Client, alice: User, frozen_now: datetime, no_worker: None, big_diaries: None
+) -> None:
+    diary_of(alice, 10, now=frozen_now)
+    analysed(alice)
+    EpisodeFactory(user=alice, started_at=frozen_now - timedelta(hours=1), symptoms=["weakness"])
+    Summary.objects.update(watermark=0)  # the diary changed since the analysis read it
+    html = alice_web.get(URL).content.decode()
+    assert "Your latest episodes are not in these charts yet" in html
+    assert "Red flags: see a doctor soon" in html
+    assert "Muscle weakness" in html
+
+
+def test_it_never_says_nothing_to_show_over_episodes_a_stale_summary_missed(
+    alice_web: Client, alice: User, frozen_now: datetime, no_worker: None, big_diaries: None
+) -> None:
+    analysed(alice)  # a summary of no episode (the diary began with a check-in, say)
+    diary_of(alice, 5, now=frozen_now)
+    Summary.objects.update(watermark=0)
+    html = alice_web.get(URL).content.decode()
+    assert "Nothing to show yet" not in html
+    assert "Your first analysis is being prepared" in html
 
 
 def test_it_asks_for_a_fresh_analysis_on_refresh(

@@ -1,15 +1,22 @@
-"""The dashboard: red flags first, the summary in sentences, the charts, the reference notes.
+"""The dashboard: red flags first, the summary in sentences, the charts, and the reference notes
+folded at the end.
 
-It reads only what the background analysis stored (tracker.summaries.summary_get: the findings
-and the charts' small counts), never the diary, so that it costs the same few queries at 100
-and at 100,000 episodes. A missing or stale summary is asked for (the same request as the API's
-refresh) and said so; the page then polls dashboard-status and reloads when it is ready."""
+With a current summary it reads only what the background analysis stored (tracker.summaries.
+summary_get: the findings and the charts' small counts), never the diary, so that it costs the
+same few queries at 100 and at 100,000 episodes. A missing or stale summary of a small diary
+(at most DASHBOARD_ON_THE_SPOT_EPISODES) is analysed here and stored, so that a newcomer's first
+episodes show at once; a bigger diary's is asked for (the same request as the API's refresh) and
+said so, and the page polls dashboard-status and reloads when it is ready. Whatever the state,
+the red-flag notice comes from the episodes themselves, never only from a summary that may be
+behind them."""
 
 import logging
-from datetime import datetime
+from contextlib import suppress
+from datetime import date, datetime
 from typing import TypedDict
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -18,13 +25,17 @@ from django.views.decorators.http import require_GET, require_POST
 
 from config.api.common import request_user
 from diary.models import Profile
+from tracker.analysis.data import Diary
 from tracker.analysis.findings import Findings, ReferenceMatch
+from tracker.analysis.red_flags import NOTICE, red_flags
 from tracker.analysis.summary import DISCLAIMER
 from tracker.charts import Chart, ChartInput, dashboard_charts
+from tracker.failures import AnalysisFailed
+from tracker.models import ALL_TIME
 from tracker.reports.assembly import Names, reference_names
 from tracker.reports.narrative import RedFlagLine, findings_sentences, flag_lines
-from tracker.selectors import load_reference
-from tracker.services import analysis_request
+from tracker.selectors import live_episode_count, load_red_flag_episodes, load_reference
+from tracker.services import analysis_backed_off, analysis_request, range_compute_now
 from tracker.summaries import DiarySummary, summary_get
 
 logger = logging.getLogger(__name__)
@@ -55,6 +66,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     profile = Profile.objects.filter(pk=user_id).only("time_zone", "last_change_seq").first()
     summary = _summary(user_id, profile)
     context = _context(summary, profile)
+    if summary.stale or summary.status != "ready":
+        _live_red_flags(context, user_id, summary)
+        if context["state"] == "empty" and live_episode_count(user_id=user_id, at_most=0):
+            # A summary from before the first episode, or none: never "nothing to show" over a
+            # diary that has episodes. Its analysis is on its way (asking again joins it).
+            analysis_request(user_id=user_id)
+            context["state"] = "pending"
     return render(request, "tracker/dashboard.html", context)
 
 
@@ -77,13 +95,35 @@ def dashboard_status(request: HttpRequest) -> JsonResponse:
 
 
 def _summary(user_id: int, profile: Profile | None) -> DiarySummary:
-    """The stored summary. A diary with none stored nor asked for (its first run is running, or
-    its request was lost) asks for one: the analysis runs in the background, never here."""
+    """The stored summary when current. When missing or stale: a small diary is analysed here
+    (unless its last run failed and is backed off); a bigger one with none stored nor asked for
+    (its first run is running, or its request was lost) asks for one, to run in the background."""
     summary = summary_get(user_id=user_id)
-    if summary.status == "none" and profile is not None and profile.last_change_seq > 0:
+    if (summary.status == "ready" and not summary.stale) or profile is None or profile.last_change_seq == 0:
+        return summary
+    limit = int(settings.DASHBOARD_ON_THE_SPOT_EPISODES)
+    if live_episode_count(user_id=user_id, at_most=limit) <= limit and not analysis_backed_off(user_id=user_id):
+        with suppress(AnalysisFailed):  # recorded on its run, and backed off: show what is stored
+            range_compute_now(user_id=user_id, key=ALL_TIME)
+            return summary_get(user_id=user_id)
+    if summary.status == "none":
         analysis_request(user_id=user_id)
         return DiarySummary("pending", False, None, None, None)
     return summary
+
+
+def _live_red_flags(context: "DashboardContext", user_id: int, summary: DiarySummary) -> None:
+    """The red-flag notice from the episodes themselves while the summary is behind them (or
+    missing): every episode with a red-flag symptom, read from the diary now. The eyelid rules
+    that need a whole day of episodes come from the last summary, if any, until it is redone."""
+    reference = load_reference()
+    codes = frozenset(code for code, symptom in reference.symptoms.items() if symptom.red_flag)
+    episodes = load_red_flag_episodes(user_id=user_id, codes=codes)
+    found = red_flags(Diary(episodes, (), date.min, date.max), reference)
+    stored = summary.findings["red_flags"]["flags"] if summary.findings else []
+    flags = found["flags"] + [flag for flag in stored if flag["rule"] != "red_flag_symptom"]
+    context["red_flag_notice"] = NOTICE if flags else None
+    context["red_flag_lines"] = flag_lines(flags, context["names"] or reference_names(reference))
 
 
 def _context(summary: DiarySummary, profile: Profile | None) -> DashboardContext:
@@ -108,7 +148,7 @@ def _context(summary: DiarySummary, profile: Profile | None) -> DashboardContext
     context["state"] = "ready"
     context["computed_at"] = summary.computed_at.astimezone(zone) if summary.computed_at else None
     context["red_flag_notice"] = findings["red_flags"]["notice"]
-    context["red_flag_lines"] = flag_lines(findings, names)
+    context["red_flag_lines"] = flag_lines(findings["red_flags"]["flags"], names)
     context["sentences"] = findings_sentences(findings, names)
     context["charts"] = _charts(summary, findings, names)
     context["matches"] = findings["reference_matches"]

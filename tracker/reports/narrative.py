@@ -106,16 +106,22 @@ def covered_text(findings: Findings, date_from: date | None) -> str:
 
 
 def _counts(findings: Findings, date_from: date | None) -> str:
+    """4 episodes on 3 of the 28 days from ... (11% of days), 1.0 a week on average. A week's
+    rate only over a week or more: over fewer days it would be a guess, not a figure."""
     frequency = findings["frequency"]
-    days = frequency["days"]
-    of_days = "the only day" if days == 1 else f"the {days:,} days"
-    sentence = (
-        f"{_plural(frequency['episodes'], 'episode')} on {frequency['days_with_twitching']:,} of {of_days} "
-        f"{covered_text(findings, date_from)} ({frequency['share_of_days_with_twitching']:.0%} of days), "
-        f"{frequency['per_week']:.1f} a week on average"
-    )
+    days, on_days = frequency["days"], frequency["days_with_twitching"]
+    covered = covered_text(findings, date_from)
+    episodes = _plural(frequency["episodes"], "episode")
+    if days == 1:
+        sentence = f"{episodes} on the one day {covered}"
+    else:
+        sentence = f"{episodes} on {on_days:,} of the {days:,} days {covered}"
+    if days >= 7:
+        sentence += (
+            f" ({frequency['share_of_days_with_twitching']:.0%} of days), {frequency['per_week']:.1f} a week on average"
+        )
     busiest = frequency["busiest_day"]
-    if busiest is not None and busiest["episodes"] > 1:
+    if busiest is not None and busiest["episodes"] > 1 and on_days > 1:
         sentence += f"; the busiest day was {day_text(date.fromisoformat(busiest['date']))} with {busiest['episodes']}"
     return sentence + "."
 
@@ -324,13 +330,15 @@ def red_flag_lines(report: ReportData) -> list[RedFlagLine]:
         episode = episodes[flag["episode_id"]]
         return long_when(episode.local_start, episode.utc_offset_minutes)
 
-    return flag_lines(report.findings, report.names, when=when)
+    return flag_lines(flags, report.names, when=when)
 
 
-def flag_lines(findings: Findings, names: Names, *, when: Callable[[RedFlag], str] | None = None) -> list[RedFlagLine]:
-    """The findings' flags as lines. Without `when`, each is dated by the wall-clock time the
-    analysis stored (the dashboard, which reads no episode): "Thu 5 Nov 2026, 20:00"."""
-    return [_red_flag_line(names, flag, (when or _wall_clock)(flag)) for flag in findings["red_flags"]["flags"]]
+def flag_lines(
+    flags: Sequence[RedFlag], names: Names, *, when: Callable[[RedFlag], str] | None = None
+) -> list[RedFlagLine]:
+    """Red flags as lines. Without `when`, each is dated by the wall-clock time the analysis
+    stored (the dashboard, which reads no episode row): "Thu 5 Nov 2026, 20:00"."""
+    return [_red_flag_line(names, flag, (when or _wall_clock)(flag)) for flag in flags]
 
 
 def _wall_clock(flag: RedFlag) -> str:
