@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, BinaryIO, TypedDict
+from typing import Any, BinaryIO, NotRequired, TypedDict
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -41,6 +41,9 @@ class RangeOut(TypedDict):
     date_from: str
     date_to: str
     include_notes: bool
+    # A report's: the first day the diary covers within the range, the later of `date_from`
+    # and the diary's first entry (days before the diary began are not twitch-free days).
+    covered_from: NotRequired[str]
 
 
 class ProfileOut(TypedDict):
@@ -116,6 +119,7 @@ def export_range(
     date_to: date,
     episode_ids: set[str],
     include_notes: bool,
+    covered_from: date | None = None,
     now: datetime | None = None,
     progress: Progress | None = None,
 ) -> None:
@@ -135,6 +139,7 @@ def export_range(
         if str(episode.id) in episode_ids
     )
     date_range = RangeOut(date_from=str(date_from), date_to=str(date_to), include_notes=include_notes)
+    date_range["covered_from"] = str(covered_from or date_from)
     _write(
         out,
         head=_head(user, profile, now, date_range=date_range),

@@ -16,6 +16,7 @@ def render(report: ReportData, out: BinaryIO, progress: Progress) -> None:
         date_to=report.date_to,
         episode_ids={episode.id for episode in report.episodes},
         include_notes=report.include_notes,
+        covered_from=report.diary.start,
         now=report.generated_at,
         progress=progress,
     )
