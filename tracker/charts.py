@@ -32,6 +32,7 @@ from matplotlib.ticker import FixedLocator, NullLocator
 from matplotlib.typing import RcKeyType
 
 from diary.body_outline import VIEWS, Shape, View, render_view, sides_drawn
+from diary.formatting import day_text
 from tracker.analysis.aggregates import ChartAggregates, chart_aggregates, week_start
 from tracker.analysis.findings import AssociationTested, Findings
 from tracker.reports.assembly import Names, ReportData
@@ -191,7 +192,7 @@ def calendar_chart(data: ChartInput) -> Chart:
     days_with = sum(1 for n in per_day.values() if n)
     caption = (
         f"One square per day; the darker, the more episodes. {days_with} of {len(per_day)} days from "
-        f"{date_from} to {data.end} had at least one episode (the busiest {busiest})."
+        f"{day_text(date_from)} to {day_text(data.end)} had at least one episode (the busiest {busiest})."
     )
     rows = tuple((day.isoformat(), str(n)) for day, n in per_day.items() if n)
     return _chart("calendar", "Days with twitching", caption, figure, ("Date", "Episodes"), rows)

@@ -111,8 +111,15 @@ def load_red_flag_episodes(*, user_id: int, codes: frozenset[str]) -> list[data.
         return []
     children = _children(user_id, {"id__in": [row[0] for row in rows]})
     return [
-        _episode(episode_id, (started_at + timedelta(minutes=offset)).replace(tzinfo=None), *rest, children)
-        for episode_id, started_at, offset, *rest in rows
+        _episode(
+            episode_id,
+            (started_at + timedelta(minutes=offset)).replace(tzinfo=None),
+            duration,
+            intensity,
+            pattern,
+            children,
+        )
+        for episode_id, started_at, offset, duration, intensity, pattern in rows
     ]
 
 

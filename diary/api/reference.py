@@ -19,6 +19,14 @@ REFERENCE = inline_serializer(
     "Reference",
     {
         "version": serializers.CharField(help_text="Changes exactly when the content changes; also the ETag."),
+        "sources": inline_serializer(
+            "ReferenceDocument",
+            {
+                "seed": serializers.CharField(help_text="The document's file name, which conditions cite."),
+                "title": serializers.CharField(help_text="The document's title, as readers cite it."),
+            },
+            many=True,
+        ),
         "regions": inline_serializer(
             "ReferenceRegion",
             {**ITEM, "group": serializers.CharField(), "has_sides": serializers.BooleanField()},

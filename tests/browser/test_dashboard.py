@@ -2,6 +2,7 @@
 violation fails the test), each table opening; a stale summary refreshed; and the doctor's
 share page, whose charts are inlined the same way."""
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -56,7 +57,55 @@ def test_it_shows_red_flags_first_and_draws_the_charts(signed_in_page: Any, brow
     look_at(page, "dashboard")
 
 
-def test_it_refreshes_a_stale_summary(signed_in_page: Any, browser_user: User) -> None:
+def test_a_newcomers_first_episode_with_weakness_shows_at_once_with_its_red_flag(
+    signed_in_page: Any, browser_user: User
+) -> None:
+    """Logged on the page, then the dashboard: the summary and the notice, never "Nothing to show
+    yet" (the analysis of a small diary runs on the spot, the notice comes from the episodes)."""
+    page = signed_in_page
+    page.goto("/log/")
+    page.get_by_label("Muscle weakness").check()
+    page.get_by_label("Left calf", exact=True).check()
+    page.get_by_label("A few seconds").check()
+    page.get_by_role("group", name=re.compile("How strong")).get_by_label("3", exact=True).check()
+    page.get_by_role("button", name="Save episode").click()
+    page.goto("/dashboard/")
+    assert not page.get_by_text("Nothing to show yet").is_visible()
+    assert page.get_by_role("heading", name="Red flags: see a doctor soon").is_visible()
+    assert page.get_by_text(re.compile(r"^1 episode on the one day since")).is_visible()
+    look_at(page, "dashboard-first-episode")
+
+
+def test_it_folds_the_reference_comparison_until_asked(signed_in_page: Any, browser_user: User) -> None:
+    load_reference()
+    now = timezone.now()
+    items = [
+        EpisodeInput(
+            started_at=now - timedelta(hours=3 + 9 * i),
+            duration_seconds=40,
+            locations=[LocationInput("calf", "left")],
+            intensity=3,
+            pattern="single_twitch",
+            triggers=["exercise"],
+            symptoms=["cramp"] if i % 2 else [],
+        )
+        for i in range(12)
+    ]
+    episodes_bulk_create(user=browser_user, items=items)
+    summary_compute(user_id=browser_user.pk, key="all")
+    page = signed_in_page
+    page.goto("/dashboard/")
+    notes = page.locator("section.report-reference")
+    assert notes.get_by_text("Benign fasciculation syndrome, usually harmless").is_visible()
+    listed = notes.get_by_text("Exercise (trigger, in 12 episodes)")
+    assert not listed.is_visible()  # folded under the plain sentence
+    notes.get_by_text("The comparison, with its sources").click()
+    assert listed.is_visible()
+    look_at(page, "dashboard-reference-open")
+
+
+def test_it_refreshes_a_stale_summary(signed_in_page: Any, browser_user: User, settings: Any) -> None:
+    settings.DASHBOARD_ON_THE_SPOT_EPISODES = 0  # a big diary: its stale summary is not redone on the spot
     page = signed_in_page
     write_diary(browser_user)
     Summary.objects.update(watermark=0)  # the diary changed since

@@ -266,3 +266,42 @@ def test_it_costs_the_same_few_queries_whatever_the_history(
     with django_assert_max_num_queries(6):
         response = client.get(URL)
     assert f"{episodes:,} episodes on" in response.content.decode()
+
+
+def test_it_folds_the_reference_comparison_under_one_plain_sentence_at_the_end(
+    alice_web: Client, alice: User, frozen_now: datetime
+) -> None:
+    for hours in (2, 5, 9):
+        EpisodeFactory(
+            user=alice,
+            started_at=frozen_now - timedelta(hours=hours),
+            locations=[LocationInput("calf", "left")],
+            triggers=["exercise"],
+            symptoms=["cramp"],
+        )
+    analysed(alice)
+    html = alice_web.get(URL).content.decode()
+    notes = html.split('id="reference-notes"', 1)[1].split("</section>", 1)[0]
+    assert "Benign fasciculation syndrome, usually harmless" in notes
+    assert "<details>" in notes  # folded: the person unfolds it
+    assert "Exercise (trigger, in 3 episodes)" in notes
+    assert "“Diseases That Cause Muscle Twitches” (003_f617ebba62bb73a1.txt)" in notes
+    assert "(benign)" not in notes  # no internal code
+    assert "motor_neuron" not in notes
+    assert html.index('id="charts"') < html.index('id="reference-notes"')
+
+
+def test_it_keeps_the_reference_comparison_away_from_the_red_flag_notice(
+    alice_web: Client, alice: User, frozen_now: datetime
+) -> None:
+    EpisodeFactory(user=alice, started_at=frozen_now - timedelta(hours=3), symptoms=["weakness"])
+    EpisodeFactory(user=alice, started_at=frozen_now - timedelta(hours=2), symptoms=["muscle_wasting"])
+    analysed(alice)
+    html = alice_web.get(URL).content.decode()
+    red = html.split('id="red-flags"', 1)[1].split("</section>", 1)[0]
+    assert "See a doctor soon" in red
+    assert "sclerosis" not in red.lower()
+    notes = html.split('id="reference-notes"', 1)[1].split("</section>", 1)[0]
+    summary_sentence = notes.split("<details", 1)[0]
+    assert "sclerosis" not in summary_sentence.lower()  # the plain sentence names no disease
+    assert "Amyotrophic lateral sclerosis" in notes.split("<details", 1)[1]

@@ -77,7 +77,7 @@ def test_it_shows_the_period_the_statement_the_red_flag_and_each_episode_of_the_
     response = page(link.token)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "2026-11-01 to 2026-11-14" in html
+    assert "1 Nov 2026 to 14 Nov 2026" in html
     assert DISCLAIMER in html
     flags = html.index('id="report-red-flags"')
     assert "weakness" in html[flags : html.index("</section>", flags)].lower()

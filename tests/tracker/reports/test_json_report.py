@@ -29,7 +29,12 @@ def test_it_holds_exactly_the_live_episodes_of_the_range(alice: User, bob: User,
     assert [e["id"] for e in document["episodes"]] == [str(e.id) for e in in_range]
     assert str(deleted.id) not in json.dumps(document)
     assert (document["format"], document["version"]) == (FORMAT, VERSION)
-    assert document["range"] == {"date_from": "2026-11-01", "date_to": "2026-11-14", "include_notes": False}
+    assert document["range"] == {
+        "date_from": "2026-11-01",
+        "date_to": "2026-11-14",
+        "include_notes": False,
+        "covered_from": "2026-11-01",
+    }
     assert [c["date"] for c in document["checkins"]] == ["2026-11-02"]
     assert document["shares"] == document["reports"] == []
     assert document["episodes"][0]["started_at"] == "2026-11-01T00:30:00+01:00"
