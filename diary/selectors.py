@@ -1,7 +1,7 @@
 """Reads of diary data that views, tasks and the admin share."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import CharField, Exists, F, Model, OuterRef, Q, QuerySet, Value
 from django.shortcuts import get_object_or_404
 
-from diary.models import CheckIn, Episode, EpisodeLocation, Profile
+from diary.models import MAX_UTC_OFFSET_MINUTES, MIN_UTC_OFFSET_MINUTES, CheckIn, Episode, EpisodeLocation, Profile
 from diary.services import EpisodeChildren
 from diary.services.episodes import ReferenceCodes
 
@@ -165,3 +165,15 @@ def user_zone(user: User) -> ZoneInfo:
     """The user's time zone (UTC until the profile says otherwise)."""
     profile = Profile.objects.filter(user=user).only("time_zone").first()
     return profile.zone if profile else ZoneInfo("UTC")
+
+
+def episode_count_on(*, user: User, day: date) -> int:
+    """How many live episodes the user logged on `day`, each episode's day being the one on its
+    own clock (its logged offset), as the history groups them and the analysis counts days.
+    One query: the instants that fall on `day` at some offset, then each one's own day."""
+    start = datetime.combine(day, time(0), tzinfo=timezone(timedelta(minutes=MAX_UTC_OFFSET_MINUTES)))
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=timezone(timedelta(minutes=MIN_UTC_OFFSET_MINUTES)))
+    near = Episode.live.filter(user=user, started_at__gte=start, started_at__lt=end).only(
+        "started_at", "utc_offset_minutes"
+    )
+    return sum(1 for episode in near if episode.local_date == day)

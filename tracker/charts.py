@@ -28,7 +28,7 @@ from django.utils.html import format_html
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
-from matplotlib.ticker import FixedLocator, NullLocator
+from matplotlib.ticker import FixedLocator, MaxNLocator, NullLocator
 from matplotlib.typing import RcKeyType
 
 from diary.body_outline import VIEWS, Shape, View, render_view, sides_drawn
@@ -132,6 +132,7 @@ def per_week_chart(data: ChartInput) -> Chart:
         axes.plot([-0.5, split - 0.5], [earlier, earlier], color="#222222", linewidth=1.2, linestyle="--")
         axes.plot([split - 0.5, len(weeks) - 0.5], [recent, recent], color="#222222", linewidth=1.2)
     _date_ticks(axes, [week for week, _ in weeks])
+    axes.yaxis.set_major_locator(_counts())
     axes.set_ylabel("episodes per week")
     axes.set_xlim(-0.6, len(weeks) - 0.4)
     caption = _trend_caption(data.findings)
@@ -202,6 +203,7 @@ def _colour_bar(figure: Figure, axes: Axes, mesh: Any) -> None:
     colourbar = figure.colorbar(mesh, ax=axes, fraction=0.03, pad=0.015, aspect=8)
     if colourbar.solids is not None:  # else drawn as an SVG <image> with a transform, which fpdf2 cannot place
         colourbar.solids.set_rasterized(False)
+    colourbar.locator = _counts()
     colourbar.set_label("episodes", fontsize=7)
     colourbar.ax.tick_params(labelsize=7)
 
@@ -257,6 +259,7 @@ def locations_chart(data: ChartInput) -> Chart:
     axes.set_yticks(positions)
     axes.set_yticklabels([names.location(item["region"], item["side"]) for item in shown], fontsize=8)
     axes.invert_yaxis()
+    axes.xaxis.set_major_locator(_counts())
     axes.set_xlabel("episodes")
     caption = "Episodes by place and side; an episode felt in two places counts in each."
     if len(by_side) > MAX_LOCATIONS:
@@ -320,11 +323,16 @@ def _shaded_view(view: View, counts: dict[tuple[str, str], int], most: int, *, x
 
 
 def _legend(most: int, *, y: int) -> str:
-    """Five steps: "0", then the upper bound of each fifth of the busiest place's episodes."""
+    """ "0", then each shade in use with the episodes it stands for ("1", "2-3"): a place with
+    c episodes takes the shade ceil(5c / most), so a small diary leaves some shades out."""
+    steps = [(SHADES[0], "0")]
+    for step, colour in enumerate(SHADES[1:], start=1):
+        low, high = most * (step - 1) // 5 + 1, most * step // 5
+        if low <= high:
+            steps.append((colour, str(low) if low == high else f"{low}-{high}"))
     parts = [format_html('<text x="0" y="{}" font-size="13" fill="#222222">Episodes:</text>', y + 13)]
-    for step, colour in enumerate(SHADES):
-        label = "0" if step == 0 else f"≤{math.ceil(step * most / 5)}" if most else ""
-        left = 80 + step * 90
+    for position, (colour, label) in enumerate(steps):
+        left = 80 + position * 90
         parts.append(
             format_html(
                 '<rect x="{}" y="{}" width="22" height="16" fill="{}" stroke="#6b7785"/>'
@@ -396,6 +404,12 @@ def associations_chart(data: ChartInput) -> Chart | None:
 
 
 # Drawing
+
+
+def _counts() -> MaxNLocator:
+    """Ticks for an axis of episodes: whole numbers, or a diary of two episodes reads 0.5. The
+    steps of matplotlib's own locator otherwise (10 is ticked 0, 5, 10, not 0, 2, 4, 6...)."""
+    return MaxNLocator(nbins="auto", steps=[1, 2, 2.5, 5, 10], integer=True)
 
 
 def _figure(*, height: float, width: float = WIDTH_INCHES) -> tuple[Figure, Axes]:

@@ -31,11 +31,13 @@ class CheckInForm:
     errors: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
-    def of_checkin(cls, checkin: CheckIn | None) -> "CheckInForm":
+    def of_checkin(cls, checkin: CheckIn | None, *, logged: int = 0) -> "CheckInForm":
+        """The form for a day's check-in. On a day with `logged` episodes the answer to "did you
+        notice twitching?" is yes, whatever was saved before the episodes were logged."""
         if checkin is None:
-            return cls()
+            return cls(twitching_today="yes" if logged else "")
         values = {name: _text(getattr(checkin, name)) for name, _, _ in MEASURES}
-        said = {True: "yes", False: "no", None: ""}[checkin.twitching_today]
+        said = "yes" if logged else {True: "yes", False: "no", None: ""}[checkin.twitching_today]
         return cls(values=values, twitching_today=said, notes=checkin.notes, version=str(checkin.version))
 
     @classmethod
@@ -56,11 +58,20 @@ class CheckInForm:
             for message in messages:
                 self.add_error(key if key in known else FORM_ERROR, message)
 
-    def to_values(self) -> dict[str, Any] | None:
-        """checkin_upsert's keyword values, or None with errors where a number is not one."""
+    def to_values(self, *, logged: int = 0) -> dict[str, Any] | None:
+        """checkin_upsert's keyword values, or None with errors where a number is not one, or
+        where "no twitching" is said of a day with `logged` episodes (a form opened before they
+        were logged, say): the episodes answer the question."""
         values: dict[str, Any] = {name: _number(self, name, text) for name, text in self.values.items()}
         if self.twitching_today not in TWITCHING:
             self.add_error("twitching_today", "Choose yes, no, or leave it unsaid.")
+        elif logged and self.twitching_today == "no":
+            episodes = "1 episode" if logged == 1 else f"{logged} episodes"
+            self.add_error(
+                "twitching_today",
+                f"This day has {episodes} logged, so it was not a day without twitching: save again to keep “yes”.",
+            )
+            self.twitching_today = "yes"
         values["twitching_today"] = TWITCHING.get(self.twitching_today)
         values["notes"] = self.notes
         return None if self.errors else values

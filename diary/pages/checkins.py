@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from diary.models import EARLIEST_DATE, MAX_NOTES_LENGTH, CheckIn
 from diary.pages.checkin_form import FORM_ERROR, CheckInForm
 from diary.pages.episodes import page_user
-from diary.selectors import checkin_list, user_zone
+from diary.selectors import checkin_list, episode_count_on, user_zone
 from diary.services import StaleVersion, checkin_upsert
 
 
@@ -51,20 +52,21 @@ def _local_today(user: User) -> date:
 
 def _checkin_page(request: HttpRequest, user: User, day: date, today: date) -> HttpResponse:
     existing = checkin_list(user=user).filter(date=day).first()
+    logged = episode_count_on(user=user, day=day)
     if request.method != "POST":
-        return _render(request, CheckInForm.of_checkin(existing), day, today, existing)
+        return _render(request, CheckInForm.of_checkin(existing, logged=logged), day, today, existing, logged)
     form = CheckInForm.from_post(request.POST)
-    values = form.to_values()
+    values = form.to_values(logged=logged)
     if values is None:
-        return _render(request, form, day, today, existing, status=400)
+        return _render(request, form, day, today, existing, logged, status=400)
     try:
         checkin_upsert(user=user, date=day, expected_version=form.expected_version(), **values)
     except ValidationError as error:
         form.add_service_errors(error)
-        return _render(request, form, day, today, existing, status=400)
+        return _render(request, form, day, today, existing, logged, status=400)
     except StaleVersion:
         form.add_error(FORM_ERROR, "This check-in was changed elsewhere since you opened it. Open it again, then edit.")
-        return _render(request, form, day, today, existing, status=409)
+        return _render(request, form, day, today, existing, logged, status=409)
     messages.success(request, f"Check-in for {day:%A %-d %B} saved.")
     return redirect("checkin") if day == today else redirect("checkin-day", day=day.isoformat())
 
@@ -75,6 +77,7 @@ def _render(
     day: date,
     today: date,
     existing: CheckIn | None,
+    logged: int,
     *,
     status: int = 200,
 ) -> HttpResponse:
@@ -91,5 +94,8 @@ def _render(
         "following": following if following <= today else None,
         "following_is_today": following == today,
         "max_notes": MAX_NOTES_LENGTH,
+        # A day with episodes had twitching: the page says so rather than ask (see CheckInForm).
+        "logged": logged,
+        "logged_query": urlencode({"date_from": day.isoformat(), "date_to": day.isoformat()}),
     }
     return render(request, "diary/log/checkin.html", context, status=status)

@@ -1,5 +1,5 @@
-"""The history: the user's episodes newest first, grouped by local day; filter, page, delete and
-undo.
+"""The history: the user's episodes newest first, grouped by local day, each day with its check-in
+(diary.pages.history_checkins); filter, page, delete and undo.
 
 Paging is by keyset: a page link carries the last row's (started_at, id), and the next page is
 the rows after it in the list's own order, which the index episode_user_live_started serves
@@ -7,7 +7,7 @@ from that point on. No OFFSET (which reads and skips every earlier row) and no C
 whole history, so the 2,000th page costs what the first does."""
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from itertools import groupby
 from zoneinfo import ZoneInfo
@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from diary import services
 from diary.formatting import duration_text, location_text, offset_text
 from diary.models import Episode, Side
+from diary.pages.history_checkins import CheckInRow, page_checkins
 from diary.pages.history_forms import CURSOR_FIELD, FILTER_FIELDS, Cursor, HistoryFilterForm
 from diary.selectors import episode_get, episode_list, user_zone
 
@@ -58,7 +59,8 @@ class HistoryRow:
 @dataclass(frozen=True)
 class HistoryDay:
     day: date
-    rows: list[HistoryRow]
+    rows: list[HistoryRow]  # none: a day with a check-in only
+    checkin: CheckInRow | None = None
 
 
 def history_row(episode: Episode, zone: ZoneInfo) -> HistoryRow:
@@ -90,11 +92,27 @@ def group_by_day(episodes: list[Episode], zone: ZoneInfo) -> list[HistoryDay]:
     ]
 
 
+def with_checkins(days: list[HistoryDay], checkins: dict[date, CheckInRow]) -> list[HistoryDay]:
+    """The page's days newest first: each day of episodes with its check-in (on its first group,
+    should a day come twice), and between them the days with a check-in only."""
+    listed = {group.day for group in days}
+    alone = sorted((day for day in checkins if day not in listed), reverse=True)
+    merged: list[HistoryDay] = []
+    given: set[date] = set()
+    for group in days:
+        while alone and alone[0] > group.day:
+            day = alone.pop(0)
+            merged.append(HistoryDay(day, [], checkins[day]))
+        merged.append(replace(group, checkin=None if group.day in given else checkins.get(group.day)))
+        given.add(group.day)
+    return merged + [HistoryDay(day, [], checkins[day]) for day in alone]
+
+
 def after(episodes: QuerySet[Episode], cursor: Cursor | None) -> QuerySet[Episode]:
     """The rows after `cursor` in newest-first order. The plain `started_at <= t` bounds the
     index scan, so the database starts reading at the cursor; the OR then drops the ties
     already shown (same started_at, id not below the cursor's)."""
-    if cursor is None:
+    if cursor is None or cursor.started_at is None or cursor.id is None:
         return episodes
     t, key = cursor.started_at, cursor.id
     return episodes.filter(Q(started_at__lt=t) | Q(started_at=t, id__lt=key), started_at__lte=t)
@@ -104,6 +122,7 @@ def after(episodes: QuerySet[Episode], cursor: Cursor | None) -> QuerySet[Episod
 class Page:
     episodes: list[Episode]
     next_cursor: Cursor | None  # None: this is the last page
+    next_day: date | None = None  # the local day of the next page's first episode
 
 
 def page_of(episodes: QuerySet[Episode], cursor: Cursor | None) -> Page:
@@ -112,7 +131,7 @@ def page_of(episodes: QuerySet[Episode], cursor: Cursor | None) -> Page:
     if len(rows) <= PAGE_SIZE:
         return Page(rows, None)
     last = rows[PAGE_SIZE - 1]
-    return Page(rows[:PAGE_SIZE], Cursor(last.started_at, last.id))
+    return Page(rows[:PAGE_SIZE], Cursor(last.started_at, last.id), rows[PAGE_SIZE].local_date)
 
 
 def _user(request: HttpRequest) -> User:
@@ -130,14 +149,23 @@ def history(request: HttpRequest) -> HttpResponse:
     if episodes is None:
         return render(request, "diary/history/history.html", context, status=400)
     zone = user_zone(user)
-    page = page_of(episodes, form.cleaned_data[CURSOR_FIELD])
+    cursor = form.cleaned_data[CURSOR_FIELD]
+    page = page_of(episodes, cursor)
+    shown = page_checkins(
+        user=user,
+        episodes=page.episodes,
+        next_day=page.next_day,
+        next_cursor=page.next_cursor,
+        cursor=cursor,
+        filters=form.filters(),
+    )
     context |= {
-        "days": group_by_day(page.episodes, zone),
+        "days": with_checkins(group_by_day(shown.episodes, zone), shown.checkins),
         "zone": zone.key,
-        "is_first_page": form.cleaned_data[CURSOR_FIELD] is None,
+        "is_first_page": cursor is None,
         "here": form.query(**{CURSOR_FIELD: request.GET.get(CURSOR_FIELD, "")}),
         "first_page": form.query(),
-        "older": form.query(**{CURSOR_FIELD: page.next_cursor.text()}) if page.next_cursor else None,
+        "older": form.query(**{CURSOR_FIELD: shown.next_cursor.text()}) if shown.next_cursor else None,
     }
     return render(request, "diary/history/history.html", context)
 

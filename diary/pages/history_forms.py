@@ -5,7 +5,7 @@ selector the API lists with too, and its ValidationError lands on the form's fie
 
 import uuid
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django import forms
@@ -46,25 +46,35 @@ class FilterChoices:
 
 @dataclass(frozen=True)
 class Cursor:
-    """Where the next page starts: just after the row (started_at, id) in newest-first order."""
+    """Where the next page starts: just after the row (started_at, id) in newest-first order
+    (none: from the newest row); and, when the page before stopped showing check-ins at a day,
+    the newest day whose check-in is still to show (see diary.pages.history_checkins)."""
 
-    started_at: datetime
-    id: uuid.UUID
+    started_at: datetime | None
+    id: uuid.UUID | None
+    checkins_to: date | None = None
 
     def text(self) -> str:
-        return f"{self.started_at.astimezone(UTC).isoformat()}{CURSOR_SEPARATOR}{self.id.hex}"
+        """ "<started_at>~<id>", "<started_at>~<id>~<day>" or "~~<day>"."""
+        row = "" if self.started_at is None else self.started_at.astimezone(UTC).isoformat()
+        text = f"{row}{CURSOR_SEPARATOR}{'' if self.id is None else self.id.hex}"
+        return text if self.checkins_to is None else f"{text}{CURSOR_SEPARATOR}{self.checkins_to.isoformat()}"
 
     @classmethod
     def parse(cls, text: str) -> "Cursor":
         """The cursor a page link carries; ValueError for anything this page did not write."""
-        moment, separator, key = text.partition(CURSOR_SEPARATOR)
+        moment, separator, rest = text.partition(CURSOR_SEPARATOR)
         if not separator:
             raise ValueError("no separator")
+        key, _, day = rest.partition(CURSOR_SEPARATOR)
+        checkins_to = date.fromisoformat(day) if day else None
+        if not moment and not key and checkins_to is not None:
+            return cls(started_at=None, id=None, checkins_to=checkins_to)
         try:
             started_at = datetime.fromisoformat(moment)
             if started_at.tzinfo is None:
                 raise ValueError("naive")
-            return cls(started_at=started_at.astimezone(UTC), id=uuid.UUID(key))
+            return cls(started_at=started_at.astimezone(UTC), id=uuid.UUID(key), checkins_to=checkins_to)
         except OverflowError as error:  # year 1 at +05:00 has no UTC instant
             raise ValueError("out of range") from error
 

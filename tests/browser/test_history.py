@@ -1,5 +1,6 @@
 """The history in a real browser: days and local times, a filter, delete and Undo, paging."""
 
+import re
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -10,7 +11,7 @@ from django.utils import timezone
 from diary.models import Episode
 from diary.services import LocationInput, episode_create
 from tests.browser.conftest import look_at
-from tests.factories import write_history
+from tests.factories import make_checkin, write_history
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -82,3 +83,23 @@ def test_it_pages_to_older_episodes(signed_in_page: Any, browser_user: User) -> 
     assert page.get_by_role("link", name="Older episodes").count() == 0
     page.get_by_role("link", name="Newest episodes").click()
     assert page.locator("article.episode").count() == 50
+
+
+def test_it_shows_each_days_check_in_beside_its_episodes(signed_in_page: Any, browser_user: User) -> None:
+    page = signed_in_page
+    today = timezone.now().astimezone(PARIS).replace(hour=8, minute=5, second=0, microsecond=0) - timedelta(days=1)
+    log(browser_user, today, "eyelid", "left", triggers=["caffeine"])
+    log(browser_user, today - timedelta(days=2), "calf", "right")
+    make_checkin(
+        browser_user, today.date(), exercise_minutes=20, alcohol_units=2, twitching_today=True, notes="Busy day."
+    )
+    make_checkin(browser_user, today.date() - timedelta(days=1), twitching_today=False)
+    page.goto("/history/")
+    day = page.locator("section.history-day").nth(0)
+    assert "Sleep 7.5 h" in day.locator(".day-checkin").inner_text()
+    assert "Busy day." in day.inner_text()
+    between = page.locator("section.history-day").nth(1)
+    assert between.get_by_text("Check-in only: no episode logged.").is_visible()
+    look_at(page, "history-checkins")
+    between.get_by_role("link", name=re.compile("Edit the check-in")).click()
+    assert page.get_by_label("Sleep last night").input_value() == "7.5"

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from diary.models import Episode
+from diary.models import CheckIn, Episode
 from diary.services import LocationInput, episode_create
 from tests.browser.conftest import look_at
 
@@ -172,3 +172,27 @@ def test_it_ends_an_episode_still_going(signed_in_page: Any, browser_user: User)
     page.get_by_role("button", name="Log another").click()  # a link drawn as a button
     page.get_by_role("button", name="It stopped now").click()
     assert page.get_by_text("Episode ended").is_visible()
+
+
+def test_it_says_a_day_with_episodes_had_twitching(signed_in_page: Any, browser_user: User) -> None:
+    page = signed_in_page
+    for seconds in (5, 10):
+        episode_create(
+            user=browser_user,
+            started_at=timezone.now() - timedelta(seconds=seconds),
+            duration_seconds=30,
+            locations=[LocationInput("calf", "left")],
+            intensity=3,
+            pattern="single_twitch",
+        )
+    page.goto("/checkin/")
+    assert page.get_by_text("Did you notice twitching").count() == 0
+    logged = page.locator("#twitching-known")
+    assert re.sub(r"\s+", " ", logged.inner_text()).startswith("Twitching today: yes, 2 episodes logged.")
+    look_at(page, "checkin-twitching-known")
+    page.get_by_label("Sleep last night").fill("6")
+    page.get_by_role("button", name="Save check-in").click()
+    assert page.get_by_text("saved").first.is_visible()
+    assert CheckIn.objects.get(user=browser_user).twitching_today is True
+    logged.get_by_role("link", name="See them in the history").click()
+    assert page.get_by_role("link", name=re.compile("Calf \\(left\\)")).count() == 2

@@ -2,15 +2,18 @@
 what is logged in IndexedDB, and syncs through /api/v1/sync/ without losing or doubling."""
 
 import re
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.test import Client
+from django.utils import timezone
 
 from diary.models import CheckIn, Episode
-from diary.services import account_register
+from diary.services import LocationInput, account_register, episode_create
 from tests.browser.conftest import CHROMIUM, look_at, watch
 
 
@@ -356,3 +359,40 @@ def test_it_says_see_a_doctor_soon_for_a_red_flag_before_and_after_saving(signed
     page.locator("#waiting-list").get_by_text("See a doctor soon: muscle weakness").wait_for()
     page.locator("#recent-list").get_by_text("See a doctor soon: muscle weakness").wait_for()
     look_at(page, "quick-log-red-flag")
+
+
+def test_it_says_the_day_had_twitching_from_the_episodes_the_phone_holds(
+    signed_in_page: Any, context: Any, browser_user: User
+) -> None:
+    page = signed_in_page
+    episode_create(
+        user=browser_user,
+        started_at=timezone.now() - timedelta(seconds=5),
+        duration_seconds=30,
+        locations=[LocationInput("calf", "left")],
+        intensity=3,
+        pattern="single_twitch",
+    )  # on the web: the phone has it from its pull
+    open_quick_log(page, synced=True)
+    context.set_offline(True)
+    log_episode(page, "Right eyelid", "2")  # and one waiting in its queue
+    page.locator("#checkin-section summary").click()
+    form = page.locator("#checkin-form")
+    known = form.locator("#checkin-twitching-known")
+    asked = form.get_by_role("group", name=re.compile("Did you notice twitching"))
+    assert known.inner_text() == "Twitching today: yes, 2 episodes logged."
+    assert asked.is_hidden()
+    look_at(page, "quick-log-checkin-twitching-known")
+    yesterday = datetime.now(ZoneInfo("Europe/Paris")).date() - timedelta(days=1)
+    form.get_by_label("Day").fill(yesterday.isoformat())
+    assert known.is_hidden()
+    assert asked.is_visible()
+    form.get_by_label("Day").fill((yesterday + timedelta(days=1)).isoformat())
+    assert known.is_visible()
+    form.get_by_label(re.compile("^Sleep last night")).fill("7")
+    form.get_by_role("button", name="Save check-in").click()
+    wait_for_status(page, "Offline · 2 waiting")
+    context.set_offline(False)
+    wait_for_status(page, "^synced just now$")
+    checkin = CheckIn.objects.get(user=browser_user)
+    assert (checkin.sleep_hours, checkin.twitching_today) == (7, True)

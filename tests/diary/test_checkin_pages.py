@@ -10,9 +10,9 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from diary.models import MAX_NOTES_LENGTH, CheckIn
-from diary.services import checkin_upsert, profile_update
-from tests.factories import make_checkin, write_history
+from diary.models import MAX_NOTES_LENGTH, CheckIn, Episode
+from diary.services import checkin_upsert, episode_delete, profile_update
+from tests.factories import EpisodeFactory, make_checkin, write_history
 
 TODAY = "/checkin/"
 
@@ -132,6 +132,77 @@ def test_it_costs_a_fixed_handful_of_queries(
 ) -> None:
     write_history(alice, count, latest=datetime(2026, 9, 1, tzinfo=ZoneInfo("UTC")), region="calf")
     make_checkin(alice, date(2026, 11, 2))
+    # The session, the user, the time zone, the day's check-in and the day's episodes (which
+    # answer "did you notice twitching?").
     for url in (TODAY, reverse("checkin-day", args=["2026-11-02"])):
-        with django_assert_max_num_queries(4):
+        with django_assert_max_num_queries(5):
             assert alice_web.get(url).status_code == 200
+
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@pytest.fixture
+def three_today(alice: User, bob: User, frozen_now: datetime) -> list[Episode]:
+    """Alice in Paris with three episodes on Friday 20 November, her today, and others around."""
+    profile_update(user=alice, time_zone="Europe/Paris")
+    today = [
+        EpisodeFactory(user=alice, started_at=datetime(2026, 11, 20, 0, 30, tzinfo=PARIS)),  # the 19th in UTC
+        EpisodeFactory(user=alice, started_at=datetime(2026, 11, 20, 9, 0, tzinfo=PARIS)),
+        EpisodeFactory(user=alice, started_at=datetime(2026, 11, 20, 12, 0, tzinfo=PARIS)),
+    ]
+    EpisodeFactory(user=alice, started_at=datetime(2026, 11, 19, 23, 30, tzinfo=PARIS))  # the 19th
+    episode_delete(episode=EpisodeFactory(user=alice, started_at=datetime(2026, 11, 20, 10, 0, tzinfo=PARIS)))
+    EpisodeFactory(user=bob, started_at=datetime(2026, 11, 20, 10, 0, tzinfo=PARIS))
+    return today
+
+
+def test_it_answers_the_twitching_question_from_the_days_episodes(
+    alice_web: Client, three_today: list[Episode]
+) -> None:
+    html = alice_web.get(TODAY).content.decode()
+    assert "Did you notice twitching" not in html
+    assert "<strong>Twitching today: yes</strong>, 3 episodes logged." in html
+    assert 'type="hidden" name="twitching_today" value="yes"' in html
+    assert 'name="twitching_today" value="no"' not in html
+    assert "/history/?date_from=2026-11-20&amp;date_to=2026-11-20" in html
+    # The 19th has one episode (23:30 in Paris), the 18th none: asked, as ever.
+    yesterday = alice_web.get(reverse("checkin-day", args=["2026-11-19"])).content.decode()
+    assert "<strong>Twitching that day: yes</strong>, 1 episode logged." in yesterday
+    asked = alice_web.get(reverse("checkin-day", args=["2026-11-18"])).content.decode()
+    assert "Did you notice twitching that day?" in asked
+    assert "Twitching that day: yes" not in asked
+
+
+def test_it_saves_yes_on_a_day_with_episodes(alice_web: Client, alice: User, three_today: list[Episode]) -> None:
+    # Saved "no" in the morning, before the episodes were logged: the page now says yes.
+    make_checkin(alice, date(2026, 11, 20), twitching_today=False)
+    html = alice_web.get(TODAY).content.decode()
+    assert "<strong>Twitching today: yes</strong>" in html
+    assert alice_web.post(TODAY, filled(version="1")).status_code == 302
+    assert CheckIn.objects.get(user=alice).twitching_today is True
+
+
+def test_it_refuses_no_twitching_on_a_day_with_episodes(
+    alice_web: Client, alice: User, three_today: list[Episode]
+) -> None:
+    response = alice_web.post(TODAY, filled(twitching_today="no"))  # a form opened before they were logged
+    assert response.status_code == 400
+    assert not CheckIn.objects.exists()
+    html = response.content.decode()
+    assert "This day has 3 episodes logged, so it was not a day without twitching" in html
+    assert 'id="error-twitching_today"' in html
+    assert 'type="hidden" name="twitching_today" value="yes"' in html
+    assert 'value="7.5"' in html  # what was typed is kept
+    assert alice_web.post(TODAY, filled(twitching_today="yes")).status_code == 302
+    assert CheckIn.objects.get(user=alice).twitching_today is True
+
+
+def test_it_counts_only_the_users_own_episodes_and_takes_no_on_a_day_without(
+    alice_web: Client, alice: User, bob_web: Client, three_today: list[Episode]
+) -> None:
+    # Each counts their own: bob's today has his one episode, not alice's three.
+    assert "<strong>Twitching today: yes</strong>, 1 episode logged." in bob_web.get(TODAY).content.decode()
+    url = reverse("checkin-day", args=["2026-11-18"])
+    assert alice_web.post(url, filled(twitching_today="no")).status_code == 302
+    assert CheckIn.objects.get(user=alice, date=date(2026, 11, 18)).twitching_today is False

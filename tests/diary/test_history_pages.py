@@ -2,7 +2,7 @@
 
 import re
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,9 +13,17 @@ from rest_framework.test import APIClient
 
 from diary.models import Episode, Profile
 from diary.pages.history import PAGE_SIZE
+from diary.pages.history_checkins import CHECKINS_PER_PAGE
 from diary.pages.history_forms import Cursor
-from diary.services import EpisodeInput, LocationInput, episode_delete, episodes_bulk_create, profile_update
-from tests.factories import EpisodeFactory
+from diary.services import (
+    EpisodeInput,
+    LocationInput,
+    checkins_bulk_create,
+    episode_delete,
+    episodes_bulk_create,
+    profile_update,
+)
+from tests.factories import EpisodeFactory, make_checkin
 
 URL = "/history/"
 UTC = ZoneInfo("UTC")
@@ -299,9 +307,10 @@ def test_the_page_asks_to_sign_in(db: None) -> None:
 # Every history page costs the same handful of queries at 100 and at 10,000 episodes: the
 # session, the user, the reference version (for the filter choices, kept by the process), the
 # profile's time zone, the page of episodes, then its locations, regions, triggers and
-# symptoms; a code filter reads the reference version once more (for the codes), a date filter
-# the time zone once more (the selector's own read).
-HISTORY_QUERIES = 11
+# symptoms, and the check-ins of the days the page covers; a code filter reads the reference
+# version once more (for the codes), a date filter the time zone once more (the selector's own
+# read).
+HISTORY_QUERIES = 12
 
 
 @pytest.mark.parametrize("size", [100, 10_000])
@@ -315,6 +324,10 @@ def test_the_history_costs_the_same_queries_at_any_size(
     ]
     for start in range(0, size, 5000):
         episodes_bulk_create(user=alice, items=items[start : start + 5000])
+    days = (frozen_now - items[-1].started_at).days + 2
+    checkins_bulk_create(
+        user=alice, items=[(date(2026, 11, 20) - timedelta(days=n), {"stress": 3}) for n in range(days)]
+    )
     filtered = {"region": "calf", "trigger": "caffeine", "symptom": "cramp", "date_from": "2026-01-01"}
     alice_web.get(URL)  # as a process's later requests: the filter choices are read and kept
     for query in ({}, filtered):
@@ -326,3 +339,165 @@ def test_the_history_costs_the_same_queries_at_any_size(
             later = alice_web.get(link)
         assert len(listed(first)) == PAGE_SIZE
         assert listed(later)
+        assert all(day.checkin for day in first.context["days"])  # a split last day's too
+
+
+# Check-ins beside the episodes
+
+
+def shown(response: Any) -> list[tuple[str, int, str | None]]:
+    """A page's days: (day, episodes, the day of the check-in shown in it)."""
+    assert response.status_code == 200, response.content
+    return [
+        (str(day.day), len(day.rows), str(day.checkin.day) if day.checkin else None) for day in response.context["days"]
+    ]
+
+
+@pytest.fixture
+def week(alice: User, bob: User, frozen_now: datetime) -> None:
+    """Alice in Paris: episodes on the 19th and 17th; check-ins on the 20th (after the newest
+    episode), 19th (with its episode), 18th (between), 15th (before the oldest). Bob's days too."""
+    profile_update(user=alice, time_zone="Europe/Paris")
+    paris = ZoneInfo("Europe/Paris")
+    EpisodeFactory(user=alice, started_at=datetime(2026, 11, 19, 0, 30, tzinfo=paris))  # the 18th in UTC
+    EpisodeFactory(user=alice, started_at=datetime(2026, 11, 17, 9, 0, tzinfo=paris), triggers=["caffeine"])
+    make_checkin(alice, date(2026, 11, 20), exercise_minutes=30, alcohol_units=1, twitching_today=True)
+    make_checkin(alice, date(2026, 11, 19), twitching_today=True, notes="Long night on call.")
+    make_checkin(alice, date(2026, 11, 18), caffeine_cups=1, stress=None, sleep_hours=None)
+    make_checkin(alice, date(2026, 11, 15), twitching_today=False)
+    for day in (16, 17, 19):
+        make_checkin(bob, date(2026, 11, day), notes="bob's own")
+    EpisodeFactory(user=bob, started_at=datetime(2026, 11, 16, 9, 0, tzinfo=paris))
+
+
+def test_it_shows_each_days_check_in_beside_its_episodes(alice_web: Client, week: None) -> None:
+    response = alice_web.get(URL)
+    assert shown(response) == [
+        ("2026-11-20", 0, "2026-11-20"),
+        ("2026-11-19", 1, "2026-11-19"),
+        ("2026-11-18", 0, "2026-11-18"),
+        ("2026-11-17", 1, None),
+        ("2026-11-15", 0, "2026-11-15"),
+    ]
+    html = response.content.decode()
+    assert html.count("Check-in only: no episode logged.") == 3
+    sections = {day: html.split(f"{day} November 2026</h2>", 1)[1].split("</section>", 1)[0] for day in (20, 19, 18)}
+    for text in ("Sleep 7.5 h", "Caffeine 2 cups", "Stress 3/10", "Exercise 30 min", "Alcohol 1 unit"):
+        assert f"<span>{text}</span>" in sections[20], text
+    assert "Twitching noticed: yes" in sections[20]
+    assert "Long night on call." in sections[19]
+    assert "Check-in only" not in sections[19]
+    assert "<span>Caffeine 1 cup</span>" in sections[18]
+    assert "Sleep" not in sections[18]  # not recorded, never shown as zero
+    assert 'href="/checkin/2026-11-18/"' in sections[18]
+    assert "Twitching noticed: no" in html  # the 15th
+
+
+def test_it_never_shows_another_users_check_ins(alice_web: Client, bob_web: Client, week: None) -> None:
+    assert "bob&#x27;s own" not in alice_web.get(URL).content.decode()
+    response = bob_web.get(URL)
+    assert shown(response) == [
+        ("2026-11-19", 0, "2026-11-19"),
+        ("2026-11-17", 0, "2026-11-17"),
+        ("2026-11-16", 1, "2026-11-16"),
+    ]
+    assert "Long night on call." not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # A code filter: only the days it lists episodes of, never "check-in only" (a day without
+        # a matching episode may have had others).
+        ({"trigger": "caffeine"}, [("2026-11-17", 1, None)]),
+        ({"region": "eyelid"}, [("2026-11-19", 1, "2026-11-19"), ("2026-11-17", 1, None)]),
+        ({"symptom": "cramp"}, []),
+        # Dates alone: every day within them.
+        (
+            {"date_from": "2026-11-16", "date_to": "2026-11-19"},
+            [
+                ("2026-11-19", 1, "2026-11-19"),
+                ("2026-11-18", 0, "2026-11-18"),
+                ("2026-11-17", 1, None),
+            ],
+        ),
+        ({"date_to": "2026-11-16"}, [("2026-11-15", 0, "2026-11-15")]),
+        ({"date_from": "2026-11-20"}, [("2026-11-20", 0, "2026-11-20")]),
+    ],
+)
+def test_it_shows_the_check_ins_the_filters_allow(
+    alice_web: Client, week: None, query: dict[str, str], expected: list[tuple[str, int, str | None]]
+) -> None:
+    assert shown(alice_web.get(URL, query)) == expected
+
+
+def walk(client: Client, query: dict[str, str] | None = None) -> list[list[tuple[str, int, str | None]]]:
+    """The days of every page of the history, newest first."""
+    pages, response = [], client.get(URL, query or {})
+    while True:
+        pages.append(shown(response))
+        link = older_link(response)
+        if link is None:
+            return pages
+        response = client.get(link)
+
+
+def test_paging_shows_each_check_in_once_on_a_page_with_its_days_episodes(
+    alice: User, alice_web: Client, frozen_now: datetime
+) -> None:
+    # 120 episodes, 8 a day from the 18th back (a day's episodes cross the page edges), and a
+    # check-in every day of November.
+    starts = [frozen_now - timedelta(days=2, hours=3 * i) for i in range(120)]
+    episodes_bulk_create(user=alice, items=[an_input(start) for start in starts])
+    checkins_bulk_create(user=alice, items=[(date(2026, 11, d), {"stress": d % 10}) for d in range(1, 21)])
+    pages = walk(alice_web)
+    assert len(pages) == 3
+    days = [day for page in pages for day in page]
+    with_checkin = [checkin for _, _, checkin in days if checkin]
+    assert with_checkin == [f"2026-11-{d:02d}" for d in range(20, 0, -1)]  # each once, newest first
+    assert all(day == checkin for day, _, checkin in days if checkin)
+    assert sum(count for _, count, _ in days) == 120
+    # A day split across two pages shows its check-in once, beside its newest episodes.
+    episode_days = [day for day, count, _ in days if count]
+    assert len(episode_days) > len(set(episode_days))
+    assert {day for day, count, _ in days if not count} == {"2026-11-20", "2026-11-19", "2026-11-01", "2026-11-02"}
+
+
+def test_months_of_check_ins_without_an_episode_are_paged_too(
+    alice: User, alice_web: Client, frozen_now: datetime, django_assert_max_num_queries: Any
+) -> None:
+    # Twitching stopped in May; the check-ins went on every day since, and before it.
+    EpisodeFactory(user=alice, started_at=datetime(2026, 5, 1, 9, 0, tzinfo=UTC))
+    days = [date(2026, 11, 20) - timedelta(days=n) for n in range(240)]
+    checkins_bulk_create(user=alice, items=[(day, {"sleep_hours": 7}) for day in days])
+    response = alice_web.get(URL)
+    pages = []
+    while True:
+        pages.append(shown(response))
+        link = older_link(response)
+        if link is None:
+            break
+        with django_assert_max_num_queries(HISTORY_QUERIES):
+            response = alice_web.get(link)
+    assert [len(page) for page in pages] == [CHECKINS_PER_PAGE] * 4 + [40]
+    flat = [day for page in pages for day in page]
+    assert [checkin for _, _, checkin in flat] == [str(day) for day in days]
+    assert [(day, count) for day, count, _ in flat if count] == [("2026-05-01", 1)]
+    assert "Newest episodes" in response.content.decode()
+
+
+def test_it_shows_the_check_ins_of_a_diary_without_episodes(
+    alice: User, alice_web: Client, frozen_now: datetime
+) -> None:
+    make_checkin(alice, date(2026, 11, 20))
+    html = alice_web.get(URL).content.decode()
+    assert "Check-in only: no episode logged." in html
+    assert "No episodes yet" not in html
+
+
+def test_a_cursor_carries_the_day_its_check_ins_go_on_from() -> None:
+    for cursor in (
+        Cursor(datetime(2026, 11, 20, 10, 0, tzinfo=UTC), uuid.uuid4(), date(2026, 11, 19)),
+        Cursor(None, None, date(2026, 11, 19)),
+    ):
+        assert Cursor.parse(cursor.text()) == cursor

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from diary.models import Episode
-from diary.selectors import CheckInFilters, EpisodeFilters, checkin_list, episode_list
+from diary.selectors import CheckInFilters, EpisodeFilters, checkin_list, episode_count_on, episode_list
 from diary.services import LocationInput, checkin_delete, episode_delete, profile_update
 from tests.factories import EpisodeFactory, make_checkin
 
@@ -227,3 +227,16 @@ def test_a_filtered_page_costs_one_query_for_the_zone_and_one_for_the_codes(
 def test_an_unknown_code_is_answered_before_the_zone_is_looked_up(alice: User, django_assert_num_queries: Any) -> None:
     with django_assert_num_queries(1), pytest.raises(ValidationError):  # the reference version: codes are kept
         episode_list(user=alice, filters=EpisodeFilters(date_from=date(2026, 11, 18), region="elbow"))
+
+
+def test_it_counts_a_days_episodes_on_each_ones_own_clock(alice: User, frozen_now: datetime) -> None:
+    # The farthest offsets from UTC: the window of instants that can fall on a day is 50 hours.
+    kiritimati, pago_pago = ZoneInfo("Pacific/Kiritimati"), ZoneInfo("Pacific/Pago_Pago")
+    for start, offset in (
+        (datetime(2026, 11, 10, 0, 0, tzinfo=kiritimati), 14 * 60),  # 10:00 UTC on the 9th
+        (datetime(2026, 11, 10, 23, 59, tzinfo=pago_pago), -11 * 60),  # 10:59 UTC on the 11th
+        (datetime(2026, 11, 9, 23, 59, tzinfo=kiritimati), 14 * 60),  # the 9th there
+        (datetime(2026, 11, 11, 0, 0, tzinfo=pago_pago), -11 * 60),  # the 11th there
+    ):
+        EpisodeFactory(user=alice, started_at=start, utc_offset_minutes=offset)
+    assert [episode_count_on(user=alice, day=date(2026, 11, d)) for d in (8, 9, 10, 11, 12)] == [0, 1, 2, 1, 0]

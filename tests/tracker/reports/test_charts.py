@@ -1,13 +1,16 @@
 import copy
 import re
 import xml.etree.ElementTree as ElementTree
-from datetime import date
+from datetime import UTC, date, datetime
 
+import pytest
 from django.contrib.auth.models import User
 
 from diary.models import Episode
+from tests.factories import EpisodeFactory
 from tests.tracker.reports.conftest import FROM, TO, significant_caffeine
-from tracker.charts import declarations, presentation_attributes, report_charts
+from tracker.analysis.aggregates import chart_aggregates
+from tracker.charts import ChartInput, body_chart, declarations, presentation_attributes, report_charts
 from tracker.reports.assembly import report_assemble
 
 SVG = "{http://www.w3.org/2000/svg}svg"
@@ -109,3 +112,48 @@ def test_it_draws_every_chart_without_a_style(alice: User, diary: list[Episode])
         assert root.get("aria-labelledby") == f"{chart.key}_title"
         assert root.findtext("{http://www.w3.org/2000/svg}title") == chart.title
         assert root.findtext("{http://www.w3.org/2000/svg}desc") == chart.caption
+
+
+NUMBER = re.compile(r"\u2212?\d+(\.\d+)?")  # matplotlib writes a minus as U+2212
+
+
+def tick_labels(svg: str) -> list[str]:
+    """The numbers printed at the ticks of a chart's axes and colour bars: matplotlib draws text
+    as paths and writes each label beside its path as a comment."""
+    labels = re.findall(r'<g id="\w+?_[xy]tick_\d+">.*?<!-- (.*?) -->', svg, re.DOTALL)
+    return [label for label in labels if NUMBER.fullmatch(label)]
+
+
+@pytest.mark.parametrize("count", [1, 2, 3])
+def test_it_counts_episodes_in_whole_numbers_on_every_axis(alice: User, count: int) -> None:
+    # A new diary: every count is at most 3, where matplotlib would tick 0.25 or 0.5 episodes.
+    for _ in range(count):
+        EpisodeFactory(user=alice, started_at=datetime(2026, 11, 5, 9, 0, tzinfo=UTC))
+    charts = {c.key: c for c in report_charts(report_assemble(user_id=alice.pk, date_from=FROM, date_to=TO))}
+    for key in ("per_week", "calendar", "time_of_day", "locations"):
+        labels = tick_labels(charts[key].svg)
+        assert labels, key
+        assert all(re.fullmatch(r"\d+", label) for label in labels), (key, labels)
+
+
+def test_it_leaves_rate_ratios_on_their_own_ticks(alice: User, diary: list[Episode]) -> None:
+    report = report_assemble(user_id=alice.pk, date_from=FROM, date_to=TO)
+    findings = copy.deepcopy(report.findings)
+    findings["associations"] = [significant_caffeine(lag_days=0)]
+    report.__dict__["findings"] = findings
+    [forest] = [c for c in report_charts(report) if c.key == "associations"]
+    assert tick_labels(forest.svg) == ["0.5", "1", "2"]
+
+
+@pytest.mark.parametrize(
+    ("count", "legend"), [(1, ["0", "1"]), (3, ["0", "1", "2", "3"]), (12, ["0", "1-2", "3-4", "5-7", "8-9", "10-12"])]
+)
+def test_it_labels_each_shade_of_the_body_with_the_episodes_it_stands_for(
+    alice: User, count: int, legend: list[str]
+) -> None:
+    for _ in range(count):
+        EpisodeFactory(user=alice, started_at=datetime(2026, 11, 5, 9, 0, tzinfo=UTC))
+    report = report_assemble(user_id=alice.pk, date_from=FROM, date_to=TO)
+    body = body_chart(ChartInput(chart_aggregates(report.diary, calendar_days=None), report.findings, report.names))
+    assert body.svg.split("Episodes:</text>", 1)[1].count("<rect") == len(legend)
+    assert re.findall(r">([^<>]+)</text>", body.svg.split("Episodes:</text>", 1)[1]) == legend

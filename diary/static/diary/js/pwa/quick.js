@@ -211,6 +211,7 @@
     renderWaiting();
     renderRecent();
     renderAccount();
+    showDaysTwitching();
   }
 
   function renderStatus() {
@@ -315,6 +316,11 @@
     }).sort(function (a, b) { return sortTime(b) - sortTime(a); });
   }
 
+  // The day an entry is listed under: an episode's on this phone's clock, a check-in's own.
+  function entryDay(entry) {
+    return entry.kind === "episode" ? forms.localDate(new Date(entry.body.started_at)) : entry.body.date;
+  }
+
   function sortTime(entry) {
     return entry.kind === "episode" ? Date.parse(entry.body.started_at) : Date.parse(entry.body.date + "T23:59:59");
   }
@@ -329,7 +335,7 @@
     var day = null;
     var list = null;
     entries.forEach(function (entry) {
-      var when = entry.kind === "episode" ? forms.localDate(new Date(entry.body.started_at)) : entry.body.date;
+      var when = entryDay(entry);
       if (when !== day) {
         day = when;
         recent.appendChild(element("h3", { class: "day-title" }, dayFormat.format(new Date(when + "T12:00"))));
@@ -404,6 +410,7 @@
       page.editingCheckin = { key: key, baseVersion: baseVersion };
       forms.fillCheckin(checkinForm, entry.body);
       forms.showErrors(checkinForm, "checkin-error-", entry.item && entry.item.status === "invalid" ? entry.item.errors : {});
+      showDaysTwitching();
       checkinForm.classList.add("editing");
       $("#checkin-section").open = true;
       $("#checkin-cancel").hidden = false;
@@ -443,6 +450,29 @@
       forms.fillCheckin(checkinForm, { date: $("#checkin-date").value });
       page.editingCheckin = null;
     }
+    showDaysTwitching();
+  }
+
+  // A day with episodes had twitching: the form says so instead of asking, and the check-in is
+  // saved with twitching_today true (as the check-in page does). The phone counts the episodes it
+  // holds for the day, the last pull's and its own waiting ones, so this works offline too; a
+  // day it holds none of (older than the last 30 days, or never synced) is asked as ever.
+  function episodesOn(day) {
+    return recentEntries().filter(function (entry) { return entry.kind === "episode" && entryDay(entry) === day; }).length;
+  }
+
+  function showDaysTwitching() {
+    var day = $("#checkin-date").value;
+    var logged = day ? episodesOn(day) : 0;
+    var known = $("#checkin-twitching-known");
+    known.textContent = "";
+    if (logged) {
+      var when = day === forms.localDate(new Date()) ? "today" : "that day";
+      known.appendChild(element("strong", {}, "Twitching " + when + ": yes"));
+      known.appendChild(document.createTextNode(", " + logged + (logged === 1 ? " episode" : " episodes") + " logged."));
+    }
+    known.hidden = !logged;
+    $("#checkin-twitching").hidden = !!logged;
   }
 
   function banner(node, messages) {
@@ -477,6 +507,7 @@
       banner($("#checkin-errors"), ["Please check the fields marked below."]);
       return;
     }
+    if (episodesOn(read.body.date)) read.body.twitching_today = true;
     var key = store.checkinKey(read.body.date);
     var editing = page.editingCheckin;
     // A check-in is one per day: saving a day the phone already holds is an edit of it. Opened
