@@ -291,7 +291,8 @@ def _episode_table(pdf: ReportPDF, report: ReportData, progress: Progress) -> No
         pdf.add_page()
     else:
         pdf.ln(4)  # below the check-ins: a page of a few lines there looked forgotten
-    pdf.heading(f"All {len(report.episodes):,} episodes, oldest first")
+    count = len(report.episodes)
+    pdf.heading("The one episode" if count == 1 else f"All {count:,} episodes, oldest first")
     pdf.paragraph("Times are local, with their offset from UTC. Intensity on the diary's scale of 1 to 10.", size=8.5)
     pdf.ln(1)
     columns = list(TABLE_COLUMNS) + ([NOTES_COLUMN] if report.include_notes else [])
