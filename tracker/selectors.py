@@ -109,7 +109,7 @@ def load_red_flag_episodes(*, user_id: int, codes: frozenset[str]) -> list[data.
     )
     if not rows:
         return []
-    children = _children(user_id, {"id__in": [row[0] for row in rows]})
+    children = _children(user_id, {"id__in": wanted})  # a subquery: no list of ids however many
     return [
         _episode(
             episode_id,

@@ -305,3 +305,20 @@ def test_it_keeps_the_reference_comparison_away_from_the_red_flag_notice(
     summary_sentence = notes.split("<details", 1)[0]
     assert "sclerosis" not in summary_sentence.lower()  # the plain sentence names no disease
     assert "Amyotrophic lateral sclerosis" in notes.split("<details", 1)[1]
+
+
+@pytest.mark.parametrize("episodes", [100, 10_000])
+def test_a_stale_big_diary_costs_the_same_few_queries_whatever_the_history(
+    alice: User, frozen_now: datetime, episodes: int, django_assert_max_num_queries: Any, big_diaries: None
+) -> None:
+    diary_of(alice, episodes, now=frozen_now)
+    EpisodeFactory(user=alice, started_at=frozen_now - timedelta(hours=1), symptoms=["weakness"])
+    analysed(alice)
+    Summary.objects.update(watermark=0)
+    client = signed_in(alice)
+    client.get(URL)  # the charts drawn and cached
+    # Those of a current summary, the request and the change number, the bounded episode count,
+    # and the red-flag episodes with their places, triggers and symptoms.
+    with django_assert_max_num_queries(12):
+        response = client.get(URL)
+    assert "Red flags: see a doctor soon" in response.content.decode()

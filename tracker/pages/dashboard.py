@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from config.api.common import request_user
 from diary.models import Profile
+from tracker.analysis import data
 from tracker.analysis.data import Diary
 from tracker.analysis.findings import Findings, ReferenceMatch
 from tracker.analysis.red_flags import NOTICE, red_flags
@@ -65,9 +66,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user_id = request_user(request).pk
     profile = Profile.objects.filter(pk=user_id).only("time_zone", "last_change_seq").first()
     summary = _summary(user_id, profile)
-    context = _context(summary, profile)
+    reference = load_reference()
+    context = _context(summary, profile, reference)
     if summary.stale or summary.status != "ready":
-        _live_red_flags(context, user_id, summary)
+        _live_red_flags(context, user_id, summary, reference)
         if context["state"] == "empty" and live_episode_count(user_id=user_id, at_most=0):
             # A summary from before the first episode, or none: never "nothing to show" over a
             # diary that has episodes. Its analysis is on its way (asking again joins it).
@@ -112,11 +114,12 @@ def _summary(user_id: int, profile: Profile | None) -> DiarySummary:
     return summary
 
 
-def _live_red_flags(context: "DashboardContext", user_id: int, summary: DiarySummary) -> None:
+def _live_red_flags(
+    context: "DashboardContext", user_id: int, summary: DiarySummary, reference: data.Reference
+) -> None:
     """The red-flag notice from the episodes themselves while the summary is behind them (or
     missing): every episode with a red-flag symptom, read from the diary now. The eyelid rules
     that need a whole day of episodes come from the last summary, if any, until it is redone."""
-    reference = load_reference()
     codes = frozenset(code for code, symptom in reference.symptoms.items() if symptom.red_flag)
     episodes = load_red_flag_episodes(user_id=user_id, codes=codes)
     found = red_flags(Diary(episodes, (), date.min, date.max), reference)
@@ -126,7 +129,7 @@ def _live_red_flags(context: "DashboardContext", user_id: int, summary: DiarySum
     context["red_flag_lines"] = flag_lines(flags, context["names"] or reference_names(reference))
 
 
-def _context(summary: DiarySummary, profile: Profile | None) -> DashboardContext:
+def _context(summary: DiarySummary, profile: Profile | None, reference: data.Reference) -> DashboardContext:
     context: DashboardContext = {
         "nav": "dashboard",
         "state": "pending" if summary.status == "pending" else "empty",
@@ -143,7 +146,7 @@ def _context(summary: DiarySummary, profile: Profile | None) -> DashboardContext
     findings = summary.findings
     if findings is None or not findings["frequency"]["episodes"]:
         return context
-    names = reference_names(load_reference())
+    names = reference_names(reference)
     zone = profile.zone if profile else ZoneInfo("UTC")
     context["state"] = "ready"
     context["computed_at"] = summary.computed_at.astimezone(zone) if summary.computed_at else None
