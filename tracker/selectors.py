@@ -55,7 +55,7 @@ def load_diary(*, user_id: int, date_from: date | None = None, date_to: date | N
                 str(episode_id),
                 local_start,
                 day,
-                duration,
+                duration,  # None while still going (the constraint episode_duration_unless_ongoing)
                 intensity,
                 pattern,
                 tuple(locations.get(episode_id.int, ())),

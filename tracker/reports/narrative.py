@@ -71,8 +71,11 @@ def findings_sentences(findings: Findings, names: Names) -> list[str]:
 
 def _counts(findings: Findings) -> str:
     frequency = findings["frequency"]
+    # A summary stored before ANALYSIS_VERSION 4 has no count of episodes still going.
+    still_going = frequency.get("still_going", 0)
+    going = f" ({still_going:,} still going)" if still_going else ""
     sentence = (
-        f"{_plural(frequency['episodes'], 'episode')} on {frequency['days_with_twitching']:,} of "
+        f"{_plural(frequency['episodes'], 'episode')}{going} on {frequency['days_with_twitching']:,} of "
         f"{_plural(frequency['days'], 'day')} ({frequency['share_of_days_with_twitching']:.0%} of days), "
         f"{frequency['per_week']:.1f} a week on average"
     )
@@ -258,7 +261,7 @@ def _average(checkins: Sequence[ReportCheckIn], field: str, text: str) -> str:
 class EpisodeRow:
     id: str
     when: str  # "2026-11-05 20:00 +01:00"
-    duration: str  # "10 min"
+    duration: str  # "10 min", or "still going" (since `when`)
     where: str  # "Calf (left), Thigh (right)"
     intensity: str
     pattern: str  # its name
