@@ -1,5 +1,6 @@
 """The history in a real browser: days and local times, a filter, delete and Undo, paging."""
 
+import re
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -82,3 +83,18 @@ def test_it_pages_to_older_episodes(signed_in_page: Any, browser_user: User) -> 
     assert page.get_by_role("link", name="Older episodes").count() == 0
     page.get_by_role("link", name="Newest episodes").click()
     assert page.locator("article.episode").count() == 50
+
+
+def test_it_shows_an_episode_still_going_and_ends_it(signed_in_page: Any, browser_user: User) -> None:
+    page = signed_in_page
+    started = timezone.now().astimezone(PARIS).replace(second=0, microsecond=0) - timedelta(minutes=20)
+    going = log(browser_user, started, "calf", "left", duration_seconds=None, ongoing=True)
+    log(browser_user, started - timedelta(hours=1), "eyelid", "right")
+    page.goto("/history/")
+    assert page.get_by_text(f"still going since {started:%H:%M}", exact=True).is_visible()
+    look_at(page, "history-still-going")
+    page.get_by_role("button", name=re.compile("^It stopped now")).click()
+    page.get_by_text(re.compile(r"^Episode ended: it lasted 20 min( \d+ s)?\.$")).wait_for()
+    assert page.get_by_role("button", name=re.compile("^It stopped now")).count() == 0
+    going.refresh_from_db()
+    assert (going.ongoing, going.duration_seconds is not None) == (False, True)

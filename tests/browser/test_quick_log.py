@@ -3,6 +3,7 @@ what is logged in IndexedDB, and syncs through /api/v1/sync/ without losing or d
 
 import re
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -12,6 +13,8 @@ from django.test import Client
 from diary.models import CheckIn, Episode
 from diary.services import account_register
 from tests.browser.conftest import CHROMIUM, look_at, watch
+
+PARIS = ZoneInfo("Europe/Paris")  # the browser's zone in these tests
 
 
 def sign_in(context: Any, user: User, live_server: Any) -> None:
@@ -356,3 +359,35 @@ def test_it_says_see_a_doctor_soon_for_a_red_flag_before_and_after_saving(signed
     page.locator("#waiting-list").get_by_text("See a doctor soon: muscle weakness").wait_for()
     page.locator("#recent-list").get_by_text("See a doctor soon: muscle weakness").wait_for()
     look_at(page, "quick-log-red-flag")
+
+
+def test_it_logs_an_episode_still_going_and_ends_it_offline(
+    signed_in_page: Any, context: Any, browser_user: User
+) -> None:
+    page = signed_in_page
+    open_quick_log(page, synced=True)
+    page.locator("#episode-form").get_by_label("Still going", exact=True).check()
+    log_episode(page, "Left calf", "5")
+    wait_for_status(page, "^synced just now$")
+    [episode] = Episode.objects.filter(user=browser_user)
+    assert (episode.ongoing, episode.duration_seconds) == (True, None)
+    since = f"still going since {episode.started_at.astimezone(PARIS):%H:%M}"
+    entry = page.locator("#recent-list li[data-key]", has_text=since)
+    entry.wait_for(state="visible")
+    look_at(page, "quick-log-still-going")
+
+    context.set_offline(True)
+    entry.get_by_role("button", name=re.compile("^It stopped")).click()
+    wait_for_status(page, "Offline · 1 waiting")
+    assert page.locator("#recent-list li[data-key]").count() == 1
+    assert since not in page.locator("#recent-list").inner_text()  # ended on the phone already
+    episode.refresh_from_db()
+    assert episode.ongoing  # nothing sent yet
+
+    context.set_offline(False)
+    wait_for_status(page, "^synced just now$")
+    episode.refresh_from_db()
+    assert (episode.ongoing, episode.version) == (False, 2)
+    assert episode.duration_seconds is not None
+    assert episode.duration_seconds >= 1
+    assert page.locator("#recent-list").get_by_role("button", name=re.compile("^It stopped")).count() == 0
