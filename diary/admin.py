@@ -162,9 +162,20 @@ def _soft_delete(request: HttpRequest, queryset: QuerySet[Any], delete: Any, per
 
 @admin.register(Episode)
 class EpisodeAdmin(HealthDataAdmin, ReadOnlyAdmin):
-    list_display = ["started_at", "user", "intensity", "pattern", "duration_seconds", "source", "version", "deleted_at"]
+    list_display = [
+        "started_at",
+        "user",
+        "intensity",
+        "pattern",
+        "duration_seconds",
+        "ongoing",
+        "source",
+        "version",
+        "deleted_at",
+    ]
     list_filter = [
         DeletedFilter,
+        "ongoing",
         "pattern",
         "intensity",
         "source",

@@ -1,7 +1,9 @@
 """Short texts for times and durations, shared by the diary's pages and the tracker's reports
 (which import them from here: imports flow tracker -> diary, never back)."""
 
-from datetime import date
+from datetime import date, datetime
+
+STILL_GOING = "still going"
 
 
 def day_text(day: date) -> str:
@@ -17,8 +19,10 @@ def offset_text(minutes: int) -> str:
     return f"{sign}{hours:02d}:{rest:02d}"
 
 
-def duration_text(seconds: int) -> str:
-    """45 s, 10 min, 2 min 30 s, 1 h 5 min."""
+def duration_text(seconds: int | None) -> str:
+    """45 s, 10 min, 2 min 30 s, 1 h 5 min; "still going" for an episode without a duration yet."""
+    if seconds is None:
+        return STILL_GOING
     if seconds < 60:
         return f"{seconds} s"
     minutes, rest = divmod(seconds, 60)
@@ -26,6 +30,15 @@ def duration_text(seconds: int) -> str:
         hours, minutes = divmod(minutes, 60)
         return f"{hours} h {minutes} min" if minutes else f"{hours} h"
     return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+
+
+def still_going_text(local_start: datetime, today: date) -> str:
+    """ "still going since 15:04", on the clock the episode started by; with its day when that
+    is not `today` ("still going since Thu 19 Nov, 15:04"), and its year when another one."""
+    if local_start.date() == today:
+        return f"{STILL_GOING} since {local_start:%H:%M}"
+    year = f" {local_start.year}" if local_start.year != today.year else ""
+    return f"{STILL_GOING} since {local_start:%a} {local_start.day} {local_start:%b}{year}, {local_start:%H:%M}"
 
 
 def location_text(region: str, side: str) -> str:

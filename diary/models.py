@@ -133,7 +133,10 @@ class Episode(SyncedRecord):
     # The offset the user's clock had when the episode started, so that "time of day" and
     # "which day" stay the user's own even after travel or a DST change.
     utc_offset_minutes = models.SmallIntegerField()
-    duration_seconds = models.PositiveIntegerField()
+    # Still going: no duration until it ends (never a made-up one). Ending it stores the
+    # duration and clears `ongoing`; the constraints below hold the two together.
+    ongoing = models.BooleanField(default=False)
+    duration_seconds = models.PositiveIntegerField(null=True, blank=True)
     intensity = models.PositiveSmallIntegerField()
     pattern = models.CharField(max_length=20, choices=TwitchPattern.choices)
     triggers = models.ManyToManyField(Trigger, blank=True, related_name="+")
@@ -152,11 +155,24 @@ class Episode(SyncedRecord):
             models.Index(
                 fields=["user", "-started_at", "-id"], name="episode_user_live_started", condition=Q(deleted_at=None)
             ),
+            # The user's episodes still going (the logging page offers to end them): a handful
+            # of rows, found without walking the whole history.
+            models.Index(
+                fields=["user", "-started_at"],
+                name="episode_user_ongoing",
+                condition=Q(ongoing=True, deleted_at=None),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["user", "change_seq"], name="episode_user_change_seq"),
             models.CheckConstraint(
-                condition=Q(duration_seconds__gt=0, duration_seconds__lte=MAX_DURATION_SECONDS),
+                condition=Q(ongoing=True, duration_seconds__isnull=True)
+                | Q(ongoing=False, duration_seconds__isnull=False),
+                name="episode_duration_unless_ongoing",
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_seconds__isnull=True)
+                | Q(duration_seconds__gt=0, duration_seconds__lte=MAX_DURATION_SECONDS),
                 name="episode_duration_range",
             ),
             models.CheckConstraint(condition=Q(intensity__gte=1, intensity__lte=10), name="episode_intensity_range"),
@@ -186,7 +202,10 @@ class Episode(SyncedRecord):
         return self.local_started_at.date()
 
     @property
-    def ended_at(self) -> datetime:
+    def ended_at(self) -> datetime | None:
+        """None while it is still going."""
+        if self.duration_seconds is None:
+            return None
         return self.started_at + timedelta(seconds=self.duration_seconds)
 
 

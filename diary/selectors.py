@@ -101,6 +101,16 @@ def _tag_ids(filters: EpisodeFilters) -> dict[str, int]:
     return {kind: known[kind][code] for kind, code in given.items()}
 
 
+def ongoing_episodes(*, user: User) -> QuerySet[Episode]:
+    """The user's live episodes still going, newest first (the index episode_user_ongoing holds
+    just these), with what is needed to say since when."""
+    return (
+        Episode.live.filter(user=user, ongoing=True)
+        .order_by("-started_at", "-id")
+        .only("id", "user_id", "started_at", "utc_offset_minutes", "ongoing")
+    )
+
+
 def episode_get(*, user: User, id: Any) -> Episode:
     """One of the user's live episodes; anyone else's, or a deleted one, is a 404."""
     return get_object_or_404(Episode.live.filter(user=user), pk=id)

@@ -1,5 +1,5 @@
-"""The documented JSON export format (README.export.md), version 1: writing it for a whole
-account or a report's date range, and reading it back.
+"""The documented JSON export format (README.md, "The export format"), version 2: writing it for
+a whole account or a report's date range, and reading it back (versions 1 and 2).
 
 Written as a stream, one record per line: the records are read once in a fixed number of
 queries (each episode's locations, triggers and symptoms by three queries over the whole
@@ -29,7 +29,10 @@ from tracker.models import Report, Share, ShareAccess
 from tracker.selectors import utc_bounds
 
 FORMAT = "twitch-diary-export"
-VERSION = 1  # see README.export.md, "Versions": any change to the format raises it
+# See README.md, "Versions": any change to the format raises it.
+# 2: an episode carries `ongoing`, and `duration_seconds` is null while it is true. A version 1
+# file has no `ongoing`: every episode in it has ended.
+VERSION = 2
 ROWS_PER_PROGRESS_STEP = 1000
 # A file with more errors than this is refused with the first ones only.
 MAX_ERRORS = 100
@@ -451,6 +454,7 @@ def _episode(errors: FieldErrors, row: str, data: Any) -> RestoredEpisode | None
         started_at=started_at,  # type: ignore[arg-type]  # None only when the row is refused
         utc_offset_minutes=read.value("utc_offset_minutes"),
         duration_seconds=read.value("duration_seconds"),
+        ongoing=read.value("ongoing", False),
         locations=[LocationInput(loc["region"], loc["side"]) for loc in locations],
         intensity=read.value("intensity"),
         pattern=read.text("pattern"),

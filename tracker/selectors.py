@@ -114,7 +114,7 @@ def load_red_flag_episodes(*, user_id: int, codes: frozenset[str]) -> list[data.
         _episode(
             episode_id,
             (started_at + timedelta(minutes=offset)).replace(tzinfo=None),
-            duration,
+            duration,  # None while still going (the constraint episode_duration_unless_ongoing)
             intensity,
             pattern,
             children,
@@ -127,7 +127,7 @@ Children = tuple[dict[Any, list[Any]], dict[Any, list[str]], dict[Any, list[str]
 
 
 def _episode(
-    episode_id: Any, local_start: datetime, duration: int, intensity: int, pattern: str, children: Children
+    episode_id: Any, local_start: datetime, duration: int | None, intensity: int, pattern: str, children: Children
 ) -> data.Episode:
     locations, triggers, symptoms = children
     key = episode_id.int
@@ -135,7 +135,7 @@ def _episode(
         str(episode_id),
         local_start,
         local_start.date(),
-        duration,
+        duration,  # None while still going (the constraint episode_duration_unless_ongoing)
         intensity,
         pattern,
         tuple(locations.get(key, ())),

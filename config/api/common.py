@@ -1,13 +1,15 @@
 """What every API view shares, whichever app it belongs to: the signed-in user, versions in
-If-Match and ETag, and filter sets that refuse an empty filter."""
+If-Match and ETag, filter sets that refuse an empty filter, and a boolean that is a JSON one."""
 
 import re
+from typing import Any
 
 import django_filters
 from django.contrib.auth.models import User
 from django.http import HttpRequest
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
+from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
@@ -49,3 +51,13 @@ class StrictFilterSet(django_filters.FilterSet):
                 self.form.add_error(name, "Must not be empty when given.")
                 valid = False
         return valid
+
+
+class JsonBooleanField(serializers.BooleanField):
+    """true or false only: DRF's BooleanField also takes 0, "yes", "on"..., which the schema
+    (a JSON boolean) does not promise, and a client sending them has a bug worth hearing about."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data

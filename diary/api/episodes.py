@@ -119,7 +119,15 @@ class EpisodeDetailView(GenericAPIView[Episode]):
         episode, children = episode_detail(user=request_user(request), id=id)
         return _respond(episode, children=children)
 
-    @extend_schema(summary="Edit an episode", operation_id="episode_update", parameters=[IF_MATCH])
+    @extend_schema(
+        summary="Edit an episode",
+        operation_id="episode_update",
+        parameters=[IF_MATCH],
+        description='Send only the fields to change. `{"ongoing": false}` ends an episode still going now: '
+        "its duration runs from started_at until now (at least a second); ending an ended one changes nothing. "
+        "One that started longer ago than an episode can last (7 days) is a 400 on duration_seconds: send "
+        '`{"ongoing": false, "duration_seconds": ...}` with how long it lasted instead.',
+    )
     def patch(self, request: Request, id: UUID) -> Response:
         episode = episode_get(user=request_user(request), id=id)
         serializer = EpisodeSerializer(data=request.data, partial=True)

@@ -6,6 +6,7 @@ from typing import Any
 from rest_framework import serializers
 
 from conditions.models import TwitchPattern
+from config.api.common import JsonBooleanField
 from diary.models import (
     CHECKIN_BOUNDS,
     MAX_DURATION_SECONDS,
@@ -62,7 +63,18 @@ class EpisodeSerializer(serializers.Serializer[Episode]):
 
     id = serializers.UUIDField(required=False, help_text="Client-generated id; replays with the same id are safe.")
     started_at = OffsetDateTimeField(help_text="When it started, with the phone's UTC offset.")
-    duration_seconds = serializers.IntegerField(min_value=1, max_value=MAX_DURATION_SECONDS)
+    duration_seconds = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_DURATION_SECONDS,
+        allow_null=True,
+        required=False,
+        help_text="How long it lasted; null (or left out) while it is still going (`ongoing`).",
+    )
+    ongoing = JsonBooleanField(
+        required=False,
+        help_text="Still going: no duration until it ends. Send `false` alone to end it now (its duration then "
+        "runs from started_at until now), or `false` with the duration it lasted.",
+    )
     locations = BoundedListField(child=LocationSerializer(), min_length=1, max_length=MAX_LOCATIONS)
     intensity = serializers.IntegerField(min_value=1, max_value=10)
     pattern = serializers.ChoiceField(choices=TwitchPattern.choices)
@@ -104,7 +116,8 @@ def episode_input_from(data: dict[str, Any]) -> EpisodeInput:
     return EpisodeInput(
         id=data.get("id"),
         started_at=data["started_at"],
-        duration_seconds=data["duration_seconds"],
+        duration_seconds=data.get("duration_seconds"),
+        ongoing=data.get("ongoing", False),
         locations=[LocationInput(loc["region"], loc["side"]) for loc in data["locations"]],
         intensity=data["intensity"],
         pattern=data["pattern"],
@@ -130,6 +143,7 @@ def episode_data(episode: Episode, children: EpisodeChildren | None = None) -> d
         "started_at": episode.local_started_at.isoformat(),
         "utc_offset_minutes": episode.utc_offset_minutes,
         "duration_seconds": episode.duration_seconds,
+        "ongoing": episode.ongoing,
         "locations": [{"region": region, "side": side} for region, side in children.locations],
         "intensity": episode.intensity,
         "pattern": episode.pattern,

@@ -22,7 +22,8 @@ from diary.formatting import location_text
 from diary.models import MAX_DURATION_SECONDS, Episode, Side
 from diary.services import EpisodeChildren, EpisodeInput, LocationInput
 
-# Duration presets: value sent, label shown. "ongoing" is saved with the time so far.
+# Duration presets: value sent, label shown. "ongoing" saves the episode still going, with no
+# duration until it ends (DESIGN.md, "Data": never a made-up one).
 ONGOING = "ongoing"
 DURATION_PRESETS = (("5", "A few seconds"), ("60", "About a minute"), ("300", "Several minutes"))
 UNITS = {"seconds": 1, "minutes": 60, "hours": 3600}
@@ -32,6 +33,7 @@ LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 FIELD_OF_ERROR = {
     "started_at": "started_at",
     "duration_seconds": "duration",
+    "ongoing": "duration",
     "locations": "locations",
     "intensity": "intensity",
     "pattern": "pattern",
@@ -131,9 +133,10 @@ class EpisodeForm:
 
     @classmethod
     def of_episode(cls, episode: Episode, children: EpisodeChildren, zone: ZoneInfo) -> "EpisodeForm":
-        value, unit = exact_duration(episode.duration_seconds)
+        value, unit = exact_duration(episode.duration_seconds) if episode.duration_seconds else ("", "seconds")
         return cls(
             started_at=local_input(episode.started_at, zone),
+            duration=ONGOING if episode.ongoing else "",
             duration_value=value,
             duration_unit=unit,
             locations={key for region, side in children.locations for key in location_keys(region, side)},
@@ -178,16 +181,17 @@ class EpisodeForm:
         """The episode this form describes, or None with errors on the fields that cannot even
         be read (the service judges the rest)."""
         started_at = self._started_at(zone, now)
-        duration = self._duration_seconds(started_at, now)
+        duration = None if self.ongoing else self._duration_seconds()
         intensity = self._whole("intensity", self.intensity, "Choose how strong it was, from 1 to 10.")
         locations = self._locations()
         if not self.locations:  # the service says so too, but only once the rest can be read
             self.add_error("locations", "At least one location is required.")
-        if self.errors or started_at is None or duration is None or intensity is None:
+        if self.errors or started_at is None or (duration is None and not self.ongoing) or intensity is None:
             return None
         return EpisodeInput(
             started_at=started_at,
             duration_seconds=duration,
+            ongoing=self.ongoing,
             locations=locations,
             intensity=intensity,
             pattern=self.pattern,
@@ -208,8 +212,8 @@ class EpisodeForm:
             return None
         return repeated_hour_read(naive, zone, now)
 
-    def _duration_seconds(self, started_at: datetime | None, now: datetime) -> int | None:
-        """The exact value wins when given; else the preset; "still going" is the time so far."""
+    def _duration_seconds(self) -> int | None:
+        """The exact value wins when given; else the preset ("still going" has no duration)."""
         if self.duration_value:
             try:
                 amount = float(self.duration_value)
@@ -226,8 +230,6 @@ class EpisodeForm:
             # refused by the service (never shortened to the limit and saved).
             seconds = min(max(amount * UNITS[self.duration_unit], 0), MAX_DURATION_SECONDS + 1)
             return round(seconds)
-        if self.duration == ONGOING:
-            return duration_so_far(started_at, now)
         if self.duration in dict(DURATION_PRESETS):
             return int(self.duration)
         self.add_error("duration", "Choose how long it lasted, or enter an exact value.")
@@ -267,14 +269,6 @@ def repeated_hour_read(naive: datetime, zone: ZoneInfo, now: datetime) -> dateti
     if later > first.astimezone(UTC) and later <= now:
         return second
     return first
-
-
-def duration_so_far(started_at: datetime | None, now: datetime) -> int:
-    """An episode still going: its duration so far, at least a second (the service's minimum;
-    a start in the future is the start's error, not this one)."""
-    if started_at is None:
-        return 1
-    return max(1, min(MAX_DURATION_SECONDS, int((now - started_at).total_seconds())))
 
 
 def local_input(instant: datetime, zone: ZoneInfo) -> str:

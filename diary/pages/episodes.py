@@ -1,10 +1,12 @@
-"""Logging an episode, its saved page, editing it, and ending one logged as still going.
+"""Logging an episode, its saved page, editing it, and ending one still going.
 
 Every write goes through the services the API uses (episode_create_from, episode_replay,
-episode_update): the form only reads what was typed and shows the services' field errors."""
+episode_update, episode_end): the form only reads what was typed and shows the services' field
+errors."""
 
 import uuid
-from dataclasses import replace
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from conditions.models import TwitchPattern
-from diary.formatting import duration_text
+from diary.formatting import duration_text, still_going_text
 from diary.models import MAX_NOTES_LENGTH, Episode
 from diary.pages.episode_form import (
     DURATION_PRESETS,
@@ -27,12 +29,12 @@ from diary.pages.episode_form import (
     UNITS,
     Choices,
     EpisodeForm,
-    duration_so_far,
     local_input,
     outline_svgs,
 )
+from diary.pages.history import back_to_history
 from diary.selectors import episode_detail as select_episode_detail
-from diary.selectors import episode_get, user_zone
+from diary.selectors import episode_get, ongoing_episodes, user_zone
 from diary.services import (
     EpisodeInput,
     IdTaken,
@@ -42,9 +44,11 @@ from diary.services import (
     episode_replay,
     episode_update,
 )
+from diary.services import episode_end as episode_end_service
 
-# The session remembers the episode logged as "still going", to offer "It stopped now".
-ONGOING_KEY = "ongoing_episode"
+# The logging page lists at most this many episodes still going, newest first (the history
+# shows every one of them).
+ONGOING_SHOWN = 5
 
 REPLAY_REFUSALS = {
     Replay.NEW: "This form's id is already in use. The form has a new one now: save it again.",
@@ -83,7 +87,6 @@ def _create(request: HttpRequest, user: User, zone: ZoneInfo, form: EpisodeForm)
         if saved is None:
             return _form_page(request, form, zone, status=400)
         episode = saved
-    _remember_ongoing(request, form, episode)
     messages.success(request, "Episode saved.")
     return redirect("episode-detail", id=episode.pk)
 
@@ -92,11 +95,6 @@ def _replayed(user: User, form: EpisodeForm, data: EpisodeInput) -> Episode | No
     """The episode this form already saved, or None with the reason on the form (which gets a
     fresh id, so that saving it again is a new episode, as the user then means)."""
     replayed = episode_replay(user=user, data=data)
-    if replayed.outcome is Replay.DIFFERENT and form.ongoing and replayed.episode is not None:
-        # "Still going" is saved with the time so far, which differs a second later: the same
-        # form replayed is the same episode whatever that duration.
-        stored = replayed.episode.duration_seconds
-        replayed = episode_replay(user=user, data=replace(data, duration_seconds=stored))
     if replayed.outcome is Replay.SAME and replayed.episode is not None:
         return replayed.episode
     form.add_error(FORM_ERROR, REPLAY_REFUSALS[replayed.outcome])
@@ -104,28 +102,32 @@ def _replayed(user: User, form: EpisodeForm, data: EpisodeInput) -> Episode | No
     return None
 
 
-def _remember_ongoing(request: HttpRequest, form: EpisodeForm, episode: Episode) -> None:
-    if form.ongoing:
-        request.session[ONGOING_KEY] = str(episode.pk)
-    elif request.session.get(ONGOING_KEY) == str(episode.pk):
-        del request.session[ONGOING_KEY]  # an edit gave it a real duration
+@dataclass(frozen=True)
+class StillGoing:
+    """An episode still going, as the pages offer to end it."""
+
+    id: uuid.UUID
+    text: str  # "still going since 15:04"
+    when: str  # "20 November at 15:04", for the button's accessible name
 
 
-def _ongoing_episode(request: HttpRequest, user: User) -> Episode | None:
-    """The episode still going, if the session remembers one that still exists."""
-    id = request.session.get(ONGOING_KEY)
-    if not id:
-        return None
-    episode = Episode.live.filter(user=user, pk=id).only("id", "started_at").first()
-    if episode is None:
-        del request.session[ONGOING_KEY]
-    return episode
+def still_going(episode: Episode, today: date) -> StillGoing:
+    local = episode.local_started_at
+    return StillGoing(episode.id, still_going_text(local, today), f"{local.day} {local:%B} at {local:%H:%M}")
+
+
+def _still_going_list(user: User, zone: ZoneInfo) -> tuple[list[StillGoing], bool]:
+    """The user's episodes still going that the logging page shows, and whether there are more."""
+    today = timezone.now().astimezone(zone).date()
+    found = list(ongoing_episodes(user=user)[: ONGOING_SHOWN + 1])
+    return [still_going(episode, today) for episode in found[:ONGOING_SHOWN]], len(found) > ONGOING_SHOWN
 
 
 def _form_page(
     request: HttpRequest, form: EpisodeForm, zone: ZoneInfo, *, episode: Episode | None = None, status: int = 200
 ) -> HttpResponse:
     choices = Choices.load()
+    ongoing, more_ongoing = ([], False) if episode else _still_going_list(page_user(request), zone)
     context: dict[str, Any] = {
         "nav": "log",
         "form": form,
@@ -139,7 +141,8 @@ def _form_page(
         "patterns": TwitchPattern.choices,
         "max_notes": MAX_NOTES_LENGTH,
         "episode": episode,
-        "ongoing": None if episode else _ongoing_episode(request, page_user(request)),
+        "ongoing": ongoing,
+        "more_ongoing": more_ongoing,
         "zone": zone,
     }
     with timezone.override(zone):
@@ -158,11 +161,14 @@ def episode_detail(request: HttpRequest, id: str) -> HttpResponse:
         "episode": episode,
         "red_flags": choices.red_flags(children.symptoms),
         "locations": [choices.location_label(region, side) for region, side in children.locations],
-        "duration": duration_text(episode.duration_seconds),
+        "duration": (
+            still_going(episode, timezone.now().astimezone(zone).date()).text
+            if episode.ongoing
+            else duration_text(episode.duration_seconds)
+        ),
         "pattern": TwitchPattern(episode.pattern).label if episode.pattern in TwitchPattern.values else episode.pattern,
         "triggers": [names.get(code, code) for code in children.triggers],
         "symptoms": [names.get(code, code) for code in children.symptoms],
-        "ongoing": request.session.get(ONGOING_KEY) == str(episode.pk),
         "zone": zone,
     }
     with timezone.override(zone):
@@ -187,7 +193,16 @@ def _update(request: HttpRequest, episode: Episode, zone: ZoneInfo, form: Episod
         return _form_page(request, form, zone, episode=episode, status=400)
     changes: dict[str, Any] = {
         name: getattr(data, name)
-        for name in ("duration_seconds", "locations", "intensity", "pattern", "triggers", "symptoms", "notes")
+        for name in (
+            "ongoing",
+            "duration_seconds",
+            "locations",
+            "intensity",
+            "pattern",
+            "triggers",
+            "symptoms",
+            "notes",
+        )
     }
     if form.started_at != local_input(episode.started_at, zone):
         # Only a start the user changed: the stored one keeps its offset and its exact second.
@@ -206,7 +221,6 @@ def _update(request: HttpRequest, episode: Episode, zone: ZoneInfo, form: Episod
         return _form_page(request, form, zone, episode=episode, status=400)
     except Episode.DoesNotExist:  # deleted while the form was open
         raise Http404("No such episode.") from None
-    _remember_ongoing(request, form, episode)
     messages.success(request, "Changes saved.")
     return redirect("episode-detail", id=episode.pk)
 
@@ -222,18 +236,30 @@ def _version(form: EpisodeForm) -> int | None:
 @login_required
 @require_POST
 def episode_end(request: HttpRequest, id: str) -> HttpResponse:
-    """ "It stopped now": the episode still going lasted from its start until now. Only the
-    one the session remembers as still going (the one the button is shown for): a second tap,
-    a resent form or a forged one would stretch a finished episode's duration to now."""
+    """ "It stopped now": the episode still going lasted from its start until now. A second tap,
+    a resent form or a forged one on an episode that has ended changes nothing: the first end
+    stands (the service's rule, so the API's PATCH keeps it too)."""
     episode = episode_get(user=page_user(request), id=id)
-    if request.session.get(ONGOING_KEY) != str(episode.pk):
-        messages.info(request, "This episode has ended already. To change how long it lasted, edit it.")
-        return redirect("episode-detail", id=episode.pk)
+    if not episode.ongoing:
+        messages.info(request, "This episode had ended already. To change how long it lasted, edit it.")
+        return _after_end(request, episode)
     try:
-        episode_update(episode=episode, duration_seconds=duration_so_far(episode.started_at, timezone.now()))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("episode-detail", id=episode.pk)
-    del request.session[ONGOING_KEY]
-    messages.success(request, "Episode ended: its duration runs until now.")
+        ended = episode_end_service(episode=episode)
+    except ValidationError as error:  # started too long ago to end now: ask for the duration
+        messages.error(request, " ".join(error.messages) + " Edit the episode to give its duration.")
+        return redirect("episode-edit", id=episode.pk)
+    except Episode.DoesNotExist:  # deleted meanwhile
+        raise Http404("No such episode.") from None
+    messages.success(request, f"Episode ended: it lasted {duration_text(ended.duration_seconds)}.")
+    return _after_end(request, ended)
+
+
+def _after_end(request: HttpRequest, episode: Episode) -> HttpResponse:
+    """Back to the page the button was on: the history (its filters and page), the logging
+    page, or the episode's own page."""
+    back = request.POST.get("back", "")
+    if back == "history":
+        return back_to_history(request)
+    if back == "log":
+        return redirect("episode-log")
     return redirect("episode-detail", id=episode.pk)

@@ -1,5 +1,6 @@
 """The history: the user's episodes newest first, grouped by local day, each day with its check-in
-(diary.pages.history_checkins); filter, page, delete and undo.
+(diary.pages.history_checkins); filter, page, delete and undo, and end one still going (its
+button posts to diary.pages.episodes.episode_end).
 
 Paging is by keyset: a page link carries the last row's (started_at, id), and the next page is
 the rows after it in the list's own order, which the index episode_user_live_started serves
@@ -20,10 +21,11 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from diary import services
-from diary.formatting import duration_text, location_text, offset_text
+from diary.formatting import duration_text, location_text, offset_text, still_going_text
 from diary.models import Episode, Side
 from diary.pages.history_checkins import CheckInRow, page_checkins
 from diary.pages.history_forms import CURSOR_FIELD, FILTER_FIELDS, Cursor, HistoryFilterForm
@@ -48,7 +50,8 @@ class HistoryRow:
     time: str  # "20:15"
     offset: str  # "UTC-05:00" when the episode was logged at another offset than the user's zone's; else ""
     places: list[str]  # "Eyelid (left)"
-    duration: str
+    duration: str  # "2 min", or "still going since 15:04"
+    ongoing: bool  # still going: the row offers to end it
     intensity: int
     pattern: str
     triggers: list[str]
@@ -63,8 +66,9 @@ class HistoryDay:
     checkin: CheckInRow | None = None
 
 
-def history_row(episode: Episode, zone: ZoneInfo) -> HistoryRow:
-    """Expects the episode's locations with their regions, triggers and symptoms prefetched."""
+def history_row(episode: Episode, zone: ZoneInfo, today: date) -> HistoryRow:
+    """Expects the episode's locations with their regions, triggers and symptoms prefetched.
+    `today` is the user's, to say since which day an episode is still going when not today."""
     local = episode.local_started_at
     own_offset = local.utcoffset()
     zone_offset = episode.started_at.astimezone(zone).utcoffset()
@@ -74,7 +78,8 @@ def history_row(episode: Episode, zone: ZoneInfo) -> HistoryRow:
         time=f"{local:%H:%M}",
         offset="" if own_offset == zone_offset else f"UTC{offset_text(episode.utc_offset_minutes)}",
         places=[location_text(loc.region.name, Side(loc.side).label) for loc in episode.locations.all()],
-        duration=duration_text(episode.duration_seconds),
+        duration=still_going_text(local, today) if episode.ongoing else duration_text(episode.duration_seconds),
+        ongoing=episode.ongoing,
         intensity=episode.intensity,
         pattern=episode.get_pattern_display(),
         triggers=[trigger.name for trigger in episode.triggers.all()],
@@ -86,8 +91,9 @@ def history_row(episode: Episode, zone: ZoneInfo) -> HistoryRow:
 def group_by_day(episodes: list[Episode], zone: ZoneInfo) -> list[HistoryDay]:
     """Consecutive episodes (newest first) by the day on the user's clock when each started:
     its own logged offset, as the analysis and the reports count days."""
+    today = timezone.now().astimezone(zone).date()
     return [
-        HistoryDay(day, [history_row(episode, zone) for episode in same_day])
+        HistoryDay(day, [history_row(episode, zone, today) for episode in same_day])
         for day, same_day in groupby(episodes, key=lambda episode: episode.local_date)
     ]
 

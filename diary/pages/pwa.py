@@ -28,9 +28,9 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
 from conditions.models import RegionGroup
-from diary.models import MAX_NOTES_LENGTH
+from diary.models import MAX_DURATION_SECONDS, MAX_NOTES_LENGTH
 from diary.pages.checkin_form import MEASURES
-from diary.pages.episode_form import DURATION_PRESETS, UNITS, outline_svgs
+from diary.pages.episode_form import DURATION_PRESETS, ONGOING, UNITS, outline_svgs
 
 SERVICE_WORKER = Path(__file__).resolve().parent.parent / "pwa" / "service-worker.js"
 THEME_COLOUR = "#1f5fbf"
@@ -65,6 +65,8 @@ def shell_html() -> str:
         {
             "outlines": outline_svgs(set()),
             "presets": DURATION_PRESETS,
+            "ongoing_value": ONGOING,
+            "max_duration": MAX_DURATION_SECONDS,
             "units": list(UNITS),
             "intensities": [str(n) for n in range(1, 11)],
             "measures": MEASURES,

@@ -1,4 +1,11 @@
-"""Writing episodes: create, bulk create, update, delete, restore. The one way to write an episode."""
+"""Writing episodes: create, bulk create, update, end, delete, restore. The one way to write an episode.
+
+An episode may be still going (`ongoing`): it then has no duration, never a made-up one, until it
+ends. Ending it "now" (episode_end, or an edit that sets `ongoing` false without a duration)
+gives it the time from its start until now, at least a second. One that started longer ago than
+an episode can last (MAX_DURATION_SECONDS) is not ended so: that duration would be as made up as
+a capped one, so the person is asked for the duration instead. It stays still going meanwhile,
+however old: nothing ends an episode but the person."""
 
 import uuid
 from collections.abc import Iterable, Sequence
@@ -63,7 +70,7 @@ class EpisodeInput:
     """An episode as a client describes it, before validation."""
 
     started_at: datetime
-    duration_seconds: int
+    duration_seconds: int | None  # None while it is still going
     locations: Sequence[LocationInput]
     intensity: int
     pattern: str
@@ -74,6 +81,7 @@ class EpisodeInput:
     utc_offset_minutes: int | None = None
     id: uuid.UUID | None = None
     source: str = EpisodeSource.WEB
+    ongoing: bool = False
 
 
 @dataclass(frozen=True)
@@ -157,11 +165,27 @@ def _is_real_offset(offset: timedelta | None) -> bool:
     return MIN_UTC_OFFSET_MINUTES <= minutes <= MAX_UTC_OFFSET_MINUTES
 
 
+def _check_duration(errors: FieldErrors, data: EpisodeInput) -> None:
+    """A duration in range, or none while the episode is still going: one or the other."""
+    if not isinstance(data.ongoing, bool):
+        errors.add("ongoing", "Must be true or false.")
+    elif data.ongoing and data.duration_seconds is not None:
+        errors.add(
+            "duration_seconds",
+            "Must be null while the episode is still going (ongoing is true); "
+            "once it has ended, send ongoing false with its duration.",
+        )
+    elif not data.ongoing and data.duration_seconds is None:
+        errors.add("duration_seconds", "Say how long it lasted, or send ongoing true while it is still going.")
+    elif not data.ongoing:
+        check_range(errors, "duration_seconds", data.duration_seconds, 1, MAX_DURATION_SECONDS, whole=True)
+
+
 def episode_errors(data: EpisodeInput, codes: ReferenceCodes, *, now: datetime) -> FieldErrors:
     """Every problem with `data`, by field. Pure: reads nothing but its arguments."""
     errors = FieldErrors()
     _check_started_at(errors, data.started_at, now)
-    check_range(errors, "duration_seconds", data.duration_seconds, 1, MAX_DURATION_SECONDS, whole=True)
+    _check_duration(errors, data)
     check_range(errors, "intensity", data.intensity, 1, 10, whole=True)
     if data.pattern not in TwitchPattern.values:
         errors.add("pattern", f"Unknown pattern {data.pattern!r}. Allowed: {', '.join(TwitchPattern.values)}.")
@@ -243,6 +267,7 @@ def episode_rows(
     offset = data.utc_offset_minutes
     episode.started_at = data.started_at
     episode.utc_offset_minutes = utc_offset_minutes_at(data.started_at, zone) if offset is None else offset
+    episode.ongoing = data.ongoing
     episode.duration_seconds = data.duration_seconds
     episode.intensity = data.intensity
     episode.pattern = data.pattern
@@ -282,6 +307,7 @@ def episode_to_rewrite(stored: Episode) -> Episode:
 EPISODE_REWRITE_FIELDS = [
     "started_at",
     "utc_offset_minutes",
+    "ongoing",
     "duration_seconds",
     "intensity",
     "pattern",
@@ -360,10 +386,11 @@ def episode_create(
     *,
     user: User,
     started_at: datetime,
-    duration_seconds: int,
     locations: Sequence[LocationInput],
     intensity: int,
     pattern: str,
+    duration_seconds: int | None = None,
+    ongoing: bool = False,
     triggers: Sequence[str] = (),
     symptoms: Sequence[str] = (),
     notes: str = "",
@@ -374,6 +401,7 @@ def episode_create(
     data = EpisodeInput(
         started_at=started_at,
         duration_seconds=duration_seconds,
+        ongoing=ongoing,
         locations=locations,
         intensity=intensity,
         pattern=pattern,
@@ -414,12 +442,14 @@ def episode_input(episode: Episode) -> EpisodeInput:
         utc_offset_minutes=episode.utc_offset_minutes,
         id=episode.id,
         source=episode.source,
+        ongoing=episode.ongoing,
     )
 
 
 EDITABLE_FIELDS = frozenset(
     {
         "started_at",
+        "ongoing",
         "duration_seconds",
         "locations",
         "intensity",
@@ -456,8 +486,8 @@ def episode_update(*, episode: Episode, expected_version: int | None = None, **c
     before = episode_input(current)
     if "started_at" in changes and "utc_offset_minutes" not in changes:
         changes["utc_offset_minutes"] = None  # re-derive it for the new start
-    after = replace(before, **changes)
     now = timezone.now()
+    after = _with_end(before, replace(before, **changes), changes, now)
     codes = ReferenceCodes.load()
     episode_errors(after, codes, now=now).raise_if_any()
     if _normalized(before) == _normalized(after):
@@ -469,6 +499,44 @@ def episode_update(*, episode: Episode, expected_version: int | None = None, **c
     rewrite_episodes([edited])
     rows.insert()
     return edited
+
+
+def _with_end(before: EpisodeInput, after: EpisodeInput, changes: dict[str, Any], now: datetime) -> EpisodeInput:
+    """The edit's meaning for the duration when it changes `ongoing` and says no duration: an
+    episode still going that ends lasted until now; one going again has no duration yet."""
+    if "duration_seconds" in changes or after.ongoing is before.ongoing:
+        return after
+    if after.ongoing is True:
+        return replace(after, duration_seconds=None)
+    if after.ongoing is False and isinstance(after.started_at, datetime):
+        return replace(after, duration_seconds=duration_until(after.started_at, now))
+    return after
+
+
+def duration_until(started_at: datetime, now: datetime) -> int:
+    """How long an episode still going has lasted when it ends now: at least a second (a start
+    the phone's fast clock put a moment ahead never makes it negative). Raises ValidationError
+    when that is longer than an episode can last: a capped duration would be made up too."""
+    seconds = max(1, int((now - started_at).total_seconds()))
+    if seconds > MAX_DURATION_SECONDS:
+        days = MAX_DURATION_SECONDS // (24 * 3600)
+        raise ValidationError(
+            {
+                "duration_seconds": [
+                    f"It started more than {days} days ago, longer than an episode can last: "
+                    "say how long it lasted instead of ending it now."
+                ]
+            }
+        )
+    return seconds
+
+
+def episode_end(*, episode: Episode, expected_version: int | None = None) -> Episode:
+    """ "It stopped now": the episode still going lasted from its start until now. Ending one
+    that has ended changes nothing (a second tap, a resent form): the first end stands. Raises
+    what episode_update raises, and ValidationError when it started too long ago to end now
+    (see duration_until)."""
+    return episode_update(episode=episode, expected_version=expected_version, ongoing=False)
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -273,3 +274,88 @@ def test_creating_an_episode_costs_a_fixed_handful_of_queries_however_many_tags(
     few = queries_to_create(triggers=["caffeine"], symptoms=["dry_eye"])
     many = queries_to_create(triggers=TAGS["triggers"], symptoms=TAGS["symptoms"])
     assert few == many <= 20
+
+
+# Still going: `ongoing` true and `duration_seconds` null until it ends.
+
+
+def test_it_logs_an_episode_still_going_with_no_duration(as_alice: APIClient, frozen_now: datetime) -> None:
+    response = as_alice.post(URL, body(ongoing=True, duration_seconds=None))
+    assert response.status_code == 201
+    assert (response.json()["ongoing"], response.json()["duration_seconds"]) == (True, None)
+    left_out = {
+        key: value for key, value in body(id=str(uuid.uuid4()), ongoing=True).items() if key != "duration_seconds"
+    }
+    assert as_alice.post(URL, left_out).json()["duration_seconds"] is None
+    assert as_alice.get(URL).json()["results"][0]["ongoing"] is True
+
+
+def test_an_ended_episode_says_it_is_not_ongoing(as_alice: APIClient, frozen_now: datetime) -> None:
+    data = as_alice.post(URL, body()).json()
+    assert (data["ongoing"], data["duration_seconds"]) == (False, 40)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"ongoing": True}, "duration_seconds"),  # still going, with a duration
+        ({"duration_seconds": None}, "duration_seconds"),  # ended, without one
+        ({"ongoing": "true", "duration_seconds": None}, "ongoing"),  # a JSON boolean only
+        ({"ongoing": 1, "duration_seconds": None}, "ongoing"),
+        ({"ongoing": None, "duration_seconds": None}, "ongoing"),
+    ],
+)
+def test_a_duration_that_does_not_fit_ongoing_is_a_field_error(
+    as_alice: APIClient, frozen_now: datetime, changes: dict[str, Any], field: str
+) -> None:
+    answer = assert_error(as_alice.post(URL, body(**changes)), 400, "invalid", field)
+    assert set(answer["fields"]) == {field}
+    assert not Episode.objects.exists()
+
+
+def test_an_identical_replay_of_an_episode_still_going_answers_the_same_record(
+    as_alice: APIClient, frozen_now: datetime
+) -> None:
+    first = as_alice.post(URL, body(ongoing=True, duration_seconds=None))
+    with time_machine.travel(frozen_now + timedelta(minutes=2), tick=False):
+        again = as_alice.post(URL, body(ongoing=True, duration_seconds=None))
+    assert again.status_code == 200
+    assert again.json() == first.json()
+    assert Episode.objects.count() == 1
+
+
+def test_patching_ongoing_false_ends_it_now(as_alice: APIClient, frozen_now: datetime) -> None:
+    as_alice.post(URL, body(ongoing=True, duration_seconds=None, started_at="2026-11-20T12:45:30+01:00"))
+    ended = as_alice.patch(detail(CLIENT_ID), {"ongoing": False}, HTTP_IF_MATCH='"1"')
+    assert ended.status_code == 200
+    data = ended.json()
+    assert (data["ongoing"], data["duration_seconds"], data["version"], ended["ETag"]) == (False, 870, 2, '"2"')
+    assert (Episode.objects.get().duration_seconds, Episode.objects.get().ongoing) == (870, False)  # 11:45:30 to 12:00
+
+
+def test_ending_it_again_changes_nothing_and_a_stale_end_is_refused(as_alice: APIClient, frozen_now: datetime) -> None:
+    as_alice.post(URL, body(ongoing=True, duration_seconds=None, started_at="2026-11-20T11:50:00Z"))
+    as_alice.patch(detail(CLIENT_ID), {"ongoing": False})
+    with time_machine.travel(frozen_now + timedelta(hours=1), tick=False):
+        again = as_alice.patch(detail(CLIENT_ID), {"ongoing": False})
+        stale = as_alice.patch(detail(CLIENT_ID), {"ongoing": False}, HTTP_IF_MATCH='"1"')
+    assert (again.status_code, again.json()["duration_seconds"], again.json()["version"]) == (200, 600, 2)
+    assert_error(stale, 412, "stale_version")
+    assert Episode.objects.get().duration_seconds == 600
+
+
+def test_ending_one_going_for_longer_than_an_episode_can_last_asks_for_its_duration(
+    as_alice: APIClient, frozen_now: datetime
+) -> None:
+    as_alice.post(URL, body(ongoing=True, duration_seconds=None, started_at="2026-11-12T12:00:00Z"))
+    assert_error(as_alice.patch(detail(CLIENT_ID), {"ongoing": False}), 400, "invalid", "duration_seconds")
+    assert Episode.objects.get().ongoing is True
+    ended = as_alice.patch(detail(CLIENT_ID), {"ongoing": False, "duration_seconds": 900})
+    assert (ended.json()["ongoing"], ended.json()["duration_seconds"]) == (False, 900)
+
+
+def test_bob_gets_404_ending_alices_episode(as_alice: APIClient, as_bob: APIClient, frozen_now: datetime) -> None:
+    as_alice.post(URL, body(ongoing=True, duration_seconds=None))
+    assert_error(as_bob.patch(detail(CLIENT_ID), {"ongoing": False}), 404, "not_found")
+    episode = Episode.objects.get()
+    assert (episode.ongoing, episode.version) == (True, 1)

@@ -18,6 +18,7 @@ from config.api.errors import exception_handler
 from diary.models import CheckIn, Episode
 from tests.api.conftest import assert_error
 from tests.api.test_sync import episode
+from tests.factories import EpisodeFactory
 
 
 @pytest.fixture(autouse=True)
@@ -137,3 +138,32 @@ def test_api_answers_with_diary_data_are_never_cached(as_alice: APIClient, alice
     for url in ["/api/v1/episodes/", "/api/v1/checkins/", "/api/v1/sync/", "/api/v1/summary/", "/api/v1/nowhere/"]:
         assert as_alice.get(url)["Cache-Control"] == "no-store", url
     assert as_alice.get("/api/v1/reference/")["Cache-Control"] == "private, no-cache"  # its own, with an ETag
+
+
+@pytest.mark.parametrize("value", ["false", 0, "", [], {}, "no" * 5000, None])
+def test_an_ongoing_that_is_not_a_json_boolean_is_a_small_field_error(
+    as_alice: APIClient, alice: User, frozen_now: datetime, value: Any
+) -> None:
+    """An end forged with another type never ends anything, nor starts one: PATCH, POST and a
+    push alike answer a field error that does not echo the value."""
+    going = EpisodeFactory(user=alice, started_at=frozen_now, ongoing=True, duration_seconds=None)
+    for response in [
+        as_alice.patch(f"/api/v1/episodes/{going.id}/", {"ongoing": value}),
+        as_alice.post("/api/v1/episodes/", episode(ongoing=value, duration_seconds=None)),
+    ]:
+        assert_error(response, 400, "invalid", "ongoing")
+        assert len(response.content) < 1000
+    result = as_alice.post("/api/v1/sync/", {"episodes": [episode(ongoing=value, duration_seconds=None)]}).json()
+    assert result["results"]["episodes"][0]["status"] == "invalid"
+    going.refresh_from_db()
+    assert (Episode.objects.count(), going.ongoing, going.version) == (1, True, 1)
+
+
+def test_an_end_of_a_deleted_episode_is_a_404_and_does_not_bring_it_back(
+    as_alice: APIClient, alice: User, frozen_now: datetime
+) -> None:
+    going = EpisodeFactory(user=alice, started_at=frozen_now, ongoing=True, duration_seconds=None)
+    assert as_alice.delete(f"/api/v1/episodes/{going.id}/").status_code == 204
+    assert_error(as_alice.patch(f"/api/v1/episodes/{going.id}/", {"ongoing": False}), 404, "not_found")
+    going.refresh_from_db()
+    assert (going.ongoing, going.deleted_at is not None) == (True, True)

@@ -221,3 +221,53 @@ def test_an_empty_limit_is_refused_but_an_empty_since_means_from_the_start(as_al
     # Schemathesis found `?limit=` answered 200 with the default, which the schema does not allow.
     assert_error(as_alice.get(URL, {"since": "3", "limit": ""}), 400, "invalid", "limit")
     assert as_alice.get(URL, {"since": ""}).json()["cursor"] == "0"  # the schema allows it: no cursor yet
+
+
+def test_a_push_carries_an_episode_still_going_and_its_end_measured_offline(
+    as_alice: APIClient, as_bob: APIClient, frozen_now: datetime
+) -> None:
+    """Logged "still going" on the phone, then "It stopped" offline: the phone sends ongoing false
+    with the duration it measured, based on the version it had. Each push replayed changes nothing."""
+    going = episode(ongoing=True, duration_seconds=None)
+    created = push(as_alice, [going])["episodes"][0]
+    assert (created["status"], created["record"]["ongoing"], created["record"]["duration_seconds"]) == (
+        "created",
+        True,
+        None,
+    )
+    assert statuses(push(as_alice, [going])["episodes"]) == ["unchanged"]
+    ended = {**going, "version": 1, "ongoing": False, "duration_seconds": 300}
+    result = push(as_alice, [ended])["episodes"][0]
+    assert (result["status"], result["record"]["ongoing"], result["record"]["duration_seconds"]) == (
+        "updated",
+        False,
+        300,
+    )
+    assert statuses(push(as_alice, [ended])["episodes"]) == ["unchanged"]
+    stored = Episode.objects.get()
+    assert (stored.ongoing, stored.duration_seconds, stored.version) == (False, 300, 2)
+    assert statuses(push(as_bob, [ended])["episodes"]) == ["invalid"]  # the id is taken, by whom it does not say
+
+
+def test_a_push_that_does_not_fit_ongoing_is_invalid_with_field_errors(
+    as_alice: APIClient, frozen_now: datetime
+) -> None:
+    results = push(
+        as_alice,
+        [
+            episode(ongoing=True),  # with a duration
+            episode(ongoing=False, duration_seconds=None),  # ended, without one
+            episode(ongoing="false"),
+        ],
+    )["episodes"]
+    assert statuses(results) == ["invalid", "invalid", "invalid"]
+    assert [list(r["errors"]) for r in results] == [["duration_seconds"], ["duration_seconds"], ["ongoing"]]
+    assert not Episode.objects.exists()
+
+
+def test_pull_says_which_episodes_are_still_going(as_alice: APIClient, frozen_now: datetime) -> None:
+    going, ended = episode(ongoing=True, duration_seconds=None), episode()
+    push(as_alice, [going, ended])
+    pulled = {e["id"]: e for e in as_alice.get(URL).json()["episodes"]}
+    assert (pulled[going["id"]]["ongoing"], pulled[going["id"]]["duration_seconds"]) == (True, None)
+    assert (pulled[ended["id"]]["ongoing"], pulled[ended["id"]]["duration_seconds"]) == (False, 120)

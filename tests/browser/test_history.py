@@ -103,3 +103,18 @@ def test_it_shows_each_days_check_in_beside_its_episodes(signed_in_page: Any, br
     look_at(page, "history-checkins")
     between.get_by_role("link", name=re.compile("Edit the check-in")).click()
     assert page.get_by_label("Sleep last night").input_value() == "7.5"
+
+
+def test_it_shows_an_episode_still_going_and_ends_it(signed_in_page: Any, browser_user: User) -> None:
+    page = signed_in_page
+    started = timezone.now().astimezone(PARIS).replace(second=0, microsecond=0) - timedelta(minutes=20)
+    going = log(browser_user, started, "calf", "left", duration_seconds=None, ongoing=True)
+    log(browser_user, started - timedelta(hours=1), "eyelid", "right")
+    page.goto("/history/")
+    assert page.get_by_text(f"still going since {started:%H:%M}", exact=True).is_visible()
+    look_at(page, "history-still-going")
+    page.get_by_role("button", name=re.compile("^It stopped now")).click()
+    page.get_by_text(re.compile(r"^Episode ended: it lasted 20 min( \d+ s)?\.$")).wait_for()
+    assert page.get_by_role("button", name=re.compile("^It stopped now")).count() == 0
+    going.refresh_from_db()
+    assert (going.ongoing, going.duration_seconds is not None) == (False, True)

@@ -16,6 +16,8 @@ from diary.models import CheckIn, Episode
 from diary.services import LocationInput, account_register, episode_create
 from tests.browser.conftest import CHROMIUM, look_at, watch
 
+PARIS = ZoneInfo("Europe/Paris")  # the browser's zone in these tests
+
 
 def sign_in(context: Any, user: User, live_server: Any) -> None:
     """The user's session cookie in the browser context (signing in has its own tests)."""
@@ -396,3 +398,35 @@ def test_it_says_the_day_had_twitching_from_the_episodes_the_phone_holds(
     wait_for_status(page, "^synced just now$")
     checkin = CheckIn.objects.get(user=browser_user)
     assert (checkin.sleep_hours, checkin.twitching_today) == (7, True)
+
+
+def test_it_logs_an_episode_still_going_and_ends_it_offline(
+    signed_in_page: Any, context: Any, browser_user: User
+) -> None:
+    page = signed_in_page
+    open_quick_log(page, synced=True)
+    page.locator("#episode-form").get_by_label("Still going", exact=True).check()
+    log_episode(page, "Left calf", "5")
+    wait_for_status(page, "^synced just now$")
+    [episode] = Episode.objects.filter(user=browser_user)
+    assert (episode.ongoing, episode.duration_seconds) == (True, None)
+    since = f"still going since {episode.started_at.astimezone(PARIS):%H:%M}"
+    entry = page.locator("#recent-list li[data-key]", has_text=since)
+    entry.wait_for(state="visible")
+    look_at(page, "quick-log-still-going")
+
+    context.set_offline(True)
+    entry.get_by_role("button", name=re.compile("^It stopped")).click()
+    wait_for_status(page, "Offline · 1 waiting")
+    assert page.locator("#recent-list li[data-key]").count() == 1
+    assert since not in page.locator("#recent-list").inner_text()  # ended on the phone already
+    episode.refresh_from_db()
+    assert episode.ongoing  # nothing sent yet
+
+    context.set_offline(False)
+    wait_for_status(page, "^synced just now$")
+    episode.refresh_from_db()
+    assert (episode.ongoing, episode.version) == (False, 2)
+    assert episode.duration_seconds is not None
+    assert episode.duration_seconds >= 1
+    assert page.locator("#recent-list").get_by_role("button", name=re.compile("^It stopped")).count() == 0

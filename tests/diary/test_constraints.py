@@ -44,12 +44,20 @@ def raw_checkin(user: User, change_seq: int = 1, **overrides: Any) -> CheckIn:
         {"utc_offset_minutes": 15 * 60},
         {"notes": "x" * 2001},
         {"version": 0},
+        {"duration_seconds": None},  # ended, without a duration
+        {"ongoing": True},  # still going, with a duration
+        {"ongoing": True, "duration_seconds": 0},
     ],
 )
 def test_it_refuses_an_episode_out_of_bounds(alice: User, overrides: dict[str, Any]) -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
         raw_episode(alice, **overrides)
     assert not Episode.objects.exists()
+
+
+def test_it_stores_an_episode_still_going_without_a_duration(alice: User) -> None:
+    raw_episode(alice, ongoing=True, duration_seconds=None)
+    assert Episode.objects.get().ended_at is None
 
 
 def test_it_accepts_an_episode_at_the_bounds(alice: User) -> None:

@@ -5,6 +5,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -15,9 +16,12 @@ from diary.services import (
     EpisodeInput,
     IdTaken,
     LocationInput,
+    Replay,
     StaleVersion,
     episode_create,
     episode_delete,
+    episode_end,
+    episode_replay,
     episode_update,
     episodes_bulk_create,
     profile_update,
@@ -101,6 +105,9 @@ def test_it_refuses_an_id_that_exists(alice: User, frozen_now: datetime) -> None
         ({"notes": "x" * 2001}, "notes", "At most 2000"),
         ({"utc_offset_minutes": 15 * 60}, "utc_offset_minutes", "between"),
         ({"source": "fax"}, "source", "Unknown source"),
+        ({"ongoing": True}, "duration_seconds", "Must be null while the episode is still going"),
+        ({"duration_seconds": None}, "duration_seconds", "or send ongoing true"),
+        ({"ongoing": "yes", "duration_seconds": None}, "ongoing", "true or false"),
     ],
 )
 def test_it_rejects_bad_input_with_field_errors_and_writes_nothing(
@@ -242,3 +249,98 @@ def test_bulk_create_costs_the_same_queries_whatever_the_batch_size(alice: User,
         columns = {"episode": 14, "location": 3, "trigger": 2, "symptom": 2}
         assert large - small <= sum(math.ceil(600 * n / limit) for n in columns.values())
     assert Episode.objects.count() == 603
+
+
+# Still going: no duration until it ends, then the time from the start until then.
+
+
+def still_going(alice: User, started_at: datetime, **overrides: Any) -> Episode:
+    return episode_create(user=alice, **valid(started_at=started_at, ongoing=True, duration_seconds=None, **overrides))
+
+
+def test_it_creates_an_episode_still_going_without_a_duration(alice: User, frozen_now: datetime) -> None:
+    episode = still_going(alice, frozen_now - timedelta(minutes=3))
+    episode.refresh_from_db()
+    assert (episode.ongoing, episode.duration_seconds, episode.ended_at) == (True, None, None)
+
+
+def test_ending_it_now_gives_it_the_time_since_its_start(alice: User, frozen_now: datetime) -> None:
+    episode = still_going(alice, frozen_now - timedelta(minutes=3, seconds=20))
+    ended = episode_end(episode=episode, expected_version=1)
+    ended.refresh_from_db()
+    assert (ended.ongoing, ended.duration_seconds, ended.version) == (False, 200, 2)
+    assert ended.ended_at == frozen_now
+
+
+def test_ending_it_twice_keeps_the_first_end(alice: User, frozen_now: datetime) -> None:
+    episode = still_going(alice, frozen_now - timedelta(minutes=3))
+    first = episode_end(episode=episode)
+    with time_machine.travel(frozen_now + timedelta(hours=2), tick=False):
+        again = episode_end(episode=episode)
+    assert (again.duration_seconds, again.version, again.change_seq) == (180, 2, first.change_seq)
+
+
+def test_an_edit_that_sets_ongoing_false_alone_ends_it_now(alice: User, frozen_now: datetime) -> None:
+    episode = still_going(alice, frozen_now - timedelta(seconds=90))
+    assert episode_update(episode=episode, ongoing=False).duration_seconds == 90
+
+
+def test_an_edit_that_ends_it_with_a_duration_keeps_that_duration(alice: User, frozen_now: datetime) -> None:
+    episode = still_going(alice, frozen_now - timedelta(hours=1))
+    assert episode_update(episode=episode, ongoing=False, duration_seconds=600).duration_seconds == 600
+
+
+def test_a_start_a_moment_ahead_ends_after_a_second_never_a_negative_duration(
+    alice: User, frozen_now: datetime
+) -> None:
+    episode = still_going(alice, frozen_now + timedelta(minutes=4))  # a phone's clock running fast
+    assert episode_end(episode=episode).duration_seconds == 1
+
+
+def test_it_asks_for_the_duration_of_one_going_for_longer_than_an_episode_can_last(
+    alice: User, frozen_now: datetime
+) -> None:
+    """Neither capped at 7 days nor ended by itself: both would make up a duration."""
+    episode = still_going(alice, frozen_now - timedelta(days=7, seconds=1))
+    with pytest.raises(ValidationError) as raised:
+        episode_end(episode=episode)
+    assert "more than 7 days ago" in raised.value.message_dict["duration_seconds"][0]
+    episode.refresh_from_db()
+    assert (episode.ongoing, episode.duration_seconds, episode.version) == (True, None, 1)
+    ended = episode_update(episode=episode, ongoing=False, duration_seconds=3600)
+    assert (ended.ongoing, ended.duration_seconds) == (False, 3600)
+
+
+def test_a_stale_end_raises_and_changes_nothing(alice: User, frozen_now: datetime) -> None:
+    episode = still_going(alice, frozen_now - timedelta(minutes=3))
+    episode_update(episode=episode, intensity=7)  # elsewhere: version 2
+    with pytest.raises(StaleVersion):
+        episode_end(episode=episode, expected_version=1)
+    episode.refresh_from_db()
+    assert (episode.ongoing, episode.version) == (True, 2)
+
+
+def test_an_ended_episode_said_to_be_going_again_has_no_duration(alice: User, frozen_now: datetime) -> None:
+    episode = episode_create(user=alice, **valid())
+    going = episode_update(episode=episode, ongoing=True)
+    assert (going.ongoing, going.duration_seconds, going.version) == (True, None, 2)
+
+
+def test_a_duration_sent_for_an_episode_still_going_is_a_field_error(alice: User, frozen_now: datetime) -> None:
+    episode = still_going(alice, frozen_now - timedelta(minutes=3))
+    with pytest.raises(ValidationError) as raised:
+        episode_update(episode=episode, duration_seconds=60)
+    assert list(raised.value.message_dict) == ["duration_seconds"]
+    episode.refresh_from_db()
+    assert (episode.ongoing, episode.version) == (True, 1)
+
+
+def test_a_replayed_create_of_an_episode_still_going_is_the_same_episode(alice: User, frozen_now: datetime) -> None:
+    """Logged "still going" and sent again a minute later: the same content (no duration that
+    moved on), so the same episode, never a second one."""
+    data = EpisodeInput(**valid(id=uuid.uuid4(), ongoing=True, duration_seconds=None))
+    episode_create(user=alice, **vars(data))
+    with time_machine.travel(frozen_now + timedelta(minutes=1), tick=False):
+        replayed = episode_replay(user=alice, data=data)
+    assert replayed.outcome is Replay.SAME
+    assert Episode.objects.count() == 1

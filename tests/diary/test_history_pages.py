@@ -1,4 +1,5 @@
-"""The history page: grouping by local day, filters, keyset paging, delete and undo."""
+"""The history page: grouping by local day, filters, keyset paging, delete and undo, and ending
+an episode still going."""
 
 import re
 import uuid
@@ -7,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.contrib.auth.models import User
 from django.test import Client
 from rest_framework.test import APIClient
@@ -501,3 +503,65 @@ def test_a_cursor_carries_the_day_its_check_ins_go_on_from() -> None:
         Cursor(None, None, date(2026, 11, 19)),
     ):
         assert Cursor.parse(cursor.text()) == cursor
+
+
+def test_it_shows_an_episode_still_going_and_ends_it_there(
+    alice: User, alice_web: Client, frozen_now: datetime
+) -> None:
+    profile_update(user=alice, time_zone="Europe/Paris")
+    going = EpisodeFactory(
+        user=alice, started_at=frozen_now - timedelta(minutes=56), ongoing=True, duration_seconds=None
+    )
+    yesterday = EpisodeFactory(
+        user=alice, started_at=frozen_now - timedelta(days=1, hours=1), ongoing=True, duration_seconds=None
+    )
+    EpisodeFactory(user=alice, started_at=frozen_now - timedelta(days=2), duration_seconds=90)
+    html = alice_web.get(URL, {"region": "eyelid"}).content.decode()
+    assert "still going since 12:04" in html  # 11:04 UTC, on the Paris clock; today's has no day
+    assert "still going since Thu 19 Nov, 12:00" in html
+    assert "1 min 30 s" in html
+    assert html.count("It stopped now") == 2
+    end = f"/episodes/{going.id}/end/"
+    assert f'action="{end}"' in html
+    response = alice_web.post(end, {"back": "history", "next": "region=eyelid&evil=1"})
+    assert response["Location"] == f"{URL}?region=eyelid"  # back where it was
+    going.refresh_from_db()
+    assert (going.ongoing, going.duration_seconds, going.version) == (False, 56 * 60, 2)
+    after = alice_web.get(URL).content.decode()
+    assert "Episode ended: it lasted 56 min." in after
+    assert after.count("It stopped now") == 1
+    yesterday.refresh_from_db()
+    assert yesterday.ongoing
+
+
+def test_ending_twice_from_the_history_keeps_the_first_end(
+    alice: User, alice_web: Client, frozen_now: datetime
+) -> None:
+    going = EpisodeFactory(
+        user=alice, started_at=frozen_now - timedelta(minutes=5), ongoing=True, duration_seconds=None
+    )
+    end = f"/episodes/{going.id}/end/"
+    alice_web.post(end, {"back": "history"})
+    with time_machine.travel(frozen_now + timedelta(hours=1), tick=False):
+        again = alice_web.post(end, {"back": "history"})
+    assert again["Location"] == URL
+    going.refresh_from_db()
+    assert (going.duration_seconds, going.version) == (300, 2)
+    assert "had ended already" in alice_web.get(URL).content.decode()
+
+
+def test_ending_takes_a_post_with_its_csrf_token_and_only_alices_own(
+    alice: User, bob_web: Client, alice_web: Client, frozen_now: datetime
+) -> None:
+    going = EpisodeFactory(
+        user=alice, started_at=frozen_now - timedelta(minutes=5), ongoing=True, duration_seconds=None
+    )
+    end = f"/episodes/{going.id}/end/"
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(alice)
+    browser.get(URL)
+    assert browser.post(end, {"csrfmiddlewaretoken": "forged" * 8}).status_code == 403
+    assert alice_web.get(end).status_code == 405
+    assert bob_web.post(end).status_code == 404
+    going.refresh_from_db()
+    assert (going.ongoing, going.version) == (True, 1)

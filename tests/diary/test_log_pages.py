@@ -85,14 +85,16 @@ def test_it_logs_an_episode_through_the_service(alice_web: Client, in_paris: Use
         ({"duration": "300"}, 300),
         ({"duration": "5", "duration_value": "2", "duration_unit": "minutes"}, 120),  # exact wins
         ({"duration": "", "duration_value": "1.5", "duration_unit": "hours"}, 5400),
-        ({"duration": "ongoing"}, 30 * 60),  # 12:30 to 13:00 in Paris
+        ({"duration": "ongoing"}, None),  # still going: no duration until it ends, never the time so far
+        ({"duration": "ongoing", "duration_value": "40"}, 40),  # exact wins over "still going" too
     ],
 )
 def test_it_reads_each_kind_of_duration(
-    alice_web: Client, in_paris: User, frozen_now: datetime, changes: dict[str, str], duration: int
+    alice_web: Client, in_paris: User, frozen_now: datetime, changes: dict[str, str], duration: int | None
 ) -> None:
     assert alice_web.post(LOG, valid_form(**changes)).status_code == 302
-    assert only_episode(in_paris).duration_seconds == duration
+    episode = only_episode(in_paris)
+    assert (episode.duration_seconds, episode.ongoing) == (duration, duration is None)
 
 
 def test_it_stores_left_and_right_of_one_region_as_both_sides(
@@ -266,18 +268,65 @@ def test_it_refuses_a_bad_edit_and_writes_nothing(alice_web: Client, alice: User
 def test_it_ends_an_episode_still_going(alice_web: Client, in_paris: User, frozen_now: datetime) -> None:
     alice_web.post(LOG, valid_form(duration="ongoing", started_at="2026-11-20T12:55"))
     episode = only_episode(in_paris)
-    assert episode.duration_seconds == 300
+    assert (episode.ongoing, episode.duration_seconds) == (True, None)
     detail = alice_web.get(reverse("episode-detail", args=[episode.pk])).content.decode()
     log = alice_web.get(LOG).content.decode()
     end = reverse("episode-end", args=[episode.pk])
     assert end in detail
+    assert "Still going since 12:55" in detail  # Paris time, the day left out: it is today
     assert end in log
+    assert "still going since 12:55" in log
     assert "It stopped now" in log
     with time_machine.travel(frozen_now + timedelta(minutes=10), tick=False):
-        assert alice_web.post(end).status_code == 302
+        ended = alice_web.post(end)
+    assert ended["Location"] == reverse("episode-detail", args=[episode.pk])
     episode.refresh_from_db()
-    assert (episode.duration_seconds, episode.version) == (900, 2)
+    assert (episode.ongoing, episode.duration_seconds, episode.version) == (False, 900, 2)
     assert end not in alice_web.get(LOG).content.decode()
+
+
+def test_it_offers_to_end_every_episode_still_going_without_a_session_memory(
+    alice_web: Client, alice: User, frozen_now: datetime
+) -> None:
+    """The logging page reads the episodes' own state: one logged on a phone, or in another
+    browser, shows too (the session that logged it used to be the only memory of it)."""
+    started_at = datetime(2026, 11, 19, 21, 4, tzinfo=ZoneInfo("UTC"))
+    phone = EpisodeFactory(user=alice, started_at=started_at, ongoing=True, duration_seconds=None, source="mobile")
+    EpisodeFactory(user=alice)  # ended: nothing to offer
+    page = alice_web.get(LOG).content.decode()
+    assert "still going since Thu 19 Nov, 21:04" in page  # not today: the day is named
+    assert page.count("It stopped now") == 1
+    response = alice_web.post(reverse("episode-end", args=[phone.pk]), {"back": "log"})
+    assert response["Location"] == LOG
+    phone.refresh_from_db()
+    assert (phone.ongoing, phone.duration_seconds) == (False, 14 * 3600 + 56 * 60)
+
+
+def test_it_asks_for_the_duration_of_an_episode_still_going_for_longer_than_an_episode_can_last(
+    alice_web: Client, alice: User, frozen_now: datetime
+) -> None:
+    """Eight days on, "It stopped now" would make up a duration (capped or not): the person is
+    sent to the edit form to say how long it lasted, and the episode stays still going."""
+    started_at = frozen_now - timedelta(days=8)
+    episode = EpisodeFactory(user=alice, started_at=started_at, ongoing=True, duration_seconds=None)
+    assert "still going since" in alice_web.get(LOG).content.decode()  # never ended by itself
+    response = alice_web.post(reverse("episode-end", args=[episode.pk]))
+    assert response["Location"] == reverse("episode-edit", args=[episode.pk])
+    page = alice_web.get(response["Location"]).content.decode()
+    assert "more than 7 days ago" in page
+    assert 'value="ongoing" checked' in page  # the edit form shows it still going
+    episode.refresh_from_db()
+    assert (episode.ongoing, episode.duration_seconds, episode.version) == (True, None, 1)
+
+
+def test_it_edits_an_episode_still_going_into_an_ended_one(
+    alice_web: Client, alice: User, frozen_now: datetime
+) -> None:
+    episode = EpisodeFactory(user=alice, started_at=frozen_now - timedelta(days=8), ongoing=True, duration_seconds=None)
+    form = valid_form(started_at="2026-11-12T12:00", version="1", duration="300")
+    assert alice_web.post(reverse("episode-edit", args=[episode.pk]), form).status_code == 302
+    episode.refresh_from_db()
+    assert (episode.ongoing, episode.duration_seconds, episode.version) == (False, 300, 2)
 
 
 @pytest.mark.parametrize("count", [100, 10_000])

@@ -35,6 +35,7 @@ from diary.services import (
     episode_create,
     episode_create_from,
     episode_delete,
+    episode_end,
     episode_restore,
     episode_update,
     episodes_bulk_create,
@@ -130,6 +131,11 @@ def one_episode(alice: User) -> Before:
     return Before(episodes=[EpisodeFactory(user=alice)])
 
 
+def one_episode_still_going(alice: User) -> Before:
+    started_at = datetime(2026, 11, 20, 11, 0, tzinfo=ZoneInfo("UTC"))  # an hour before the frozen now
+    return Before(episodes=[EpisodeFactory(user=alice, started_at=started_at, ongoing=True, duration_seconds=None)])
+
+
 def one_deleted_episode(alice: User) -> Before:
     return Before(episodes=[episode_delete(episode=EpisodeFactory(user=alice))])
 
@@ -154,6 +160,7 @@ WALK = [
     Walk("episode_create_from", nothing, lambda alice, _: [episode_create_from(user=alice, data=an_episode()).episode]),
     Walk("episodes_bulk_create", nothing, lambda alice, _: episodes_bulk_create(user=alice, items=[an_episode()] * 1)),
     Walk("episode_update", one_episode, lambda _, b: [episode_update(episode=b.episodes[0], intensity=9)]),
+    Walk("episode_end", one_episode_still_going, lambda _, b: [episode_end(episode=b.episodes[0])]),
     Walk("episode_delete", one_episode, lambda _, b: [episode_delete(episode=b.episodes[0])]),
     Walk("episode_restore", one_deleted_episode, lambda a, b: [episode_restore(user=a, episode_id=b.episodes[0].id)]),
     Walk("checkin_upsert", nothing, lambda alice, _: [checkin_upsert(user=alice, date=date(2026, 11, 2), stress=4)[0]]),

@@ -15,7 +15,7 @@ def episode(
     triggers: Sequence[str] = (),
     symptoms: Sequence[str] = (),
     intensity: int = 3,
-    duration: int = 30,
+    duration: int | None = 30,  # None: still going
     pattern: str = "intermittent_bursts",
 ) -> Episode:
     return Episode(

@@ -36,6 +36,21 @@ def test_frequency_counts_days_durations_and_intensity() -> None:
     assert result["busiest_day"] == {"date": START.isoformat(), "episodes": 2}
 
 
+def test_frequency_counts_episodes_still_going_but_leaves_them_out_of_the_durations() -> None:
+    episodes = [
+        episode(1, at(0), duration=10),
+        episode(2, at(0, 21), duration=None, intensity=9),
+        episode(3, at(5), duration=50),
+    ]
+    result = frequency(diary(episodes, days=14))
+    assert (result["episodes"], result["days_with_twitching"], result["still_going"]) == (3, 2, 1)
+    assert result["duration_seconds"] == {"median": 30, "mean": 30, "p90": 46, "max": 50}
+    assert result["intensity"]["max"] == 9  # counted everywhere else
+    only_going = frequency(diary([episode(1, at(0), duration=None)], days=7))
+    assert (only_going["episodes"], only_going["still_going"], only_going["duration_seconds"]["median"]) == (1, 1, None)
+    assert analyse(diary(episodes, days=14), REFERENCE)["frequency"] == result
+
+
 def test_frequency_of_an_empty_diary_is_zero_not_an_error() -> None:
     result = frequency(diary([], days=7))
     assert (result["episodes"], result["per_day"], result["duration_seconds"]["median"]) == (0, 0, None)

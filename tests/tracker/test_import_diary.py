@@ -13,7 +13,7 @@ from diary.services import episode_delete, sync_changes
 from tests.factories import EpisodeFactory
 from tests.tracker.account_data import fill_account
 from tracker.accounts import account_erase
-from tracker.exports import export_account
+from tracker.exports import VERSION, export_account
 from tracker.models import AnalysisRequest
 
 # What an import restores; shares, reports and the account's own dates are not part of it.
@@ -113,8 +113,8 @@ def test_it_imports_into_an_existing_empty_account_and_asks_for_its_analysis(
 
 
 def test_it_refuses_a_newer_version_and_writes_nothing(alices_export: dict[str, Any], tmp_path: Path) -> None:
-    said = refusal(write(tmp_path, {**alices_export, "version": 2}), user="carol")
-    assert "version: The file is format version 2; this server reads versions up to 1." in said
+    said = refusal(write(tmp_path, {**alices_export, "version": VERSION + 1}), user="carol")
+    assert f"version: The file is format version {VERSION + 1}; this server reads versions up to {VERSION}." in said
     assert not User.objects.filter(username="carol").exists()
 
 
@@ -203,3 +203,31 @@ def test_it_refuses_an_account_that_has_records_even_deleted_ones(
     assert "account: bob already has episodes or check-ins (deleted ones count too)." in said
     assert list(Episode.objects.filter(user=bob)) == [tombstone]
     assert Profile.objects.get(user=bob).time_zone == "Europe/Paris"  # the zone was not changed either
+
+
+def test_it_brings_back_an_episode_still_going_as_still_going(
+    alice: User, frozen_now: datetime, tmp_path: Path
+) -> None:
+    going = EpisodeFactory(user=alice, started_at=frozen_now, ongoing=True, duration_seconds=None)
+    exported = export_of(alice)
+    [row] = exported["episodes"]
+    assert (row["ongoing"], row["duration_seconds"]) == (True, None)
+    account_erase(user=alice)
+    run_import(write(tmp_path, exported))
+    restored = Episode.objects.get(pk=going.pk)
+    assert (restored.ongoing, restored.duration_seconds) == (True, None)
+
+
+def test_it_reads_a_version_1_file_whose_episodes_have_all_ended(erased_export: dict[str, Any], tmp_path: Path) -> None:
+    """Version 1 had no `ongoing`: every episode in such a file has its duration."""
+    for row in erased_export["episodes"]:
+        del row["ongoing"]
+    run_import(write(tmp_path, {**erased_export, "version": 1}), user="carol")
+    assert set(Episode.objects.filter(user__username="carol").values_list("ongoing", flat=True)) == {False}
+
+
+def test_it_refuses_an_episode_still_going_with_a_duration(erased_export: dict[str, Any], tmp_path: Path) -> None:
+    erased_export["episodes"][2]["ongoing"] = True
+    said = refusal(write(tmp_path, erased_export), user="carol")
+    assert "episodes[2].duration_seconds: Must be null while the episode is still going" in said
+    assert not User.objects.filter(username="carol").exists()

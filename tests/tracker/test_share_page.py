@@ -260,3 +260,13 @@ def test_it_shows_an_empty_range_plainly(alice: User, frozen_now: datetime) -> N
     assert "<tr data-episode=" not in html
     assert 'id="report-red-flags"' not in html
     assert ShareAccess.objects.count() == 1
+
+
+def test_it_shows_an_episode_still_going_as_still_going(alice: User, link: NewShare, frozen_now: datetime) -> None:
+    going = EpisodeFactory(
+        user=alice, started_at=datetime(2026, 11, 9, 8, 0, tzinfo=UTC), ongoing=True, duration_seconds=None
+    )
+    html = page(link.token).content.decode()
+    row = html.split(f'<tr data-episode="{going.id}"', 1)[1].split("</tr>", 1)[0]
+    assert "<td>still going</td>" in row
+    assert "(1 still going)" in html

@@ -25,12 +25,17 @@ class Episode(NamedTuple):
     id: str
     local_start: datetime  # the user's wall-clock time when it started (naive)
     local_date: date
-    duration_seconds: int
+    duration_seconds: int | None  # None while it is still going
     intensity: int
     pattern: str
     locations: tuple[tuple[str, str], ...]  # (region code, side)
     triggers: tuple[str, ...] = ()
     symptoms: tuple[str, ...] = ()
+
+    @property
+    def ongoing(self) -> bool:
+        """Still going: an episode like any other, but with no duration to count yet."""
+        return self.duration_seconds is None
 
 
 @dataclass(frozen=True, slots=True)

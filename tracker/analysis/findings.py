@@ -45,7 +45,8 @@ class Frequency(TypedDict):
     per_day: float
     per_week: float
     busiest_day: BusiestDay | None  # None when there is no episode
-    duration_seconds: Spread
+    duration_seconds: Spread  # of the episodes that ended: those still going have no duration yet
+    still_going: int  # episodes still going (counted in `episodes`, not in `duration_seconds`)
     intensity: IntensitySpread
     patterns: dict[str, int]  # pattern code: episodes, most common first
 

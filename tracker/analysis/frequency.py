@@ -13,7 +13,10 @@ def frequency(diary: Diary) -> Frequency:
     episodes = diary.episodes
     per_day = diary.episodes_per_day
     weeks = max(diary.days / 7, 1 / 7)
-    durations = np.fromiter((e.duration_seconds for e in episodes), dtype=float, count=len(episodes))
+    # An episode still going counts as an episode everywhere, but has no duration yet: the
+    # durations are those of the episodes that ended, and `still_going` says how many did not.
+    ended = [e.duration_seconds for e in episodes if e.duration_seconds is not None]
+    durations = np.fromiter(ended, dtype=float, count=len(ended))
     intensities = np.fromiter((e.intensity for e in episodes), dtype=float, count=len(episodes))
     return {
         "episodes": len(episodes),
@@ -25,6 +28,7 @@ def frequency(diary: Diary) -> Frequency:
         "per_week": round(len(episodes) / weeks, 2),
         "busiest_day": _busiest(per_day),
         "duration_seconds": _spread(durations),
+        "still_going": len(episodes) - len(ended),
         "intensity": {**_spread(intensities), "counts": _counts(intensities)},
         "patterns": dict(Counter(e.pattern for e in episodes).most_common()),
     }

@@ -16,7 +16,10 @@ from .triggers import tagged_triggers
 # The version of what analyse() computes. Raise it whenever a change to the analysis changes
 # its findings (a new field, a new method): every stored summary then reads as stale and is
 # computed again, so that nobody is shown findings of a shape or a method that no longer holds.
-ANALYSIS_VERSION = 4  # 4: counted over the days the diary covers; reference matches on characteristic features
+# 3: the summary stores the charts' counts (tracker.analysis.aggregates).
+# 4: counted over the days the diary covers; reference matches on characteristic features;
+#    episodes still going leave the durations, and frequency says how many (`still_going`).
+ANALYSIS_VERSION = 4
 
 DISCLAIMER = (
     "This summary shows what your diary records, with the numbers behind each finding. It is not "

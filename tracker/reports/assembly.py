@@ -25,7 +25,7 @@ class ReportEpisode:
     id: str
     started_at: datetime  # aware, UTC
     local_start: datetime  # aware, at the offset the user's clock had then
-    duration_seconds: int
+    duration_seconds: int | None  # None while it is still going
     locations: tuple[tuple[str, str], ...]  # (region code, side code)
     intensity: int
     pattern: str
@@ -36,6 +36,10 @@ class ReportEpisode:
     @property
     def local_date(self) -> date:
         return self.local_start.date()
+
+    @property
+    def ongoing(self) -> bool:
+        return self.duration_seconds is None
 
     @property
     def utc_offset_minutes(self) -> int:

@@ -1,4 +1,6 @@
-"""The episodes as CSV for a spreadsheet: one row per episode, UTF-8, a header row.
+"""The episodes as CSV for a spreadsheet: one row per episode, UTF-8, a header row. An episode
+still going has an empty duration and `true` under `ongoing` (a column after the older ones, so
+that a sheet reading columns by position still finds them where they were).
 
 A cell that starts with `=`, `+`, `-` or `@` (or a tab or carriage return, which some
 spreadsheets skip before reading a formula) is prefixed with an apostrophe: a note such as
@@ -22,6 +24,7 @@ HEADER = [
     "pattern",
     "triggers",
     "symptoms",
+    "ongoing",
 ]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ROWS_PER_PROGRESS_STEP = 500
@@ -50,12 +53,13 @@ def _row(report: ReportData, episode: ReportEpisode) -> list[str]:
         episode.id,
         episode.local_start.isoformat(),
         episode.started_at.isoformat().replace("+00:00", "Z"),
-        str(episode.duration_seconds),
+        "" if episode.duration_seconds is None else str(episode.duration_seconds),
         ";".join(f"{region}:{side}" for region, side in episode.locations),
         str(episode.intensity),
         episode.pattern,
         ";".join(names.trigger(code) for code in episode.triggers),
         ";".join(names.symptom(code) for code in episode.symptoms),
+        "true" if episode.ongoing else "false",
     ]
     if report.include_notes:
         row.append(episode.notes)

@@ -154,14 +154,11 @@ def observation(report: ReportData, episode: ReportEpisode, patient_url: str) ->
         "resourceType": "Observation",
         "meta": {"profile": [PROFILE]},
         "identifier": [{"system": EPISODE_SYSTEM, "value": episode.id}],
-        "status": "final",
+        "status": "preliminary" if episode.ongoing else "final",
         "category": [CATEGORY],
         "code": CODE,
         "subject": {"reference": patient_url},
-        "effectivePeriod": {
-            "start": episode.local_start.isoformat(),
-            "end": (episode.local_start + timedelta(seconds=episode.duration_seconds)).isoformat(),
-        },
+        "effectivePeriod": effective_period(episode),
         "performer": [{"reference": patient_url}],
         "valueCodeableConcept": VALUE,
         "bodySite": body_site(names, episode.locations),
@@ -172,6 +169,15 @@ def observation(report: ReportData, episode: ReportEpisode, patient_url: str) ->
     if report.include_notes and episode.notes:
         resource["note"] = [{"text": episode.notes}]
     return resource
+
+
+def effective_period(episode: ReportEpisode) -> Json:
+    """From the start to the end; an episode still going has a start and no end (FHIR's Period:
+    an end left out means none was known yet), and its Observation is `preliminary` until then."""
+    period = {"start": episode.local_start.isoformat()}
+    if episode.duration_seconds is not None:
+        period["end"] = (episode.local_start + timedelta(seconds=episode.duration_seconds)).isoformat()
+    return period
 
 
 def body_site(names: Names, locations: tuple[tuple[str, str], ...]) -> Json:

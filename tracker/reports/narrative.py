@@ -111,7 +111,10 @@ def _counts(findings: Findings, date_from: date | None) -> str:
     frequency = findings["frequency"]
     days, on_days = frequency["days"], frequency["days_with_twitching"]
     covered = covered_text(findings, date_from)
-    episodes = _plural(frequency["episodes"], "episode")
+    # A summary stored before ANALYSIS_VERSION 4 has no count of episodes still going.
+    still_going = frequency.get("still_going", 0)
+    going = f" ({still_going:,} still going)" if still_going else ""
+    episodes = _plural(frequency["episodes"], "episode") + going
     if days == 1:
         sentence = f"{episodes} on the one day {covered}"
     else:
@@ -396,7 +399,7 @@ def _average(checkins: Sequence[ReportCheckIn], field: str, text: str) -> str:
 class EpisodeRow:
     id: str
     when: str  # "2026-11-05 20:00 +01:00"
-    duration: str  # "10 min"
+    duration: str  # "10 min", or "still going" (since `when`)
     where: str  # "Calf (left), Thigh (right)"
     intensity: str
     pattern: str  # its name

@@ -66,3 +66,10 @@ def significant_caffeine(*, lag_days: int) -> AssociationTested:
         "model_days": 100,
         "interval_level": 0.9965,
     }
+
+
+@pytest.fixture
+def still_going(alice: User, diary: list[Episode]) -> Episode:
+    """An episode of the range still going: logged at 07:30 in Paris on 10 November, never ended."""
+    started_at = datetime(2026, 11, 10, 7, 30, tzinfo=PARIS)
+    return EpisodeFactory(user=alice, started_at=started_at, utc_offset_minutes=60, ongoing=True, duration_seconds=None)

@@ -64,3 +64,25 @@ def test_it_writes_a_csv_that_reads_back_with_a_hostile_note_neutralised(alice: 
     assert busy["utc_start"] == "2026-11-05T19:00:00Z"
     assert busy["notes"].startswith("'=HYPERLINK")
     assert FORMATS["csv"].file_name(report) == "twitch-diary-2026-11-01-to-2026-11-14.csv"
+
+
+def test_it_writes_an_episode_still_going_with_an_empty_duration_in_the_csv(
+    alice: User, diary: list[Episode], still_going: Episode
+) -> None:
+    report = report_assemble(user_id=alice.pk, date_from=FROM, date_to=TO)
+    out = io.BytesIO()
+    FORMATS["csv"].render(report, out)
+    text = out.getvalue().decode("utf-8")
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(text))}
+    going = rows.pop(str(still_going.id))
+    assert (going["duration_seconds"], going["ongoing"], going["local_start"]) == (
+        "",
+        "true",
+        "2026-11-10T07:30:00+01:00",
+    )
+    assert {(row["duration_seconds"], row["ongoing"]) for row in rows.values()} == {("30", "false"), ("600", "false")}
+    # A column added after the others: a sheet that reads them by position finds them where they were.
+    assert (
+        text.splitlines()[0]
+        == "id,local_start,utc_start,duration_seconds,locations,intensity,pattern,triggers,symptoms,ongoing"
+    )

@@ -264,3 +264,15 @@ def _laterality(site: Json) -> str:
     [coding] = extension["valueCodeableConcept"]["coding"]
     assert coding["system"] == SNOMED
     return str(coding["code"])
+
+
+def test_an_episode_still_going_has_a_start_and_no_end_and_is_preliminary(
+    alice: User, diary: list[Episode], still_going: Episode
+) -> None:
+    raw = render(assemble(alice))
+    resource = observations(raw)[str(still_going.id)]
+    assert resource["effectivePeriod"] == {"start": "2026-11-10T07:30:00+01:00"}
+    assert resource["status"] == "preliminary"  # its duration is still to come
+    assert {o["status"] for key, o in observations(raw).items() if key != str(still_going.id)} == {"final"}
+    [parsed] = [o for o in _parsed_observations(raw) if o.identifier[0].value == str(still_going.id)]
+    assert (parsed.effectivePeriod.start, parsed.effectivePeriod.end) == (still_going.started_at, None)

@@ -45,3 +45,12 @@ def test_it_includes_notes_only_when_the_report_does(alice: User, diary: list[Ep
     assert {e["notes"] for e in without["episodes"]} | {c["notes"] for c in without["checkins"]} == {""}
     assert '=HYPERLINK("http://evil.example","click")' in [e["notes"] for e in with_notes["episodes"]]
     assert [c["notes"] for c in with_notes["checkins"]] == ["slept badly"]
+
+
+def test_it_writes_an_episode_still_going_as_the_api_shows_it(
+    alice: User, diary: list[Episode], still_going: Episode
+) -> None:
+    episodes = {e["id"]: e for e in rendered(alice)["episodes"]}
+    going = episodes.pop(str(still_going.id))
+    assert (going["ongoing"], going["duration_seconds"]) == (True, None)
+    assert {(e["ongoing"], e["duration_seconds"] is None) for e in episodes.values()} == {(False, False)}

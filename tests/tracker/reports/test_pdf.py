@@ -111,3 +111,14 @@ def test_it_reports_progress_up_to_done(alice: User, diary: list[Episode]) -> No
     _pages(_report(alice), progress)
     assert progress == sorted(progress)
     assert progress[-1] == 100
+
+
+def test_it_says_an_episode_is_still_going_in_the_table_and_on_page_one(
+    alice: User, diary: list[Episode], still_going: Episode
+) -> None:
+    report = _report(alice)
+    pages = _pages(report)
+    [row] = [row for row in episode_rows(report) if row.id == str(still_going.id)]
+    assert (row.when, row.duration) == ("2026-11-10 07:30 +01:00", "still going")
+    assert "2026-11-10 07:30 +01:00 still going Eyelid (left)" in " ".join(pages[1:])
+    assert "5 episodes (1 still going) on 5 of 14 days" in pages[0]

@@ -6,6 +6,7 @@
   "use strict";
 
   var PRESETS = [5, 60, 300];
+  var ONGOING = "ongoing";  // the "Still going" choice: no duration until it ends
   var UNITS = { seconds: 1, minutes: 60, hours: 3600 };
   var CHECKIN_NUMBERS = ["sleep_hours", "caffeine_cups", "stress", "exercise_minutes", "alcohol_units"];
   var DAY_MS = 24 * 3600 * 1000;
@@ -138,8 +139,13 @@
     });
   }
 
+  function exactDuration(form) { return form.querySelector("#duration_value").value.trim(); }
+
+  // "Still going" chosen, and no exact value (which wins, as on the logging page).
+  function stillGoing(form) { return exactDuration(form) === "" && checked(form, "duration") === ONGOING; }
+
   function duration(form) {
-    var exact = form.querySelector("#duration_value").value.trim();
+    var exact = exactDuration(form);
     if (exact !== "") {
       var number = Number(exact);
       var unit = UNITS[form.querySelector("#duration_unit").value] || 1;
@@ -156,8 +162,9 @@
     var started = withOffset(form.querySelector("#started_at").value, now);
     if (!started) errors.started_at = ["Say when it started."];
     else if (Date.parse(started) > now.getTime() + 60 * 1000) errors.started_at = ["This is in the future."];
-    var seconds = duration(form);
-    if (!(seconds >= 1)) errors.duration_seconds = ["Say how long it lasted (at least a second)."];
+    var ongoing = stillGoing(form);
+    var seconds = ongoing ? null : duration(form);
+    if (!ongoing && !(seconds >= 1)) errors.duration_seconds = ["Say how long it lasted (at least a second)."];
     var where = locations(values(form, "locations"));
     if (!where.length) errors.locations = ["Pick at least one place."];
     var intensity = checked(form, "intensity");
@@ -170,6 +177,7 @@
         id: id,
         started_at: started,
         duration_seconds: seconds,
+        ongoing: ongoing,
         locations: where,
         intensity: Number(intensity),
         pattern: pattern,
@@ -205,7 +213,7 @@
       else ticked.push(location.region + ":" + location.side);
     });
     setChecked(form, "locations", ticked);
-    var preset = PRESETS.indexOf(body.duration_seconds) !== -1 ? String(body.duration_seconds) : "";
+    var preset = body.ongoing ? ONGOING : PRESETS.indexOf(body.duration_seconds) !== -1 ? String(body.duration_seconds) : "";
     setChecked(form, "duration", [preset]);
     form.querySelector("#duration_value").value = preset ? "" : String(body.duration_seconds);
     form.querySelector("#duration_unit").value = "seconds";

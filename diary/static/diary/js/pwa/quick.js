@@ -27,6 +27,9 @@
   var $ = function (selector) { return document.querySelector(selector); };
   var episodeForm = $("#episode-form");
   var checkinForm = $("#checkin-form");
+  // The longest an episode can last (diary.models.MAX_DURATION_SECONDS): one still going for
+  // longer is not ended "now" (that duration would be made up), the person says how long.
+  var MAX_DURATION = Number(episodeForm.getAttribute("data-max-duration"));
   var groupLabels = JSON.parse($("#group-labels").textContent);
 
   function csrfToken() {
@@ -136,6 +139,13 @@
     return (Math.round(seconds / 360) / 10) + " h";
   }
 
+  // "still going since 15:04", on this phone's clock; with the day when it is not today.
+  function stillGoingText(startedAt) {
+    var when = new Date(startedAt);
+    var today = forms.localDate(when) === forms.localDate(new Date());
+    return "still going since " + (today ? "" : dayFormat.format(when) + ", ") + timeFormat.format(when);
+  }
+
   function placeText(location, regions) {
     var name = regions[location.region] || location.region;
     return location.side === "midline" ? name : name + " (" + location.side + ")";
@@ -148,9 +158,12 @@
     var regions = names("regions");
     var patterns = names("patterns");
     var when = new Date(body.started_at);
-    var parts = [(withDay ? dayFormat.format(when) + ", " : "") + timeFormat.format(when),
-                 body.locations.map(function (l) { return placeText(l, regions); }).join(", "),
-                 durationText(body.duration_seconds), body.intensity + "/10", patterns[body.pattern] || body.pattern];
+    var places = body.locations.map(function (l) { return placeText(l, regions); }).join(", ");
+    // Still going: its start is said once, with it ("still going since 15:04 · Calf (left)").
+    var parts = body.ongoing ? [stillGoingText(body.started_at), places]
+                             : [(withDay ? dayFormat.format(when) + ", " : "") + timeFormat.format(when), places,
+                                durationText(body.duration_seconds)];
+    parts.push(body.intensity + "/10", patterns[body.pattern] || body.pattern);
     var symptoms = names("symptoms");
     if (body.symptoms && body.symptoms.length) parts.push(body.symptoms.map(function (c) { return symptoms[c] || c; }).join(", "));
     return parts.join(" · ");
@@ -349,6 +362,11 @@
       // An invalid or conflicting entry waits on the person, not on the network.
       if (entry.status) li.appendChild(element("span", { class: "entry-state" }, RECENT_STATES[entry.status]));
       var actions = element("div", { class: "actions" });
+      if (entry.kind === "episode" && entry.body.ongoing) {
+        var end = button("It stopped", "end", entry.key, text);
+        end.className = "small";  // the one thing to do about an episode still going
+        actions.appendChild(end);
+      }
       actions.appendChild(button("Edit", "edit", entry.key, text));
       actions.appendChild(button("Delete", "delete", entry.key, text));
       li.appendChild(actions);
@@ -380,6 +398,7 @@
     var entry = find(key);
     if (!entry) return;
     if (action === "edit") return edit(key, entry);
+    if (action === "end") return endNow(key, entry);
     if (action === "delete") {
       var body = entry.kind === "episode" ? { id: entry.body.id } : { date: entry.body.date };
       Object.assign(body, entry.body);
@@ -388,6 +407,38 @@
     if (action === "undelete") return enqueueBody(entry.kind, entry.body, undefined).then(queued);
     if (action === "keep-phone") return sync.keepPhone(key, uuid()).then(queued);
     if (action === "keep-server") return sync.keepServer(key).then(queued);
+  }
+
+  // What an episode's body says, as the sync contract takes it (a pulled record also carries
+  // the server's own fields: its version, offset and times).
+  var EPISODE_FIELDS = ["id", "started_at", "duration_seconds", "ongoing", "locations", "intensity", "pattern",
+                        "triggers", "symptoms", "notes", "source"];
+
+  function episodeContent(body) {
+    var content = {};
+    EPISODE_FIELDS.forEach(function (name) { if (body[name] !== undefined) content[name] = body[name]; });
+    return content;
+  }
+
+  // "It stopped": the episode still going lasted from its start until now, measured on this
+  // phone (the moment of the tap, not of a sync that may come hours later), queued like any
+  // edit and sent when the network allows.
+  function endNow(key, entry) {
+    if (entry.kind !== "episode" || !entry.body.ongoing) return;
+    var seconds = Math.max(1, Math.floor((Date.now() - Date.parse(entry.body.started_at)) / 1000));
+    if (seconds > MAX_DURATION) {
+      edit(key, entry);
+      var days = Math.floor(MAX_DURATION / (24 * 3600));
+      var message = "It started more than " + days + " days ago, longer than an episode can last: say how long it lasted.";
+      forms.showErrors(episodeForm, "error-", { duration_seconds: [message] });
+      banner($("#form-errors"), [message]);
+      return;
+    }
+    var body = Object.assign(episodeContent(entry.body), { ongoing: false, duration_seconds: seconds });
+    return sync.queueEpisode(body, entry.queued ? undefined : entry.version).then(function () {
+      announceSaved("Episode ended on this phone: it lasted " + durationText(seconds) + ".");
+      return queued();
+    });
   }
 
   function enqueueBody(kind, body, baseVersion) {
