@@ -121,4 +121,4 @@ def test_it_says_an_episode_is_still_going_in_the_table_and_on_page_one(
     [row] = [row for row in episode_rows(report) if row.id == str(still_going.id)]
     assert (row.when, row.duration) == ("2026-11-10 07:30 +01:00", "still going")
     assert "2026-11-10 07:30 +01:00 still going Eyelid (left)" in " ".join(pages[1:])
-    assert "5 episodes (1 still going) on 5 of 14 days" in pages[0]
+    assert "5 episodes (1 still going) on 5 of the 14 days" in pages[0]
