@@ -45,6 +45,7 @@ from diary.services import (
     episode_update,
 )
 from diary.services import episode_end as episode_end_service
+from diary.services.episodes import EDITABLE_FIELDS
 
 # The logging page lists at most this many episodes still going, newest first (the history
 # shows every one of them).
@@ -191,18 +192,9 @@ def _update(request: HttpRequest, episode: Episode, zone: ZoneInfo, form: Episod
     version = _version(form)
     if data is None or version is None:
         return _form_page(request, form, zone, episode=episode, status=400)
+    # Every editable field but the start and its offset, which follow below.
     changes: dict[str, Any] = {
-        name: getattr(data, name)
-        for name in (
-            "ongoing",
-            "duration_seconds",
-            "locations",
-            "intensity",
-            "pattern",
-            "triggers",
-            "symptoms",
-            "notes",
-        )
+        name: getattr(data, name) for name in EDITABLE_FIELDS - {"started_at", "utc_offset_minutes"}
     }
     if form.started_at != local_input(episode.started_at, zone):
         # Only a start the user changed: the stored one keeps its offset and its exact second.

@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api.common import request_user
+from config.api.common import JsonBooleanField, request_user
 from config.api.pagination import StrictCursorPagination
 from config.api.schema import ErrorSerializer
 from config.api.views import UserListView
@@ -33,16 +33,6 @@ class TooManyReportsBuilding(exceptions.APIException):
     status_code = status.HTTP_429_TOO_MANY_REQUESTS
     default_code = "too_many_reports"
     default_detail = "Too many of your reports are building; wait for one to finish."
-
-
-class JsonBooleanField(serializers.BooleanField):
-    """true or false only: DRF's BooleanField also takes 0, "yes", "on"..., which the schema
-    (a JSON boolean) does not promise, and a client sending them has a bug worth hearing about."""
-
-    def to_internal_value(self, data: Any) -> bool:
-        if not isinstance(data, bool):
-            self.fail("invalid", input=data)
-        return data
 
 
 class ReportCreateSerializer(serializers.Serializer[Any]):

@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api.common import request_user
+from config.api.common import JsonBooleanField, request_user
 from config.api.pagination import StrictCursorPagination
 from config.api.views import UserListView
 from diary.api.common import DATE_BOUNDS
@@ -42,15 +42,6 @@ class TextField(serializers.CharField):
         return super().to_internal_value(data)
 
 
-class TrueOrFalseField(serializers.BooleanField):
-    """true or false only: DRF's BooleanField would also take 0, 1, "yes" and "off"."""
-
-    def to_internal_value(self, data: Any) -> bool:
-        if not isinstance(data, bool):
-            self.fail("invalid", input=data)
-        return data
-
-
 class WholeNumberField(serializers.IntegerField):
     """A JSON number without a fraction: DRF's IntegerField would also take "14" and 14.0."""
 
@@ -68,7 +59,7 @@ class ShareCreateSerializer(serializers.Serializer[Any]):
     expires_in_days = WholeNumberField(
         min_value=1, max_value=MAX_EXPIRES_IN_DAYS, default=DEFAULT_EXPIRES_IN_DAYS, help_text="The link's lifetime."
     )
-    include_notes = TrueOrFalseField(default=False, help_text="Show the episodes' notes to the doctor.")
+    include_notes = JsonBooleanField(default=False, help_text="Show the episodes' notes to the doctor.")
     # The contract's name; DRF's stubs type Field.label (the field's title) as a string.
     label = TextField(  # type: ignore[assignment]
         max_length=MAX_LABEL_LENGTH, allow_blank=True, default="", help_text="For you, e.g. the doctor's name."
