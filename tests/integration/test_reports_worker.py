@@ -106,7 +106,8 @@ def assert_whole(report: Report) -> None:
     assert (len(body), hashlib.sha256(body).hexdigest()) == (report.size, report.sha256)
     pages = PdfReader(io.BytesIO(body)).pages  # a whole PDF: it parses, to its last page
     assert f"page {len(pages)} of {len(pages)}" in pages[-1].extract_text()
-    assert "note 3999" in pages[-1].extract_text()  # the last episode's row
+    assert "Appendix: reference notes" in pages[-1].extract_text()  # the end of the report
+    assert "note 3999" in pages[-2].extract_text()  # the last episode's row, before the appendix
 
 
 def test_a_report_goes_queued_running_with_rising_progress_then_ready(big_diary: User, workers: list[Any]) -> None:
