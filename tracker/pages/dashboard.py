@@ -26,7 +26,6 @@ from django.views.decorators.http import require_GET, require_POST
 from config.api.common import request_user
 from diary.models import Profile
 from tracker.analysis import data
-from tracker.analysis.data import Diary
 from tracker.analysis.findings import Findings, ReferenceMatch
 from tracker.analysis.red_flags import NOTICE, red_flags
 from tracker.analysis.summary import DISCLAIMER
@@ -122,9 +121,10 @@ def _live_red_flags(
     that need a whole day of episodes come from the last summary, if any, until it is redone."""
     codes = frozenset(code for code, symptom in reference.symptoms.items() if symptom.red_flag)
     episodes = load_red_flag_episodes(user_id=user_id, codes=codes)
-    found = red_flags(Diary(episodes, (), date.min, date.max), reference)
+    found = red_flags(data.Diary(episodes, (), date.min, date.max), reference)
     stored = summary.findings["red_flags"]["flags"] if summary.findings else []
     flags = found["flags"] + [flag for flag in stored if flag["rule"] != "red_flag_symptom"]
+    flags.sort(key=lambda flag: flag["started_at"])  # local wall-clock times, in the analysis's order
     context["red_flag_notice"] = NOTICE if flags else None
     context["red_flag_lines"] = flag_lines(flags, context["names"] or reference_names(reference))
 
