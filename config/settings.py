@@ -1,4 +1,4 @@
-"""One settings file, driven by the environment (see the table in README.md).
+"""One settings file, driven by the environment (see the table in docs/configuration.md).
 
 With no environment at all the app runs embedded: SQLite in the project folder, Celery tasks
 run in-process, an in-memory cache. DATABASE_URL switches to PostgreSQL, REDIS_URL to a Redis

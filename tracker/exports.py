@@ -1,4 +1,4 @@
-"""The documented JSON export format (README.md, "The export format"), version 2: writing it for
+"""The documented JSON export format (docs/reports.md, "The export format"), version 2: writing it for
 a whole account or a report's date range, and reading it back (versions 1 and 2).
 
 Written as a stream, one record per line: the records are read once in a fixed number of
@@ -29,7 +29,7 @@ from tracker.models import Report, Share, ShareAccess
 from tracker.selectors import utc_bounds
 
 FORMAT = "twitch-diary-export"
-# See README.md, "Versions": any change to the format raises it.
+# See docs/reports.md, "Versions": any change to the format raises it.
 # 2: an episode carries `ongoing`, and `duration_seconds` is null while it is true. A version 1
 # file has no `ongoing`: every episode in it has ended.
 VERSION = 2

@@ -31,7 +31,9 @@ SPOOL_IN_MEMORY_BYTES = 8 * 1024 * 1024
 
 class AccountExportView(APIView):
     @extend_schema(
-        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="The export (README.export.md).")},
+        responses={
+            200: OpenApiResponse(OpenApiTypes.OBJECT, description="The export (docs/reports.md, 'The export format').")
+        },
         description="Everything of the signed-in user as the documented JSON export, as an attachment.",
     )
     def get(self, request: Request) -> FileResponse:

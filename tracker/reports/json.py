@@ -1,4 +1,4 @@
-"""The report as the documented JSON export (tracker/exports.py, README.export.md) limited to
+"""The report as the documented JSON export (tracker/exports.py, docs/reports.md, "The export format") limited to
 its range: the range's live episodes and check-ins, notes only when the report includes them."""
 
 from typing import BinaryIO

@@ -9,8 +9,8 @@ from tracker.accounts import account_import
 
 class Command(BaseCommand):
     help = (
-        "Read a Twitch diary export (README.export.md) into an account: created, with an unusable password, "
-        "when it does not exist, else it must have no episodes or check-ins. All or nothing."
+        "Read a Twitch diary export (docs/reports.md, 'The export format') into an account: created, with an "
+        "unusable password, when it does not exist, else it must have no episodes or check-ins. All or nothing."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
