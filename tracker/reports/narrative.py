@@ -151,12 +151,13 @@ def no_red_flag_sentence(report: ReportData) -> str | None:
         return None
     names = report.names
     signs = [name.lower() for code, name in names.symptoms.items() if code in names.red_flag_symptoms]
-    listed = f": no {_or(signs)}" if signs else ""
+    listed = f": no {_listed(signs, 'or')}" if signs else ""
     return f"No red-flag symptom recorded{listed}, in {_plural(len(report.episodes), 'episode')}."
 
 
-def _or(items: Sequence[str]) -> str:
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
+def _listed(items: Sequence[str], last: str) -> str:
+    """ "a, b and c" (or "a, b or c"): a list as a sentence says it."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {last} {items[-1]}"
 
 
 def _trend(findings: Findings) -> str:
@@ -262,8 +263,8 @@ def reference_sentence(matches: Sequence[ReferenceMatch]) -> str:
     benign = [m["name"] for m in matches if m["benign"] and not m["against_features"]]
     if len(benign) == len(matches):
         return (
-            f"Features in this diary are among those the sources describe for {_and(benign)}, usually harmless. "
-            "Material to discuss with a doctor, not a diagnosis."
+            f"Features in this diary are among those the sources describe for {_listed(benign, 'and')}, usually "
+            "harmless. Material to discuss with a doctor, not a diagnosis."
         )
     return (
         f"Two or more features in this diary are among those the sources describe for "
@@ -273,11 +274,7 @@ def reference_sentence(matches: Sequence[ReferenceMatch]) -> str:
 
 
 def _benign_first(benign: list[str]) -> str:
-    return f", {_and(benign)} (usually harmless) first" if benign else ""
-
-
-def _and(items: Sequence[str]) -> str:
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+    return f", {_listed(benign, 'and')} (usually harmless) first" if benign else ""
 
 
 def characteristic_features(features: Sequence[MatchedFeature]) -> list[MatchedFeature]:
