@@ -7,4 +7,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("twitch_diary")
 # Every CELERY_* Django setting configures Celery; see config/settings.py.
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()
+# The task modules are listed in CELERY_IMPORTS (config/settings.py): they live in feature
+# packages, not in an app-level tasks.py that autodiscovery would look for.

@@ -220,15 +220,18 @@ ANALYSIS_TIME_LIMIT = env.float("ANALYSIS_TIME_LIMIT", default=180.0)
 # limits, which win over the worker's: the web processes, beat and the workers must all run
 # with the same values (they do, reading the same environment).
 CELERY_TASK_ANNOTATIONS = {
-    "tracker.tasks.analyse_diary": {"soft_time_limit": ANALYSIS_SOFT_TIME_LIMIT, "time_limit": ANALYSIS_TIME_LIMIT},
+    "tracker.summaries.tasks.analyse_diary": {
+        "soft_time_limit": ANALYSIS_SOFT_TIME_LIMIT,
+        "time_limit": ANALYSIS_TIME_LIMIT,
+    },
     # Only asks for runs, but for every user with a summary at once: longer than the default.
-    "tracker.tasks.refresh_all_analyses": {"soft_time_limit": 600, "time_limit": 900},
+    "tracker.summaries.tasks.refresh_all_analyses": {"soft_time_limit": 600, "time_limit": 900},
 }
 # Reports (tracker/reports/services.py). A build past the soft limit fails cleanly (and is tried
 # again, up to REPORTS_MAX_ATTEMPTS builds in all); the hard one kills it (prefork pool only).
 REPORTS_SOFT_TIME_LIMIT = env.float("REPORTS_SOFT_TIME_LIMIT", default=300.0)
 REPORTS_TIME_LIMIT = env.float("REPORTS_TIME_LIMIT", default=360.0)
-CELERY_TASK_ANNOTATIONS["tracker.tasks.build_report"] = {
+CELERY_TASK_ANNOTATIONS["tracker.reports.tasks.build_report"] = {
     "soft_time_limit": REPORTS_SOFT_TIME_LIMIT,
     "time_limit": REPORTS_TIME_LIMIT,
 }
@@ -242,14 +245,19 @@ REPORTS_LEASE_SECONDS = env.float("REPORTS_LEASE_SECONDS", default=60.0)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_IGNORE_RESULT = True
+# Each feature keeps its tasks beside its services (docs/architecture.md); the worker imports them all.
+CELERY_IMPORTS = ("tracker.summaries.tasks", "tracker.reports.tasks")
 # Publishing must fail fast when the broker is down: the write that asked goes on, and the
 # sweep below sends the work later.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 2, "max_retries": 0}
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
-    "sweep-stale-analyses": {"task": "tracker.tasks.sweep_stale_analyses", "schedule": 120.0},
-    "refresh-all-analyses": {"task": "tracker.tasks.refresh_all_analyses", "schedule": crontab(hour=3, minute=0)},
+    "sweep-stale-analyses": {"task": "tracker.summaries.tasks.sweep_stale_analyses", "schedule": 120.0},
+    "refresh-all-analyses": {
+        "task": "tracker.summaries.tasks.refresh_all_analyses",
+        "schedule": crontab(hour=3, minute=0),
+    },
     # Expired reports and their files go; reports whose task was never sent, or whose worker died, are sent again.
-    "sweep-reports": {"task": "tracker.tasks.sweep_reports", "schedule": 60.0},
+    "sweep-reports": {"task": "tracker.reports.tasks.sweep_reports", "schedule": 60.0},
 }
 # Writes within this many seconds of the first one join its analysis run.
 ANALYSIS_COALESCE_SECONDS = env.int("ANALYSIS_COALESCE_SECONDS", default=5)
@@ -301,7 +309,7 @@ REST_KNOX = {
 }
 
 # Tries at every door that takes a secret, counted before the secret is checked (see
-# diary/throttle.py): django-ratelimit rates, "N/Pm" meaning N tries per P minutes.
+# config/throttle.py): django-ratelimit rates, "N/Pm" meaning N tries per P minutes.
 SECRET_THROTTLE_RATES = {
     "signin_pair": env.str("THROTTLE_SIGNIN_PAIR", default="10/15m"),  # one account from one address
     "signin_account": env.str("THROTTLE_SIGNIN_ACCOUNT", default="20/5m"),  # one account, any address

@@ -7,7 +7,7 @@ from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 
-from diary.throttle import ThrottleUnavailable, TooManyTries, count_sign_in
+from config.throttle import ThrottleUnavailable, TooManyTries, count_sign_in
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class Refusal:
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
-    """Django's log-in form with every password try counted first (diary.throttle): the same
+    """Django's log-in form with every password try counted first (config.throttle): the same
     throttle as the API's token sign-in."""
 
     refusal: Refusal | None = None

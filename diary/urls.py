@@ -1,12 +1,19 @@
-"""The diary's web pages. Django's own views serve log in, log out and the password pages,
-with our templates (registration/) and the sign-in throttle (diary.forms)."""
+"""The diary's web pages, with the landing page and the phone client's files at the root.
+Django's own views serve log in, log out and the password pages, with our templates
+(registration/) and the sign-in throttle (diary.forms)."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from diary.pages import accounts, checkins, episodes, history, pwa
+from diary.pages import accounts, checkins, episodes, history, home, pwa
 
 urlpatterns = [
+    path("", home.home, name="home"),
+    path("healthz", home.healthz, name="healthz"),
+    # The phone client's service worker and manifest: at the root, so that the worker's scope
+    # is the whole site (diary.pages.pwa).
+    path("sw.js", pwa.service_worker, name="service-worker"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
     path("accounts/signup/", accounts.signup, name="signup"),
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -12,9 +12,9 @@ from config.api.common import request_user
 from diary.admin import HealthDataAdmin
 from diary.services import diary_access_record
 from tracker.models import AnalysisRequest, AnalysisRun, Summary
-from tracker.report_page import report_body_context, summary_range, summary_report
 from tracker.reports import FORMATS
-from tracker.shares import share_create
+from tracker.reports.body import report_body_context, summary_range, summary_report
+from tracker.shares.services import share_create
 
 # Creating a link for a doctor writes a Share: the model's own "add" permission, on top of the
 # health-data permission that opening the summary already takes.

@@ -7,6 +7,6 @@ class TrackerConfig(AppConfig):
 
     def ready(self) -> None:
         from diary.changes import on_diary_changed
-        from tracker.services import on_diary_changed as request_analysis
+        from tracker.summaries.services import on_diary_changed as request_analysis
 
         on_diary_changed(request_analysis)

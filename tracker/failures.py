@@ -4,12 +4,12 @@ An exception's message may hold health data: a database error echoes the row it 
 summary's JSON, a check-in's values), and whatever logs the exception (Celery's "raised
 unexpected", a thread's logger.exception) writes that message out. So a failed run leaves
 only its reason: the exception's class and the innermost line of the project's own code it
-passed through, e.g. "DataError at tracker/services.py:150 in _store_summary".
+passed through, e.g. "DataError at tracker/summaries/services.py:150 in _store_summary".
 """
 
 from django.db import InterfaceError, OperationalError
 
-from diary.failures import describe_failure
+from config.failures import describe_failure
 
 
 class AnalysisFailed(Exception):

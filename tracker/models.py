@@ -27,7 +27,7 @@ class AnalysisRequest(models.Model):
     sweep waits until `retry_at` (longer after each failure in a row) to send it again.
 
     A date range's request is also what keeps the range: its summary is refreshed while the
-    request exists, and dropped with it (tracker.services.ranges_evict)."""
+    request exists, and dropped with it (tracker.summaries.services.ranges_evict)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     range_key = models.CharField(max_length=32, default=ALL_TIME)
@@ -126,7 +126,7 @@ class AnalysisRun(models.Model):
         return f"Run {self.user_id}/{self.range_key} {self.outcome}"
 
 
-# Reports and share links (tracker/reports/, tracker/shares.py)
+# Reports and share links (tracker/reports/, tracker/shares/services.py)
 
 REPORT_FORMATS = ("pdf", "csv", "json", "fhir")
 

@@ -20,15 +20,22 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from diary.failures import describe_failure
-from diary.services import StaleVersion
-from diary.throttle import ThrottleUnavailable, TooManyTries
+from config.failures import describe_failure
+from config.throttle import ThrottleUnavailable, TooManyTries
 
 logger = logging.getLogger(__name__)
 
 # An error body names at most this many fields (and says how many there were): its size stays
 # small whatever the request's shape.
 MAX_FIELD_ERRORS = 50
+
+
+class AnswersApi(Exception):
+    """An app's exception that says what a client of the API gets for it, so that this
+    plumbing maps it without importing the app (diary.services.StaleVersion is one)."""
+
+    def api_exception(self) -> exceptions.APIException:
+        raise NotImplementedError
 
 
 class InvalidCredentials(exceptions.APIException):
@@ -105,8 +112,8 @@ def _as_api_exception(exc: Exception) -> Exception:
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         return exceptions.ValidationError(detail)
-    if isinstance(exc, StaleVersion):
-        return PreconditionFailed(f"The record is at version {exc.current}; your change was based on {exc.expected}.")
+    if isinstance(exc, AnswersApi):
+        return exc.api_exception()
     if isinstance(exc, RequestDataTooBig):
         return PayloadTooLarge()
     if isinstance(exc, TooManyTries):

@@ -9,7 +9,7 @@ from config.api.errors import api_not_found
 
 urlpatterns = [
     path("v1/", include("diary.api.urls")),
-    path("v1/", include("tracker.urls")),
+    path("v1/", include("tracker.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     re_path(r"^(?P<path>.*)$", api_not_found),  # last: JSON 404 for anything else under /api/

@@ -17,9 +17,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config import throttle
 from config.api.errors import InvalidCredentials
 from config.api.schema import ErrorSerializer
-from diary import throttle
 from diary.models import DeviceToken
 from diary.services import account_register, device_token_create, device_token_revoke
 

@@ -14,8 +14,9 @@ from rest_framework.response import Response
 
 from config.api.common import IF_MATCH, etag, expected_version, request_user
 from config.api.views import QueryFilterSet, UserListView
-from diary.api.common import DATE_BOUNDS, CheckInPagination
+from diary.api.common import CheckInPagination
 from diary.api.serializers import CheckInSerializer, checkin_data
+from diary.dates import DATE_BOUNDS
 from diary.models import CheckIn
 from diary.selectors import CheckInFilters, checkin_get, checkin_list
 from diary.services import checkin_delete, checkin_upsert

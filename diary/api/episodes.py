@@ -16,8 +16,9 @@ from config.api.common import IF_MATCH, etag, expected_version, request_user
 from config.api.errors import Conflict
 from config.api.schema import ErrorSerializer
 from config.api.views import QueryFilterSet, UserListView
-from diary.api.common import DATE_BOUNDS, NewestFirstPagination
+from diary.api.common import NewestFirstPagination
 from diary.api.serializers import EpisodeSerializer, episode_data
+from diary.dates import DATE_BOUNDS
 from diary.models import Episode
 from diary.selectors import EpisodeFilters, episode_detail, episode_get, episode_list
 from diary.services import (

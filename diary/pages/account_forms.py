@@ -7,10 +7,10 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from config.throttle import ThrottleUnavailable, TooManyTries
 from diary.forms import Refusal
 from diary.models import known_time_zones
 from diary.services.accounts import EMAIL_MAX_LENGTH
-from diary.throttle import ThrottleUnavailable, TooManyTries
 
 PASSWORD_HELP = "At least 8 characters, not only digits, not a common password, not like your user name."
 ZONE_HELP = "Without JavaScript this starts at UTC: choose the zone you live in."

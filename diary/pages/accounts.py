@@ -1,8 +1,8 @@
 """Sign up, log in and out, passwords, settings. Django's own views serve log in, log out and
 the password pages, with our templates and the throttle every door that takes a secret shares
-(diary.throttle). The password pages' templates are named explicitly (diary/account/): under
+(config.throttle). The password pages' templates are named explicitly (diary/account/): under
 their default names (registration/) the admin's own, whose app comes first, would win.
-Exporting and erasing the account live in tracker.pages.account (erasure reaches the tracker's
+Exporting and erasing the account live in tracker.account.pages (erasure reaches the tracker's
 rows; the diary app does not import the tracker)."""
 
 from typing import Any
@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods
 
-from diary import throttle
+from config import throttle
 from diary.forms import Refusal, ThrottledAuthenticationForm
 from diary.pages.account_forms import SettingsForm, SignupForm, plain_password_fields, refuse
 from diary.selectors import user_zone

@@ -12,7 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
-from diary.api.common import DATE_BOUNDS
+from diary.dates import DATE_BOUNDS
 from diary.pages.episode_form import Choices as EpisodeChoices
 from diary.selectors import EpisodeFilters
 

@@ -1,4 +1,4 @@
-"""Restoring a diary from the user's own export (tracker/exports.py reads the file): every
+"""Restoring a diary from the user's own export (tracker/account/export.py reads the file): every
 episode and check-in as it was, tombstones included, into an account that has none.
 
 A restore is a write like any other: the same validation as a create (episode_errors,

@@ -14,19 +14,23 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
+from config.api.errors import AnswersApi, PreconditionFailed
 from diary.changes import diary_changed
 from diary.models import CheckIn, Episode, Profile
 
 _Record = TypeVar("_Record", Episode, CheckIn)
 
 
-class StaleVersion(Exception):
-    """The client's edit was based on an older version than the one stored."""
+class StaleVersion(AnswersApi):
+    """The client's edit was based on an older version than the one stored: a 412 in the API."""
 
     def __init__(self, *, expected: int, current: int) -> None:
         super().__init__(f"Record is at version {current}, the edit was based on version {expected}.")
         self.expected = expected
         self.current = current
+
+    def api_exception(self) -> PreconditionFailed:
+        return PreconditionFailed(f"The record is at version {self.current}; your change was based on {self.expected}.")
 
 
 def check_version(*, current: int, expected: int | None) -> None:

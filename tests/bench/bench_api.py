@@ -51,7 +51,7 @@ from tests.bench.diaries import (  # noqa: E402
     write_checkins,
     write_episodes,
 )
-from tracker.services import summary_compute  # noqa: E402
+from tracker.summaries.services import summary_compute  # noqa: E402
 
 PUSH_SIZE = 1000
 RUNS = 5

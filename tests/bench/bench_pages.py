@@ -40,7 +40,7 @@ from tests.bench.diaries import (  # noqa: E402
     write_episodes,
 )
 from tracker.models import ALL_TIME  # noqa: E402
-from tracker.services import summary_compute  # noqa: E402
+from tracker.summaries.services import summary_compute  # noqa: E402
 
 RUNS = 5
 SIZES = (100, 100_000)

@@ -13,8 +13,8 @@ from conditions.reference import load_reference
 from diary.services import EpisodeInput, LocationInput, episodes_bulk_create
 from tests.browser.conftest import look_at
 from tracker.models import AnalysisRequest, Summary
-from tracker.services import summary_compute
-from tracker.shares import share_create
+from tracker.shares.services import share_create
+from tracker.summaries.services import summary_compute
 
 CHART_TITLES = ("Episodes per week", "Days with twitching", "Time of day by weekday", "Where it twitched")
 

@@ -21,7 +21,7 @@ def builds_in_a_thread(settings: Any) -> None:
     """Embedded mode (no broker: Celery runs eagerly) builds a report in a thread beside the
     request (tracker.reports.services.report_enqueue); the live server's transactions commit,
     so that thread sees the row. The root conftest turns the thread off for the other tests."""
-    from tracker.tasks import build_report
+    from tracker.reports.tasks import build_report
 
     assert build_report.app.conf.task_always_eager, "these tests need embedded mode (no REDIS_URL)"
     settings.ANALYSIS_IN_THREAD = True

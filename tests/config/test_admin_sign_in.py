@@ -1,4 +1,4 @@
-"""The admin's sign-in shares the API's throttle (diary.throttle): staff can read every diary,
+"""The admin's sign-in shares the API's throttle (config.throttle): staff can read every diary,
 so this door must not take unlimited guesses."""
 
 from typing import Any

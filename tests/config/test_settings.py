@@ -8,7 +8,7 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parents[2]
 PRINT = "from django.conf import settings as s; print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER)"
 PRINT_REPORTS_STORAGE = (
-    "from tracker.reports.storage import reports_storage as r; s = r(); "
+    "from tracker.storage import reports_storage as r; s = r(); "
     "print(type(s).__name__, getattr(s, 'bucket_name', ''), getattr(s, 'endpoint_url', ''), getattr(s, 'location', ''))"
 )
 # Set on this machine perhaps, and read by the settings: each case starts without them.

@@ -20,7 +20,7 @@ from diary.models import DeviceToken, Episode
 from tests.conftest import signed_in
 from tests.factories import EpisodeFactory, UserFactory, make_checkin
 from tracker.models import ALL_TIME, AnalysisRequest, AnalysisRun, Summary
-from tracker.services import summary_compute
+from tracker.summaries.services import summary_compute
 
 NOTE = "PLANTED-NOTE left eyelid after the third coffee"
 # Every admin that shows a user's diary, or what is computed from it.

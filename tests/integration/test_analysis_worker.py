@@ -22,7 +22,7 @@ from tests.api.conftest import client_for
 from tests.factories import make_legacy_checkin
 from tests.integration.conftest import PROJECT, start_worker, wait_for
 from tracker.models import AnalysisRequest, AnalysisRun, Summary
-from tracker.services import analysis_sweep
+from tracker.summaries.services import analysis_sweep
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -185,7 +185,7 @@ def test_an_analysis_past_its_soft_time_limit_from_settings_fails_cleanly(postgr
     env = {**worker_env(), "ANALYSIS_SOFT_TIME_LIMIT": "0.5", "ANALYSIS_TIME_LIMIT": "30"}
     worker = start_worker(f"limited-{uuid.uuid4().hex[:6]}", env, pool="prefork")
     try:
-        script = f"from tracker.services import analysis_request; analysis_request(user_id={alice.pk})"
+        script = f"from tracker.summaries.services import analysis_request; analysis_request(user_id={alice.pk})"
         sent = subprocess.run(
             [sys.executable, "manage.py", "shell", "-c", script], cwd=PROJECT, env=env, capture_output=True, text=True
         )
@@ -213,5 +213,5 @@ def test_a_worker_takes_the_analysis_time_limits_from_its_settings(postgres: Non
     finally:
         worker.terminate()
         worker.wait(timeout=30)
-    assert "tracker.tasks.analyse_diary [soft_time_limit=7.0 time_limit=11.0]" in tasks
-    assert "tracker.tasks.sweep_stale_analyses [soft_time_limit=120.0 time_limit=13.0]" in tasks
+    assert "tracker.summaries.tasks.analyse_diary [soft_time_limit=7.0 time_limit=11.0]" in tasks
+    assert "tracker.summaries.tasks.sweep_stale_analyses [soft_time_limit=120.0 time_limit=13.0]" in tasks

@@ -29,8 +29,8 @@ from tests.api.conftest import client_for
 from tests.integration.conftest import PROJECT, start_worker, wait_for
 from tracker.models import AnalysisRequest, Report
 from tracker.reports.services import reports_sweep
-from tracker.reports.storage import reports_storage
-from tracker.tasks import build_report
+from tracker.reports.tasks import build_report
+from tracker.storage import reports_storage
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

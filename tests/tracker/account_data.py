@@ -14,7 +14,7 @@ from diary.models import CheckIn, DeviceToken, Episode
 from diary.services import LocationInput, checkin_delete, episode_delete, episode_update, profile_update
 from tests.factories import EpisodeFactory, make_checkin
 from tracker.models import Report, Share, ShareAccess
-from tracker.reports.storage import reports_storage
+from tracker.storage import reports_storage
 
 AUCKLAND = ZoneInfo("Pacific/Auckland")
 

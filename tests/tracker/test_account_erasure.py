@@ -19,11 +19,11 @@ from diary.models import Episode
 from diary.services import diary_access_record
 from tests.api.conftest import assert_error, client_for
 from tests.tracker.account_data import Account, fill_account
-from tracker import accounts
+from tracker.account import services as accounts
 from tracker.models import ALL_TIME, Report, Summary
 from tracker.reports.services import report_build, report_claim, report_create
-from tracker.reports.storage import reports_storage
-from tracker.services import analysis_request, summary_compute
+from tracker.storage import reports_storage
+from tracker.summaries.services import analysis_request, summary_compute
 
 PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory's
 

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 from tests.api.conftest import assert_error, client_for
 from tests.factories import EpisodeFactory
 from tests.tracker.account_data import fill_account
-from tracker.exports import FORMAT, VERSION, export_account
+from tracker.account.export import FORMAT, VERSION, export_account
 
 
 def exported(client: APIClient) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""The dashboard (tracker/pages/dashboard.py): red flags first, the summary in sentences, the
+"""The dashboard (tracker/dashboard/pages.py): red flags first, the summary in sentences, the
 charts inlined as SVG the CSP allows, drawn from what the analysis stored; stale and pending
 states with a refresh; the same few queries whatever the size of the history."""
 
@@ -17,7 +17,7 @@ from diary.services import EpisodeInput, LocationInput, episodes_bulk_create
 from tests.conftest import signed_in
 from tests.factories import EpisodeFactory
 from tracker.models import AnalysisRequest, Summary
-from tracker.services import summary_compute
+from tracker.summaries.services import summary_compute
 
 URL = reverse("dashboard")
 SVG = "{http://www.w3.org/2000/svg}svg"
@@ -138,7 +138,7 @@ def test_it_says_when_the_latest_episodes_are_not_in_the_charts(
 @pytest.fixture
 def no_worker(monkeypatch: pytest.MonkeyPatch) -> None:
     """Asked analyses are sent and wait for a worker (the tests run tasks eagerly otherwise)."""
-    monkeypatch.setattr("tracker.services.analysis_enqueue", lambda **_: True)
+    monkeypatch.setattr("tracker.summaries.services.analysis_enqueue", lambda **_: True)
 
 
 def test_it_says_a_pending_summary_is_being_prepared(

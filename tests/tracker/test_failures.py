@@ -23,14 +23,14 @@ from conditions.reference import load_reference
 from config.celery import app
 from tests.api.conftest import client_for
 from tests.factories import EpisodeFactory, UserFactory, make_checkin, make_legacy_checkin
-from tracker import services
 from tracker.analysis.data import Diary, Reference
 from tracker.analysis.summary import analyse
 from tracker.failures import AnalysisInterrupted
 from tracker.models import AnalysisRequest, AnalysisRun, Summary
 from tracker.selectors import load_diary
-from tracker.services import analysis_request, analysis_sweep, on_diary_changed
-from tracker.tasks import analyse_diary
+from tracker.summaries import services
+from tracker.summaries.services import analysis_request, analysis_sweep, on_diary_changed
+from tracker.summaries.tasks import analyse_diary
 
 PLANTED_NOTE = "PLANTED-NOTE-7f3a"
 PLANTED_DURATION = 271828  # seconds: a little over three days, a number found nowhere else

@@ -20,7 +20,7 @@ from tracker.analysis.findings import Findings
 from tracker.analysis.summary import analyse
 from tracker.models import Summary
 from tracker.selectors import load_diary, load_reference
-from tracker.services import summary_compute
+from tracker.summaries.services import summary_compute
 
 
 @dataclass

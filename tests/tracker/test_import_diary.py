@@ -12,8 +12,8 @@ from diary.models import CheckIn, Episode, Profile
 from diary.services import episode_delete, sync_changes
 from tests.factories import EpisodeFactory
 from tests.tracker.account_data import fill_account
-from tracker.accounts import account_erase
-from tracker.exports import VERSION, export_account
+from tracker.account.export import VERSION, export_account
+from tracker.account.services import account_erase
 from tracker.models import AnalysisRequest
 
 # What an import restores; shares, reports and the account's own dates are not part of it.

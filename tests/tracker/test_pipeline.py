@@ -26,8 +26,8 @@ from tests.api.conftest import assert_error, client_for
 from tests.factories import EpisodeFactory
 from tracker.models import AnalysisRequest, AnalysisRun, Summary
 from tracker.selectors import load_diary
-from tracker.services import analysis_claim, analysis_request, analysis_sweep, summary_compute
-from tracker.tasks import analyse_diary
+from tracker.summaries.services import analysis_claim, analysis_request, analysis_sweep, summary_compute
+from tracker.summaries.tasks import analyse_diary
 
 UTC = ZoneInfo("UTC")
 

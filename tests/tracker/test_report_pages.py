@@ -19,10 +19,10 @@ from django.test import Client
 from diary.services import profile_update
 from tests.factories import write_history
 from tracker.models import Report, Share
-from tracker.pages.report_forms import months_before, preset_range
 from tracker.reports import FORMATS
+from tracker.reports.forms import months_before, preset_range
 from tracker.reports.services import report_create
-from tracker.shares import share_access_record, share_create, token_hash
+from tracker.shares.services import share_access_record, share_create, token_hash
 
 OnCommit = Callable[..., Any]
 PAGE = "/reports/"

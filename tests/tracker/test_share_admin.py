@@ -17,8 +17,8 @@ from tests.factories import UserFactory
 from tests.tracker.reports.conftest import FROM, TO, diary  # noqa: F401  (the shared fixture)
 from tracker.analysis.summary import DISCLAIMER
 from tracker.models import ALL_TIME, AnalysisRequest, Share, Summary
-from tracker.services import range_key, summary_compute
-from tracker.shares import share_open
+from tracker.shares.services import share_open
+from tracker.summaries.services import range_key, summary_compute
 
 
 @pytest.fixture

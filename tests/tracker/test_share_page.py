@@ -18,7 +18,7 @@ from tests.factories import EpisodeFactory
 from tests.tracker.reports.conftest import FROM, TO, diary  # noqa: F401  (the shared fixture)
 from tracker.analysis.summary import DISCLAIMER
 from tracker.models import Share, ShareAccess
-from tracker.shares import NewShare, share_create, share_revoke
+from tracker.shares.services import NewShare, share_create, share_revoke
 
 # NOW (tests/conftest.py) is 2026-11-20 12:00 UTC; links made then expire 14 days later.
 IN_RANGE = 4  # the diary fixture's episodes on 2026-11-01..14, local dates

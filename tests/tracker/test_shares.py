@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from tests.api.conftest import assert_error
 from tracker.models import Share, ShareAccess
 from tracker.reports.services import report_create
-from tracker.shares import share_access_record, share_create, share_open, share_revoke
+from tracker.shares.services import share_access_record, share_create, share_open, share_revoke
 
 FROM, TO = date(2026, 11, 1), date(2026, 11, 14)
 

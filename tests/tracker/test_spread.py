@@ -17,7 +17,7 @@ from tests.factories import EpisodeFactory
 from tracker.reports import FORMATS
 from tracker.reports.assembly import report_assemble
 from tracker.selectors import load_diary
-from tracker.shares import share_create
+from tracker.shares.services import share_create
 
 TODAY = date(2026, 11, 20)
 NEW_SENTENCE = (

@@ -1,4 +1,4 @@
-"""The summary for a user and range (tracker.summaries): one typed answer, read in a fixed few
+"""The summary for a user and range (tracker.summaries.selectors): one typed answer, read in a fixed few
 queries; date ranges analysed on demand, kept few, and refreshed when the diary changes."""
 
 from datetime import date, datetime, timedelta
@@ -15,9 +15,9 @@ from diary.models import DeviceToken
 from tests.factories import EpisodeFactory, UserFactory
 from tracker.analysis.summary import ANALYSIS_VERSION
 from tracker.models import AnalysisRequest, AnalysisRun, Summary
-from tracker.services import analysis_refresh_all, analysis_sweep, range_key, summary_compute
-from tracker.summaries import DiarySummary, summary_get, summary_of_range, summary_read
-from tracker.tasks import analyse_diary
+from tracker.summaries.selectors import DiarySummary, summary_get, summary_of_range, summary_read
+from tracker.summaries.services import analysis_refresh_all, analysis_sweep, range_key, summary_compute
+from tracker.summaries.tasks import analyse_diary
 
 # The token check: the token it was sent, with its user (config.api.authentication).
 TOKEN_CHECK = 1

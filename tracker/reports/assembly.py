@@ -17,7 +17,7 @@ from diary.models import CheckIn, Episode, Profile, Side
 from tracker.analysis import data
 from tracker.analysis.findings import Findings
 from tracker.selectors import load_diary, load_reference, utc_bounds
-from tracker.summaries import summary_of_range
+from tracker.summaries.selectors import summary_of_range
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,9 @@
-"""The report as the documented JSON export (tracker/exports.py, docs/reports.md, "The export format") limited to
+"""The report as the documented JSON export (tracker/account/export.py, docs/reports.md, "The export format") limited to
 its range: the range's live episodes and check-ins, notes only when the report includes them."""
 
 from typing import BinaryIO
 
-from tracker.exports import export_range
+from tracker.account.export import export_range
 from tracker.reports import Progress
 from tracker.reports.assembly import ReportData
 

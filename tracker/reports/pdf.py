@@ -2,7 +2,7 @@
 
 Page 1 is the one-minute read: who, which period, the statement that this is no diagnosis, the
 red flags first, then the summary in sentences with their numbers. Then the charts (the SVG of
-tracker.charts, the same the share page shows), the check-ins, every episode in a table whose
+tracker.reports.charts, the same the share page shows), the check-ins, every episode in a table whose
 header repeats on each page, and the reference notes as an appendix at the end, material for
 the doctor that never sits beside the red flags. Every page says "page N of M".
 
@@ -25,9 +25,9 @@ from fpdf.enums import XPos, YPos
 from diary.formatting import offset_text
 from tracker.analysis.findings import ReferenceMatch
 from tracker.analysis.summary import DISCLAIMER
-from tracker.charts import Chart, report_charts
 from tracker.reports import Progress
 from tracker.reports.assembly import ReportData
+from tracker.reports.charts import Chart, report_charts
 from tracker.reports.narrative import (
     EpisodeRow,
     characteristic_features,

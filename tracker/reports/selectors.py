@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 
 from tracker.models import Report
 from tracker.reports import FORMATS
-from tracker.reports.storage import reports_storage
+from tracker.storage import reports_storage
 
 
 def report_list(*, user: User) -> QuerySet[Report]:

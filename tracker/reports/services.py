@@ -29,12 +29,12 @@ from django.db import DatabaseError, connection, connections, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from diary.dates import years_after
 from tracker.failures import failure_reason
 from tracker.models import Report
 from tracker.reports import FORMATS
 from tracker.reports.assembly import report_assemble
-from tracker.reports.storage import reports_storage
-from tracker.shares import years_after
+from tracker.storage import reports_storage
 
 logger = logging.getLogger(__name__)
 
@@ -110,7 +110,7 @@ def _validate(*, format: str, date_from: date, date_to: date) -> None:
 def report_enqueue(*, report_id: ReportId) -> bool:
     """Send the build. A broker that is down must not fail the request that asked: the report
     stays queued and the sweep sends it later (as analysis_enqueue does)."""
-    from tracker.tasks import build_report
+    from tracker.reports.tasks import build_report
 
     if build_report.app.conf.task_always_eager and settings.ANALYSIS_IN_THREAD:
         # Embedded mode has no worker: build beside the request, which must not wait for it.
@@ -128,7 +128,7 @@ def report_enqueue(*, report_id: ReportId) -> bool:
 
 
 def _build_in_thread(report_id: str) -> None:
-    from tracker.tasks import build_report
+    from tracker.reports.tasks import build_report
 
     try:
         build_report.apply(args=(report_id,))  # eager: its retries run here too, one after the other

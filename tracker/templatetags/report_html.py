@@ -1,7 +1,7 @@
 """Filters for the report body and the dashboard (tracker/templates/tracker/reference_notes.html):
 the report's narrative (tracker.reports.narrative), so that a page words a finding as the PDF does.
 
-The charts are inlined as they are (tracker.charts draws them with presentation attributes,
+The charts are inlined as they are (tracker.reports.charts draws them with presentation attributes,
 which the CSP allows): no data: URL any more."""
 
 from collections.abc import Sequence

@@ -10,8 +10,8 @@ from diary.models import Episode
 from tests.factories import EpisodeFactory
 from tests.tracker.reports.conftest import FROM, TO, significant_caffeine
 from tracker.analysis.aggregates import chart_aggregates
-from tracker.charts import ChartInput, body_chart, declarations, presentation_attributes, report_charts
 from tracker.reports.assembly import report_assemble
+from tracker.reports.charts import ChartInput, body_chart, declarations, presentation_attributes, report_charts
 
 SVG = "{http://www.w3.org/2000/svg}svg"
 

@@ -8,7 +8,7 @@ from diary.models import Episode
 from diary.services import episode_delete
 from tests.factories import EpisodeFactory
 from tests.tracker.reports.conftest import FROM, PARIS, TO
-from tracker.exports import FORMAT, VERSION
+from tracker.account.export import FORMAT, VERSION
 from tracker.reports import FORMATS
 from tracker.reports.assembly import report_assemble
 

@@ -8,9 +8,9 @@ from diary.models import Episode
 from tests.factories import EpisodeFactory
 from tests.tracker.reports.conftest import FROM, TO
 from tracker.analysis.summary import DISCLAIMER
-from tracker.charts import report_charts
 from tracker.reports import FORMATS
 from tracker.reports.assembly import ReportData, report_assemble
+from tracker.reports.charts import report_charts
 from tracker.reports.narrative import episode_rows, red_flag_lines, summary_sentences
 
 GENERATED = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)

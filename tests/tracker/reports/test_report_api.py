@@ -25,8 +25,8 @@ from tracker.reports import FORMATS
 from tracker.reports.assembly import report_assemble
 from tracker.reports.selectors import download_name
 from tracker.reports.services import DID_NOT_FINISH, report_claim, reports_sweep
-from tracker.reports.storage import reports_storage
-from tracker.tasks import build_report
+from tracker.reports.tasks import build_report
+from tracker.storage import reports_storage
 
 RANGE = {"date_from": str(FROM), "date_to": str(TO)}
 OnCommit = Callable[..., Any]

@@ -4,7 +4,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from tracker.accounts import account_import
+from tracker.account.services import account_import
 
 
 class Command(BaseCommand):

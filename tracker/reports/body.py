@@ -7,9 +7,9 @@ from typing import TypedDict
 
 from diary.models import Episode
 from tracker.analysis.summary import DISCLAIMER
-from tracker.charts import Chart, report_charts
 from tracker.models import Summary
 from tracker.reports.assembly import ReportData, report_assemble
+from tracker.reports.charts import Chart, report_charts
 from tracker.reports.narrative import (
     EpisodeRow,
     RedFlagLine,

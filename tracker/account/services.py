@@ -1,6 +1,6 @@
 """A user's whole account (GDPR articles 20 and 17): importing an export back, and erasure.
 
-Exporting is a read (tracker.exports.export_account); these two are the writes."""
+Exporting is a read (tracker.account.export.export_account); these two are the writes."""
 
 import logging
 from dataclasses import dataclass
@@ -15,9 +15,9 @@ from django.db import transaction
 
 from diary.models import CheckIn, Episode, EpisodeLocation
 from diary.services import diary_restore, profile_update
-from tracker.exports import ExportFile, export_read
+from tracker.account.imports import ExportFile, export_read
 from tracker.models import Report
-from tracker.reports.storage import reports_storage
+from tracker.storage import reports_storage
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ class Imported:
 
 
 def account_import(*, username: str, raw: bytes | str) -> Imported:
-    """Read an export (tracker.exports) into the account `username`: created, with an unusable
+    """Read an export (tracker.account.export) into the account `username`: created, with an unusable
     password, when there is none; else it must hold no episode or check-in. All or nothing:
     ValidationError (keys naming the row and field) and nothing is written. Shares and reports
     are not restored: a share's token exists only as a hash, and report files are not in an

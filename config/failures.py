@@ -12,7 +12,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 
 
 def describe_failure(exc: BaseException) -> str:
-    """`ValueError at tracker/services.py:87 in summary_compute`: the type, and the innermost
+    """`ValueError at tracker/summaries/services.py:87 in summary_compute`: the type, and the innermost
     frame of the project's own code (the frame where it was raised if none is ours). Used for
     the API's unhandled errors and for failed analyses (tracker.failures)."""
     frames = traceback.extract_tb(exc.__traceback__)

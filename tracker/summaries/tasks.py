@@ -1,4 +1,4 @@
-"""Celery tasks: thin. Claim, call the service, record the outcome (in the service).
+"""The analysis's Celery tasks: thin. Claim, call the service, record the outcome (in the service).
 
 Celery logs what a task raises, message and all, and a database error's message echoes the
 diary data it refused. So the analysis task lets out no exception but AnalysisInterrupted,
@@ -6,7 +6,7 @@ whose message is only the failure's reason (tracker.failures)."""
 
 import logging
 
-from celery import Task, shared_task
+from celery import shared_task
 
 from tracker.failures import AnalysisFailed, AnalysisInterrupted, sanitized
 
@@ -35,7 +35,7 @@ def analyse_diary(user_id: int, key: str = "all") -> str:
 
 
 def _claim_and_compute(user_id: int, key: str) -> str:
-    from tracker.services import analysis_claim, range_is_kept, summary_compute, summary_is_current
+    from tracker.summaries.services import analysis_claim, range_is_kept, summary_compute, summary_is_current
 
     try:
         claimed = analysis_claim(user_id=user_id, key=key)
@@ -51,40 +51,13 @@ def _claim_and_compute(user_id: int, key: str) -> str:
 
 @shared_task(ignore_result=True)
 def sweep_stale_analyses() -> int:
-    from tracker.services import analysis_sweep
+    from tracker.summaries.services import analysis_sweep
 
     return analysis_sweep()
 
 
 @shared_task(ignore_result=True)
 def refresh_all_analyses() -> int:
-    from tracker.services import analysis_refresh_all
+    from tracker.summaries.services import analysis_refresh_all
 
     return analysis_refresh_all()
-
-
-# Time limits from settings too (REPORTS_*_TIME_LIMIT, in CELERY_TASK_ANNOTATIONS). Retries are
-# counted on the row (REPORTS_MAX_ATTEMPTS builds, a killed one included), not by Celery.
-@shared_task(bind=True, acks_late=True, max_retries=None, ignore_result=True)
-def build_report(self: Task[[str], str], report_id: str) -> str:
-    from tracker.reports.services import RetryLater, report_build, report_claim
-
-    claim = report_claim(report_id=report_id)
-    if claim is None:
-        return "not claimed"  # a live build has it (a duplicate message), or it is done or gone
-    try:
-        return report_build(report_id=report_id, claim=claim)
-    except RetryLater as later:  # the report is queued again; its reason is recorded
-        after = later.after
-    if self.request.is_eager:
-        # Embedded mode (and tests): no worker to send the retry to, and an eager retry would
-        # raise out of apply(). Build again here, without the backoff; the attempts are bounded.
-        return str(self.apply(args=(report_id,)).result)  # not .get(): Celery refuses it inside a task
-    raise self.retry(countdown=after)  # outside the except block: no context to log
-
-
-@shared_task(ignore_result=True)
-def sweep_reports() -> int:
-    from tracker.reports.services import reports_sweep
-
-    return reports_sweep()

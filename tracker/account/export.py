@@ -1,5 +1,5 @@
 """The documented JSON export format (docs/reports.md, "The export format"), version 2: writing it for
-a whole account or a report's date range, and reading it back (versions 1 and 2).
+a whole account or a report's date range (tracker.account.imports reads it back).
 
 Written as a stream, one record per line: the records are read once in a fixed number of
 queries (each episode's locations, triggers and symptoms by three queries over the whole
@@ -11,20 +11,16 @@ export and the importer."""
 import json
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, BinaryIO, NotRequired, TypedDict
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from diary.api.serializers import checkin_data, episode_data
 from diary.models import CheckIn, Episode, EpisodeLocation, Profile
-from diary.services import EpisodeChildren, EpisodeInput, Kept, LocationInput, RestoredCheckIn, RestoredEpisode
-from diary.services.checkins import CHECKIN_FIELDS
-from diary.services.records import FieldErrors
+from diary.services import EpisodeChildren
 from tracker.models import Report, Share, ShareAccess
 from tracker.selectors import utc_bounds
 
@@ -34,8 +30,6 @@ FORMAT = "twitch-diary-export"
 # file has no `ongoing`: every episode in it has ended.
 VERSION = 2
 ROWS_PER_PROGRESS_STEP = 1000
-# A file with more errors than this is refused with the first ones only.
-MAX_ERRORS = 100
 
 Progress = Callable[[int], None]
 
@@ -293,187 +287,3 @@ def _report(report: Report) -> ReportOut:
         size=report.size,
         sha256=report.sha256,
     )
-
-
-# Reading
-
-
-@dataclass(frozen=True)
-class ExportFile:
-    """What an import takes from a file: the profile's zone and the diary's records."""
-
-    version: int
-    username: str
-    time_zone: str
-    episodes: list[RestoredEpisode]
-    checkins: list[RestoredCheckIn]
-    skipped: list[str]  # what an import does not restore, e.g. "2 shares"
-
-
-def export_read(raw: bytes | str) -> ExportFile:
-    """Read a file of this format, any version up to VERSION. Raises ValidationError whose keys
-    name where the problem is (`file`, `version`, `episodes[12].started_at`...), with the reason."""
-    try:
-        document = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise ValidationError({"file": [f"Not valid JSON ({error})."]}) from None
-    except RecursionError:  # nested deeper than the parser goes: no export of ours is
-        raise ValidationError({"file": ["Nested too deeply to be an export."]}) from None
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise ValidationError({"format": [f'Not a Twitch diary export (its "format" must be "{FORMAT}").']})
-    version = document.get("version")
-    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise ValidationError({"version": ["Must be a whole number from 1."]})
-    if version > VERSION:
-        raise ValidationError(
-            {"version": [f"The file is format version {version}; this server reads versions up to {VERSION}."]}
-        )
-    errors = FieldErrors()
-    profile = document.get("profile")
-    if not isinstance(profile, dict):
-        errors.add("profile", "Must be an object with username and time_zone.")
-        profile = {}
-    time_zone = profile.get("time_zone")
-    if not isinstance(time_zone, str):
-        errors.add("profile.time_zone", "Must be an IANA time zone name.")
-    episodes = [_episode(errors, f"episodes[{i}]", row) for i, row in enumerate(_rows(errors, document, "episodes"))]
-    checkins = [_checkin(errors, f"checkins[{i}]", row) for i, row in enumerate(_rows(errors, document, "checkins"))]
-    skipped = {name: _rows(errors, document, name) for name in ("shares", "reports")}
-    _raise_first(errors)
-    return ExportFile(
-        version=version,
-        username=str(profile.get("username", "")),
-        time_zone=str(time_zone),
-        episodes=[episode for episode in episodes if episode is not None],
-        checkins=[checkin for checkin in checkins if checkin is not None],
-        skipped=[f"{len(rows)} {name}" for name, rows in skipped.items() if rows],
-    )
-
-
-def _raise_first(errors: FieldErrors) -> None:
-    if len(errors.errors) > MAX_ERRORS:
-        first = dict(list(errors.errors.items())[:MAX_ERRORS])
-        first["file"] = [f"{len(errors.errors)} problems; the first {MAX_ERRORS} are shown."]
-        raise ValidationError(first)
-    errors.raise_if_any()
-
-
-def _rows(errors: FieldErrors, document: dict[str, Any], name: str) -> list[Any]:
-    rows = document.get(name, [])
-    if not isinstance(rows, list):
-        errors.add(name, "Must be a list.")
-        return []
-    return rows
-
-
-class _Row:
-    """One record of the file, read field by field; each problem is added as `row.field`."""
-
-    def __init__(self, errors: FieldErrors, row: str, data: Any) -> None:
-        self.errors, self.row = errors, row
-        self.data = data if isinstance(data, dict) else {}
-        self.ok = isinstance(data, dict)
-        if not self.ok:
-            errors.add(row, "Must be an object.")
-
-    def fail(self, name: str, message: str) -> None:
-        self.errors.add(f"{self.row}.{name}", message)
-        self.ok = False
-
-    def value(self, name: str, default: Any = None) -> Any:
-        return self.data.get(name, default)
-
-    def text(self, name: str, default: str | None = None) -> str:
-        value = self.data.get(name, default)
-        if not isinstance(value, str):
-            self.fail(name, "Must be text.")
-            return ""
-        return value
-
-    def uuid(self, name: str) -> uuid.UUID:
-        try:
-            return uuid.UUID(self.text(name))
-        except ValueError:
-            self.fail(name, "Must be a UUID.")
-            return uuid.UUID(int=0)
-
-    def instant(self, name: str, *, optional: bool = False) -> datetime | None:
-        value = self.data.get(name)
-        if value is None and optional:
-            return None
-        try:
-            parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
-        except ValueError:
-            parsed = None
-        if parsed is None or parsed.utcoffset() is None:
-            self.fail(name, "Must be an ISO 8601 date and time with a UTC offset.")
-            return None
-        try:
-            parsed.astimezone(UTC)  # what the database stores: 0001-01-01T00:00+05:00 has no UTC instant
-        except OverflowError:
-            self.fail(name, "Out of range in UTC.")
-            return None
-        return parsed
-
-    def day(self, name: str) -> date | None:
-        try:
-            return date.fromisoformat(self.text(name))
-        except ValueError:
-            self.fail(name, "Must be a date (YYYY-MM-DD).")
-            return None
-
-    def codes(self, name: str) -> list[str]:
-        value = self.data.get(name, [])
-        if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
-            self.fail(name, "Must be a list of codes.")
-            return []
-        return value
-
-    def kept(self) -> Kept | None:
-        created, updated = self.instant("created_at"), self.instant("updated_at")
-        deleted = self.instant("deleted_at", optional=True)
-        if created is None or updated is None:
-            return None
-        return Kept(version=self.value("version"), created_at=created, updated_at=updated, deleted_at=deleted)
-
-
-def _episode(errors: FieldErrors, row: str, data: Any) -> RestoredEpisode | None:
-    read = _Row(errors, row, data)
-    if not read.ok:
-        return None
-    locations = read.value("locations")
-    if not isinstance(locations, list) or not all(
-        isinstance(loc, dict) and isinstance(loc.get("region"), str) and isinstance(loc.get("side"), str)
-        for loc in locations
-    ):
-        read.fail("locations", "Must be a list of {region, side}.")
-        locations = []
-    episode_id, started_at, kept = read.uuid("id"), read.instant("started_at"), read.kept()
-    data_in = EpisodeInput(
-        id=episode_id,
-        started_at=started_at,  # type: ignore[arg-type]  # None only when the row is refused
-        utc_offset_minutes=read.value("utc_offset_minutes"),
-        duration_seconds=read.value("duration_seconds"),
-        ongoing=read.value("ongoing", False),
-        locations=[LocationInput(loc["region"], loc["side"]) for loc in locations],
-        intensity=read.value("intensity"),
-        pattern=read.text("pattern"),
-        triggers=read.codes("triggers"),
-        symptoms=read.codes("symptoms"),
-        notes=read.text("notes", ""),
-        source=read.text("source"),
-    )
-    if not read.ok or kept is None:
-        return None
-    return RestoredEpisode(data=data_in, kept=kept)
-
-
-def _checkin(errors: FieldErrors, row: str, data: Any) -> RestoredCheckIn | None:
-    read = _Row(errors, row, data)
-    if not read.ok:
-        return None
-    checkin_id, day, kept = read.uuid("id"), read.day("date"), read.kept()
-    values = {name: read.value(name, "" if name == "notes" else None) for name in CHECKIN_FIELDS}
-    if not read.ok or day is None or kept is None:
-        return None
-    return RestoredCheckIn(id=checkin_id, date=day, values=values, kept=kept)

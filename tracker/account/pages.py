@@ -1,6 +1,6 @@
 """The settings page's "Download all my data" and "Delete my account". They live in the tracker
 because the export and the erasure reach the tracker's rows (reports, shares, summaries) and
-imports flow tracker -> diary. Each does what its API twin does (tracker/api/account.py)."""
+imports flow tracker -> diary. Each does what its API twin does (tracker/account/api.py)."""
 
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -10,11 +10,11 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from diary import throttle
+from config import throttle
 from diary.pages.account_forms import DeleteAccountForm, refuse
 from diary.pages.accounts import with_refusal
-from tracker.accounts import account_erase
-from tracker.api.account import account_export_response
+from tracker.account.api import account_export_response
+from tracker.account.services import account_erase
 
 WRONG_PASSWORD = "The password is not right; nothing was erased."
 

@@ -139,7 +139,7 @@ def on_diary_changed(user_id: int) -> None:
 def analysis_enqueue(*, user_id: int, key: str) -> bool:
     """Send the task. A broker that is down must not fail, nor slow, the write that asked: the
     request stays marked and the periodic sweep sends it later."""
-    from tracker.tasks import analyse_diary
+    from tracker.summaries.tasks import analyse_diary
 
     if analyse_diary.app.conf.task_always_eager and settings.ANALYSIS_IN_THREAD:
         # Embedded mode has no worker: run it beside the request, so that the write that
@@ -162,7 +162,7 @@ def analysis_enqueue(*, user_id: int, key: str) -> bool:
 
 
 def _run_in_thread(user_id: int, key: str) -> None:
-    from tracker.tasks import analyse_diary
+    from tracker.summaries.tasks import analyse_diary
 
     try:
         analyse_diary.run(user_id, key)  # a failed run is recorded, backed off, and logged by the task

@@ -1,9 +1,10 @@
-"""The reports page: ask for a report, follow its build, download or delete it; create share
-links for a doctor (the link shown once), read their access log, revoke them.
+"""The reports page: ask for a report, follow its build, download or delete it; it also lists
+the person's share links with their access logs (made and revoked in tracker.shares.pages, which
+answer with this page).
 
-Writes go through tracker.reports.services and tracker.shares, reads through their selectors,
-as the API's views do (tracker/api/reports.py, tracker/api/shares.py). The page costs the same
-few queries whatever the size of the diary: it lists rows, it never reads the diary itself."""
+Writes go through tracker.reports.services, reads through the selectors, as the API's views do
+(tracker/reports/api.py). The page costs the same few queries whatever the size of the diary: it
+lists rows, it never reads the diary itself."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -14,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,16 +25,16 @@ from config.api.common import request_user
 from diary.pages import submissions
 from diary.selectors import user_zone
 
-# `shares` and `services` whole: the views report_delete, share_create and share_revoke bear
-# the URL configuration's names, which are their services' names too.
-from tracker import shares
+# `services` whole: the view report_delete bears the URL configuration's name, which is its
+# service's name too.
 from tracker.models import Report, Share, ShareAccess
-from tracker.pages.report_forms import ReportForm, ShareForm
 from tracker.reports import services
+from tracker.reports.forms import ReportForm
 from tracker.reports.selectors import report_download as download_response
 from tracker.reports.selectors import report_get, report_list
 from tracker.reports.services import BUILDING, TooManyReports, report_create
-from tracker.shares import share_list, share_status
+from tracker.shares.forms import ShareForm
+from tracker.shares.services import share_list, share_status
 
 # The page lists the newest of each; reports expire within days and links within months, so
 # more than this is rare, and the page must not grow with a history of them.
@@ -58,7 +59,7 @@ class NewLink:
     url: str
 
 
-def _local_today(zone: ZoneInfo) -> date:
+def local_today(zone: ZoneInfo) -> date:
     return timezone.now().astimezone(zone).date()
 
 
@@ -71,7 +72,7 @@ def _share_rows(user: User, now: datetime) -> list[ShareRow]:
     return rows
 
 
-def _page(
+def reports_page(
     request: HttpRequest,
     *,
     zone: ZoneInfo,
@@ -82,7 +83,7 @@ def _page(
     status: int = 200,
 ) -> HttpResponse:
     user = request_user(request)
-    today = _local_today(zone)
+    today = local_today(zone)
     reports = list(report_list(user=user)[:REPORTS_LISTED])
     context = {
         "nav": "reports",
@@ -107,11 +108,11 @@ def reports(request: HttpRequest) -> HttpResponse:
     zone = user_zone(request_user(request))
     if request.method == "POST":
         return _report_create(request, zone)
-    return _page(request, zone=zone)
+    return reports_page(request, zone=zone)
 
 
 def _report_create(request: HttpRequest, zone: ZoneInfo) -> HttpResponse:
-    form = ReportForm(request.POST, today=_local_today(zone))
+    form = ReportForm(request.POST, today=local_today(zone))
     if form.is_valid() and not submissions.first_sending(request, kind="report"):
         messages.info(request, "This report was already asked for: it is in the list below.")
         return redirect(reverse("reports") + "#your-reports")
@@ -127,14 +128,14 @@ def _report_create(request: HttpRequest, zone: ZoneInfo) -> HttpResponse:
             )
         except TooManyReports as error:
             message = f"{error.limit} of your reports are being built already. Wait for one to finish, then ask again."
-            return _page(request, zone=zone, report_form=form, report_error=message, status=429)
+            return reports_page(request, zone=zone, report_form=form, report_error=message, status=429)
         except ValidationError as error:
             form.add_service_errors(error)
         else:
             messages.success(request, "Your report is being built: it is at the top of the list below.")
             return redirect(reverse("reports") + "#your-reports")
     form.mark_invalid()
-    return _page(request, zone=zone, report_form=form, status=400)
+    return reports_page(request, zone=zone, report_form=form, status=400)
 
 
 @login_required
@@ -169,49 +170,3 @@ def report_delete(request: HttpRequest, id: UUID) -> HttpResponse:
     services.report_delete(report=report_get(user=request_user(request), report_id=id))
     messages.success(request, "The report is deleted.")
     return redirect(reverse("reports") + "#your-reports")
-
-
-@login_required
-@require_POST
-def share_create(request: HttpRequest) -> HttpResponse:
-    """The new link is in this answer only: only its hash is kept, so a reload of the page
-    (a GET) cannot show it again, and nothing else holds it."""
-    user = request_user(request)
-    zone = user_zone(user)
-    form = ShareForm(request.POST, today=_local_today(zone))
-    if form.is_valid() and not submissions.first_sending(request, kind="share"):
-        messages.info(
-            request,
-            "This link was already made by the same form, and its address was shown once. If you did not "
-            "copy it, revoke it below and make another.",
-        )
-        return redirect(reverse("reports") + "#your-links")
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            share, token = shares.share_create(
-                user=user,
-                date_from=data["date_from"],
-                date_to=data["date_to"],
-                expires_in_days=data["expires_in_days"],
-                include_notes=data["include_notes"],
-                label=data["label"],
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            link = NewLink(share, request.build_absolute_uri(reverse("share-page", args=[token])))
-            return _page(request, zone=zone, new_link=link, status=201)
-    form.mark_invalid()
-    return _page(request, zone=zone, share_form=form, status=400)
-
-
-@login_required
-@require_POST
-def share_revoke(request: HttpRequest, id: UUID) -> HttpResponse:
-    try:
-        shares.share_revoke(user=request_user(request), share_id=id)
-    except Share.DoesNotExist:
-        raise Http404("No such link of yours.") from None
-    messages.success(request, "The link is revoked: it no longer opens.")
-    return redirect(reverse("reports") + "#your-links")

@@ -22,7 +22,7 @@ from config.api.common import JsonBooleanField, request_user
 from config.api.pagination import StrictCursorPagination
 from config.api.schema import ErrorSerializer
 from config.api.views import UserListView
-from diary.api.common import DATE_BOUNDS
+from diary.dates import DATE_BOUNDS
 from tracker.models import Report
 from tracker.reports import FORMATS
 from tracker.reports.selectors import report_download, report_get, report_list

@@ -7,7 +7,7 @@ the token is random and long (no dictionary to precompute), unlike a password.
 
 Opening a token does the same work whether it is unknown, expired or revoked: hash it, then one
 lookup on the unique index with the link's validity in the same WHERE clause. The three cases
-then differ in nothing a stranger can time, and all answer "no link" (see tracker/views.py).
+then differ in nothing a stranger can time, and all answer "no link" (see tracker/shares/public.py).
 """
 
 import hashlib
@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
+from diary.dates import years_after
 from diary.models import EARLIEST_DATE, LATEST_DATE
 from tracker.models import Share, ShareAccess
 
@@ -48,16 +49,6 @@ class NewShare(NamedTuple):
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def years_after(day: date, years: int) -> date:
-    """The same day `years` later; 29 February becomes 1 March in a year without it. The one
-    rule for a link's range and a report's (tracker.reports.services): a doctor's link must not
-    be refused for a range whose PDF is not."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February in a year that has none
-        return date(day.year + years, 3, 1)
 
 
 def share_errors(*, date_from: date, date_to: date, expires_in_days: int, label: str) -> dict[str, list[str]]:

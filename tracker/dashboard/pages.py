@@ -1,7 +1,7 @@
 """The dashboard: red flags first, the summary in sentences, the charts, and the reference notes
 folded at the end.
 
-With a current summary it reads only what the background analysis stored (tracker.summaries.
+With a current summary it reads only what the background analysis stored (tracker.summaries.selectors.
 summary_get: the findings and the charts' small counts), never the diary, so that it costs the
 same few queries at 100 and at 100,000 episodes. A missing or stale summary of a small diary
 (at most DASHBOARD_ON_THE_SPOT_EPISODES) is analysed here and stored, so that a newcomer's first
@@ -29,14 +29,14 @@ from tracker.analysis import data
 from tracker.analysis.findings import Findings, ReferenceMatch
 from tracker.analysis.red_flags import NOTICE, red_flags
 from tracker.analysis.summary import DISCLAIMER
-from tracker.charts import Chart, ChartInput, dashboard_charts
 from tracker.failures import AnalysisFailed
 from tracker.models import ALL_TIME
 from tracker.reports.assembly import Names, reference_names
+from tracker.reports.charts import Chart, ChartInput, dashboard_charts
 from tracker.reports.narrative import RedFlagLine, findings_sentences, flag_lines
 from tracker.selectors import live_episode_count, load_red_flag_episodes, load_reference
-from tracker.services import analysis_backed_off, analysis_request, range_compute_now
-from tracker.summaries import DiarySummary, summary_get
+from tracker.summaries.selectors import DiarySummary, summary_get
+from tracker.summaries.services import analysis_backed_off, analysis_request, range_compute_now
 
 logger = logging.getLogger(__name__)
 

@@ -29,7 +29,7 @@ from tracker.analysis.summary import analyse
 from tracker.failures import AnalysisFailed
 from tracker.models import ALL_TIME, AnalysisRequest, Summary
 from tracker.selectors import load_diary, load_reference, summaries_with_staleness, user_today
-from tracker.services import analysis_enqueue, analysis_request, range_compute_now, range_key, range_mark_read
+from tracker.summaries.services import analysis_enqueue, analysis_request, range_compute_now, range_key, range_mark_read
 
 Status = Literal["ready", "pending", "none"]
 

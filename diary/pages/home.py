@@ -1,3 +1,5 @@
+"""The landing page (signed out) and the health check for load balancers."""
+
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render

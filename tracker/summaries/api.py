@@ -11,10 +11,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api.common import request_user
-from diary.api.common import DATE_BOUNDS
+from diary.dates import DATE_BOUNDS
 from tracker.analysis.summary import DISCLAIMER
-from tracker.services import analysis_request
-from tracker.summaries import DiarySummary, summary_read
+from tracker.summaries.selectors import DiarySummary, summary_read
+from tracker.summaries.services import analysis_request
 
 FINDINGS = (
     "frequency",

@@ -19,9 +19,9 @@ from rest_framework.views import APIView
 from config.api.common import JsonBooleanField, request_user
 from config.api.pagination import StrictCursorPagination
 from config.api.views import UserListView
-from diary.api.common import DATE_BOUNDS
+from diary.dates import DATE_BOUNDS
 from tracker.models import Share, ShareAccess
-from tracker.shares import (
+from tracker.shares.services import (
     ACCESSES_LISTED,
     DEFAULT_EXPIRES_IN_DAYS,
     MAX_EXPIRES_IN_DAYS,

@@ -1,7 +1,7 @@
-"""The reports page's forms: a report to build and a share link to create. Both choose a range
-the same way (a preset ending today in the user's zone, or two dates), and both leave the rules
-(the format, the range's length, the link's lifetime) to their service, whose field errors the
-view puts back on these fields."""
+"""The reports page's forms: a report to build, and the range every such form chooses
+(tracker.shares.forms builds the share link's form on it): a preset ending today in the user's
+zone, or two dates. The rules (the format, the range's length, the link's lifetime) are their
+service's, whose field errors the view puts back on these fields."""
 
 import calendar
 from dataclasses import dataclass
@@ -11,10 +11,9 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from diary.api.common import DATE_BOUNDS
+from diary.dates import DATE_BOUNDS
 from tracker.models import Report
 from tracker.reports import FORMATS
-from tracker.shares import DEFAULT_EXPIRES_IN_DAYS, MAX_EXPIRES_IN_DAYS, MAX_LABEL_LENGTH
 
 CUSTOM = "custom"
 
@@ -121,17 +120,3 @@ class ReportForm(RangeForm):
         choices=[(code, dict(Report.Format.choices).get(code, code.upper())) for code in FORMATS],
     )
     include_notes = forms.BooleanField(label="Include my notes", required=False)
-
-
-class ShareForm(RangeForm):
-    prefix = "share"
-
-    label = forms.CharField(
-        label="Label (for you, e.g. the doctor's name)", required=False, max_length=MAX_LABEL_LENGTH
-    )
-    expires_in_days = forms.IntegerField(
-        label="Valid for (days)", min_value=1, max_value=MAX_EXPIRES_IN_DAYS, initial=DEFAULT_EXPIRES_IN_DAYS
-    )
-    include_notes = forms.BooleanField(label="Show my notes to the doctor", required=False)
-
-    field_order = ["label", "range", "date_from", "date_to", "expires_in_days", "include_notes"]

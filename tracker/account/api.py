@@ -18,12 +18,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config import throttle
 from config.api.common import request_user
 from config.api.schema import ErrorSerializer
-from diary import throttle
 from diary.selectors import user_zone
-from tracker.accounts import account_erase
-from tracker.exports import export_account
+from tracker.account.export import export_account
+from tracker.account.services import account_erase
 
 # An export past this size is spooled to a temporary file rather than held in memory.
 SPOOL_IN_MEMORY_BYTES = 8 * 1024 * 1024
@@ -42,7 +42,7 @@ class AccountExportView(APIView):
 
 def account_export_response(*, user: User) -> FileResponse:
     """The whole account as the export's JSON, as an attachment: for this API and the settings
-    page's "Download all my data" (tracker.pages.account)."""
+    page's "Download all my data" (tracker.account.pages)."""
     now = timezone.now()
     # Written whole before the answer starts: the queries run inside this view (a fixed
     # number), and a failure is a clean error rather than a cut-off file.

@@ -19,12 +19,12 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
-from diary.throttle import Limit, ThrottleUnavailable, TooManyTries, client_address, count_try
+from config.throttle import Limit, ThrottleUnavailable, TooManyTries, client_address, count_try
 from tracker.models import Share, ShareAccess
-from tracker.report_page import report_body_context
 from tracker.reports import FORMATS
 from tracker.reports.assembly import ReportData, report_assemble
-from tracker.shares import share_access_record, share_open
+from tracker.reports.body import report_body_context
+from tracker.shares.services import share_access_record, share_open
 
 View = Callable[..., HttpResponseBase]
 
