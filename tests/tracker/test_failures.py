@@ -160,7 +160,7 @@ def test_it_fails_a_run_whose_summary_holds_nan_before_the_database_sees_it(
     analysis_request(user_id=alice.pk)
     run = AnalysisRun.objects.get(user=alice)
     assert run.outcome == "failed"
-    assert re.fullmatch(r"ValueError at tracker/services\.py:\d+ in _refuse_nan_or_infinity", run.reason)
+    assert re.fullmatch(r"ValueError at tracker/summaries/services\.py:\d+ in _refuse_nan_or_infinity", run.reason)
     assert not Summary.objects.exists()
 
 
