@@ -3,6 +3,9 @@
 With no environment at all the app runs embedded: SQLite in the project folder, Celery tasks
 run in-process, an in-memory cache. DATABASE_URL switches to PostgreSQL, REDIS_URL to a Redis
 broker, result backend and cache with real workers.
+
+Over 400 lines on purpose: one file, so that every setting, its default and why it has it are
+found in one place (DESIGN.md: "settings (one env-driven file)").
 """
 
 from datetime import timedelta

@@ -37,21 +37,22 @@ def trend(diary: Diary) -> Trend:
     result = compare_day_counts(recent, earlier)
     if result is None:
         return {**base, "direction": "not_enough_data", "reason": TOO_LOPSIDED}
-    direction: Direction
-    if result.ci_low > 1:
-        direction = "more_frequent"
-    elif result.ci_high < 1:
-        direction = "less_frequent"
-    else:
-        direction = "stable"  # the data cannot tell a change from chance
     return {
         **base,
-        "direction": direction,
+        "direction": _direction(result.ci_low, result.ci_high),
         "rate_ratio": rounded(result.ratio),
         "ci_low": rounded(result.ci_low),
         "ci_high": rounded(result.ci_high),
         "p_value": rounded(result.p_value, 4),
     }
+
+
+def _direction(ci_low: float, ci_high: float) -> Direction:
+    if ci_low > 1:
+        return "more_frequent"
+    if ci_high < 1:
+        return "less_frequent"
+    return "stable"  # the data cannot tell a change from chance
 
 
 def _counts(per_day: Counter[int], first: int, stop: int) -> list[int]:

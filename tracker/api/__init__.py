@@ -1,1 +1,1 @@
-"""The tracker's API views under /api/v1/, one module per resource (routes in tracker/api/urls.py)."""
+"""The tracker's routes under /api/v1/ (tracker/api/urls.py); each view lives in its feature's api.py."""

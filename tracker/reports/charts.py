@@ -6,49 +6,35 @@ tracker.analysis.aggregates, the findings, the names), built either from a repor
 (report_charts) or from what a summary stored when the analysis ran (dashboard_charts): one
 drawing code, and a dashboard that never reads the diary.
 
-matplotlib's Figure API with the SVG canvas, never pyplot: pyplot keeps global figures and
-state, which a web worker building several reports at once must not share. Text is drawn as
-paths (svg.fonttype "path"): the SVG then needs no font where it is shown, and fpdf2 (which
-does not render SVG text) draws it as it looks here. The chart's title and caption are also
-printed around the picture as text, which a reader can search and select.
+How a figure becomes SVG is tracker.reports.drawing's. Text is drawn as paths: the SVG then
+needs no font where it is shown, and fpdf2 (which does not render SVG text) draws it as it
+looks here. The chart's title and caption are also printed around the picture as text, which a
+reader can search and select.
 """
 
-import io
 import math
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from html import escape
 from typing import Any
 
 import matplotlib
 import numpy as np
 from django.utils.html import format_html
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
-from matplotlib.ticker import FixedLocator, MaxNLocator, NullLocator
-from matplotlib.typing import RcKeyType
+from matplotlib.ticker import FixedLocator, NullLocator
 
 from diary.body_outline import VIEWS, Shape, View, render_view, sides_drawn
 from diary.formatting import day_text
 from tracker.analysis.aggregates import ChartAggregates, chart_aggregates, week_start
 from tracker.analysis.findings import AssociationTested, Findings
+from tracker.reports import drawing
 from tracker.reports.assembly import Names, ReportData
 
-RC: dict[RcKeyType, Any] = {
-    "svg.fonttype": "path",
-    "font.family": "DejaVu Sans",
-    "font.size": 9,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.titlesize": 9,
-}
 BAR = "#3b6ea5"
 MUTED = "#9aa5b1"
 ACCENT = "#c0392b"
-WIDTH_INCHES = 7.0
 WEEKDAY_LABELS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
@@ -100,7 +86,7 @@ def _draw(data: ChartInput, builders: Sequence[Builder]) -> list[Chart]:
     for build in builders:
         # rcParams are read as the artists are made (fonts, spines) and when saving (SVG text
         # as paths): the whole drawing happens inside the context, which restores them after.
-        with matplotlib.rc_context(RC):
+        with matplotlib.rc_context(drawing.RC):
             chart = build(data)
         if chart is not None:
             charts.append(chart)
@@ -119,7 +105,7 @@ def per_week_chart(data: ChartInput) -> Chart:
     weeks = _weeks(data)
     trend = data.findings["trend"]
     recent_from = data.end - timedelta(days=trend["recent_days"] - 1)
-    figure, axes = _figure(height=2.4)
+    figure, axes = drawing.new_figure(height=2.4)
     xs = list(range(len(weeks)))
     colours = [ACCENT if week + timedelta(days=6) >= recent_from else BAR for week, _ in weeks]
     axes.bar(xs, [n for _, n in weeks], color=colours, width=0.8)
@@ -132,7 +118,7 @@ def per_week_chart(data: ChartInput) -> Chart:
         axes.plot([-0.5, split - 0.5], [earlier, earlier], color="#222222", linewidth=1.2, linestyle="--")
         axes.plot([split - 0.5, len(weeks) - 0.5], [recent, recent], color="#222222", linewidth=1.2)
     _date_ticks(axes, [week for week, _ in weeks])
-    axes.yaxis.set_major_locator(_counts())
+    axes.yaxis.set_major_locator(drawing.whole_counts())
     axes.set_ylabel("episodes per week")
     axes.set_xlim(-0.6, len(weeks) - 0.4)
     caption = _trend_caption(data.findings)
@@ -174,8 +160,8 @@ def calendar_chart(data: ChartInput) -> Chart:
     for day, count in per_day.items():
         grid[day.weekday()][(day - first).days // 7] = count
     # Squares of at most a third of an inch: a fortnight stays a small strip, a year fills the width.
-    cell = min((WIDTH_INCHES - 1.4) / columns, 0.33)
-    figure, axes = _figure(height=cell * 7 + 0.55, width=min(WIDTH_INCHES, cell * columns + 1.4))
+    cell = min((drawing.WIDTH_INCHES - 1.4) / columns, 0.33)
+    figure, axes = drawing.new_figure(height=cell * 7 + 0.55, width=min(drawing.WIDTH_INCHES, cell * columns + 1.4))
     busiest = max(per_day.values(), default=0)
     mesh = axes.pcolormesh(_masked(grid), cmap="Blues", vmin=0, vmax=max(busiest, 1), edgecolors="white", linewidth=0.8)
     axes.invert_yaxis()
@@ -203,7 +189,7 @@ def _colour_bar(figure: Figure, axes: Axes, mesh: Any) -> None:
     colourbar = figure.colorbar(mesh, ax=axes, fraction=0.03, pad=0.015, aspect=8)
     if colourbar.solids is not None:  # else drawn as an SVG <image> with a transform, which fpdf2 cannot place
         colourbar.solids.set_rasterized(False)
-    colourbar.locator = _counts()
+    colourbar.locator = drawing.whole_counts()
     colourbar.set_label("episodes", fontsize=7)
     colourbar.ax.tick_params(labelsize=7)
 
@@ -219,7 +205,7 @@ def _masked(grid: list[list[float]]) -> np.ma.MaskedArray[Any, Any]:
 def time_of_day_chart(data: ChartInput) -> Chart:
     """A 7 x 24 heat map: a row per weekday, a column per hour the episodes started."""
     grid = data.aggregates["weekday_hour"]
-    figure, axes = _figure(height=2.4)
+    figure, axes = drawing.new_figure(height=2.4)
     mesh = axes.pcolormesh(np.array(grid, dtype=float), cmap="Blues", vmin=0, vmax=max(max(map(max, grid)), 1))
     mesh.set_edgecolor("white")
     mesh.set_linewidth(0.5)
@@ -253,13 +239,13 @@ def locations_chart(data: ChartInput) -> Chart:
     names = data.names
     by_side = data.findings["locations"]["by_side"]
     shown = by_side[:MAX_LOCATIONS]
-    figure, axes = _figure(height=0.4 + 0.22 * max(len(shown), 3))
+    figure, axes = drawing.new_figure(height=0.4 + 0.22 * max(len(shown), 3))
     positions = list(range(len(shown)))
     axes.barh(positions, [item["episodes"] for item in shown], color=BAR, height=0.7)
     axes.set_yticks(positions)
     axes.set_yticklabels([names.location(item["region"], item["side"]) for item in shown], fontsize=8)
     axes.invert_yaxis()
-    axes.xaxis.set_major_locator(_counts())
+    axes.xaxis.set_major_locator(drawing.whole_counts())
     axes.set_xlabel("episodes")
     caption = "Episodes by place and side; an episode felt in two places counts in each."
     if len(by_side) > MAX_LOCATIONS:
@@ -299,7 +285,7 @@ def body_chart(data: ChartInput) -> Chart:
     )
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + 44}" width="{width}" '
-        f'height="{height + 44}" class="body-heat" {_labelled("body", title, caption)}'
+        f'height="{height + 44}" class="body-heat" {drawing.labelled("body", title, caption)}'
         f"{''.join(parts)}</svg>"
     )
     rows = tuple(
@@ -366,7 +352,7 @@ def associations_chart(data: ChartInput) -> Chart | None:
     tested = tested_associations(data.findings)
     if not tested:
         return None
-    figure, axes = _figure(height=0.5 + 0.3 * max(len(tested), 3))
+    figure, axes = drawing.new_figure(height=0.5 + 0.3 * max(len(tested), 3))
     positions = list(range(len(tested)))
     for y, association in zip(positions, tested, strict=True):
         colour = ACCENT if association["significant"] else "#333333"
@@ -406,99 +392,7 @@ def associations_chart(data: ChartInput) -> Chart | None:
 # Drawing
 
 
-def _counts() -> MaxNLocator:
-    """Ticks for an axis of episodes: whole numbers, or a diary of two episodes reads 0.5. The
-    steps of matplotlib's own locator otherwise (10 is ticked 0, 5, 10, not 0, 2, 4, 6...)."""
-    return MaxNLocator(nbins="auto", steps=[1, 2, 2.5, 5, 10], integer=True)
-
-
-def _figure(*, height: float, width: float = WIDTH_INCHES) -> tuple[Figure, Axes]:
-    figure = Figure(figsize=(width, height), layout="constrained")
-    FigureCanvasSVG(figure)
-    axes = figure.add_subplot()
-    return figure, axes
-
-
-ID = re.compile(r'(\bid="|xlink:href="#|href="#|url\(#)([^")]+)')
-
-
 def _chart(
     key: str, title: str, caption: str, figure: Figure, headers: tuple[str, ...], rows: tuple[tuple[str, ...], ...]
 ) -> Chart:
-    return Chart(key, title, caption, _svg(figure, key, title, caption), headers, rows)
-
-
-def _svg(figure: Figure, key: str, title: str, description: str) -> str:
-    """The figure as one <svg role="img"> element named by its title and described by its
-    caption, styled with presentation attributes only (see presentation_attributes).
-
-    matplotlib names glyphs and clip paths the same way in every figure ("DejaVuSans-31"):
-    prefixed with the chart's key, so that several charts inlined in one HTML page never point
-    at each other's definitions. An underscore joins them: fpdf2 reads a clip-path reference as
-    word characters only."""
-    buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    text = buffer.getvalue()
-    text = text[text.index("<svg") :]
-    text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, flags=re.DOTALL)
-    text = ID.sub(lambda m: f"{m.group(1)}{key}_{m.group(2)}", text).strip()
-    text = presentation_attributes(text)
-    root_end = text.index(">") + 1
-    return f"{text[: root_end - 1]} {_labelled(key, title, description)}{text[root_end:]}"
-
-
-def _labelled(key: str, title: str, description: str) -> str:
-    """The root's accessible name and description, and the <title> and <desc> they point at
-    (ending the root's opening tag)."""
-    return (
-        f'role="img" aria-labelledby="{key}_title" aria-describedby="{key}_desc">'
-        f'<title id="{key}_title">{escape(title)}</title><desc id="{key}_desc">{escape(description)}</desc>'
-    )
-
-
-# Styles as presentation attributes
-
-# The SVG properties that are also presentation attributes, which a page's CSP without
-# 'unsafe-inline' leaves alone (it refuses style attributes and <style> elements).
-PRESENTATION = frozenset(
-    {
-        "clip-path", "clip-rule", "color", "display", "fill", "fill-opacity", "fill-rule", "font-family",
-        "font-size", "font-style", "font-weight", "opacity", "stroke", "stroke-dasharray",
-        "stroke-dashoffset", "stroke-linecap", "stroke-linejoin", "stroke-miterlimit", "stroke-opacity",
-        "stroke-width", "text-anchor", "visibility",
-    }
-)  # fmt: skip
-STYLE_ATTRIBUTE = re.compile(r'(<[a-zA-Z][^<>]*?)\s+style="([^"]*)"')
-STYLE_ELEMENT = re.compile(r"\s*<style[^>]*>(.*?)</style>", re.DOTALL)
-UNIVERSAL_RULE = re.compile(r"\*\s*\{([^}]*)\}")
-
-
-def declarations(style: str) -> list[tuple[str, str]]:
-    """ "fill: #fff; stroke-width: 0.8" as [("fill", "#fff"), ("stroke-width", "0.8")]: the
-    presentation properties only, in their order (a property given twice: the last wins)."""
-    found: dict[str, str] = {}
-    for declaration in style.split(";"):
-        name, colon, value = declaration.partition(":")
-        name, value = name.strip().lower(), value.strip()
-        if colon and name in PRESENTATION and value:
-            found[name] = value
-    return list(found.items())
-
-
-def presentation_attributes(svg: str) -> str:
-    """matplotlib's SVG with its style attributes turned into presentation attributes, and its
-    <style> element (one universal rule: the line joins and caps) dropped, its declarations
-    set on the root instead, where they inherit alike. An attribute the element has already is
-    left as it is."""
-    inherited = "".join(m.group(1) for s in STYLE_ELEMENT.findall(svg) for m in UNIVERSAL_RULE.finditer(s))
-    svg = STYLE_ELEMENT.sub("", svg)
-    svg = re.sub(r"\s*<defs>\s*</defs>", "", svg)
-    svg = STYLE_ATTRIBUTE.sub(lambda m: m.group(1) + _attributes(m.group(1), m.group(2)), svg)
-    root_end = svg.index(">")
-    return svg[:root_end] + _attributes(svg[:root_end], inherited) + svg[root_end:]
-
-
-def _attributes(tag: str, style: str) -> str:
-    return "".join(
-        f' {name}="{escape(value)}"' for name, value in declarations(style) if not re.search(rf"\s{name}=", tag)
-    )
+    return Chart(key, title, caption, drawing.svg_of(figure, key, title, caption), headers, rows)

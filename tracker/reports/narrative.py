@@ -3,7 +3,10 @@ page and the share page shows above the charts. Plain text, no HTML: each render
 its own way.
 
 Every sentence states what the diary records and the figure behind it; none says what it
-means for the person's health (that is the doctor's part; see summary.DISCLAIMER)."""
+means for the person's health (that is the doctor's part; see summary.DISCLAIMER).
+
+Over 400 lines on purpose: every sentence the person and the doctor read is here, so that the
+wording is reviewed, and kept calm and consistent, in one place."""
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass

@@ -11,7 +11,8 @@ from tests.factories import EpisodeFactory
 from tests.tracker.reports.conftest import FROM, TO, significant_caffeine
 from tracker.analysis.aggregates import chart_aggregates
 from tracker.reports.assembly import report_assemble
-from tracker.reports.charts import ChartInput, body_chart, declarations, presentation_attributes, report_charts
+from tracker.reports.charts import ChartInput, body_chart, report_charts
+from tracker.reports.drawing import declarations, presentation_attributes
 
 SVG = "{http://www.w3.org/2000/svg}svg"
 
