@@ -31,8 +31,8 @@ from diary.models import (
     Episode,
     EpisodeLocation,
     EpisodeSource,
-    Profile,
     Side,
+    profile_zone,
 )
 
 from .records import (
@@ -604,7 +604,14 @@ def episode_replay(*, user: User, data: EpisodeInput) -> Replayed:
     stored under the id and decides with replay_outcome. Writes nothing."""
     if data.id is None:  # a create without an id cannot have been taken
         raise ValueError("episode_replay() needs the id of the create it answers.")
-    stored = Episode.objects.filter(pk=data.id).prefetch_related("locations__region", "triggers", "symptoms").first()
-    profile = Profile.objects.filter(user=user).only("time_zone").first()
-    outcome = replay_outcome(stored, data, user=user, zone=profile.zone if profile else ZoneInfo("UTC"))
+    # With its owner's profile, no query more: replay_outcome uses the zone only when the
+    # owner is `user`, and then that profile is the user's.
+    stored = (
+        Episode.objects.filter(pk=data.id)
+        .select_related("user__diary_profile")
+        .prefetch_related("locations__region", "triggers", "symptoms")
+        .first()
+    )
+    owner = getattr(stored.user, "diary_profile", None) if stored is not None else None
+    outcome = replay_outcome(stored, data, user=user, zone=profile_zone(owner))
     return Replayed(outcome, stored if outcome is not Replay.NOT_YOURS else None)
