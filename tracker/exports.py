@@ -23,7 +23,7 @@ from django.utils import timezone
 from diary.api.serializers import checkin_data, episode_data
 from diary.models import CheckIn, Episode, EpisodeLocation, Profile
 from diary.services import EpisodeChildren, EpisodeInput, Kept, LocationInput, RestoredCheckIn, RestoredEpisode
-from diary.services.checkins import CHECKIN_FIELDS
+from diary.services.checkins import checkin_values
 from diary.services.records import FieldErrors
 from tracker.models import Report, Share, ShareAccess
 from tracker.selectors import utc_bounds
@@ -473,7 +473,7 @@ def _checkin(errors: FieldErrors, row: str, data: Any) -> RestoredCheckIn | None
     if not read.ok:
         return None
     checkin_id, day, kept = read.uuid("id"), read.day("date"), read.kept()
-    values = {name: read.value(name, "" if name == "notes" else None) for name in CHECKIN_FIELDS}
+    values = checkin_values(read.data)
     if not read.ok or day is None or kept is None:
         return None
     return RestoredCheckIn(id=checkin_id, date=day, values=values, kept=kept)

@@ -24,6 +24,7 @@ from diary.api.serializers import (
     episode_input_from,
 )
 from diary.services import CheckInChange, EpisodeChange, ItemResult, sync_apply, sync_changes
+from diary.services.checkins import checkin_values
 
 MAX_ITEMS = 1000
 DEFAULT_PULL = 200
@@ -76,7 +77,7 @@ class PushParser:
 
     def __init__(self) -> None:
         self.episode_key, self.episode_content = EpisodeKey(), EpisodeSerializer()
-        self.checkin_key, self.checkin_values = CheckInKey(), CheckInSerializer()
+        self.checkin_key, self.checkin_content = CheckInKey(), CheckInSerializer()
 
     @staticmethod
     def _read(serializer: serializers.Serializer[Any], item: Any) -> tuple[dict[str, Any], dict[str, list[str]]]:
@@ -105,7 +106,8 @@ class PushParser:
         day: date = meta["date"]
         if meta["deleted_at"] is not None:
             return Parsed(day, CheckInChange(date=day, values={}, base_version=meta["version"], delete=True))
-        values, errors = self._read(self.checkin_values, item)
+        content, errors = self._read(self.checkin_content, item)
+        values = checkin_values(content)  # as read: the serializer gives each field a default
         return Parsed(day, CheckInChange(date=day, values=values, base_version=meta["version"], errors=errors))
 
 

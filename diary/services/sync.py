@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from diary.models import CheckIn, Episode, Profile
 
-from .checkins import CHECKIN_FIELDS, checkin_errors, checkin_matches, checkin_values
+from .checkins import CHECKIN_FIELDS, CheckInInput, checkin_errors, checkin_matches, checkin_values
 from .episodes import (
     EpisodeChildren,
     EpisodeInput,
@@ -64,7 +64,7 @@ class EpisodeChange:
 @dataclass(frozen=True)
 class CheckInChange:
     date: date
-    values: dict[str, Any]
+    values: CheckInInput  # empty for a delete
     base_version: int | None
     delete: bool = False
     errors: dict[str, list[str]] = field(default_factory=dict)
