@@ -11,10 +11,9 @@ import random
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from diary.services import EpisodeInput, LocationInput
+from diary.services import CheckInInput, EpisodeInput, LocationInput
 
 CHECKIN_RATE = 0.85
 HIGH_CAFFEINE_CUPS = 4
@@ -29,20 +28,20 @@ class DemoDay:
     checked_in: bool
     episodes: list[EpisodeInput] = field(default_factory=list)
 
-    def checkin(self) -> dict[str, Any] | None:
+    def checkin(self) -> CheckInInput | None:
         """The day's check-in values, or None on a day the user skipped it."""
         if not self.checked_in:
             return None
         f = self.factors
-        return {
-            "caffeine_cups": f.caffeine_cups,
-            "sleep_hours": f.sleep_hours,
-            "stress": f.stress,
-            "exercise_minutes": f.exercise_minutes,
-            "alcohol_units": f.alcohol_units,
-            "twitching_today": bool(self.episodes),
-            "notes": "",
-        }
+        return CheckInInput(
+            caffeine_cups=f.caffeine_cups,
+            sleep_hours=f.sleep_hours,
+            stress=f.stress,
+            exercise_minutes=f.exercise_minutes,
+            alcohol_units=f.alcohol_units,
+            twitching_today=bool(self.episodes),
+            notes="",
+        )
 
 
 def _poisson(rng: random.Random, lam: float) -> int:

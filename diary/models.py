@@ -54,6 +54,11 @@ def known_time_zones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
+# Where every user is until they choose a zone: a new profile starts there, and a user with no
+# profile yet (one is made at their first write) is taken to be there (profile_zone).
+DEFAULT_TIME_ZONE = "UTC"
+
+
 def validate_time_zone(value: str) -> None:
     if value not in known_time_zones():
         raise ValidationError(f"{value!r} is not an IANA time zone name, such as 'Europe/Paris'.")
@@ -63,7 +68,7 @@ class Profile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="diary_profile"
     )
-    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    time_zone = models.CharField(max_length=64, default=DEFAULT_TIME_ZONE, validators=[validate_time_zone])
     last_change_seq = models.PositiveBigIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -82,6 +87,13 @@ class Profile(models.Model):
 
     def local_today(self) -> date:
         return timezone.now().astimezone(self.zone).date()
+
+
+def profile_zone(profile: Profile | None) -> ZoneInfo:
+    """The time zone of the user whose profile this is, or of a user with no profile yet: UTC.
+    The one place for that rule, for a caller that has read the profile (or found none) along
+    with what else it needed; diary.selectors.user_zone reads it for one that has not."""
+    return profile.zone if profile is not None else ZoneInfo(DEFAULT_TIME_ZONE)
 
 
 class Side(models.TextChoices):

@@ -10,7 +10,15 @@ from django.core.exceptions import ValidationError
 from django.db.models import CharField, Exists, F, Model, OuterRef, Q, QuerySet, Value
 from django.shortcuts import get_object_or_404
 
-from diary.models import MAX_UTC_OFFSET_MINUTES, MIN_UTC_OFFSET_MINUTES, CheckIn, Episode, EpisodeLocation, Profile
+from diary.models import (
+    MAX_UTC_OFFSET_MINUTES,
+    MIN_UTC_OFFSET_MINUTES,
+    CheckIn,
+    Episode,
+    EpisodeLocation,
+    Profile,
+    profile_zone,
+)
 from diary.services import EpisodeChildren
 from diary.services.episodes import ReferenceCodes
 
@@ -172,9 +180,13 @@ def checkin_get(*, user: User, day: date) -> CheckIn:
 
 
 def user_zone(user: User) -> ZoneInfo:
-    """The user's time zone (UTC until the profile says otherwise)."""
-    profile = Profile.objects.filter(user=user).only("time_zone").first()
-    return profile.zone if profile else ZoneInfo("UTC")
+    """The user's time zone (UTC until the profile says otherwise: profile_zone). One query."""
+    return user_id_zone(user.pk)
+
+
+def user_id_zone(user_id: int) -> ZoneInfo:
+    """user_zone for a caller that holds the user's id (a task, say), not the user."""
+    return profile_zone(Profile.objects.filter(pk=user_id).only("time_zone").first())
 
 
 def episode_count_on(*, user: User, day: date) -> int:

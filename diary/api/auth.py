@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 from config import throttle
 from config.api.errors import InvalidCredentials
 from config.api.schema import ErrorSerializer
-from diary.models import DeviceToken
+from diary.models import DEFAULT_TIME_ZONE, DeviceToken
 from diary.services import account_register, device_token_create, device_token_revoke
 
 
@@ -35,7 +35,9 @@ class RegisterSerializer(serializers.Serializer[Any]):
         style={"input_type": "password"},
         help_text="At least 8 characters, not only digits, not a common password, not like the user name.",
     )
-    time_zone = serializers.CharField(max_length=64, default="UTC", help_text="IANA name, e.g. Europe/Paris.")
+    time_zone = serializers.CharField(
+        max_length=64, default=DEFAULT_TIME_ZONE, help_text="IANA name, e.g. Europe/Paris."
+    )
 
 
 class AccountSerializer(serializers.Serializer[Any]):

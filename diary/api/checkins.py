@@ -77,7 +77,7 @@ class CheckInDetailView(GenericAPIView[CheckIn]):
             user=request_user(request),
             date=day,
             expected_version=expected_version(request),
-            **serializer.validated_data,
+            **serializer.to_input(),
         )
         return _respond(checkin, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 

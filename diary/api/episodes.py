@@ -23,11 +23,10 @@ from diary.models import Episode
 from diary.selectors import EpisodeFilters, episode_detail, episode_get, episode_list
 from diary.services import (
     EpisodeChildren,
-    IdTaken,
     Replay,
-    episode_create_from,
+    Replayed,
+    episode_create_or_replay,
     episode_delete,
-    episode_replay,
     episode_update,
 )
 
@@ -92,16 +91,12 @@ class EpisodeListView(UserListView[Episode, EpisodeFilters]):
     def post(self, request: Request) -> Response:
         serializer = EpisodeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = serializer.to_input()
-        user = request_user(request)
-        try:
-            written = episode_create_from(user=user, data=data)
-        except IdTaken:  # a retry, or its twin committed a moment ago: episode_replay decides
-            replayed = episode_replay(user=user, data=data)
-            if replayed.outcome is Replay.SAME and replayed.episode is not None:
-                return _respond(replayed.episode)
-            raise Conflict(REPLAY_CONFLICTS[replayed.outcome]) from None
-        return _respond(written.episode, status.HTTP_201_CREATED, written.children)
+        result = episode_create_or_replay(user=request_user(request), data=serializer.to_input())
+        if isinstance(result, Replayed):
+            if result.same is None:
+                raise Conflict(REPLAY_CONFLICTS[result.outcome])
+            return _respond(result.same)
+        return _respond(result.episode, status.HTTP_201_CREATED, result.children)
 
 
 REPLAY_CONFLICTS = {

@@ -16,7 +16,8 @@ from diary.models import (
     EpisodeSource,
     Side,
 )
-from diary.services import EpisodeChildren, EpisodeInput, LocationInput
+from diary.services import CheckInInput, EpisodeChildren, EpisodeInput, LocationInput
+from diary.services.checkins import checkin_values
 
 MAX_TAGS = 30
 MAX_LOCATIONS = 20
@@ -183,6 +184,9 @@ class CheckInSerializer(serializers.Serializer[CheckIn]):
     created_at = serializers.DateTimeField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)
     deleted_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+    def to_input(self) -> CheckInInput:
+        return checkin_values(self.validated_data)
 
 
 def checkin_data(checkin: CheckIn) -> dict[str, Any]:

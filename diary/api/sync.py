@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -23,7 +23,9 @@ from diary.api.serializers import (
     episode_data,
     episode_input_from,
 )
-from diary.services import CheckInChange, EpisodeChange, ItemResult, sync_apply, sync_changes
+from diary.models import CheckIn, Episode
+from diary.services import CheckInChange, EpisodeChange, EpisodeChildren, ItemResult, sync_apply, sync_changes
+from diary.services.checkins import checkin_values
 
 MAX_ITEMS = 1000
 DEFAULT_PULL = 200
@@ -60,12 +62,16 @@ class PushSerializer(serializers.Serializer[Any]):
         return attrs
 
 
+Change = TypeVar("Change", EpisodeChange, CheckInChange)
+Record = TypeVar("Record", Episode, CheckIn)
+
+
 @dataclass
-class Parsed:
+class Parsed(Generic[Change]):
     """A pushed item as read: the change it asks for, or None with the errors that stop it."""
 
-    key: Any
-    change: Any = None
+    key: object  # its id or date as read, or as sent when it could not be read
+    change: Change | None = None
     errors: dict[str, list[str]] = field(default_factory=dict)
 
 
@@ -76,7 +82,7 @@ class PushParser:
 
     def __init__(self) -> None:
         self.episode_key, self.episode_content = EpisodeKey(), EpisodeSerializer()
-        self.checkin_key, self.checkin_values = CheckInKey(), CheckInSerializer()
+        self.checkin_key, self.checkin_content = CheckInKey(), CheckInSerializer()
 
     @staticmethod
     def _read(serializer: serializers.Serializer[Any], item: Any) -> tuple[dict[str, Any], dict[str, list[str]]]:
@@ -85,7 +91,7 @@ class PushParser:
         except serializers.ValidationError as error:
             return {}, flatten_fields(error.detail)
 
-    def episode(self, item: dict[str, Any]) -> Parsed:
+    def episode(self, item: dict[str, Any]) -> Parsed[EpisodeChange]:
         meta, errors = self._read(self.episode_key, item)
         if errors:
             return Parsed(item.get("id"), errors=errors)
@@ -98,23 +104,28 @@ class PushParser:
         data = episode_input_from(content) if not errors else None
         return Parsed(episode_id, EpisodeChange(id=episode_id, data=data, base_version=meta["version"], errors=errors))
 
-    def checkin(self, item: dict[str, Any]) -> Parsed:
+    def checkin(self, item: dict[str, Any]) -> Parsed[CheckInChange]:
         meta, errors = self._read(self.checkin_key, item)
         if errors:
             return Parsed(item.get("date"), errors=errors)
         day: date = meta["date"]
         if meta["deleted_at"] is not None:
             return Parsed(day, CheckInChange(date=day, values={}, base_version=meta["version"], delete=True))
-        values, errors = self._read(self.checkin_values, item)
+        content, errors = self._read(self.checkin_content, item)
+        values = checkin_values(content)  # as read: the serializer gives each field a default
         return Parsed(day, CheckInChange(date=day, values=values, base_version=meta["version"], errors=errors))
 
 
-def _result(key_name: str, key: Any, result: ItemResult, render: Callable[[ItemResult], Any]) -> dict[str, Any]:
+# How a result's record is answered: the record, and its children when the push wrote it.
+Render = Callable[[Record, EpisodeChildren | None], dict[str, Any]]
+
+
+def _result(key_name: str, key: object, result: ItemResult[Record], render: Render[Record]) -> dict[str, Any]:
     return {
         key_name: str(key) if key is not None else None,
         "status": result.status,
         "errors": result.errors,
-        "record": render(result) if result.record is not None else None,
+        "record": render(result.record, result.children) if result.record is not None else None,
     }
 
 
@@ -224,22 +235,24 @@ class SyncView(APIView):
         return Response(
             {
                 "results": {
-                    "episodes": _merge(episodes, results.episodes, "id", lambda r: episode_data(r.record, r.children)),
-                    "checkins": _merge(checkins, results.checkins, "date", lambda r: checkin_data(r.record)),
+                    "episodes": _merge(episodes, results.episodes, "id", episode_data),
+                    "checkins": _merge(checkins, results.checkins, "date", lambda record, _: checkin_data(record)),
                 }
             }
         )
 
 
 def _merge(
-    parsed: list[Parsed], applied: list[ItemResult], key_name: str, render: Callable[[ItemResult], Any]
+    parsed: list[Parsed[Change]], applied: list[ItemResult[Record]], key_name: str, render: Render[Record]
 ) -> list[dict[str, Any]]:
     """One result per pushed item, in the order pushed: an item whose key could not be read is
     `invalid` here; the others get what sync_apply decided."""
     results = iter(applied)
     merged = []
     for item in parsed:
-        result = next(results) if item.change is not None else ItemResult("invalid", errors=item.errors)
+        result: ItemResult[Record] = (
+            next(results) if item.change is not None else ItemResult("invalid", errors=item.errors)
+        )
         merged.append(_result(key_name, item.key, result, render))
     return merged
 

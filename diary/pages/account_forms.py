@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from config.throttle import ThrottleUnavailable, TooManyTries
 from diary.forms import Refusal
-from diary.models import known_time_zones
+from diary.models import DEFAULT_TIME_ZONE, known_time_zones
 from diary.services.accounts import EMAIL_MAX_LENGTH
 
 PASSWORD_HELP = "At least 8 characters, not only digits, not a common password, not like your user name."
@@ -26,7 +26,7 @@ def time_zone_field(*, help_text: str) -> forms.ChoiceField:
     return forms.ChoiceField(
         label="Time zone",
         choices=time_zone_choices,
-        initial="UTC",
+        initial=DEFAULT_TIME_ZONE,
         help_text=help_text,
         error_messages={"invalid_choice": UNKNOWN_ZONE},
     )

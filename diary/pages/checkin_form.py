@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
 from diary.models import CheckIn
+from diary.services import CheckInInput
 
 # (field, label, hint), in the order shown.
 MEASURES = (
@@ -58,11 +59,11 @@ class CheckInForm:
             for message in messages:
                 self.add_error(key if key in known else FORM_ERROR, message)
 
-    def to_values(self, *, logged: int = 0) -> dict[str, Any] | None:
+    def to_values(self, *, logged: int = 0) -> CheckInInput | None:
         """checkin_upsert's keyword values, or None with errors where a number is not one, or
         where "no twitching" is said of a day with `logged` episodes (a form opened before they
         were logged, say): the episodes answer the question."""
-        values: dict[str, Any] = {name: _number(self, name, text) for name, text in self.values.items()}
+        numbers = {name: _number(self, name, text) for name, text in self.values.items()}
         if self.twitching_today not in TWITCHING:
             self.add_error("twitching_today", "Choose yes, no, or leave it unsaid.")
         elif logged and self.twitching_today == "no":
@@ -72,9 +73,17 @@ class CheckInForm:
                 f"This day has {episodes} logged, so it was not a day without twitching: save again to keep “yes”.",
             )
             self.twitching_today = "yes"
-        values["twitching_today"] = TWITCHING.get(self.twitching_today)
-        values["notes"] = self.notes
-        return None if self.errors else values
+        if self.errors:
+            return None
+        return CheckInInput(
+            caffeine_cups=numbers.get("caffeine_cups"),
+            sleep_hours=numbers.get("sleep_hours"),
+            stress=numbers.get("stress"),
+            exercise_minutes=numbers.get("exercise_minutes"),
+            alcohol_units=numbers.get("alcohol_units"),
+            twitching_today=TWITCHING.get(self.twitching_today),
+            notes=self.notes,
+        )
 
     def expected_version(self) -> int | None:
         """The version the form was made from; none for a new check-in (or a forged one:

@@ -1,8 +1,7 @@
 """Logging an episode, its saved page, editing it, and ending one still going.
 
-Every write goes through the services the API uses (episode_create_from, episode_replay,
-episode_update, episode_end): the form only reads what was typed and shows the services' field
-errors."""
+Every write goes through the services the API uses (episode_create_or_replay, episode_update,
+episode_end): the form only reads what was typed and shows the services' field errors."""
 
 import uuid
 from dataclasses import dataclass
@@ -35,15 +34,7 @@ from diary.pages.episode_form import (
 from diary.pages.history import back_to_history
 from diary.selectors import episode_detail as select_episode_detail
 from diary.selectors import episode_get, ongoing_episodes, user_zone
-from diary.services import (
-    EpisodeInput,
-    IdTaken,
-    Replay,
-    StaleVersion,
-    episode_create_from,
-    episode_replay,
-    episode_update,
-)
+from diary.services import Replay, Replayed, StaleVersion, episode_create_or_replay, episode_update
 from diary.services import episode_end as episode_end_service
 from diary.services.episodes import EDITABLE_FIELDS
 
@@ -79,28 +70,25 @@ def _create(request: HttpRequest, user: User, zone: ZoneInfo, form: EpisodeForm)
     if data is None:
         return _form_page(request, form, zone, status=400)
     try:
-        episode = episode_create_from(user=user, data=data).episode
+        result = episode_create_or_replay(user=user, data=data)
     except ValidationError as error:
         form.add_service_errors(error)
         return _form_page(request, form, zone, status=400)
-    except IdTaken:  # a double tap or a retry of this very form: never a second episode
-        saved = _replayed(user, form, data)
-        if saved is None:
-            return _form_page(request, form, zone, status=400)
-        episode = saved
+    # A double tap or a retry of this very form answers the episode it saved: never a second.
+    episode = _replayed(form, result) if isinstance(result, Replayed) else result.episode
+    if episode is None:
+        return _form_page(request, form, zone, status=400)
     messages.success(request, "Episode saved.")
     return redirect("episode-detail", id=episode.pk)
 
 
-def _replayed(user: User, form: EpisodeForm, data: EpisodeInput) -> Episode | None:
+def _replayed(form: EpisodeForm, replayed: Replayed) -> Episode | None:
     """The episode this form already saved, or None with the reason on the form (which gets a
     fresh id, so that saving it again is a new episode, as the user then means)."""
-    replayed = episode_replay(user=user, data=data)
-    if replayed.outcome is Replay.SAME and replayed.episode is not None:
-        return replayed.episode
-    form.add_error(FORM_ERROR, REPLAY_REFUSALS[replayed.outcome])
-    form.form_id = str(uuid.uuid4())
-    return None
+    if replayed.same is None:
+        form.add_error(FORM_ERROR, REPLAY_REFUSALS[replayed.outcome])
+        form.form_id = str(uuid.uuid4())
+    return replayed.same
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ the services, the types they take and answer, and the exceptions they raise; the
 
 from .access import Accessed, AdminView, diary_access_record
 from .accounts import account_email_update, account_register
-from .checkins import checkin_delete, checkin_upsert, checkins_bulk_create
+from .checkins import CheckInInput, checkin_delete, checkin_upsert, checkins_bulk_create
 from .episodes import (
     EpisodeChildren,
     EpisodeInput,
@@ -15,6 +15,7 @@ from .episodes import (
     WrittenEpisode,
     episode_create,
     episode_create_from,
+    episode_create_or_replay,
     episode_delete,
     episode_end,
     episode_replay,
@@ -33,6 +34,7 @@ __all__ = [
     "Accessed",
     "AdminView",
     "CheckInChange",
+    "CheckInInput",
     "EpisodeChange",
     "EpisodeChildren",
     "EpisodeInput",
@@ -60,6 +62,7 @@ __all__ = [
     "diary_restore",
     "episode_create",
     "episode_create_from",
+    "episode_create_or_replay",
     "episode_delete",
     "episode_end",
     "episode_replay",

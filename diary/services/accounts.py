@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
-from diary.models import Profile, validate_time_zone
+from diary.models import DEFAULT_TIME_ZONE, Profile, validate_time_zone
 
 from .records import FieldErrors
 
@@ -15,7 +15,7 @@ EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length or 254
 
 
 @transaction.atomic
-def account_register(*, username: str, password: str, time_zone: str = "UTC", email: str = "") -> User:
+def account_register(*, username: str, password: str, time_zone: str = DEFAULT_TIME_ZONE, email: str = "") -> User:
     """A new account and its diary profile. The e-mail address is optional: without one the
     person cannot reset a forgotten password."""
     errors = FieldErrors()

@@ -1,8 +1,8 @@
 """Writing daily check-ins: upsert (one per user and local date) and delete."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -22,21 +22,47 @@ from .records import (
     stamp_changes,
 )
 
+
+class CheckInInput(TypedDict, total=False):
+    """A check-in's measures and notes as a client sets them, before validation. A measure left
+    out or None is not recorded (never read as zero). The measures are numbers as sent: those
+    stored as whole numbers (WHOLE_NUMBER_MEASURES) are refused with a field error otherwise."""
+
+    caffeine_cups: float | None
+    sleep_hours: float | None
+    stress: float | None
+    exercise_minutes: float | None
+    alcohol_units: float | None
+    twitching_today: bool | None
+    notes: str
+
+
 WHOLE_NUMBER_MEASURES = frozenset({"caffeine_cups", "stress", "exercise_minutes"})
 CHECKIN_FIELDS = (*CHECKIN_BOUNDS, "twitching_today", "notes")
+assert tuple(CheckInInput.__annotations__) == CHECKIN_FIELDS, "CheckInInput names the check-in's fields, in order"
 
 
-def checkin_values(values: dict[str, Any]) -> dict[str, Any]:
-    """A check-in is set whole: a measure left out is stored empty."""
-    return {name: values.get(name, "" if name == "notes" else None) for name in CHECKIN_FIELDS}
+def checkin_values(values: Mapping[str, Any]) -> CheckInInput:
+    """A check-in is set whole: its fields from `values` (an input, a serializer's data, a
+    file's row), a measure left out stored empty. Other keys are left out: a caller that must
+    refuse them checks first."""
+    return CheckInInput(
+        caffeine_cups=values.get("caffeine_cups"),
+        sleep_hours=values.get("sleep_hours"),
+        stress=values.get("stress"),
+        exercise_minutes=values.get("exercise_minutes"),
+        alcohol_units=values.get("alcohol_units"),
+        twitching_today=values.get("twitching_today"),
+        notes=values.get("notes", ""),
+    )
 
 
-def checkin_matches(checkin: CheckIn, wanted: dict[str, Any]) -> bool:
+def checkin_matches(checkin: CheckIn, wanted: CheckInInput) -> bool:
     """Whether a live check-in already holds exactly `wanted` (from checkin_values)."""
     return checkin.deleted_at is None and all(getattr(checkin, name) == value for name, value in wanted.items())
 
 
-def checkin_errors(*, day: Any, local_today: date, values: dict[str, Any]) -> FieldErrors:
+def checkin_errors(*, day: Any, local_today: date, values: CheckInInput) -> FieldErrors:
     """Every problem with a check-in, by field. Pure. Empty measures (None) are allowed."""
     errors = FieldErrors()
     if not isinstance(day, date):
@@ -47,8 +73,9 @@ def checkin_errors(*, day: Any, local_today: date, values: dict[str, Any]) -> Fi
         # One day of slack: the phone's idea of "today" may be ahead of the stored zone's.
         errors.add("date", f"Cannot be after tomorrow ({local_today + timedelta(days=1)}).")
     for name, (low, high) in CHECKIN_BOUNDS.items():
-        if values.get(name) is not None:
-            check_range(errors, name, values[name], low, high, whole=name in WHOLE_NUMBER_MEASURES)
+        value = values.get(name)
+        if value is not None:
+            check_range(errors, name, value, low, high, whole=name in WHOLE_NUMBER_MEASURES)
     twitching = values.get("twitching_today")
     if twitching is not None and not isinstance(twitching, bool):
         errors.add("twitching_today", "Must be true, false or empty.")
@@ -58,7 +85,7 @@ def checkin_errors(*, day: Any, local_today: date, values: dict[str, Any]) -> Fi
 
 @transaction.atomic
 def checkin_upsert(
-    *, user: User, date: date, expected_version: int | None = None, **values: Any
+    *, user: User, date: date, expected_version: int | None = None, **values: Unpack[CheckInInput]
 ) -> tuple[CheckIn, bool]:
     """Set the check-in for `date` to exactly `values` (a measure left out is stored empty).
     Returns (check-in, created). A deleted check-in for that date comes back to life with the
@@ -91,7 +118,7 @@ def checkin_delete(*, checkin: CheckIn, expected_version: int | None = None) -> 
 
 
 @transaction.atomic
-def checkins_bulk_create(*, user: User, items: Sequence[tuple[date, dict[str, Any]]]) -> list[CheckIn]:
+def checkins_bulk_create(*, user: User, items: Sequence[tuple[date, CheckInInput]]) -> list[CheckIn]:
     """Create check-ins for days that have none yet, in a few queries. All or nothing: the
     ValidationError's fields are prefixed with the item's index."""
     profile = lock_profile(user)

@@ -31,8 +31,8 @@ from diary.models import (
     Episode,
     EpisodeLocation,
     EpisodeSource,
-    Profile,
     Side,
+    profile_zone,
 )
 
 from .records import (
@@ -417,9 +417,9 @@ def episode_create(
 
 def episode_create_from(*, user: User, data: EpisodeInput) -> WrittenEpisode:
     """Create one episode; answer it with its children as written. Raises ValidationError with
-    field errors, or IdTaken if an episode already has `data.id` (a retried create: see
-    episode_replay). Costs the reference version's read, the change number's claim and one
-    insert per table: no savepoint, no read-back."""
+    field errors, or IdTaken if an episode already has `data.id` (a create sent again, which
+    episode_create_or_replay answers). Costs the reference version's read, the change
+    number's claim and one insert per table: no savepoint, no read-back."""
     try:
         [written] = _create(user, [data])
     except ValidationError as error:
@@ -595,8 +595,16 @@ def replay_outcome(stored: Episode | None, data: EpisodeInput, *, user: User, zo
 
 @dataclass(frozen=True)
 class Replayed:
+    """What a create whose id was taken met under that id (episode_replay)."""
+
     outcome: Replay
     episode: Episode | None  # the user's stored episode (children prefetched), if any
+
+    @property
+    def same(self) -> Episode | None:
+        """The stored episode when the create was the same one again, to answer as created;
+        None when it is refused, for the reason `outcome` gives."""
+        return self.episode if self.outcome is Replay.SAME else None
 
 
 def episode_replay(*, user: User, data: EpisodeInput) -> Replayed:
@@ -604,7 +612,27 @@ def episode_replay(*, user: User, data: EpisodeInput) -> Replayed:
     stored under the id and decides with replay_outcome. Writes nothing."""
     if data.id is None:  # a create without an id cannot have been taken
         raise ValueError("episode_replay() needs the id of the create it answers.")
-    stored = Episode.objects.filter(pk=data.id).prefetch_related("locations__region", "triggers", "symptoms").first()
-    profile = Profile.objects.filter(user=user).only("time_zone").first()
-    outcome = replay_outcome(stored, data, user=user, zone=profile.zone if profile else ZoneInfo("UTC"))
+    # With its owner's profile, no query more: replay_outcome uses the zone only when the
+    # owner is `user`, and then that profile is the user's.
+    stored = (
+        Episode.objects.filter(pk=data.id)
+        .select_related("user__diary_profile")
+        .prefetch_related("locations__region", "triggers", "symptoms")
+        .first()
+    )
+    owner = getattr(stored.user, "diary_profile", None) if stored is not None else None
+    outcome = replay_outcome(stored, data, user=user, zone=profile_zone(owner))
     return Replayed(outcome, stored if outcome is not Replay.NOT_YOURS else None)
+
+
+def episode_create_or_replay(*, user: User, data: EpisodeInput) -> WrittenEpisode | Replayed:
+    """Create one episode, or answer a create sent again: the one way the API's POST and the
+    logging page create (sync's push decides a batch with the same replay_outcome). When an
+    episode already has `data.id` (a retry, a double tap, or its twin committed a moment ago),
+    nothing is written and the answer says what is stored there: the same episode, which the
+    caller answers as created (Replayed.same), or why the create is refused. Raises
+    ValidationError with field errors, unless the id was taken: a retry comes first."""
+    try:
+        return episode_create_from(user=user, data=data)
+    except IdTaken:
+        return episode_replay(user=user, data=data)

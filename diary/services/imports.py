@@ -11,7 +11,6 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -20,7 +19,7 @@ from django.utils import timezone
 
 from diary.models import CheckIn, Episode
 
-from .checkins import CHECKIN_FIELDS, checkin_errors, checkin_values
+from .checkins import CHECKIN_FIELDS, CheckInInput, checkin_errors, checkin_values
 from .episodes import EpisodeInput, EpisodeRows, ReferenceCodes, episode_errors, episode_rows, new_episode
 from .records import FieldErrors, Write, claim_change_seqs, lock_profile, stamp_changes
 
@@ -50,7 +49,7 @@ class RestoredEpisode:
 class RestoredCheckIn:
     id: uuid.UUID
     date: date
-    values: dict[str, Any]  # the measures and notes (CHECKIN_FIELDS)
+    values: CheckInInput
     kept: Kept
 
 

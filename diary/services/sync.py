@@ -23,7 +23,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import User
@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from diary.models import CheckIn, Episode, Profile
 
-from .checkins import CHECKIN_FIELDS, checkin_errors, checkin_matches, checkin_values
+from .checkins import CHECKIN_FIELDS, CheckInInput, checkin_errors, checkin_matches, checkin_values
 from .episodes import (
     EpisodeChildren,
     EpisodeInput,
@@ -64,33 +64,36 @@ class EpisodeChange:
 @dataclass(frozen=True)
 class CheckInChange:
     date: date
-    values: dict[str, Any]
+    values: CheckInInput  # empty for a delete
     base_version: int | None
     delete: bool = False
     errors: dict[str, list[str]] = field(default_factory=dict)
 
 
+Record = TypeVar("Record", Episode, CheckIn)
+
+
 @dataclass
-class ItemResult:
+class ItemResult(Generic[Record]):
     status: Status
-    record: Any = None  # the stored Episode or CheckIn after the push, if there is one
+    record: Record | None = None  # the stored episode or check-in after the push, if there is one
     errors: dict[str, list[str]] = field(default_factory=dict)
     # For an episode this push wrote: its locations and codes as written, so that answering
     # needs no read-back. None when `record` came from the database with them prefetched.
-    children: "EpisodeChildren | None" = None
+    children: EpisodeChildren | None = None
 
 
 @dataclass
 class SyncResults:
-    episodes: list[ItemResult]
-    checkins: list[ItemResult]
+    episodes: list[ItemResult[Episode]]
+    checkins: list[ItemResult[CheckIn]]
 
 
-def _id_in_use() -> ItemResult:
+def _id_in_use() -> ItemResult[Episode]:
     return ItemResult("invalid", errors={"id": ["This id is already in use."]})
 
 
-def _duplicate_result(kind: str) -> ItemResult:
+def _duplicate_result(kind: str) -> ItemResult[Record]:
     return ItemResult("invalid", errors={kind: ["Appears more than once in this batch."]})
 
 
@@ -107,7 +110,7 @@ class _EpisodePlan:
 
 def _decide_episode(
     change: EpisodeChange, stored: Episode | None, user: User, codes: ReferenceCodes, now: datetime, plan: _EpisodePlan
-) -> ItemResult:
+) -> ItemResult[Episode]:
     """The item's result; what must be written goes into `plan`."""
     if change.errors:
         return ItemResult("invalid", errors=change.errors)
@@ -197,7 +200,9 @@ def _insert_new_episodes(episodes: list[Episode]) -> set[uuid.UUID]:
     return set()
 
 
-def _apply_episodes(user: User, profile: Profile, changes: Sequence[EpisodeChange], now: datetime) -> list[ItemResult]:
+def _apply_episodes(
+    user: User, profile: Profile, changes: Sequence[EpisodeChange], now: datetime
+) -> list[ItemResult[Episode]]:
     if not changes:
         return []
     codes = ReferenceCodes.load()
@@ -222,7 +227,9 @@ def _apply_episodes(user: User, profile: Profile, changes: Sequence[EpisodeChang
 # --- Check-ins ----------------------------------------------------------------------------
 
 
-def _decide_checkin(change: CheckInChange, stored: CheckIn | None, local_today: date) -> tuple[ItemResult, str]:
+def _decide_checkin(
+    change: CheckInChange, stored: CheckIn | None, local_today: date
+) -> tuple[ItemResult[CheckIn], str]:
     """The result, and what to write: "", "create", "update" or "delete"."""
     if change.errors:
         return ItemResult("invalid", errors=change.errors), ""
@@ -243,12 +250,14 @@ def _decide_checkin(change: CheckInChange, stored: CheckIn | None, local_today: 
     return ItemResult("updated"), "update"
 
 
-def _apply_checkins(user: User, profile: Profile, changes: Sequence[CheckInChange], now: datetime) -> list[ItemResult]:
+def _apply_checkins(
+    user: User, profile: Profile, changes: Sequence[CheckInChange], now: datetime
+) -> list[ItemResult[CheckIn]]:
     if not changes:
         return []
     stored = {c.date: c for c in CheckIn.objects.filter(user=user, date__in={c.date for c in changes})}
     local_today = profile.local_today()
-    results: list[ItemResult] = []
+    results: list[ItemResult[CheckIn]] = []
     creates: list[CheckIn] = []
     changed: list[CheckIn] = []
     deletes: list[CheckIn] = []

@@ -44,7 +44,7 @@ def test_error_paths_log_no_health_data_or_secret(
         def refuse(**kwargs: Any) -> Any:  # what a database error says: it quotes the row
             raise IntegrityError(f'new row violates check constraint DETAIL: Failing row contains ("{NOTE}", 99)')
 
-        monkeypatch.setattr("diary.api.episodes.episode_create_from", refuse)
+        monkeypatch.setattr("diary.api.episodes.episode_create_or_replay", refuse)
         assert client.post("/api/v1/episodes/", episode(notes=NOTE)).status_code == 500
     logged = formatted(caplog)
     assert "Unhandled error in the API: IntegrityError" in logged  # the fault is still findable

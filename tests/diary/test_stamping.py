@@ -34,6 +34,7 @@ from diary.services import (
     diary_restore,
     episode_create,
     episode_create_from,
+    episode_create_or_replay,
     episode_delete,
     episode_end,
     episode_restore,
@@ -158,6 +159,9 @@ class Walk:
 WALK = [
     Walk("episode_create", nothing, lambda alice, _: [episode_create(user=alice, **vars(an_episode()))]),
     Walk("episode_create_from", nothing, lambda alice, _: [episode_create_from(user=alice, data=an_episode()).episode]),
+    Walk(
+        "episode_create_or_replay", nothing, lambda a, _: [episode_create_or_replay(user=a, data=an_episode()).episode]
+    ),
     Walk("episodes_bulk_create", nothing, lambda alice, _: episodes_bulk_create(user=alice, items=[an_episode()] * 1)),
     Walk("episode_update", one_episode, lambda _, b: [episode_update(episode=b.episodes[0], intensity=9)]),
     Walk("episode_end", one_episode_still_going, lambda _, b: [episode_end(episode=b.episodes[0])]),

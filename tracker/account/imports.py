@@ -11,7 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from diary.services import EpisodeInput, Kept, LocationInput, RestoredCheckIn, RestoredEpisode
-from diary.services.checkins import CHECKIN_FIELDS
+from diary.services.checkins import checkin_values
 from diary.services.records import FieldErrors
 from tracker.account.export import FORMAT, VERSION
 
@@ -194,7 +194,7 @@ def _checkin(errors: FieldErrors, row: str, data: Any) -> RestoredCheckIn | None
     if not read.ok:
         return None
     checkin_id, day, kept = read.uuid("id"), read.day("date"), read.kept()
-    values = {name: read.value(name, "" if name == "notes" else None) for name in CHECKIN_FIELDS}
+    values = checkin_values(read.data)
     if not read.ok or day is None or kept is None:
         return None
     return RestoredCheckIn(id=checkin_id, date=day, values=values, kept=kept)
