@@ -10,6 +10,7 @@ from django.urls import URLPattern, path, reverse
 
 from config.api.common import request_user
 from diary.admin import HealthDataAdmin
+from diary.models import profile_zone
 from diary.services import diary_access_record
 from tracker.models import AnalysisRequest, AnalysisRun, Summary
 from tracker.reports import FORMATS
@@ -47,8 +48,8 @@ class SummaryAdmin(HealthDataAdmin, ReadOnly):
     @admin.display(description="Computed at (the user's zone)")
     def computed_in_users_zone(self, summary: Summary) -> str:
         profile = getattr(summary.user, "diary_profile", None)
-        zone = profile.zone if profile is not None else None
-        return summary.computed_at.astimezone(zone).strftime("%Y-%m-%d %H:%M (UTC%z)") + f" {zone or 'UTC'}"
+        zone = profile_zone(profile)
+        return summary.computed_at.astimezone(zone).strftime("%Y-%m-%d %H:%M (UTC%z)") + f" {zone.key}"
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).select_related("user__diary_profile")

@@ -14,7 +14,6 @@ import logging
 from contextlib import suppress
 from datetime import date, datetime
 from typing import TypedDict
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -24,7 +23,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from config.api.common import request_user
-from diary.models import Profile
+from diary.models import Profile, profile_zone
 from tracker.analysis import data
 from tracker.analysis.findings import Findings, ReferenceMatch
 from tracker.analysis.red_flags import NOTICE, red_flags
@@ -147,7 +146,7 @@ def _context(summary: DiarySummary, profile: Profile | None, reference: data.Ref
     if findings is None or not findings["frequency"]["episodes"]:
         return context
     names = reference_names(reference)
-    zone = profile.zone if profile else ZoneInfo("UTC")
+    zone = profile_zone(profile)
     context["state"] = "ready"
     context["computed_at"] = summary.computed_at.astimezone(zone) if summary.computed_at else None
     context["red_flag_notice"] = findings["red_flags"]["notice"]
