@@ -20,7 +20,7 @@ from diary.models import (
     profile_zone,
 )
 from diary.services import EpisodeChildren
-from diary.services.episodes import ReferenceCodes
+from diary.services.episode_input import ReferenceCodes
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from conditions.reference import PerReferenceVersion, load_reference
-from diary.services.episodes import ReferenceCodes
+from diary.services.episode_input import ReferenceCodes
 from tests.api.conftest import client_for
 from tests.factories import UserFactory
 

@@ -5,20 +5,15 @@ the services, the types they take and answer, and the exceptions they raise; the
 from .access import Accessed, AdminView, diary_access_record
 from .accounts import account_email_update, account_register
 from .checkins import CheckInInput, checkin_delete, checkin_upsert, checkins_bulk_create
+from .episode_input import EpisodeInput, LocationInput
 from .episodes import (
     EpisodeChildren,
-    EpisodeInput,
     IdTaken,
-    LocationInput,
-    Replay,
-    Replayed,
     WrittenEpisode,
     episode_create,
     episode_create_from,
-    episode_create_or_replay,
     episode_delete,
     episode_end,
-    episode_replay,
     episode_restore,
     episode_update,
     episodes_bulk_create,
@@ -27,6 +22,7 @@ from .erasure import diary_erase
 from .imports import Kept, Restored, RestoredCheckIn, RestoredEpisode, diary_restore
 from .profiles import profile_update
 from .records import StaleVersion
+from .replays import Replay, Replayed, episode_create_or_replay, episode_replay
 from .sync import CheckInChange, EpisodeChange, ItemResult, SyncResults, sync_apply, sync_changes
 from .tokens import device_token_create, device_token_revoke
 

@@ -10,8 +10,7 @@ however old: nothing ends an episode but the person."""
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
-from enum import Enum
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,27 +19,25 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from conditions.models import BodyRegion, Symptom, Trigger, TwitchPattern
-from conditions.reference import PerReferenceVersion
 from diary.models import (
-    EARLIEST_DATE,
     MAX_DURATION_SECONDS,
-    MAX_NOTES_LENGTH,
-    MAX_UTC_OFFSET_MINUTES,
-    MIN_UTC_OFFSET_MINUTES,
     Episode,
     EpisodeLocation,
     EpisodeSource,
-    Side,
-    profile_zone,
 )
 
+from .episode_input import (
+    EpisodeInput,
+    LocationInput,
+    ReferenceCodes,
+    dedupe,
+    episode_errors,
+    utc_offset_minutes_at,
+)
 from .records import (
     STAMPED_FIELDS,
     FieldErrors,
     Write,
-    check_notes,
-    check_range,
     check_version,
     claim_change_seqs,
     lock_profile,
@@ -48,177 +45,11 @@ from .records import (
     stamp_changes,
 )
 
-# A phone's clock may run a little fast; anything further ahead is a mistake.
-FUTURE_TOLERANCE = timedelta(minutes=5)
-EARLIEST_START = datetime.combine(EARLIEST_DATE, datetime.min.time(), tzinfo=ZoneInfo("UTC"))
-
 
 class IdTaken(Exception):
     def __init__(self, ids: set[uuid.UUID]) -> None:
         super().__init__(f"Episode id(s) already taken: {', '.join(map(str, sorted(ids)))}")
         self.ids = ids
-
-
-@dataclass(frozen=True)
-class LocationInput:
-    region: str
-    side: str
-
-
-@dataclass(frozen=True)
-class EpisodeInput:
-    """An episode as a client describes it, before validation."""
-
-    started_at: datetime
-    duration_seconds: int | None  # None while it is still going
-    locations: Sequence[LocationInput]
-    intensity: int
-    pattern: str
-    triggers: Sequence[str] = ()
-    symptoms: Sequence[str] = ()
-    notes: str = ""
-    # None: derive it from started_at's own offset, or the user's time zone at that instant.
-    utc_offset_minutes: int | None = None
-    id: uuid.UUID | None = None
-    source: str = EpisodeSource.WEB
-    ongoing: bool = False
-
-
-@dataclass(frozen=True)
-class ReferenceCodes:
-    """Reference rows by code. Read from the tables once per process and reference version:
-    a write then costs the one query that reads the stored version (see `load`)."""
-
-    regions: dict[str, BodyRegion] = field(default_factory=dict)
-    triggers: dict[str, int] = field(default_factory=dict)
-    symptoms: dict[str, int] = field(default_factory=dict)
-
-    @classmethod
-    def load(cls) -> "ReferenceCodes":
-        """The codes of the stored reference version: one query while it stays the same, three
-        more when it changed (conditions.reference.PerReferenceVersion)."""
-        return _CODES.get()
-
-    @classmethod
-    def from_tables(cls) -> "ReferenceCodes":
-        return cls(
-            regions={r.code: r for r in BodyRegion.objects.all()},
-            triggers=dict(Trigger.objects.values_list("code", "id")),
-            symptoms=dict(Symptom.objects.values_list("code", "id")),
-        )
-
-
-_CODES = PerReferenceVersion(ReferenceCodes.from_tables)
-
-
-def _unknown_codes_message(kind: str, unknown: Iterable[str], allowed: Iterable[str]) -> str:
-    return f"Unknown {kind} code(s): {', '.join(sorted(unknown))}. Allowed: {', '.join(sorted(allowed))}."
-
-
-def _check_locations(errors: FieldErrors, locations: Any, codes: ReferenceCodes) -> None:
-    if not isinstance(locations, Sequence) or isinstance(locations, str) or not locations:
-        errors.add("locations", "At least one location is required.")
-        return
-    seen: set[str] = set()
-    for index, location in enumerate(locations):
-        if not isinstance(location, LocationInput):
-            errors.add("locations", f"[{index}] Must be a region code and a side.")
-            continue
-        region = codes.regions.get(location.region)
-        if region is None:
-            errors.add("locations", f"[{index}] " + _unknown_codes_message("region", [location.region], codes.regions))
-            continue
-        if location.region in seen:
-            errors.add("locations", f"[{index}] Region {location.region} is listed twice.")
-        seen.add(location.region)
-        allowed_sides = [Side.LEFT, Side.RIGHT, Side.BOTH] if region.has_sides else [Side.MIDLINE]
-        if location.side not in allowed_sides:
-            errors.add(
-                "locations",
-                f"[{index}] Side {location.side!r} is not valid for {region.code}; "
-                f"allowed: {', '.join(allowed_sides)}.",
-            )
-
-
-def _check_codes(errors: FieldErrors, name: str, values: Any, known: dict[str, int]) -> None:
-    if isinstance(values, str) or not isinstance(values, Sequence):
-        errors.add(name, "Must be a list of codes.")
-        return
-    unknown = {code for code in values if code not in known}
-    if unknown:
-        errors.add(name, _unknown_codes_message(name.rstrip("s"), map(str, unknown), known))
-
-
-def _check_started_at(errors: FieldErrors, started_at: Any, now: datetime) -> None:
-    if not isinstance(started_at, datetime) or timezone.is_naive(started_at):
-        errors.add("started_at", "Must be a date and time with a UTC offset.")
-    elif not _is_real_offset(started_at.utcoffset()):
-        errors.add("started_at", "The UTC offset must be a real one, from -12:00 to +14:00.")
-    elif started_at > now + FUTURE_TOLERANCE:
-        errors.add("started_at", "Cannot be more than 5 minutes in the future.")
-    elif started_at < EARLIEST_START:
-        errors.add("started_at", "Cannot be before 1900.")
-
-
-def _is_real_offset(offset: timedelta | None) -> bool:
-    minutes = offset.total_seconds() / 60 if offset is not None else 0
-    return MIN_UTC_OFFSET_MINUTES <= minutes <= MAX_UTC_OFFSET_MINUTES
-
-
-def _check_duration(errors: FieldErrors, data: EpisodeInput) -> None:
-    """A duration in range, or none while the episode is still going: one or the other."""
-    if not isinstance(data.ongoing, bool):
-        errors.add("ongoing", "Must be true or false.")
-    elif data.ongoing and data.duration_seconds is not None:
-        errors.add(
-            "duration_seconds",
-            "Must be null while the episode is still going (ongoing is true); "
-            "once it has ended, send ongoing false with its duration.",
-        )
-    elif not data.ongoing and data.duration_seconds is None:
-        errors.add("duration_seconds", "Say how long it lasted, or send ongoing true while it is still going.")
-    elif not data.ongoing:
-        check_range(errors, "duration_seconds", data.duration_seconds, 1, MAX_DURATION_SECONDS, whole=True)
-
-
-def episode_errors(data: EpisodeInput, codes: ReferenceCodes, *, now: datetime) -> FieldErrors:
-    """Every problem with `data`, by field. Pure: reads nothing but its arguments."""
-    errors = FieldErrors()
-    _check_started_at(errors, data.started_at, now)
-    _check_duration(errors, data)
-    check_range(errors, "intensity", data.intensity, 1, 10, whole=True)
-    if data.pattern not in TwitchPattern.values:
-        errors.add("pattern", f"Unknown pattern {data.pattern!r}. Allowed: {', '.join(TwitchPattern.values)}.")
-    _check_locations(errors, data.locations, codes)
-    _check_codes(errors, "triggers", data.triggers, codes.triggers)
-    _check_codes(errors, "symptoms", data.symptoms, codes.symptoms)
-    check_notes(errors, data.notes, MAX_NOTES_LENGTH)
-    if data.utc_offset_minutes is not None:
-        check_range(
-            errors,
-            "utc_offset_minutes",
-            data.utc_offset_minutes,
-            MIN_UTC_OFFSET_MINUTES,
-            MAX_UTC_OFFSET_MINUTES,
-            whole=True,
-        )
-    if data.source not in EpisodeSource.values:
-        errors.add("source", f"Unknown source {data.source!r}. Allowed: {', '.join(EpisodeSource.values)}.")
-    return errors
-
-
-def utc_offset_minutes_at(started_at: datetime, zone: ZoneInfo) -> int:
-    """The offset to record for an episode: the one the client wrote with its time if it wrote
-    a non-UTC one (the phone knows its own clock), else the user's zone at that instant."""
-    offset = started_at.utcoffset()
-    if not offset:
-        offset = started_at.astimezone(zone).utcoffset()
-    assert offset is not None  # astimezone() to a ZoneInfo always yields an offset
-    return int(offset.total_seconds() // 60)
-
-
-def _dedupe(codes: Sequence[str]) -> list[str]:
-    return list(dict.fromkeys(codes))
 
 
 @dataclass(frozen=True)
@@ -277,11 +108,11 @@ def episode_rows(
     ]
     rows.triggers += [
         Episode.triggers.through(episode_id=episode.id, trigger_id=codes.triggers[code])
-        for code in _dedupe(data.triggers)
+        for code in dedupe(data.triggers)
     ]
     rows.symptoms += [
         Episode.symptoms.through(episode_id=episode.id, symptom_id=codes.symptoms[code])
-        for code in _dedupe(data.symptoms)
+        for code in dedupe(data.symptoms)
     ]
 
 
@@ -462,7 +293,7 @@ EDITABLE_FIELDS = frozenset(
 )
 
 
-def _normalized(data: EpisodeInput) -> EpisodeInput:
+def normalized(data: EpisodeInput) -> EpisodeInput:
     """The same episode with its lists in a canonical order, for comparing content."""
     return replace(
         data,
@@ -490,7 +321,7 @@ def episode_update(*, episode: Episode, expected_version: int | None = None, **c
     after = _with_end(before, replace(before, **changes), changes, now)
     codes = ReferenceCodes.load()
     episode_errors(after, codes, now=now).raise_if_any()
-    if _normalized(before) == _normalized(after):
+    if normalized(before) == normalized(after):
         return current
     claim = claim_change_seqs(current.user_id, 1)
     edited, rows = episode_to_rewrite(current), EpisodeRows()
@@ -559,80 +390,3 @@ def episode_restore(*, user: User, episode_id: uuid.UUID) -> Episode:
     stamp_changes([current], write=Write.EDIT, claim=claim_change_seqs(user.pk, 1), now=timezone.now())
     current.save(update_fields=STAMPED_FIELDS)
     return current
-
-
-def episode_matches(episode: Episode, data: EpisodeInput, zone: ZoneInfo) -> bool:
-    """Whether `data` describes exactly the stored episode: a replayed create is recognised by
-    this. Expects the episode's locations, triggers and symptoms prefetched."""
-    offset = data.utc_offset_minutes
-    if offset is None and isinstance(data.started_at, datetime):
-        offset = utc_offset_minutes_at(data.started_at, zone)
-    stored = replace(episode_input(episode), source=data.source)
-    return _normalized(stored) == _normalized(replace(data, utc_offset_minutes=offset, id=episode.id))
-
-
-class Replay(Enum):
-    """What a create with a client's id means, given what is stored under that id."""
-
-    NEW = "new"  # nothing is: create it
-    SAME = "same"  # the user's live episode with this content: answer it, write nothing
-    DIFFERENT = "different"  # the user's live episode with other content
-    DELETED = "deleted"  # the user's episode, deleted: a replay does not bring it back
-    NOT_YOURS = "not_yours"  # another user's episode: say only that the id is in use
-
-
-def replay_outcome(stored: Episode | None, data: EpisodeInput, *, user: User, zone: ZoneInfo) -> Replay:
-    """The one decision on a create whose id may exist, for the API's POST and sync's push
-    alike. Expects `stored` with its children prefetched."""
-    if stored is None:
-        return Replay.NEW
-    if stored.user_id != user.pk:
-        return Replay.NOT_YOURS
-    if stored.deleted_at is not None:
-        return Replay.DELETED
-    return Replay.SAME if episode_matches(stored, data, zone) else Replay.DIFFERENT
-
-
-@dataclass(frozen=True)
-class Replayed:
-    """What a create whose id was taken met under that id (episode_replay)."""
-
-    outcome: Replay
-    episode: Episode | None  # the user's stored episode (children prefetched), if any
-
-    @property
-    def same(self) -> Episode | None:
-        """The stored episode when the create was the same one again, to answer as created;
-        None when it is refused, for the reason `outcome` gives."""
-        return self.episode if self.outcome is Replay.SAME else None
-
-
-def episode_replay(*, user: User, data: EpisodeInput) -> Replayed:
-    """Answer a create whose id was taken (episode_create_from raised IdTaken): reads what is
-    stored under the id and decides with replay_outcome. Writes nothing."""
-    if data.id is None:  # a create without an id cannot have been taken
-        raise ValueError("episode_replay() needs the id of the create it answers.")
-    # With its owner's profile, no query more: replay_outcome uses the zone only when the
-    # owner is `user`, and then that profile is the user's.
-    stored = (
-        Episode.objects.filter(pk=data.id)
-        .select_related("user__diary_profile")
-        .prefetch_related("locations__region", "triggers", "symptoms")
-        .first()
-    )
-    owner = getattr(stored.user, "diary_profile", None) if stored is not None else None
-    outcome = replay_outcome(stored, data, user=user, zone=profile_zone(owner))
-    return Replayed(outcome, stored if outcome is not Replay.NOT_YOURS else None)
-
-
-def episode_create_or_replay(*, user: User, data: EpisodeInput) -> WrittenEpisode | Replayed:
-    """Create one episode, or answer a create sent again: the one way the API's POST and the
-    logging page create (sync's push decides a batch with the same replay_outcome). When an
-    episode already has `data.id` (a retry, a double tap, or its twin committed a moment ago),
-    nothing is written and the answer says what is stored there: the same episode, which the
-    caller answers as created (Replayed.same), or why the create is refused. Raises
-    ValidationError with field errors, unless the id was taken: a retry comes first."""
-    try:
-        return episode_create_from(user=user, data=data)
-    except IdTaken:
-        return episode_replay(user=user, data=data)

@@ -20,7 +20,8 @@ from django.utils import timezone
 from diary.models import CheckIn, Episode
 
 from .checkins import CHECKIN_FIELDS, CheckInInput, checkin_errors, checkin_values
-from .episodes import EpisodeInput, EpisodeRows, ReferenceCodes, episode_errors, episode_rows, new_episode
+from .episode_input import EpisodeInput, ReferenceCodes, episode_errors
+from .episodes import EpisodeRows, episode_rows, new_episode
 from .records import FieldErrors, Write, claim_change_seqs, lock_profile, stamp_changes
 
 # The largest version a PositiveIntegerField holds on every database (PostgreSQL's integer).

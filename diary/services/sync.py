@@ -33,20 +33,10 @@ from django.utils import timezone
 from diary.models import CheckIn, Episode, Profile
 
 from .checkins import CHECKIN_FIELDS, CheckInInput, checkin_errors, checkin_matches, checkin_values
-from .episodes import (
-    EpisodeChildren,
-    EpisodeInput,
-    EpisodeRows,
-    ReferenceCodes,
-    Replay,
-    episode_errors,
-    episode_rows,
-    episode_to_rewrite,
-    new_episode,
-    replay_outcome,
-    rewrite_episodes,
-)
+from .episode_input import EpisodeInput, ReferenceCodes, episode_errors
+from .episodes import EpisodeChildren, EpisodeRows, episode_rows, episode_to_rewrite, new_episode, rewrite_episodes
 from .records import STAMPED_FIELDS, Claim, Write, claim_change_seqs, lock_profile, stamp_changes
+from .replays import Replay, replay_outcome
 
 Status = Literal["created", "updated", "unchanged", "conflict", "invalid"]
 CHILDREN = ("locations__region", "triggers", "symptoms")

@@ -26,7 +26,7 @@ from diary.services import (
     episodes_bulk_create,
     profile_update,
 )
-from diary.services.episodes import ReferenceCodes
+from diary.services.episode_input import ReferenceCodes
 from tests.factories import EpisodeFactory, make_checkin
 
 UTC = ZoneInfo("UTC")

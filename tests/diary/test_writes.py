@@ -22,7 +22,7 @@ from diary.services import (
     episode_replay,
     sync_apply,
 )
-from diary.services.episodes import ReferenceCodes
+from diary.services.episode_input import ReferenceCodes
 from tests.diary.test_stamping import an_episode
 from tests.factories import make_checkin
 
