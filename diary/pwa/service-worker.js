@@ -1,5 +1,6 @@
-// The quick log's service worker (served at /sw.js by diary.pages.pwa, which writes the
-// constants above: VERSION, SHELL_URL, PRECACHE, SHARED_SCRIPTS).
+// The quick log's service worker, a module (served at /sw.js by diary.pages.pwa, which writes
+// the constants above: VERSION, SHELL_URL, PRECACHE, and the imports of store.js and sync.js;
+// in the classic fallback, ?classic=1, `store` and `sync` are null).
 //
 // - Install keeps the app shell (the quick-log page, its styles, scripts and icons) in a cache
 //   named after this release; activate deletes every other release's cache, so a new release
@@ -10,9 +11,6 @@
 // - The API is never cached here: the page keeps the reference data (with its ETag) and the
 //   diary in IndexedDB (store.js), where it can tell what it has.
 // - Background Sync: when the network returns, the queue is pushed even with the page closed.
-"use strict";
-
-importScripts.apply(self, SHARED_SCRIPTS);
 
 const CACHE = "twitch-diary-shell-" + VERSION;
 const CACHE_PREFIX = "twitch-diary-shell-";
@@ -56,9 +54,9 @@ function fromCache(path, request) {
 }
 
 self.addEventListener("sync", (event) => {
-  if (event.tag !== "twitch-diary-sync") return;
+  if (event.tag !== "twitch-diary-sync" || !sync) return;
   event.waitUntil(
-    self.TwitchSync.run({ csrfToken: workerCsrfToken }).then((result) => {
+    sync.run({ csrfToken: workerCsrfToken }).then((result) => {
       // Not done: the browser tries again later (with its own back-off).
       if (result.state === "offline" || result.state === "unreachable") throw new Error(result.state);
     }),
@@ -71,5 +69,5 @@ function workerCsrfToken() {
   const fromCookie = self.cookieStore
     ? self.cookieStore.get("csrftoken").then((cookie) => (cookie ? cookie.value : null), () => null)
     : Promise.resolve(null);
-  return fromCookie.then((value) => value || self.TwitchStore.getMeta("csrf").then((kept) => kept || ""));
+  return fromCookie.then((value) => value || store.getMeta("csrf").then((kept) => kept || ""));
 }

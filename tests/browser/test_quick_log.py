@@ -131,6 +131,57 @@ def test_it_meets_the_install_criteria(browser: Any, live_server: Any, browser_u
         profile.close()
 
 
+def test_its_worker_sends_the_queue_with_background_sync_while_the_page_is_closed(
+    signed_in_page: Any, context: Any, browser_user: User, live_server: Any
+) -> None:
+    """The worker is the module one (not the classic fallback), and what it imports works: it
+    pushes the queue on a Background Sync event with no quick log open (Chromium may fire the
+    one the page asked for by itself once the network is back; the test fires one too)."""
+    page = signed_in_page
+    open_quick_log(page, synced=True)
+    assert page.evaluate("() => navigator.serviceWorker.controller.scriptURL") == live_server.url + "/sw.js"
+    context.set_offline(True)
+    log_episode(page, "Left calf", "4")
+    page.close()
+    context.set_offline(False)
+    other = context.new_page()
+    other.goto("/history/")  # not the quick log: only the worker sends now
+    devtools = context.new_cdp_session(other)
+    registrations: list[dict[str, Any]] = []
+    devtools.on("ServiceWorker.workerRegistrationUpdated", lambda event: registrations.extend(event["registrations"]))
+    devtools.send("ServiceWorker.enable")
+    for _ in range(100):
+        if registrations:
+            break
+        other.wait_for_timeout(100)
+    sync = {"origin": live_server.url, "tag": "twitch-diary-sync", "lastChance": False}
+    devtools.send("ServiceWorker.dispatchSyncEvent", {**sync, "registrationId": registrations[0]["registrationId"]})
+    for _ in range(100):
+        if server_counts(browser_user) == (1, 0):
+            break
+        other.wait_for_timeout(100)
+    assert server_counts(browser_user) == (1, 0)
+
+
+def test_the_classic_worker_of_browsers_without_module_workers_keeps_the_shell_offline(
+    context: Any, browser_user: User, live_server: Any
+) -> None:
+    sign_in(context, browser_user, live_server)
+    page = context.new_page()
+    errors: list[str] = []
+    watch(page, errors)
+    page.goto("/history/")
+    page.evaluate(
+        "() => navigator.serviceWorker.register('/sw.js?classic=1').then(() => navigator.serviceWorker.ready)"
+    )
+    context.set_offline(True)
+    page.goto("/quick/")
+    assert page.get_by_role("heading", name="Quick log").is_visible()
+    page.locator("#reference-missing").wait_for()  # the page's modules ran, from the cache
+    # Offline, the page's request for the module worker fails (Chromium says so): the classic one stays.
+    assert [error for error in errors if error != "An unknown error occurred when fetching the script."] == []
+
+
 def test_it_looks_right_and_opens_from_its_cache(signed_in_page: Any, context: Any) -> None:
     page = signed_in_page
     open_quick_log(page, synced=True)

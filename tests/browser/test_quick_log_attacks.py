@@ -190,7 +190,13 @@ def test_it_keeps_an_edit_made_while_the_push_of_that_entry_waits_for_its_answer
 
 def queue_episodes(page: Any, bodies: list[dict[str, Any]]) -> None:
     """Episodes put in the phone's queue as the form would (faster than 250 taps)."""
-    page.evaluate("async (bodies) => { for (const body of bodies) await TwitchSync.queueEpisode(body, null); }", bodies)
+    page.evaluate(
+        """async (bodies) => {
+            const queue = await import("/static/diary/js/pwa/queue.js");
+            for (const body of bodies) await queue.queueEpisode(body, null);
+        }""",
+        bodies,
+    )
 
 
 def episode_body(minutes_ago: int, **overrides: Any) -> dict[str, Any]:
@@ -350,7 +356,7 @@ def test_it_pulls_more_than_a_page_of_changes_and_keeps_only_the_last_30_days(
     page.on("request", lambda request: pulls.append(request.url) if is_pull(request.url) else None)
     open_and_sync(page)
     assert len(pulls) == 2  # 500 a page
-    kept = page.evaluate("() => TwitchStore.all('records').then((rows) => rows.length)")
+    kept = page.evaluate("async () => (await (await import('/static/diary/js/pwa/store.js')).all('records')).length")
     assert kept == 360  # one every 2 hours for 30 days
     assert page.locator("#recent-list li[data-key]").count() == 360
 

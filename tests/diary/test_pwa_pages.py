@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 from io import BytesIO
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import pytest
 from django.conf import settings as django_settings
@@ -83,6 +84,11 @@ def worker_header(client: Client) -> dict[str, Any]:
     assert response.status_code == 200
     header = response.content.decode().split("\n\n", 1)[0]  # the script's own constants follow
     return {name: json.loads(value) for name, value in re.findall(r"^const (\w+) = (.*);$", header, flags=re.MULTILINE)}
+
+
+def worker_imports(client: Client, url: str = WORKER) -> list[str]:
+    """The modules the worker imports (in the lines the view writes in front of the script)."""
+    return re.findall(r'^import \* as \w+ from "([^"]+)";$', client.get(url).content.decode(), flags=re.MULTILINE)
 
 
 def static_file(url: str) -> Path:
@@ -174,7 +180,46 @@ def test_the_worker_keeps_the_shell_and_everything_the_shell_loads(db: None) -> 
     assert loads.links["stylesheet"]
     assert loads.scripts
     assert set(loads.fetched) <= set(header["PRECACHE"])  # stylesheets, scripts, icons, manifest
-    assert set(header["SHARED_SCRIPTS"]) <= set(loads.scripts)
+    assert set(worker_imports(client)) <= set(loads.fetched)
+
+
+IMPORT = re.compile(
+    r"""^(?:import|export)\b[^;]*?\bfrom\s*"([^"]+)";|^import\s*"([^"]+)";""", flags=re.MULTILINE | re.DOTALL
+)
+
+
+def imported(url: str) -> list[str]:
+    """The modules a module at `url` imports, as URLs (its specifiers are relative)."""
+    source = static_file(url).read_text(encoding="utf-8")
+    return [urljoin(url, first or second) for first, second in IMPORT.findall(source)]
+
+
+def test_the_worker_keeps_every_module_the_scripts_import(db: None) -> None:
+    # An import the worker does not keep fails offline, and with it the whole quick log.
+    client = Client()
+    kept = set(worker_header(client)["PRECACHE"])
+    to_read = [*PageLoads(client.get(QUICK).content.decode()).scripts, *worker_imports(client)]
+    seen: set[str] = set()
+    while to_read:
+        url = to_read.pop()
+        if url not in seen:
+            seen.add(url)
+            to_read.extend(imported(url))
+    assert "/static/diary/js/pwa/quick/render.js" in seen  # the walk follows the imports
+    assert seen <= kept, sorted(seen - kept)
+
+
+def test_the_classic_worker_keeps_the_same_files_and_imports_nothing(db: None) -> None:
+    # The fallback where module workers are unknown: the shell offline, without Background Sync.
+    client = Client()
+    response = client.get(WORKER + "?classic=1")
+    assert response.status_code == 200
+    assert response.content.decode().endswith(pwa.SERVICE_WORKER.read_text(encoding="utf-8"))
+    assert worker_imports(client, WORKER + "?classic=1") == []
+    assert "\nimport " not in response.content.decode()
+    assert worker_header(client)["PRECACHE"] == json.loads(
+        re.findall(r"^const PRECACHE = (.*);$", response.content.decode(), flags=re.MULTILINE)[0]
+    )
 
 
 def test_the_worker_keeps_the_manifests_icons(db: None) -> None:
