@@ -6,6 +6,7 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
+import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
@@ -116,6 +117,36 @@ def test_it_refreshes_a_stale_summary(signed_in_page: Any, browser_user: User, s
     page.get_by_role("button", name="Refresh now").click()
     page.get_by_text("Up to date as of").wait_for(timeout=20_000)
     assert not page.get_by_text("Your latest episodes are not in these charts yet").is_visible()
+
+
+def test_htmx_swaps_the_dashboard_in_when_its_analysis_finishes(
+    signed_in_page: Any, browser_user: User, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A big diary's first analysis is on its way: the page says so and polls dashboard-status;
+    once the analysis is stored, htmx swaps the dashboard in, without reloading the page."""
+    settings.DASHBOARD_ON_THE_SPOT_EPISODES = 0
+    monkeypatch.setattr("tracker.summaries.services.analysis_enqueue", lambda **_: True)  # no worker yet
+    load_reference()
+    now = timezone.now()
+    items = [
+        EpisodeInput(started_at=now - timedelta(hours=3 + 9 * i), duration_seconds=40,
+                     locations=[LocationInput("calf", "left")], intensity=3, pattern="single_twitch")
+        for i in range(12)
+    ]  # fmt: skip
+    episodes_bulk_create(user=browser_user, items=items)
+    page = signed_in_page
+    page.goto("/dashboard/")
+    assert page.get_by_text("Your first analysis is being prepared.").is_visible()
+    assert page.get_by_role("link", name="Check again").is_visible()  # what a page without JavaScript offers
+    page.evaluate("() => { window.notReloaded = true; }")
+    summary_compute(user_id=browser_user.pk, key="all")  # the worker's turn
+    page.get_by_text("Up to date as of").wait_for(timeout=15_000)
+    assert page.evaluate("() => window.notReloaded") is True
+    assert page.get_by_role("heading", name="Summary", exact=True).is_visible()
+    assert page.get_by_role("img", name="Episodes per week").is_visible()
+    assert not page.get_by_text("Your first analysis is being prepared.").is_visible()
+    assert page.get_by_role("status").filter(has_text="The dashboard is up to date.").count() == 1
+    look_at(page, "dashboard-swapped-in")
 
 
 def test_it_invites_an_empty_diary_to_log(signed_in_page: Any) -> None:

@@ -130,7 +130,7 @@ def test_it_says_when_the_latest_episodes_are_not_in_the_charts(
     html = alice_web.get(URL).content.decode()
     assert "Your latest episodes are not in these charts yet" in html
     assert f'action="{reverse("dashboard-refresh")}"' in html
-    assert f'data-poll-url="{reverse("dashboard-status")}"' in html
+    assert f'hx-get="{reverse("dashboard-status")}"' in html
     assert "Check again" in html
     assert "<svg" in html  # the charts as they were, meanwhile
 
@@ -236,6 +236,42 @@ def test_it_answers_the_status_of_alices_own_summary(
         "stale": False,
         "computed_at": frozen_now.isoformat(),
     }
+
+
+HTMX = {"HTTP_HX_REQUEST": "true"}  # what htmx sends with its requests
+
+
+def test_it_answers_htmx_with_the_whole_dashboard_to_swap_in_once_the_summary_is_ready(
+    alice_web: Client, alice: User, frozen_now: datetime, no_worker: None, big_diaries: None
+) -> None:
+    diary_of(alice, 3, now=frozen_now)
+    assert "Your first analysis is being prepared" in alice_web.get(URL).content.decode()
+    since = {"since": int(frozen_now.timestamp())}
+    waiting = alice_web.get(reverse("dashboard-status"), since, **HTMX)
+    assert (waiting.status_code, waiting.content) == (204, b"")  # nothing to swap: htmx asks again
+    analysed(alice)
+    ready = alice_web.get(reverse("dashboard-status"), since, **HTMX)
+    html = ready.content.decode()
+    assert ready.status_code == 200
+    assert html.lstrip().startswith('<div class="dashboard" id="dashboard">')  # without hx-get: the polling ends
+    assert "<html" not in html
+    assert "Up to date as of" in html
+    assert 'id="chart-per_week"' in html
+    assert '<p id="dashboard-news" hx-swap-oob="innerHTML">The dashboard is up to date.</p>' in html
+    assert "HX-Request" in ready["Vary"]
+    assert "HX-Request" in alice_web.get(reverse("dashboard-status"))["Vary"]  # the JSON answer
+
+
+def test_it_ends_htmxs_polling_after_ten_minutes(
+    alice_web: Client, alice: User, frozen_now: datetime, no_worker: None, big_diaries: None
+) -> None:
+    diary_of(alice, 3, now=frozen_now)
+    drawn = int(frozen_now.timestamp()) - 601  # the page polling since then
+    response = alice_web.get(reverse("dashboard-status"), {"since": drawn}, **HTMX)
+    assert response.status_code == 286  # htmx's "stop polling"
+    assert response["HX-Reswap"] == "none"  # and nothing swapped: the "Check again" link stays
+    assert alice_web.get(reverse("dashboard-status"), {"since": drawn + 2}, **HTMX).status_code == 204
+    assert alice_web.get(reverse("dashboard-status"), {"since": "junk"}, **HTMX).status_code == 204
 
 
 def test_it_sends_visitors_to_log_in(client: Client, db: None) -> None:

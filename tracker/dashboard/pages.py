@@ -6,7 +6,7 @@ summary_get: the findings and the charts' small counts), never the diary, so tha
 same few queries at 100 and at 100,000 episodes. A missing or stale summary of a small diary
 (at most DASHBOARD_ON_THE_SPOT_EPISODES) is analysed here and stored, so that a newcomer's first
 episodes show at once; a bigger diary's is asked for (the same request as the API's refresh) and
-said so, and the page polls dashboard-status and reloads when it is ready. Whatever the state,
+said so, and the page polls dashboard-status (htmx), which swaps the dashboard in once it is ready. Whatever the state,
 the red-flag notice comes from the episodes themselves, never only from a summary that may be
 behind them."""
 
@@ -20,7 +20,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from config.api.common import request_user
 from diary.models import Profile, profile_zone
@@ -38,6 +40,10 @@ from tracker.summaries.selectors import DiarySummary, summary_get
 from tracker.summaries.services import analysis_backed_off, analysis_request, range_compute_now
 
 logger = logging.getLogger(__name__)
+
+# The page polls dashboard-status every 4 s (the template's hx-trigger) for ten minutes at most,
+# then leaves it to its "Check again" link.
+POLL_FOR_SECONDS = 600
 
 # Raise when the charts' drawing changes: the cached SVGs of every summary are drawn again.
 CHARTS_DRAWING = 1
@@ -61,7 +67,10 @@ class DashboardContext(TypedDict):
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    user_id = request_user(request).pk
+    return render(request, "tracker/dashboard.html", _dashboard_context(request_user(request).pk))
+
+
+def _dashboard_context(user_id: int) -> DashboardContext:
     profile = Profile.objects.filter(pk=user_id).only("time_zone", "last_change_seq").first()
     summary = _summary(user_id, profile)
     reference = load_reference()
@@ -73,7 +82,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             # diary that has episodes. Its analysis is on its way (asking again joins it).
             analysis_request(user_id=user_id)
             context["state"] = "pending"
-    return render(request, "tracker/dashboard.html", context)
+    return context
 
 
 @login_required
@@ -87,11 +96,35 @@ def dashboard_refresh(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def dashboard_status(request: HttpRequest) -> JsonResponse:
-    """What dashboard.js polls: the stored summary's state, reads only."""
-    summary = summary_get(user_id=request_user(request).pk)
+@vary_on_headers("HX-Request")
+def dashboard_status(request: HttpRequest) -> HttpResponse:
+    """What the dashboard polls with htmx while its summary is pending or stale (HX-Request):
+    the whole dashboard to swap in once the summary is ready and current, nothing (204) until
+    then, and 286, which ends htmx's polling, once the page has polled for POLL_FOR_SECONDS (its
+    "Check again" link stays). Anything else gets the stored summary's state as JSON, reads only."""
+    user_id = request_user(request).pk
+    summary = summary_get(user_id=user_id)
+    if request.headers.get("HX-Request") == "true":
+        return _status_swap(request, user_id, summary)
     computed_at = summary.computed_at.isoformat() if summary.computed_at else None
     return JsonResponse({"status": summary.status, "stale": summary.stale, "computed_at": computed_at})
+
+
+def _status_swap(request: HttpRequest, user_id: int, summary: DiarySummary) -> HttpResponse:
+    if summary.status == "ready" and not summary.stale:
+        context = {**_dashboard_context(user_id), "swapped": True}
+        return render(request, "tracker/dashboard_content.html", context)
+    if _polled_for(request) > POLL_FOR_SECONDS:
+        return HttpResponse(status=286, headers={"HX-Reswap": "none"})
+    return HttpResponse(status=204)
+
+
+def _polled_for(request: HttpRequest) -> float:
+    """Seconds since the page that polls was drawn (its `since`, in seconds since the epoch)."""
+    try:
+        return timezone.now().timestamp() - int(request.GET["since"])
+    except (KeyError, ValueError):
+        return 0.0
 
 
 def _summary(user_id: int, profile: Profile | None) -> DiarySummary:
