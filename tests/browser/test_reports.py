@@ -4,6 +4,7 @@ a fresh browser with no account, then revoked."""
 
 import re
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import BrowserErrors, look_at, watch
 from tracker.models import Report
+from tracker.reports.services import report_create
 
 
 @pytest.fixture
@@ -110,6 +112,34 @@ def test_it_builds_downloads_and_shares_a_report(
     response = doctor.reload()
     assert response.status == 404
     assert doctor.get_by_text("This link is no longer valid.").is_visible()
+
+
+def test_htmx_follows_a_build_until_the_report_is_ready(
+    signed_in_page: Any, browser_user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bar moves and the report turns ready in place: the page is not reloaded, and the
+    status text is the same live region throughout (a screen reader hears each change)."""
+    monkeypatch.setattr("tracker.reports.services.report_enqueue", lambda **_: True)  # built by the test
+    report = report_create(user=browser_user, format="csv", date_from=date(2026, 11, 1), date_to=date(2026, 11, 14))
+    page = signed_in_page
+    page.goto("/reports/")
+    article = page.get_by_role("article", name=re.compile(r"^CSV, "))
+    status = article.locator("[data-status-text]")
+    assert status.inner_text() == "Waiting to be built"
+    expect(page.get_by_text("Reports being built update by themselves.")).to_be_visible()
+    page.evaluate("() => { window.notReloaded = true; document.querySelector('[data-status-text]').kept = true; }")
+    Report.objects.filter(pk=report.pk).update(status="running", progress=40)
+    expect(status).to_have_text("Being built")
+    expect(article.locator("progress")).to_have_attribute("value", "40")
+    look_at(page, "reports-building")
+    Report.objects.filter(pk=report.pk).update(
+        status="ready", progress=100, file_name="r.csv", size=10, sha256="0" * 64
+    )
+    expect(article.get_by_role("button", name="Download the CSV report")).to_be_visible()
+    assert status.inner_text() == "Ready"
+    assert article.locator("progress").count() == 0
+    expect(page.get_by_text("Reports being built update by themselves.")).to_be_hidden()
+    assert page.evaluate("() => window.notReloaded && document.querySelector('[data-status-text]').kept") is True
 
 
 def test_it_follows_a_build_without_javascript(

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
+from uuid import uuid4
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -197,7 +198,7 @@ def test_it_lists_a_building_report_with_its_bar_and_a_refresh_for_no_javascript
     assert '<noscript><meta http-equiv="refresh" content="5; url=/reports/"></noscript>' in html
     assert "Waiting to be built" in html
     assert "Check again" in html
-    assert f'data-status-url="/reports/{queued.pk}/"' in html
+    assert f'hx-get="/reports/{queued.pk}/?shown=queued"' in html
     assert re.search(r'<progress data-progress value="0" max="100"', html)
 
 
@@ -234,6 +235,54 @@ def test_it_answers_the_status_to_its_owner_only(
         302,
         f"{resolve_url(settings.LOGIN_URL)}?next=/reports/{built.pk}/",
     )
+
+
+HTMX = {"HTTP_HX_REQUEST": "true"}  # what htmx sends with its requests
+
+
+def test_it_answers_htmx_with_the_part_of_the_report_that_changed(alice_web: Client, queued: Report) -> None:
+    still = alice_web.get(f"/reports/{queued.pk}/?shown=queued", **HTMX)
+    html = still.content.decode()
+    assert still.status_code == 200
+    assert still["Cache-Control"] == "private, no-store"
+    assert "HX-Request" in still["Vary"]
+    assert f'hx-get="/reports/{queued.pk}/?shown=queued"' in html  # it asks again
+    assert re.search(r'<progress data-progress value="0" max="100"', html)
+    assert "hx-swap-oob" not in html  # the status text did not change: its live region is left alone
+    Report.objects.filter(pk=queued.pk).update(status="running", progress=40)
+    running = alice_web.get(f"/reports/{queued.pk}/?shown=queued", **HTMX).content.decode()
+    assert f'hx-get="/reports/{queued.pk}/?shown=running"' in running
+    assert '<progress data-progress value="40" max="100"' in running
+    assert f'<span id="report-{queued.pk}-status" hx-swap-oob="innerHTML">Being built' in running
+
+
+def test_it_answers_htmx_with_the_download_link_once_the_report_is_ready(alice_web: Client, built: Report) -> None:
+    html = alice_web.get(f"/reports/{built.pk}/?shown=running", **HTMX).content.decode()
+    assert "hx-get" not in html  # the polling ends
+    assert "<progress" not in html
+    assert f'<span id="report-{built.pk}-status" hx-swap-oob="innerHTML"><strong>Ready</strong>' in html
+    download = re.search(rf'<a href="/reports/{built.pk}/download/"[^>]*>', html)
+    assert download
+    assert 'hx-swap-oob="true"' in download.group(0)
+    assert " hidden" not in download.group(0)
+
+
+def test_it_answers_htmx_why_a_report_failed(alice_web: Client, queued: Report) -> None:
+    Report.objects.filter(pk=queued.pk).update(status="failed", reason="The report could not be built (3 tries).")
+    html = alice_web.get(f"/reports/{queued.pk}/?shown=running", **HTMX).content.decode()
+    assert "hx-get" not in html
+    assert '<p class="report-reason">The report could not be built (3 tries).</p>' in html
+    assert "Could not be built" in html
+    assert "download" not in html
+
+
+def test_it_ends_htmxs_polling_of_a_report_deleted_or_not_hers(
+    alice_web: Client, bob_web: Client, queued: Report
+) -> None:
+    for response in (bob_web.get(f"/reports/{queued.pk}/", **HTMX), alice_web.get(f"/reports/{uuid4()}/", **HTMX)):
+        assert response.status_code == 286  # htmx's "stop polling"
+        assert response["HX-Reswap"] == "none"  # and nothing swapped
+        assert response.content == b""
 
 
 def test_it_downloads_a_ready_report_to_its_owner_only(

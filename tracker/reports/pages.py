@@ -15,11 +15,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from config.api.common import request_user
 from diary.pages import submissions
@@ -40,7 +41,7 @@ from tracker.shares.services import share_list, share_status
 # more than this is rare, and the page must not grow with a history of them.
 REPORTS_LISTED = 50
 SHARES_LISTED = 50
-POLL_SECONDS = 5  # the no-JavaScript refresh while a report builds (reports.js polls faster)
+POLL_SECONDS = 5  # the no-JavaScript refresh while a report builds (htmx polls faster)
 
 
 @dataclass(frozen=True)
@@ -140,21 +141,37 @@ def _report_create(request: HttpRequest, zone: ZoneInfo) -> HttpResponse:
 
 @login_required
 @require_GET
-def report_status(request: HttpRequest, id: UUID) -> JsonResponse:
-    """What reports.js polls: small, and never cached."""
-    report = report_get(user=request_user(request), report_id=id)
-    ready = report.status == Report.Status.READY
-    response = JsonResponse(
-        {
-            "status": report.status,
-            "status_text": report.get_status_display(),
-            "progress": report.progress,
-            "reason": report.reason if report.status == Report.Status.FAILED else "",
-            "download_url": reverse("report-download", args=[report.pk]) if ready else None,
-        }
-    )
+@vary_on_headers("HX-Request")
+def report_status(request: HttpRequest, id: UUID) -> HttpResponse:
+    """What the page polls with htmx while a report builds (HX-Request): the part of it that
+    changes, as HTML to swap in (reports/report_update.html); anything else gets JSON. Small,
+    and never cached."""
+    user = request_user(request)
+    if request.headers.get("HX-Request") == "true":
+        response = _status_swap(request, user, id)
+    else:
+        report = report_get(user=user, report_id=id)
+        ready = report.status == Report.Status.READY
+        response = JsonResponse(
+            {
+                "status": report.status,
+                "status_text": report.get_status_display(),
+                "progress": report.progress,
+                "reason": report.reason if report.status == Report.Status.FAILED else "",
+                "download_url": reverse("report-download", args=[report.pk]) if ready else None,
+            }
+        )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _status_swap(request: HttpRequest, user: User, id: UUID) -> HttpResponse:
+    try:
+        report = report_get(user=user, report_id=id)
+    except Http404:  # deleted meanwhile (in another tab): 286 ends htmx's polling, nothing swapped
+        return HttpResponse(status=286, headers={"HX-Reswap": "none"})
+    context = {"report": report, "shown": request.GET.get("shown", "")}
+    return render(request, "tracker/reports/report_update.html", context)
 
 
 @login_required
