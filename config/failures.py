@@ -14,7 +14,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 def describe_failure(exc: BaseException) -> str:
     """`ValueError at tracker/summaries/services.py:87 in summary_compute`: the type, and the innermost
     frame of the project's own code (the frame where it was raised if none is ours). Used for
-    the API's unhandled errors and for failed analyses (tracker.failures)."""
+    the API's unhandled errors and for failed jobs (tracker.jobs)."""
     frames = traceback.extract_tb(exc.__traceback__)
     ours = [f for f in frames if _is_ours(f.filename)]
     where = (ours or frames)[-1] if frames else None

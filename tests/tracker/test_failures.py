@@ -25,7 +25,7 @@ from tests.api.conftest import client_for
 from tests.factories import EpisodeFactory, UserFactory, make_checkin, make_legacy_checkin
 from tracker.analysis.data import Diary, Reference
 from tracker.analysis.summary import analyse
-from tracker.failures import AnalysisInterrupted
+from tracker.jobs import JobInterrupted as AnalysisInterrupted
 from tracker.models import AnalysisRequest, AnalysisRun, Summary
 from tracker.selectors import load_diary
 from tracker.summaries import services

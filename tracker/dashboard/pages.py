@@ -30,7 +30,7 @@ from tracker.analysis import data
 from tracker.analysis.findings import Findings, ReferenceMatch
 from tracker.analysis.red_flags import NOTICE, red_flags
 from tracker.analysis.summary import DISCLAIMER
-from tracker.failures import AnalysisFailed
+from tracker.jobs import JobFailed
 from tracker.models import ALL_TIME
 from tracker.reports.assembly import Names, reference_names
 from tracker.reports.charts import Chart, ChartInput, dashboard_charts
@@ -136,7 +136,7 @@ def _summary(user_id: int, profile: Profile | None) -> DiarySummary:
         return summary
     limit = int(settings.DASHBOARD_ON_THE_SPOT_EPISODES)
     if live_episode_count(user_id=user_id, at_most=limit) <= limit and not analysis_backed_off(user_id=user_id):
-        with suppress(AnalysisFailed):  # recorded on its run, and backed off: show what is stored
+        with suppress(JobFailed):  # recorded on its run, and backed off: show what is stored
             range_compute_now(user_id=user_id, key=ALL_TIME)
             return summary_get(user_id=user_id)
     if summary.status == "none":

@@ -13,9 +13,8 @@ import hashlib
 import logging
 import secrets
 import tempfile
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import date, datetime, timedelta
 from typing import BinaryIO
 from uuid import UUID
@@ -25,12 +24,22 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import DatabaseError, connection, connections, transaction
+from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from diary.dates import years_after
-from tracker.failures import failure_reason
+from tracker.jobs import (
+    BUILD_DID_NOT_FINISH,
+    Job,
+    backoff_delay,
+    failure_reason,
+    job_heartbeat,
+    job_send,
+    job_send_on_commit,
+    lease_start,
+    record_on_fresh_connection,
+)
 from tracker.models import Report
 from tracker.reports import FORMATS
 from tracker.reports.assembly import report_assemble
@@ -44,11 +53,18 @@ MAX_YEARS = 5
 # the number of rows (a renderer may call progress() for every few hundred rows).
 PROGRESS_STEP = 5
 ASSEMBLED, RENDERED = 5, 90  # the overall progress after each stage; storing takes the rest
-DID_NOT_FINISH = "Its last build stopped without finishing (the worker was stopped or lost)."
 # A queued report whose task was sent this long ago and not claimed yet: the message was lost.
 RESEND_AFTER = timedelta(minutes=5)
 
 ReportId = UUID | str
+# One build of a report; the report's row records it. The build's task retries a failed build
+# itself (RetryLater), in embedded mode too, one after the other.
+BUILD = Job(
+    task="tracker.reports.tasks.build_report",
+    subject="the build of report {}",
+    rows=lambda report_id: Report.objects.filter(pk=report_id),
+    retries_in_thread=True,
+)
 
 
 class TooManyReports(Exception):
@@ -91,7 +107,7 @@ def report_create(*, user: User, format: str, date_from: date, date_to: date, in
             created_at=now,
             expires_at=now + timedelta(days=settings.REPORTS_KEEP_DAYS),
         )
-        transaction.on_commit(lambda: report_enqueue(report_id=report.pk), robust=True)
+        job_send_on_commit(BUILD, str(report.pk))
     return report
 
 
@@ -108,34 +124,9 @@ def _validate(*, format: str, date_from: date, date_to: date) -> None:
 
 
 def report_enqueue(*, report_id: ReportId) -> bool:
-    """Send the build. A broker that is down must not fail the request that asked: the report
-    stays queued and the sweep sends it later (as analysis_enqueue does)."""
-    from tracker.reports.tasks import build_report
-
-    if build_report.app.conf.task_always_eager and settings.ANALYSIS_IN_THREAD:
-        # Embedded mode has no worker: build beside the request, which must not wait for it.
-        # Not a daemon, so that a short-lived process finishes the build before it exits.
-        threading.Thread(target=_build_in_thread, args=(str(report_id),), daemon=False).start()
-        return True
-    try:
-        build_report.apply_async(args=(str(report_id),), retry=False)
-    except Exception as error:  # any broker or transport error: the sweep catches up
-        # Only the reason: in eager mode the build runs right here, and its errors may hold diary data.
-        logger.warning("Could not send the build of report %s (%s); the sweep will.", report_id, failure_reason(error))
-        return False
-    Report.objects.filter(pk=report_id).update(enqueued_at=timezone.now())
-    return True
-
-
-def _build_in_thread(report_id: str) -> None:
-    from tracker.reports.tasks import build_report
-
-    try:
-        build_report.apply(args=(report_id,))  # eager: its retries run here too, one after the other
-    except Exception as error:
-        logger.error("The in-process build of report %s failed: %s", report_id, failure_reason(error))
-    finally:
-        connections.close_all()  # this thread's own connections
+    """Send the build (tracker.jobs). A broker that is down must not fail the request that asked:
+    the report stays queued and the sweep sends it later."""
+    return job_send(BUILD, str(report_id))
 
 
 # --- Building -----------------------------------------------------------------------------------
@@ -148,7 +139,7 @@ def _claimed(report_id: ReportId, claim: int) -> QuerySet[Report]:
 
 def _lease_start(now: datetime) -> datetime:
     """A running build whose heartbeat is older than this is dead."""
-    return now - timedelta(seconds=settings.REPORTS_LEASE_SECONDS)
+    return lease_start(now, settings.REPORTS_LEASE_SECONDS)
 
 
 def report_claim(*, report_id: ReportId) -> int | None:
@@ -186,7 +177,7 @@ def report_build(*, report_id: ReportId, claim: int) -> str:
     """Build the claimed report into the storage and mark it ready. A failure is recorded: the
     report is queued again (RetryLater is raised) until REPORTS_MAX_ATTEMPTS builds, then it is
     failed with a reason a person can act on. No exception message leaves here: it may hold
-    diary data (tracker.failures)."""
+    diary data (tracker.jobs)."""
     try:
         with _heartbeat(report_id, claim):
             return _build_and_store(report_id=report_id, claim=claim)
@@ -263,30 +254,14 @@ class _Progress:
         return lambda percent: self(low + (high - low) * max(0, min(percent, 100)) // 100)
 
 
-@contextmanager
-def _heartbeat(report_id: ReportId, claim: int) -> Iterator[None]:
-    """Stamp the claim every quarter lease from a thread of its own, so that a build stays live
-    through a long stage that reports no progress (an analysis, a chart). A killed worker takes
-    the thread with it, and the lease then runs out."""
-    stop = threading.Event()
-
-    def beat() -> None:
-        try:
-            while not stop.wait(settings.REPORTS_LEASE_SECONDS / 4):
-                if not _claimed(report_id, claim).update(heartbeat_at=timezone.now()):
-                    return  # the build's own next write will find out too
-        except DatabaseError as error:  # the lease may then run out; the build's writes will tell
-            logger.warning("The heartbeat of report %s stopped: %s", report_id, failure_reason(error))
-        finally:
-            connections.close_all()  # this thread's own connection
-
-    thread = threading.Thread(target=beat, name=f"report-heartbeat-{report_id}", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join(timeout=10)
+def _heartbeat(report_id: ReportId, claim: int) -> AbstractContextManager[None]:
+    """Stamp the claim every quarter lease while the build runs (tracker.jobs)."""
+    return job_heartbeat(
+        BUILD,
+        str(report_id),
+        stamp=lambda: _claimed(report_id, claim).update(heartbeat_at=timezone.now()),
+        every=settings.REPORTS_LEASE_SECONDS / 4,
+    )
 
 
 def _reason(error: Exception) -> str:
@@ -296,29 +271,27 @@ def _reason(error: Exception) -> str:
 
 
 def _attempt_failed(*, report_id: ReportId, claim: int, reason: str) -> str:
-    """Queue the report again (raises RetryLater) or, after the last attempt, fail it. A failure
-    that interrupted a query may have left the connection unusable: this records on a new one."""
+    """Queue the report again (raises RetryLater) or, after the last attempt, fail it; on a fresh
+    connection if need be (tracker.jobs). Unrecorded, the report stays running and the sweep
+    finds its lease run out."""
     now = timezone.now()
-    for attempt in (1, 2):
-        try:
-            if claim < settings.REPORTS_MAX_ATTEMPTS:
-                moved = _claimed(report_id, claim).update(
-                    status=Report.Status.QUEUED, progress=0, reason=reason, heartbeat_at=None, enqueued_at=now
-                )
-                if moved:
-                    raise RetryLater(after=settings.REPORTS_RETRY_SECONDS * 2 ** (claim - 1))
-                return "superseded"
-            _claimed(report_id, claim).update(
-                status=Report.Status.FAILED, reason=_final_reason(reason, claim), finished_at=now, heartbeat_at=None
+
+    def record() -> str:
+        if claim < settings.REPORTS_MAX_ATTEMPTS:
+            moved = _claimed(report_id, claim).update(
+                status=Report.Status.QUEUED, progress=0, reason=reason, heartbeat_at=None, enqueued_at=now
             )
-            logger.error("Report %s failed after %s builds: %s", report_id, claim, reason)
-            return "failed"
-        except DatabaseError as error:
-            if attempt == 2 or connection.in_atomic_block:
-                logger.warning("Could not record the failed build of report %s: %s", report_id, failure_reason(error))
-                return "unrecorded"  # the report stays running; the sweep finds its lease run out
-            connection.close()
-    return "unrecorded"
+            if moved:
+                first = timedelta(seconds=settings.REPORTS_RETRY_SECONDS)
+                raise RetryLater(after=backoff_delay(claim, first=first).total_seconds())
+            return "superseded"
+        _claimed(report_id, claim).update(
+            status=Report.Status.FAILED, reason=_final_reason(reason, claim), finished_at=now, heartbeat_at=None
+        )
+        logger.error("Report %s failed after %s builds: %s", report_id, claim, reason)
+        return "failed"
+
+    return record_on_fresh_connection(BUILD, str(report_id), record=record) or "unrecorded"
 
 
 def _final_reason(reason: str, builds: int) -> str:
@@ -336,7 +309,7 @@ def _fail_dead_build(*, report_id: ReportId, claim: int, now: datetime) -> None:
         .filter(heartbeat_at__lt=_lease_start(now))
         .update(
             status=Report.Status.FAILED,
-            reason=_final_reason(DID_NOT_FINISH, claim),
+            reason=_final_reason(BUILD_DID_NOT_FINISH, claim),
             finished_at=now,
             heartbeat_at=None,
             file_name="",

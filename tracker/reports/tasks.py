@@ -3,13 +3,13 @@ service says to (tracker.reports.services records why)."""
 
 from celery import Task, shared_task
 
+from tracker.reports.services import RetryLater, report_build, report_claim, reports_sweep
+
 
 # Time limits from settings too (REPORTS_*_TIME_LIMIT, in CELERY_TASK_ANNOTATIONS). Retries are
 # counted on the row (REPORTS_MAX_ATTEMPTS builds, a killed one included), not by Celery.
 @shared_task(bind=True, acks_late=True, max_retries=None, ignore_result=True)
 def build_report(self: Task[[str], str], report_id: str) -> str:
-    from tracker.reports.services import RetryLater, report_build, report_claim
-
     claim = report_claim(report_id=report_id)
     if claim is None:
         return "not claimed"  # a live build has it (a duplicate message), or it is done or gone
@@ -26,6 +26,4 @@ def build_report(self: Task[[str], str], report_id: str) -> str:
 
 @shared_task(ignore_result=True)
 def sweep_reports() -> int:
-    from tracker.reports.services import reports_sweep
-
     return reports_sweep()

@@ -26,7 +26,7 @@ from tracker.analysis.aggregates import ChartAggregates
 from tracker.analysis.data import Diary
 from tracker.analysis.findings import Findings
 from tracker.analysis.summary import analyse
-from tracker.failures import AnalysisFailed
+from tracker.jobs import JobFailed
 from tracker.models import ALL_TIME, AnalysisRequest, Summary
 from tracker.selectors import load_diary, load_reference, summaries_with_staleness, user_today
 from tracker.summaries.services import analysis_enqueue, analysis_request, range_compute_now, range_key, range_mark_read
@@ -86,7 +86,7 @@ def summary_read(*, user_id: int, date_from: date | None = None, date_to: date |
     backed_off = stored.request is not None and stored.request.is_backed_off(now)
     if key != ALL_TIME and stored.seq > 0 and not backed_off and _short(user_id, date_from, date_to):
         # A failure is recorded on its run and backs the request off: then answer what is stored.
-        with suppress(AnalysisFailed):
+        with suppress(JobFailed):
             range_compute_now(user_id=user_id, key=key)
         return summary_get(user_id=user_id, date_from=date_from, date_to=date_to)
     if stored.summary is None and stored.request is None and stored.seq > 0:

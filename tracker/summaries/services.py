@@ -2,13 +2,11 @@
 recording a failure and backing its request off, and keeping a user's date ranges few and fresh."""
 
 import json
-import logging
-import threading
 import time
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db import DatabaseError, connection, connections, transaction
+from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
@@ -17,17 +15,29 @@ from diary.models import Profile
 from tracker.analysis.aggregates import chart_aggregates
 from tracker.analysis.findings import Findings
 from tracker.analysis.summary import ANALYSIS_VERSION, analyse
-from tracker.failures import failure_reason, sanitized
+from tracker.jobs import (
+    DID_NOT_FINISH,
+    Job,
+    backoff_delay,
+    job_send,
+    lease_start,
+    record_on_fresh_connection,
+    sanitized,
+)
 from tracker.models import ALL_TIME, AnalysisRequest, AnalysisRun, Summary
 from tracker.selectors import load_diary, load_reference, summaries_with_staleness
-
-logger = logging.getLogger(__name__)
 
 # A failed run's request waits this long before it is sent again, doubling with each failure
 # in a row up to a day: a diary that always fails costs a few runs a day, not one per sweep.
 FIRST_RETRY_AFTER = timedelta(minutes=5)
 LONGEST_RETRY_AFTER = timedelta(hours=24)
-DID_NOT_FINISH = "Did not finish: still running past the task's hard time limit (its worker was stopped or lost)."
+# One analysis of a user's range; its request is the row that records it.
+ANALYSIS = Job(
+    task="tracker.summaries.tasks.analyse_diary",
+    subject="the analysis of user {}",
+    rows=lambda user_id, key: AnalysisRequest.objects.filter(user_id=user_id, range_key=key),
+    countdown=lambda: settings.ANALYSIS_COALESCE_SECONDS,  # writes within it join the run
+)
 
 
 def range_key(date_from: date | None, date_to: date | None) -> str:
@@ -137,39 +147,9 @@ def on_diary_changed(user_id: int) -> None:
 
 
 def analysis_enqueue(*, user_id: int, key: str) -> bool:
-    """Send the task. A broker that is down must not fail, nor slow, the write that asked: the
-    request stays marked and the periodic sweep sends it later."""
-    from tracker.summaries.tasks import analyse_diary
-
-    if analyse_diary.app.conf.task_always_eager and settings.ANALYSIS_IN_THREAD:
-        # Embedded mode has no worker: run it beside the request, so that the write that
-        # asked does not wait for it. The claim keeps a concurrent run harmless.
-        # Not a daemon: a short-lived process (a management command such as seed_demo) must
-        # finish the analysis before it exits, or the request would wait for a sweep that
-        # embedded mode does not have.
-        threading.Thread(target=_run_in_thread, args=(user_id, key), daemon=False).start()
-        return True
-    try:
-        analyse_diary.apply_async(args=(user_id, key), countdown=settings.ANALYSIS_COALESCE_SECONDS, retry=False)
-    except Exception as error:  # any broker or transport error: the sweep catches up
-        # Only the reason: in eager mode the task runs right here, and its errors may hold diary data.
-        logger.warning(
-            "Could not enqueue the analysis of user %s (%s); the sweep will retry.", user_id, failure_reason(error)
-        )
-        return False
-    AnalysisRequest.objects.filter(user_id=user_id, range_key=key).update(enqueued_at=timezone.now())
-    return True
-
-
-def _run_in_thread(user_id: int, key: str) -> None:
-    from tracker.summaries.tasks import analyse_diary
-
-    try:
-        analyse_diary.run(user_id, key)  # a failed run is recorded, backed off, and logged by the task
-    except Exception as error:  # a database blip (retried only in a worker): its reason only
-        logger.error("The in-process analysis of user %s failed: %s", user_id, failure_reason(error))
-    finally:
-        connections.close_all()  # this thread's own connections
+    """Send the analysis (tracker.jobs). A broker that is down must not fail, nor slow, the write
+    that asked: the request stays marked and the periodic sweep sends it later."""
+    return job_send(ANALYSIS, user_id, key)
 
 
 def analysis_backed_off(*, user_id: int, key: str = ALL_TIME) -> bool:
@@ -201,7 +181,7 @@ def summary_compute(*, user_id: int, key: str) -> Summary | None:
     """Analyse and store. The summary row is replaced in one statement inside a transaction,
     so a run killed halfway leaves the previous summary whole; a run that finds a newer summary
     stored meanwhile leaves it alone (and says so). A run that fails is marked failed with its
-    reason, its request is backed off, and AnalysisFailed is raised in the error's place."""
+    reason, its request is backed off, and JobFailed is raised in the error's place."""
     run = AnalysisRun.objects.create(user_id=user_id, range_key=key, started_at=timezone.now())
     try:
         return _analyse_and_store(run)
@@ -249,10 +229,7 @@ def _analyse_and_store(run: AnalysisRun) -> Summary | None:
             episodes=len(diary.episodes),
             duration_ms=duration_ms,
         )
-        # The analysis works again: a later failure backs off from the start.
-        AnalysisRequest.objects.filter(
-            Q(failures__gt=0) | Q(retry_at__isnull=False), user_id=user_id, range_key=key
-        ).update(failures=0, retry_at=None)
+        _back_off_reset(user_id=user_id, key=key)
     return stored
 
 
@@ -264,27 +241,19 @@ def _refuse_nan_or_infinity(result: Findings) -> None:
 
 
 def _record_failure(run: AnalysisRun, *, reason: str) -> None:
-    """Mark the run failed and back its request off. A failure that interrupted a query (the
-    soft time limit lands wherever the run is, often inside the database driver) leaves the
-    connection unusable: then this records on a new connection. When the database itself is
-    what failed, that may fail too: the run stays "running" until the sweep finds it past the
-    limit."""
+    """Mark the run failed and back its request off, on a fresh connection if need be
+    (tracker.jobs): when even that fails, the run stays "running" until the sweep finds it
+    past the limit."""
     now = timezone.now()
-    for attempt in (1, 2):
-        try:
-            with transaction.atomic():
-                AnalysisRun.objects.filter(pk=run.pk).update(
-                    outcome=AnalysisRun.Outcome.FAILED, finished_at=now, reason=reason
-                )
-                _back_off(user_id=run.user_id, key=run.range_key, now=now)
-            return
-        except DatabaseError as error:
-            if attempt == 2 or connection.in_atomic_block:  # a caller's transaction: not ours to drop
-                logger.warning(
-                    "Could not record the failed analysis of user %s: %s", run.user_id, failure_reason(error)
-                )
-                return
-            connection.close()
+
+    def record() -> None:
+        with transaction.atomic():
+            AnalysisRun.objects.filter(pk=run.pk).update(
+                outcome=AnalysisRun.Outcome.FAILED, finished_at=now, reason=reason
+            )
+            _back_off(user_id=run.user_id, key=run.range_key, now=now)
+
+    record_on_fresh_connection(ANALYSIS, run.user_id, run.range_key, record=record)
 
 
 def _back_off(*, user_id: int, key: str, now: datetime) -> None:
@@ -294,14 +263,16 @@ def _back_off(*, user_id: int, key: str, now: datetime) -> None:
         user_id=user_id, range_key=key, defaults={"requested_at": now}
     )
     request.failures += 1
-    request.retry_at = now + _retry_delay(request.failures)
+    request.retry_at = now + backoff_delay(request.failures, first=FIRST_RETRY_AFTER, longest=LONGEST_RETRY_AFTER)
     request.requested_at = request.requested_at or now
     request.save(update_fields=["failures", "retry_at", "requested_at"])
 
 
-def _retry_delay(failures: int) -> timedelta:
-    doublings = min(max(failures - 1, 0), 16)  # 2**16 times 5 minutes is far past a day already
-    return min(FIRST_RETRY_AFTER * (1 << doublings), LONGEST_RETRY_AFTER)
+def _back_off_reset(*, user_id: int, key: str) -> None:
+    """The analysis works again: a later failure backs off from the start."""
+    AnalysisRequest.objects.filter(
+        Q(failures__gt=0) | Q(retry_at__isnull=False), user_id=user_id, range_key=key
+    ).update(failures=0, retry_at=None)
 
 
 def analysis_sweep(*, older_than: timedelta = timedelta(seconds=60), limit: int = 500) -> int:
@@ -310,7 +281,7 @@ def analysis_sweep(*, older_than: timedelta = timedelta(seconds=60), limit: int 
     the diary or the reference data changed since), and for users with a diary and no summary.
     Requests backed off after a failure wait for their `retry_at`; runs that can no longer
     finish are marked failed."""
-    now, sent = timezone.now(), 0
+    now = timezone.now()
     _fail_dead_runs(now=now, limit=limit)
     due = Q(retry_at__isnull=True) | Q(retry_at__lte=now)
     # Never sent (the broker was down), or sent a while ago and still not claimed (message lost).
@@ -318,8 +289,7 @@ def analysis_sweep(*, older_than: timedelta = timedelta(seconds=60), limit: int 
     pending = AnalysisRequest.objects.filter(
         due, unsent | Q(requested_at__lt=now - older_than), requested_at__isnull=False
     ).values_list("user_id", "range_key")
-    for user_id, key in pending[:limit]:
-        sent += analysis_enqueue(user_id=user_id, key=key)
+    sent = sum(analysis_enqueue(user_id=user_id, key=key) for user_id, key in pending[:limit])
     for user_id, key in _stale_or_missing(now=now, limit=limit):
         date_from, date_to = range_dates(key)
         analysis_request(user_id=user_id, date_from=date_from, date_to=date_to)
@@ -353,7 +323,7 @@ def _fail_dead_runs(*, now: datetime, limit: int) -> None:
     diary whose analysis always outlasts the limit must not be re-run at every sweep. Rare (a
     run dies only with its worker), so one short transaction per run is fine."""
     # A minute on top of the limit: the worker's clock stamped `started_at`, not this one.
-    cutoff = now - timedelta(seconds=settings.ANALYSIS_TIME_LIMIT) - timedelta(minutes=1)
+    cutoff = lease_start(now, settings.ANALYSIS_TIME_LIMIT + 60)
     dead = AnalysisRun.objects.filter(outcome=AnalysisRun.Outcome.RUNNING, started_at__lt=cutoff)
     for run in list(dead.only("user_id", "range_key", "started_at")[:limit]):
         later = AnalysisRun.objects.filter(user_id=run.user_id, range_key=run.range_key, started_at__gt=run.started_at)

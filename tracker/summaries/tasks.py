@@ -1,14 +1,22 @@
 """The analysis's Celery tasks: thin. Claim, call the service, record the outcome (in the service).
 
 Celery logs what a task raises, message and all, and a database error's message echoes the
-diary data it refused. So the analysis task lets out no exception but AnalysisInterrupted,
-whose message is only the failure's reason (tracker.failures)."""
+diary data it refused. So the analysis task lets out no exception but JobInterrupted, whose
+message is only the failure's reason (tracker.jobs)."""
 
 import logging
 
 from celery import shared_task
 
-from tracker.failures import AnalysisFailed, AnalysisInterrupted, sanitized
+from tracker.jobs import JobFailed, JobInterrupted, sanitized
+from tracker.summaries.services import (
+    analysis_claim,
+    analysis_refresh_all,
+    analysis_sweep,
+    range_is_kept,
+    summary_compute,
+    summary_is_current,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -17,7 +25,7 @@ logger = logging.getLogger(__name__)
 # nightly run, CELERY_TASK_*_TIME_LIMIT for the rest), so that a deploy can change them.
 @shared_task(
     acks_late=True,  # a worker killed mid-run leaves the message for another worker
-    autoretry_for=(AnalysisInterrupted,),  # a database blip: try again, with backoff
+    autoretry_for=(JobInterrupted,),  # a database blip: try again, with backoff
     retry_backoff=True,
     retry_backoff_max=60,
     retry_jitter=True,
@@ -27,16 +35,14 @@ logger = logging.getLogger(__name__)
 def analyse_diary(user_id: int, key: str = "all") -> str:
     try:
         return _claim_and_compute(user_id, key)
-    except AnalysisInterrupted:
+    except JobInterrupted:
         raise  # Celery retries it, and logs only its reason
-    except AnalysisFailed as failure:  # recorded on the run, and the request backed off
+    except JobFailed as failure:  # recorded on the run, and the request backed off
         logger.error("The analysis of user %s failed: %s", user_id, failure)
         return "failed"
 
 
 def _claim_and_compute(user_id: int, key: str) -> str:
-    from tracker.summaries.services import analysis_claim, range_is_kept, summary_compute, summary_is_current
-
     try:
         claimed = analysis_claim(user_id=user_id, key=key)
         if not claimed and summary_is_current(user_id=user_id, key=key):
@@ -51,13 +57,9 @@ def _claim_and_compute(user_id: int, key: str) -> str:
 
 @shared_task(ignore_result=True)
 def sweep_stale_analyses() -> int:
-    from tracker.summaries.services import analysis_sweep
-
     return analysis_sweep()
 
 
 @shared_task(ignore_result=True)
 def refresh_all_analyses() -> int:
-    from tracker.summaries.services import analysis_refresh_all
-
     return analysis_refresh_all()

@@ -20,11 +20,12 @@ from diary.models import Episode
 from tests.api.conftest import assert_error
 from tests.tracker.reports import flaky_renderer
 from tests.tracker.reports.conftest import FROM, TO
+from tracker.jobs import BUILD_DID_NOT_FINISH as DID_NOT_FINISH
 from tracker.models import Report
 from tracker.reports import FORMATS
 from tracker.reports.assembly import report_assemble
 from tracker.reports.selectors import download_name
-from tracker.reports.services import DID_NOT_FINISH, report_claim, reports_sweep
+from tracker.reports.services import report_claim, reports_sweep
 from tracker.reports.tasks import build_report
 from tracker.storage import reports_storage
 
