@@ -48,12 +48,15 @@ test: install-dev
 # Figures, printed (not part of make test). bench_simulation (the statistics on 1,000 simulated
 # diaries per scenario, SIMULATION_DIARIES to change) needs no database; bench_reports times the
 # PDF report of a year of 5,000 and 10,000 episodes against their CSV; bench_pages the history
-# and the dashboard at 100 and 100,000 episodes. Set DATABASE_URL to
+# and the dashboard at 100 and 100,000 episodes; bench_exports the account export and the doctor's
+# PDF and page, built inside their request, for the same years and five years of 50,000 episodes
+# (BENCH_EXPORT_BIG=0 leaves that one out). Set DATABASE_URL to
 # measure on PostgreSQL; bench_http (this tree against the commit before issue 8, over HTTP)
 # needs PostgreSQL.
 bench: install-dev
 	$(BIN)/python -m tests.bench.bench_simulation
 	$(BIN)/python -m tests.bench.bench_reports
+	$(BIN)/python -m tests.bench.bench_exports
 	$(BIN)/python -m tests.bench.bench_pages
 	$(BIN)/python -m tests.bench.bench_api
 	$(BIN)/python -m tests.bench.bench_http

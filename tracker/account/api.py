@@ -46,6 +46,11 @@ def account_export_response(*, user: User) -> FileResponse:
     now = timezone.now()
     # Written whole before the answer starts: the queries run inside this view (a fixed
     # number), and a failure is a clean error rather than a cut-off file.
+    # Built here, not as a background job (tracker.jobs) that the person would have to come back
+    # for: it takes 0.8 s for an account with a year of 5,000 episodes, 2.4 s with 10,000, and
+    # 11 to 13 s with five years of 50,000 (23 MB), in 11 queries whatever the size, on SQLite
+    # and on PostgreSQL alike (`python -m tests.bench.bench_exports`, with DATABASE_URL for
+    # PostgreSQL, on a 2-core machine under a load of 4): within a web worker's 30 s.
     spooled = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY_BYTES)  # noqa: SIM115  # FileResponse closes it
     export_account(spooled, user=user, now=now)  # type: ignore[arg-type]  # a binary file
     spooled.seek(0)
