@@ -4,14 +4,19 @@ it through their features (test_pipeline, test_failures, reports/test_report_api
 import logging
 import subprocess
 import sys
-from datetime import timedelta
+import threading
+from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.db import OperationalError
 
+from conditions.reference import load_reference
+from tests.factories import EpisodeFactory, UserFactory
 from tests.integration.conftest import PROJECT
 from tracker.jobs import Job, backoff_delay, record_on_fresh_connection
 from tracker.models import AnalysisRequest
+from tracker.reports.services import report_create
 
 NOTHING = Job(task="tracker.summaries.tasks.analyse_diary", subject="the job {}", rows=AnalysisRequest.objects.none)
 
@@ -76,3 +81,19 @@ def test_it_leaves_a_callers_transaction_alone() -> None:
 
     assert record_on_fresh_connection(NOTHING, 7, record=record) is None  # inside the test's transaction
     assert len(tries) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_builds_a_report_in_a_thread_of_its_own_in_embedded_mode(settings: Any) -> None:
+    load_reference()  # a transactional test starts from a flushed database
+    settings.ANALYSIS_IN_THREAD = True
+    alice = UserFactory(username="alice")
+    EpisodeFactory(user=alice)
+    before = set(threading.enumerate())
+    report = report_create(user=alice, format="csv", date_from=date(2026, 1, 1), date_to=date(2026, 12, 31))
+    started = set(threading.enumerate()) - before
+    assert started  # the request that asked does not build it
+    for thread in started:
+        thread.join(timeout=60)
+    report.refresh_from_db()
+    assert (report.status, report.attempts) == ("ready", 1)
