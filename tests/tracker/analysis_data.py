@@ -3,7 +3,8 @@
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
-from tracker.analysis.data import CheckIn, Condition, Diary, Episode, Feature, Reference, Source, Symptom
+from diary.plain import CheckIn, Diary, Episode
+from tracker.analysis.data import Condition, Feature, Reference, Source, Symptom
 
 START = date(2026, 6, 1)
 

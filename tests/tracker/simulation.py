@@ -21,7 +21,7 @@ from typing import Any, Literal, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from tracker.analysis.data import CheckIn, Diary, Episode
+from diary.plain import CheckIn, Diary, Episode
 
 Bools = npt.NDArray[np.bool_]
 Floats = npt.NDArray[np.float64]

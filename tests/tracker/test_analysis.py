@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from diary.plain import CheckIn, Diary, Episode
 from tests.tracker.analysis_data import REFERENCE, START, at, diary, episode
 from tracker.analysis.associations import Factor, associations
-from tracker.analysis.data import CheckIn, Diary, Episode
 from tracker.analysis.frequency import frequency
 from tracker.analysis.locations import locations
 from tracker.analysis.reference_match import reference_matches

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from diary.plain import CheckIn, Episode
 from tracker.analysis.associations import FALSE_DISCOVERY_RATE, associations, method
-from tracker.analysis.data import CheckIn, Episode
 from tracker.analysis.findings import Association, AssociationTested
 from tracker.analysis.stats import LogRateRatio, false_discoveries
 

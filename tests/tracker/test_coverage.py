@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from pypdf import PdfReader
 
+from diary.selectors.read import load_diary
 from diary.services import LocationInput
 from tests.api.conftest import client_for
 from tests.factories import EpisodeFactory, make_checkin
@@ -18,7 +19,7 @@ from tracker.analysis.summary import analyse
 from tracker.reports import FORMATS
 from tracker.reports.assembly import report_assemble
 from tracker.reports.narrative import covered_period_text
-from tracker.selectors import load_diary, load_reference
+from tracker.selectors import load_reference
 from tracker.shares.services import share_create
 
 TODAY = date(2026, 11, 20)  # the frozen now's date (tests/conftest.py)

@@ -21,13 +21,14 @@ from django.utils import timezone
 
 from conditions.reference import load_reference
 from config.celery import app
+from diary.plain import Diary
+from diary.selectors.read import load_diary
 from tests.api.conftest import client_for
 from tests.factories import EpisodeFactory, UserFactory, make_checkin, make_legacy_checkin
-from tracker.analysis.data import Diary, Reference
+from tracker.analysis.data import Reference
 from tracker.analysis.summary import analyse
 from tracker.jobs import JobInterrupted as AnalysisInterrupted
 from tracker.models import AnalysisRequest, AnalysisRun, Summary
-from tracker.selectors import load_diary
 from tracker.summaries import services
 from tracker.summaries.services import analysis_request, analysis_sweep, on_diary_changed
 from tracker.summaries.tasks import analyse_diary

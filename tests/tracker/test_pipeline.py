@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 
 from conditions.reference import load_reference, reference_version
 from diary.models import Profile
+from diary.selectors.read import load_diary
 from diary.services import (
     EpisodeChange,
     EpisodeInput,
@@ -25,7 +26,6 @@ from diary.services import (
 from tests.api.conftest import assert_error, client_for
 from tests.factories import EpisodeFactory
 from tracker.models import AnalysisRequest, AnalysisRun, Summary
-from tracker.selectors import load_diary
 from tracker.summaries.services import analysis_claim, analysis_request, analysis_sweep, summary_compute
 from tracker.summaries.tasks import analyse_diary
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from diary.plain import Episode
 from tests.tracker.analysis_data import REFERENCE, at, diary, episode
-from tracker.analysis.data import Episode
 from tracker.analysis.red_flags import red_flags
 
 EYELID = [("eyelid", "left")]

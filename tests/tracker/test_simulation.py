@@ -14,8 +14,8 @@ from functools import cache
 import numpy as np
 import pytest
 
+from diary.plain import CheckIn, Episode
 from tracker.analysis.associations import FACTORS
-from tracker.analysis.data import CheckIn, Episode
 
 from .simulation import (
     CAFFEINE_GIVEN_ENOUGH_SLEEP,

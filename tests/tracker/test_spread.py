@@ -11,12 +11,12 @@ from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
+from diary.selectors.read import load_diary
 from diary.services import LocationInput
 from tests.conftest import signed_in
 from tests.factories import EpisodeFactory
 from tracker.reports import FORMATS
 from tracker.reports.assembly import report_assemble
-from tracker.selectors import load_diary
 from tracker.shares.services import share_create
 
 TODAY = date(2026, 11, 20)

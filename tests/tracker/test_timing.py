@@ -1,7 +1,7 @@
 """Time-of-day and weekday peaks: only within the waking hours, and with days, not episodes, as
 the units."""
 
-from tracker.analysis.data import Episode
+from diary.plain import Episode
 from tracker.analysis.timing import timing
 
 from .analysis_data import at, diary, episode

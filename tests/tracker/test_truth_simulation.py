@@ -17,12 +17,14 @@ import pytest
 from django.contrib.auth.models import User
 
 from conditions.reference import read_reference_file
+from diary.plain import Episode
+from diary.selectors.read import load_diary
 from diary.services import EpisodeInput, LocationInput, episodes_bulk_create
 from tests.tracker.analysis_data import at, diary, episode
-from tracker.analysis.data import Episode, Reference
+from tracker.analysis.data import Reference
 from tracker.analysis.reference_match import MAX_LISTED, MIN_CHARACTERISTIC, characteristic, reference_matches
 from tracker.analysis.summary import analyse
-from tracker.selectors import _build_reference, load_diary, load_reference
+from tracker.selectors import _build_reference, load_reference
 
 DIARIES = 300
 REGIONS = [r["code"] for r in read_reference_file()["regions"]]

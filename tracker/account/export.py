@@ -20,9 +20,9 @@ from django.utils import timezone
 
 from diary.api.serializers import checkin_data, episode_data
 from diary.models import CheckIn, Episode, EpisodeLocation, Profile
+from diary.selectors.read import utc_bounds
 from diary.services import EpisodeChildren
 from tracker.models import Report, Share, ShareAccess
-from tracker.selectors import utc_bounds
 
 FORMAT = "twitch-diary-export"
 # See docs/reports.md, "Versions": any change to the format raises it.

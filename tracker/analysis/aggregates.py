@@ -6,7 +6,7 @@ the rest of the analysis: no ORM, plain JSON out (stored as it is)."""
 from datetime import date, timedelta
 from typing import TypedDict
 
-from .data import Diary
+from diary.plain import Diary
 
 # The per-week chart of a long diary keeps its last three years: older weeks would make the
 # bars hairlines and the stored row grow with the history.

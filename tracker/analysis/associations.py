@@ -19,8 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from diary.plain import CheckIn, Diary
+
 from .adjusted import TREND_BEND_DAYS, Column, adjusted_log_ratios
-from .data import CheckIn, Diary
 from .findings import (
     Association,
     AssociationDays,

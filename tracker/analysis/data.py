@@ -1,10 +1,7 @@
-"""The plain data the analysis reads."""
+"""The plain data the analysis reads besides the diary (whose types, diary.plain, the diary's
+read answers): the reference data, and a helper on days."""
 
-from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from functools import cached_property
 from typing import NamedTuple, TypeVar
 
 import numpy as np
@@ -16,37 +13,6 @@ def ordinal_weekday(ordinal: Ordinals) -> Ordinals:
     """The weekday (Monday 0) of a day given as its ordinal: ordinal 1, 1 January of year 1, was
     a Monday. Works on numpy arrays of ordinals too."""
     return (ordinal - 1) % 7
-
-
-class Episode(NamedTuple):
-    """One episode as the analysis sees it. A named tuple: a big diary builds 100,000 of these,
-    and a tuple is built several times faster than a frozen dataclass."""
-
-    id: str
-    local_start: datetime  # the user's wall-clock time when it started (naive)
-    local_date: date
-    duration_seconds: int | None  # None while it is still going
-    intensity: int
-    pattern: str
-    locations: tuple[tuple[str, str], ...]  # (region code, side)
-    triggers: tuple[str, ...] = ()
-    symptoms: tuple[str, ...] = ()
-
-    @property
-    def ongoing(self) -> bool:
-        """Still going: an episode like any other, but with no duration to count yet."""
-        return self.duration_seconds is None
-
-
-@dataclass(frozen=True, slots=True)
-class CheckIn:
-    day: date
-    caffeine_cups: int | None = None
-    sleep_hours: float | None = None
-    stress: int | None = None
-    exercise_minutes: int | None = None
-    alcohol_units: float | None = None
-    twitching_today: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -88,41 +54,3 @@ class Reference:
     region_names: dict[str, str] = field(default_factory=dict)
     trigger_names: dict[str, str] = field(default_factory=dict)
     conditions: tuple[Condition, ...] = ()
-
-
-class Earlier(NamedTuple):
-    """What the diary holds from before a period that does not start with it."""
-
-    regions: frozenset[str]  # every place logged before the period
-    since: date  # the diary's first day, at the latest (a day late at worst across time zones)
-
-
-@dataclass(frozen=True)
-class Diary:
-    """What one analysis looks at: the episodes and check-ins of [start, end] (local dates).
-
-    `start` is the first day the diary covers: the range's start, or the diary's first entry
-    when the diary starts later. Days before the diary began are not twitch-free days, so no
-    finding counts them."""
-
-    episodes: Sequence[Episode]
-    checkins: Sequence[CheckIn]
-    start: date
-    end: date
-    earlier: Earlier | None = None  # None: the diary starts within the period (or holds nothing before it)
-
-    def __post_init__(self) -> None:
-        # Every finding divides by the number of days: a period must hold at least one.
-        if self.end < self.start:
-            raise ValueError("A diary's period must not end before it starts.")
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
-    @cached_property
-    def episodes_per_day(self) -> Counter[int]:
-        """Episodes on each local day with any, by the day's ordinal. Ordinals rather than dates:
-        "the day before" date.min is no date but is an ordinal, and several findings need these
-        counts, so 100,000 episodes are counted once."""
-        return Counter(e.local_date.toordinal() for e in self.episodes)

@@ -5,7 +5,8 @@ from datetime import date
 
 import numpy as np
 
-from .data import Diary
+from diary.plain import Diary
+
 from .findings import BusiestDay, Frequency, Spread
 
 

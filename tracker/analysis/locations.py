@@ -3,7 +3,9 @@
 from collections import Counter
 from datetime import date
 
-from .data import Diary, Reference
+from diary.plain import Diary
+
+from .data import Reference
 from .findings import Extent, Locations
 
 NEW_WITHIN_DAYS = 30

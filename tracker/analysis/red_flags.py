@@ -14,7 +14,9 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import NamedTuple
 
-from .data import Diary, Episode, Reference
+from diary.plain import Diary, Episode
+
+from .data import Reference
 from .findings import EyelidFlag, EyelidRule, RedFlag, RedFlags, SymptomFlag
 
 NOTICE = (

@@ -12,7 +12,9 @@ how many characteristic features match. The ordering is never shown as a score."
 
 from collections import Counter
 
-from .data import Condition, Diary, Feature, Reference
+from diary.plain import Diary
+
+from .data import Condition, Feature, Reference
 from .findings import MatchedFeature, ReferenceMatch
 
 MIN_CHARACTERISTIC = 2

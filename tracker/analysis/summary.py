@@ -2,8 +2,10 @@
 
 from collections.abc import Sequence
 
+from diary.plain import Diary
+
 from .associations import FACTORS, Factor, associations, method
-from .data import Diary, Reference
+from .data import Reference
 from .findings import Findings
 from .frequency import frequency
 from .locations import locations

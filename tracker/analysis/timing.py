@@ -13,7 +13,9 @@ from datetime import date
 import numpy as np
 from scipy import stats
 
-from .data import Diary, Episode, ordinal_weekday
+from diary.plain import Diary, Episode
+
+from .data import ordinal_weekday
 from .findings import TimeOfDayPeak, Timing, WeekdayPeak
 
 PARTS = (("night", 0, 6), ("morning", 6, 12), ("afternoon", 12, 18), ("evening", 18, 24))

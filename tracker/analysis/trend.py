@@ -2,7 +2,8 @@
 
 from collections import Counter
 
-from .data import Diary
+from diary.plain import Diary
+
 from .findings import Direction, Trend, TrendDays
 from .stats import TOO_LOPSIDED, compare_day_counts, rounded
 

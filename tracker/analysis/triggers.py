@@ -2,7 +2,9 @@
 
 from collections import Counter
 
-from .data import Diary, Reference
+from diary.plain import Diary
+
+from .data import Reference
 from .findings import Triggers
 
 

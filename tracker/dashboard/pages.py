@@ -26,7 +26,9 @@ from django.views.decorators.vary import vary_on_headers
 
 from config.api.common import request_user
 from diary.models import Profile, profile_zone
-from tracker.analysis import data
+from diary.plain import Diary
+from diary.selectors.read import live_episode_count, load_red_flag_episodes
+from tracker.analysis.data import Reference
 from tracker.analysis.findings import Findings, ReferenceMatch
 from tracker.analysis.red_flags import NOTICE, red_flags
 from tracker.analysis.summary import DISCLAIMER
@@ -35,7 +37,7 @@ from tracker.models import ALL_TIME
 from tracker.reports.assembly import Names, reference_names
 from tracker.reports.charts import Chart, ChartInput, dashboard_charts
 from tracker.reports.narrative import RedFlagLine, findings_sentences, flag_lines
-from tracker.selectors import live_episode_count, load_red_flag_episodes, load_reference
+from tracker.selectors import load_reference
 from tracker.summaries.selectors import DiarySummary, summary_get
 from tracker.summaries.services import analysis_backed_off, analysis_request, range_compute_now
 
@@ -145,15 +147,13 @@ def _summary(user_id: int, profile: Profile | None) -> DiarySummary:
     return summary
 
 
-def _live_red_flags(
-    context: "DashboardContext", user_id: int, summary: DiarySummary, reference: data.Reference
-) -> None:
+def _live_red_flags(context: "DashboardContext", user_id: int, summary: DiarySummary, reference: Reference) -> None:
     """The red-flag notice from the episodes themselves while the summary is behind them (or
     missing): every episode with a red-flag symptom, read from the diary now. The eyelid rules
     that need a whole day of episodes come from the last summary, if any, until it is redone."""
     codes = frozenset(code for code, symptom in reference.symptoms.items() if symptom.red_flag)
     episodes = load_red_flag_episodes(user_id=user_id, codes=codes)
-    found = red_flags(data.Diary(episodes, (), date.min, date.max), reference)
+    found = red_flags(Diary(episodes, (), date.min, date.max), reference)
     stored = summary.findings["red_flags"]["flags"] if summary.findings else []
     flags = found["flags"] + [flag for flag in stored if flag["rule"] != "red_flag_symptom"]
     flags.sort(key=lambda flag: flag["started_at"])  # local wall-clock times, in the analysis's order
@@ -161,7 +161,7 @@ def _live_red_flags(
     context["red_flag_lines"] = flag_lines(flags, context["names"] or reference_names(reference))
 
 
-def _context(summary: DiarySummary, profile: Profile | None, reference: data.Reference) -> DashboardContext:
+def _context(summary: DiarySummary, profile: Profile | None, reference: Reference) -> DashboardContext:
     context: DashboardContext = {
         "nav": "dashboard",
         "state": "pending" if summary.status == "pending" else "empty",

@@ -14,9 +14,11 @@ from django.utils import timezone as django_timezone
 from conditions.models import TwitchPattern
 from diary.formatting import location_text
 from diary.models import CheckIn, Episode, Profile, Side
-from tracker.analysis import data
+from diary.plain import Diary
+from diary.selectors.read import load_diary, utc_bounds
+from tracker.analysis.data import Reference
 from tracker.analysis.findings import Findings
-from tracker.selectors import load_diary, load_reference, utc_bounds
+from tracker.selectors import load_reference
 from tracker.summaries.selectors import summary_of_range
 
 
@@ -102,7 +104,7 @@ class ReportData:
     episodes: list[ReportEpisode]  # oldest first
     checkins: list[ReportCheckIn]  # oldest first
     names: Names
-    diary: data.Diary  # what the analysis reads
+    diary: Diary  # what the analysis reads
 
     @cached_property
     def findings(self) -> Findings:
@@ -145,7 +147,7 @@ def report_assemble(
     )
 
 
-def reference_names(reference: data.Reference) -> Names:
+def reference_names(reference: Reference) -> Names:
     """The names a reader needs, from the reference data (a report's, or the dashboard's)."""
     return Names(
         regions=reference.region_names,
@@ -155,7 +157,7 @@ def reference_names(reference: data.Reference) -> Names:
     )
 
 
-def _episodes(user_id: int, diary: data.Diary, include_notes: bool) -> list[ReportEpisode]:
+def _episodes(user_id: int, diary: Diary, include_notes: bool) -> list[ReportEpisode]:
     """The diary's episodes (already limited to the range's local dates), with what the analysis
     does not carry: the UTC instant, the offset, and the notes. One more query."""
     fields = ["id", "started_at", "utc_offset_minutes", *(["notes"] if include_notes else [])]
@@ -184,7 +186,7 @@ def _episodes(user_id: int, diary: data.Diary, include_notes: bool) -> list[Repo
     return episodes
 
 
-def _checkins(user_id: int, diary: data.Diary, include_notes: bool) -> list[ReportCheckIn]:
+def _checkins(user_id: int, diary: Diary, include_notes: bool) -> list[ReportCheckIn]:
     """The diary's check-ins (already read, oldest first), with their notes when the report
     includes them: one more query then, none otherwise."""
     notes: dict[date, str] = {}

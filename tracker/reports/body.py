@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from typing import TypedDict
 
 from diary.models import Episode
+from diary.selectors.profiles import user_today
 from tracker.analysis.summary import DISCLAIMER
 from tracker.models import Summary
 from tracker.reports.assembly import ReportData, report_assemble
@@ -20,7 +21,6 @@ from tracker.reports.narrative import (
     red_flag_lines,
     summary_sentences,
 )
-from tracker.selectors import user_today
 
 
 class ReportBody(TypedDict):

@@ -22,13 +22,15 @@ from django.utils import timezone
 
 from conditions.reference import current_reference_version
 from diary.models import EARLIEST_DATE, Profile
+from diary.plain import Diary
+from diary.selectors.profiles import user_today
+from diary.selectors.read import load_diary
 from tracker.analysis.aggregates import ChartAggregates
-from tracker.analysis.data import Diary
 from tracker.analysis.findings import Findings
 from tracker.analysis.summary import analyse
 from tracker.jobs import JobFailed
 from tracker.models import ALL_TIME, AnalysisRequest, Summary
-from tracker.selectors import load_diary, load_reference, summaries_with_staleness, user_today
+from tracker.selectors import load_reference, summaries_with_staleness
 from tracker.summaries.services import analysis_enqueue, analysis_request, range_compute_now, range_key, range_mark_read
 
 Status = Literal["ready", "pending", "none"]

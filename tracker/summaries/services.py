@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from conditions.reference import current_reference_version
 from diary.models import Profile
+from diary.selectors.read import load_diary
 from tracker.analysis.aggregates import chart_aggregates
 from tracker.analysis.findings import Findings
 from tracker.analysis.summary import ANALYSIS_VERSION, analyse
@@ -25,7 +26,7 @@ from tracker.jobs import (
     sanitized,
 )
 from tracker.models import ALL_TIME, AnalysisRequest, AnalysisRun, Summary
-from tracker.selectors import load_diary, load_reference, summaries_with_staleness
+from tracker.selectors import load_reference, summaries_with_staleness
 
 # A failed run's request waits this long before it is sent again, doubling with each failure
 # in a row up to a day: a diary that always fails costs a few runs a day, not one per sweep.

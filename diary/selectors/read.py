@@ -1,0 +1,188 @@
+"""The diary as plain data (diary.plain): the one typed read of a user's diary that the analysis
+and the reports share, and the few reads around it (the red-flag episodes, a bounded count).
+
+A fixed number of queries whatever the diary's size: the episodes, their locations, trigger
+and symptom codes as flat value lists, joined in memory."""
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Min
+
+from diary import plain
+from diary.models import EARLIEST_DATE, CheckIn, Episode, EpisodeLocation
+from diary.selectors.profiles import user_today
+
+# A local date's episodes lie within this much of its UTC day (offsets run -12:00 to +14:00).
+OFFSET_MARGIN = timedelta(hours=14)
+
+
+def load_diary(*, user_id: int, date_from: date | None = None, date_to: date | None = None) -> plain.Diary:
+    """The user's diary over [date_from, date_to] (local dates), starting no earlier than the
+    diary itself: a range that starts before the first entry (episode or check-in) counts from
+    that entry, since days the diary did not cover are not twitch-free days."""
+    end = date_to or user_today(user_id)
+    # From EARLIEST_DATE (1900) on: the API refuses earlier dates, and a row stored before that
+    # bound (dated 0001-01-01, say) would stretch the period over 740,000 days and take the UTC
+    # bounds out of range.
+    first = max(date_from or EARLIEST_DATE, EARLIEST_DATE)
+    bounds = utc_bounds(first, end)
+    rows = list(
+        Episode.live.filter(user_id=user_id, **bounds).values_list(
+            "id", "started_at", "utc_offset_minutes", "duration_seconds", "intensity", "pattern"
+        )
+    )
+    children = _children(user_id, bounds)
+    locations = children[0]
+    shifts: dict[int, timedelta] = {}  # few distinct offsets: make each timedelta once
+    built = []
+    just_before: set[str] = set()  # places of the episodes read within the bounds' margin, before `first`
+    for episode_id, started_at, offset, duration, intensity, pattern in rows:
+        shift = shifts.get(offset) or shifts.setdefault(offset, timedelta(minutes=offset))
+        local_start = (started_at + shift).replace(tzinfo=None)
+        day = local_start.date()
+        if day < first:
+            just_before.update(region for region, _ in locations.get(episode_id.int, ()))
+        if day > end or day < first:
+            continue
+        built.append(_episode(episode_id, local_start, duration, intensity, pattern, children))
+    checkins = _checkins(user_id, first, end)
+    earlier = _earlier(user_id, first, just_before) if date_from else None
+    if earlier is not None:
+        start = first
+    else:
+        start = min([e.local_date for e in built] + [c.day for c in checkins], default=end)
+    return plain.Diary(episodes=built, checkins=checkins, start=min(start, end), end=end, earlier=earlier)
+
+
+def _earlier(user_id: int, first: date, just_before: set[str]) -> plain.Earlier | None:
+    """What the diary holds before `first`, or None when it holds nothing (the diary starts
+    within the range). One query when there are episodes before; two when not (a check-in may
+    be what began the diary)."""
+    cutoff = _utc_midnight(first) - OFFSET_MARGIN  # earlier than this is a local date before `first`
+    by_region = (
+        EpisodeLocation.objects.filter(
+            episode__user_id=user_id, episode__deleted_at=None, episode__started_at__lt=cutoff
+        )
+        .values_list("region__code")
+        .annotate(first_at=Min("episode__started_at"))
+    )
+    seen = dict(by_region.order_by())
+    if seen:
+        # The local date of the earliest instant is at most OFFSET_MARGIN later than its UTC one.
+        since = (min(seen.values()) + OFFSET_MARGIN).date()
+        return plain.Earlier(frozenset(seen) | just_before, min(since, first - timedelta(days=1)))
+    if just_before:
+        return plain.Earlier(frozenset(just_before), first - timedelta(days=1))
+    checkin = CheckIn.live.filter(user_id=user_id, date__lt=first).order_by("date").values_list("date", flat=True)
+    first_checkin = checkin.first()
+    return plain.Earlier(frozenset(), first_checkin) if first_checkin else None
+
+
+def live_episode_count(*, user_id: int, at_most: int) -> int:
+    """The user's live episodes, counted up to `at_most` + 1 only: the cost stays bounded however
+    big the diary."""
+    return Episode.live.filter(user_id=user_id).values("pk")[: at_most + 1].count()
+
+
+def load_red_flag_episodes(*, user_id: int, codes: frozenset[str]) -> list[plain.Episode]:
+    """The user's live episodes that logged any of the symptom `codes` (the red-flag ones), read
+    straight from the diary: what the red-flag notice needs while the analysis is not current.
+    Three queries whatever their number."""
+    wanted = Episode.live.filter(user_id=user_id, symptoms__code__in=codes).values("pk")
+    rows = list(
+        Episode.live.filter(pk__in=wanted).values_list(
+            "id", "started_at", "utc_offset_minutes", "duration_seconds", "intensity", "pattern"
+        )
+    )
+    if not rows:
+        return []
+    children = _children(user_id, {"id__in": wanted})  # a subquery: no list of ids however many
+    return [
+        _episode(
+            episode_id,
+            (started_at + timedelta(minutes=offset)).replace(tzinfo=None),
+            duration,  # None while still going (the constraint episode_duration_unless_ongoing)
+            intensity,
+            pattern,
+            children,
+        )
+        for episode_id, started_at, offset, duration, intensity, pattern in rows
+    ]
+
+
+Children = tuple[dict[Any, list[Any]], dict[Any, list[str]], dict[Any, list[str]]]
+
+
+def _episode(
+    episode_id: Any, local_start: datetime, duration: int | None, intensity: int, pattern: str, children: Children
+) -> plain.Episode:
+    locations, triggers, symptoms = children
+    key = episode_id.int
+    return plain.Episode(
+        str(episode_id),
+        local_start,
+        local_start.date(),
+        duration,  # None while still going (the constraint episode_duration_unless_ongoing)
+        intensity,
+        pattern,
+        tuple(locations.get(key, ())),
+        tuple(triggers.get(key, ())),
+        tuple(symptoms.get(key, ())),
+    )
+
+
+def utc_bounds(first: date, last: date) -> dict[str, datetime]:
+    """UTC bounds of `started_at` wide enough for any offset (the exact local dates are checked
+    by the caller). After the calendar's last day there is nothing to bound, and no datetime
+    to bound it with."""
+    bounds = {"started_at__gte": _utc_midnight(first) - OFFSET_MARGIN}
+    if last < date.max:
+        bounds["started_at__lt"] = _utc_midnight(last + timedelta(days=1)) + OFFSET_MARGIN
+    return bounds
+
+
+def _utc_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=UTC)
+
+
+def _children(user_id: int, bounds: dict[str, Any]) -> "Children":
+    """Locations, trigger codes and symptom codes of the user's live episodes within the same
+    bounds as the episodes, by episode id. Keyed by the id's integer: a UUID object hashes in
+    Python, and this runs per row."""
+    live = {
+        "episode__user_id": user_id,
+        "episode__deleted_at": None,
+        **{f"episode__{name}": value for name, value in bounds.items()},
+    }
+    locations: dict[Any, list[Any]] = {}
+    for episode_id, region, side in EpisodeLocation.objects.filter(**live).values_list(
+        "episode_id", "region__code", "side"
+    ):
+        found = locations.get(episode_id.int)
+        if found is None:
+            locations[episode_id.int] = [(region, side)]
+        else:
+            found.append((region, side))
+    return (
+        locations,
+        _codes(Episode.triggers.through.objects.filter(**live).values_list("episode_id", "trigger__code")),
+        _codes(Episode.symptoms.through.objects.filter(**live).values_list("episode_id", "symptom__code")),
+    )
+
+
+def _codes(rows: Any) -> dict[Any, list[str]]:
+    by_episode: dict[Any, list[str]] = {}
+    for episode_id, code in rows:
+        found = by_episode.get(episode_id.int)
+        if found is None:
+            by_episode[episode_id.int] = [code]
+        else:
+            found.append(code)
+    return by_episode
+
+
+def _checkins(user_id: int, first: date, last: date) -> list[plain.CheckIn]:
+    rows = CheckIn.live.filter(user_id=user_id, date__gte=first, date__lte=last)
+    fields = ("date", "caffeine_cups", "sleep_hours", "stress", "exercise_minutes", "alcohol_units", "twitching_today")
+    return [plain.CheckIn(*row) for row in rows.order_by("date").values_list(*fields)]
