@@ -8,7 +8,7 @@ be imported without loading the models.)"""
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
 from typing import NamedTuple
 
@@ -26,11 +26,18 @@ class Episode(NamedTuple):
     locations: tuple[tuple[str, str], ...]  # (region code, side)
     triggers: tuple[str, ...] = ()
     symptoms: tuple[str, ...] = ()
+    utc_offset_minutes: int = 0  # the offset the user's clock had when it was logged
+    notes: str = ""  # "" unless the read was asked for notes
 
     @property
     def ongoing(self) -> bool:
         """Still going: an episode like any other, but with no duration to count yet."""
         return self.duration_seconds is None
+
+    @property
+    def started_at(self) -> datetime:
+        """The instant it started, aware, in UTC: the wall-clock time less its offset."""
+        return (self.local_start - timedelta(minutes=self.utc_offset_minutes)).replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +49,7 @@ class CheckIn:
     exercise_minutes: int | None = None
     alcohol_units: float | None = None
     twitching_today: bool | None = None
+    notes: str = ""  # "" unless the read was asked for notes
 
 
 class Earlier(NamedTuple):

@@ -15,29 +15,47 @@ from diary.selectors.profiles import user_today
 
 # A local date's episodes lie within this much of its UTC day (offsets run -12:00 to +14:00).
 OFFSET_MARGIN = timedelta(hours=14)
+# What the analysis reads of each episode, besides its locations and codes.
+EPISODE_FIELDS = ("id", "started_at", "utc_offset_minutes", "duration_seconds", "intensity", "pattern")
 
 
-def load_diary(*, user_id: int, date_from: date | None = None, date_to: date | None = None) -> plain.Diary:
+def load_diary(
+    *, user_id: int, date_from: date | None = None, date_to: date | None = None, notes: bool = False
+) -> plain.Diary:
     """The user's diary over [date_from, date_to] (local dates), starting no earlier than the
     diary itself: a range that starts before the first entry (episode or check-in) counts from
-    that entry, since days the diary did not cover are not twitch-free days."""
+    that entry, since days the diary did not cover are not twitch-free days.
+
+    Each episode carries its UTC offset (and so its instant). With `notes`, episodes and
+    check-ins carry their notes, read in the same queries (a report that includes them);
+    without, the notes are not read at all (the analysis never looks at them)."""
     end = date_to or user_today(user_id)
     # From EARLIEST_DATE (1900) on: the API refuses earlier dates, and a row stored before that
     # bound (dated 0001-01-01, say) would stretch the period over 740,000 days and take the UTC
     # bounds out of range.
     first = max(date_from or EARLIEST_DATE, EARLIEST_DATE)
     bounds = utc_bounds(first, end)
-    rows = list(
-        Episode.live.filter(user_id=user_id, **bounds).values_list(
-            "id", "started_at", "utc_offset_minutes", "duration_seconds", "intensity", "pattern"
-        )
-    )
-    children = _children(user_id, bounds)
+    rows = Episode.live.filter(user_id=user_id, **bounds).values_list(*EPISODE_FIELDS, *(["notes"] if notes else []))
+    built, just_before = _episodes(list(rows), _children(user_id, bounds), first, end)
+    checkins = _checkins(user_id, first, end, notes)
+    earlier = _earlier(user_id, first, just_before) if date_from else None
+    if earlier is not None:
+        start = first
+    else:
+        start = min([e.local_date for e in built] + [c.day for c in checkins], default=end)
+    return plain.Diary(episodes=built, checkins=checkins, start=min(start, end), end=end, earlier=earlier)
+
+
+def _episodes(
+    rows: list[tuple[Any, ...]], children: "Children", first: date, end: date
+) -> tuple[list[plain.Episode], set[str]]:
+    """The episodes of the local dates [first, end], and the places of those read within the
+    bounds' margin before `first` (the UTC bounds read a little more than the local dates)."""
     locations = children[0]
     shifts: dict[int, timedelta] = {}  # few distinct offsets: make each timedelta once
     built = []
-    just_before: set[str] = set()  # places of the episodes read within the bounds' margin, before `first`
-    for episode_id, started_at, offset, duration, intensity, pattern in rows:
+    just_before: set[str] = set()
+    for episode_id, started_at, offset, duration, intensity, pattern, *notes in rows:
         shift = shifts.get(offset) or shifts.setdefault(offset, timedelta(minutes=offset))
         local_start = (started_at + shift).replace(tzinfo=None)
         day = local_start.date()
@@ -45,14 +63,8 @@ def load_diary(*, user_id: int, date_from: date | None = None, date_to: date | N
             just_before.update(region for region, _ in locations.get(episode_id.int, ()))
         if day > end or day < first:
             continue
-        built.append(_episode(episode_id, local_start, duration, intensity, pattern, children))
-    checkins = _checkins(user_id, first, end)
-    earlier = _earlier(user_id, first, just_before) if date_from else None
-    if earlier is not None:
-        start = first
-    else:
-        start = min([e.local_date for e in built] + [c.day for c in checkins], default=end)
-    return plain.Diary(episodes=built, checkins=checkins, start=min(start, end), end=end, earlier=earlier)
+        built.append(_episode(episode_id, local_start, offset, duration, intensity, pattern, children, *notes))
+    return built, just_before
 
 
 def _earlier(user_id: int, first: date, just_before: set[str]) -> plain.Earlier | None:
@@ -90,11 +102,7 @@ def load_red_flag_episodes(*, user_id: int, codes: frozenset[str]) -> list[plain
     straight from the diary: what the red-flag notice needs while the analysis is not current.
     Three queries whatever their number."""
     wanted = Episode.live.filter(user_id=user_id, symptoms__code__in=codes).values("pk")
-    rows = list(
-        Episode.live.filter(pk__in=wanted).values_list(
-            "id", "started_at", "utc_offset_minutes", "duration_seconds", "intensity", "pattern"
-        )
-    )
+    rows = list(Episode.live.filter(pk__in=wanted).values_list(*EPISODE_FIELDS))
     if not rows:
         return []
     children = _children(user_id, {"id__in": wanted})  # a subquery: no list of ids however many
@@ -102,6 +110,7 @@ def load_red_flag_episodes(*, user_id: int, codes: frozenset[str]) -> list[plain
         _episode(
             episode_id,
             (started_at + timedelta(minutes=offset)).replace(tzinfo=None),
+            offset,
             duration,  # None while still going (the constraint episode_duration_unless_ongoing)
             intensity,
             pattern,
@@ -115,7 +124,14 @@ Children = tuple[dict[Any, list[Any]], dict[Any, list[str]], dict[Any, list[str]
 
 
 def _episode(
-    episode_id: Any, local_start: datetime, duration: int | None, intensity: int, pattern: str, children: Children
+    episode_id: Any,
+    local_start: datetime,
+    offset: int,
+    duration: int | None,
+    intensity: int,
+    pattern: str,
+    children: Children,
+    notes: str = "",
 ) -> plain.Episode:
     locations, triggers, symptoms = children
     key = episode_id.int
@@ -129,6 +145,8 @@ def _episode(
         tuple(locations.get(key, ())),
         tuple(triggers.get(key, ())),
         tuple(symptoms.get(key, ())),
+        offset,
+        notes,
     )
 
 
@@ -182,7 +200,7 @@ def _codes(rows: Any) -> dict[Any, list[str]]:
     return by_episode
 
 
-def _checkins(user_id: int, first: date, last: date) -> list[plain.CheckIn]:
+def _checkins(user_id: int, first: date, last: date, notes: bool) -> list[plain.CheckIn]:
     rows = CheckIn.live.filter(user_id=user_id, date__gte=first, date__lte=last)
     fields = ("date", "caffeine_cups", "sleep_hours", "stress", "exercise_minutes", "alcohol_units", "twitching_today")
-    return [plain.CheckIn(*row) for row in rows.order_by("date").values_list(*fields)]
+    return [plain.CheckIn(*row) for row in rows.order_by("date").values_list(*fields, *(["notes"] if notes else []))]

@@ -13,9 +13,9 @@ from django.utils import timezone as django_timezone
 
 from conditions.models import TwitchPattern
 from diary.formatting import location_text
-from diary.models import CheckIn, Episode, Profile, Side
+from diary.models import Profile, Side
 from diary.plain import Diary
-from diary.selectors.read import load_diary, utc_bounds
+from diary.selectors.read import load_diary
 from tracker.analysis.data import Reference
 from tracker.analysis.findings import Findings
 from tracker.selectors import load_reference
@@ -124,13 +124,13 @@ class ReportData:
 def report_assemble(
     *, user_id: int, date_from: date, date_to: date, include_notes: bool = False, now: datetime | None = None
 ) -> ReportData:
-    """Read the user's diary over [date_from, date_to] (local dates, both included): a fixed
-    number of queries whatever its size."""
+    """Read the user's diary over [date_from, date_to] (local dates, both included), once, with
+    the notes when the report includes them: a fixed number of queries whatever its size."""
     user = User.objects.select_related("diary_profile").get(pk=user_id)
     profile: Profile | None = getattr(user, "diary_profile", None)
     zone_name = profile.time_zone if profile else "UTC"
     now = now or django_timezone.now()
-    diary = load_diary(user_id=user_id, date_from=date_from, date_to=date_to)
+    diary = load_diary(user_id=user_id, date_from=date_from, date_to=date_to, notes=include_notes)
     reference = load_reference()
     return ReportData(
         user_id=user_id,
@@ -140,8 +140,8 @@ def report_assemble(
         date_to=date_to,
         generated_at=now.astimezone(profile.zone if profile else UTC),
         include_notes=include_notes,
-        episodes=_episodes(user_id, diary, include_notes),
-        checkins=_checkins(user_id, diary, include_notes),
+        episodes=_episodes(diary),
+        checkins=_checkins(diary),
         names=reference_names(reference),
         diary=diary,
     )
@@ -157,42 +157,34 @@ def reference_names(reference: Reference) -> Names:
     )
 
 
-def _episodes(user_id: int, diary: Diary, include_notes: bool) -> list[ReportEpisode]:
-    """The diary's episodes (already limited to the range's local dates), with what the analysis
-    does not carry: the UTC instant, the offset, and the notes. One more query."""
-    fields = ["id", "started_at", "utc_offset_minutes", *(["notes"] if include_notes else [])]
-    rows = Episode.live.filter(user_id=user_id, **utc_bounds(diary.start, diary.end)).values_list(*fields)
-    extra = {str(row[0]): row[1:] for row in rows}
+def _episodes(diary: Diary) -> list[ReportEpisode]:
+    """The diary's episodes (already limited to the range's local dates, with their notes when
+    the report includes them), at their UTC instants and the offsets they were logged with."""
     zones: dict[int, timezone] = {}
     episodes = []
     for episode in diary.episodes:
-        started_at, offset, *notes = extra[episode.id]
+        offset = episode.utc_offset_minutes
         zone = zones.get(offset) or zones.setdefault(offset, timezone(timedelta(minutes=offset)))
         episodes.append(
             ReportEpisode(
                 id=episode.id,
-                started_at=started_at.astimezone(UTC),
-                local_start=started_at.astimezone(zone),
+                started_at=episode.started_at,
+                local_start=episode.local_start.replace(tzinfo=zone),
                 duration_seconds=episode.duration_seconds,
                 locations=episode.locations,
                 intensity=episode.intensity,
                 pattern=episode.pattern,
                 triggers=episode.triggers,
                 symptoms=episode.symptoms,
-                notes=notes[0] if notes else "",
+                notes=episode.notes,
             )
         )
     episodes.sort(key=lambda e: (e.started_at, e.id))
     return episodes
 
 
-def _checkins(user_id: int, diary: Diary, include_notes: bool) -> list[ReportCheckIn]:
-    """The diary's check-ins (already read, oldest first), with their notes when the report
-    includes them: one more query then, none otherwise."""
-    notes: dict[date, str] = {}
-    if include_notes:
-        rows = CheckIn.live.filter(user_id=user_id, date__gte=diary.start, date__lte=diary.end).exclude(notes="")
-        notes = dict(rows.values_list("date", "notes"))
+def _checkins(diary: Diary) -> list[ReportCheckIn]:
+    """The diary's check-ins (oldest first, with their notes when the report includes them)."""
     return [
         ReportCheckIn(
             date=checkin.day,
@@ -202,7 +194,7 @@ def _checkins(user_id: int, diary: Diary, include_notes: bool) -> list[ReportChe
             exercise_minutes=checkin.exercise_minutes,
             alcohol_units=checkin.alcohol_units,
             twitching_today=checkin.twitching_today,
-            notes=notes.get(checkin.day, ""),
+            notes=checkin.notes,
         )
         for checkin in diary.checkins
     ]

@@ -39,11 +39,12 @@ def test_it_analyses_exactly_the_range(alice: User, diary: list[Episode]) -> Non
 def test_it_reads_a_fixed_number_of_queries(alice: User, diary: list[Episode], django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
     load_reference()  # kept per reference version, as in a process that has served a request
     EpisodeFactory.create_batch(30, user=alice, started_at=datetime(2026, 11, 9, 8, 0, tzinfo=UTC))
-    # Two of these ask what the diary holds before the range (tracker.selectors._earlier): the
+    # Two of these ask what the diary holds before the range (diary.selectors.read._earlier): the
     # places logged before it, and when there are none, whether a check-in began the diary.
-    with django_assert_max_num_queries(11):
+    # The diary is read once: notes, instants and offsets come with it, at no query of their own.
+    with django_assert_max_num_queries(9):
         report_assemble(user_id=alice.pk, date_from=FROM, date_to=TO, include_notes=True)
-    with django_assert_max_num_queries(10):  # the check-ins come with the diary; only notes need a query
+    with django_assert_max_num_queries(9):
         report_assemble(user_id=alice.pk, date_from=FROM, date_to=TO)
 
 
