@@ -97,6 +97,17 @@ def live_episode_count(*, user_id: int, at_most: int) -> int:
     return Episode.live.filter(user_id=user_id).values("pk")[: at_most + 1].count()
 
 
+def first_episode_day(*, user_id: int) -> date | None:
+    """The local date of the user's first live episode (on its own clock), or None."""
+    first = (
+        Episode.live.filter(user_id=user_id)
+        .order_by("started_at")
+        .values_list("started_at", "utc_offset_minutes")
+        .first()
+    )
+    return (first[0] + timedelta(minutes=first[1])).date() if first else None
+
+
 def load_red_flag_episodes(*, user_id: int, codes: frozenset[str]) -> list[plain.Episode]:
     """The user's live episodes that logged any of the symptom `codes` (the red-flag ones), read
     straight from the diary: what the red-flag notice needs while the analysis is not current.

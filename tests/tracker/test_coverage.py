@@ -19,8 +19,8 @@ from tracker.analysis.summary import analyse
 from tracker.reports import FORMATS
 from tracker.reports.assembly import report_assemble
 from tracker.reports.narrative import covered_period_text
-from tracker.selectors import load_reference
 from tracker.shares.services import share_create
+from tracker.summaries.reference import load_reference
 
 TODAY = date(2026, 11, 20)  # the frozen now's date (tests/conftest.py)
 DIARY_STARTS = date(2026, 11, 17)  # four days before the end of a four-week range

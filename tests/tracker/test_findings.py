@@ -20,7 +20,7 @@ from tests.tracker.test_analysis import caffeine_world
 from tracker.analysis.findings import Findings
 from tracker.analysis.summary import analyse
 from tracker.models import Summary
-from tracker.selectors import load_reference
+from tracker.summaries.reference import load_reference
 from tracker.summaries.services import summary_compute
 
 

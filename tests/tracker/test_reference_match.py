@@ -11,7 +11,7 @@ from diary.plain import Episode
 from tests.tracker.analysis_data import at, diary, episode
 from tracker.analysis.data import Reference
 from tracker.analysis.reference_match import MAX_LISTED, reference_matches
-from tracker.selectors import _build_reference
+from tracker.summaries.reference import _build_reference
 
 PATTERNS = ("single_twitch", "intermittent_bursts", "continuous_rippling", "cramp_like")
 

@@ -24,7 +24,7 @@ from tests.tracker.analysis_data import at, diary, episode
 from tracker.analysis.data import Reference
 from tracker.analysis.reference_match import MAX_LISTED, MIN_CHARACTERISTIC, characteristic, reference_matches
 from tracker.analysis.summary import analyse
-from tracker.selectors import _build_reference, load_reference
+from tracker.summaries.reference import _build_reference, load_reference
 
 DIARIES = 300
 REGIONS = [r["code"] for r in read_reference_file()["regions"]]

@@ -27,6 +27,7 @@ from django.views.decorators.vary import vary_on_headers
 from config.api.common import request_user
 from diary.models import Profile, profile_zone
 from diary.plain import Diary
+from diary.selectors.profiles import profile_brief
 from diary.selectors.read import live_episode_count, load_red_flag_episodes
 from tracker.analysis.data import Reference
 from tracker.analysis.findings import Findings, ReferenceMatch
@@ -37,7 +38,7 @@ from tracker.models import ALL_TIME
 from tracker.reports.assembly import Names, reference_names
 from tracker.reports.charts import Chart, ChartInput, dashboard_charts
 from tracker.reports.narrative import RedFlagLine, findings_sentences, flag_lines
-from tracker.selectors import load_reference
+from tracker.summaries.reference import load_reference
 from tracker.summaries.selectors import DiarySummary, summary_get
 from tracker.summaries.services import analysis_backed_off, analysis_request, range_compute_now
 
@@ -73,7 +74,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _dashboard_context(user_id: int) -> DashboardContext:
-    profile = Profile.objects.filter(pk=user_id).only("time_zone", "last_change_seq").first()
+    profile = profile_brief(user_id=user_id)
     summary = _summary(user_id, profile)
     reference = load_reference()
     context = _context(summary, profile, reference)

@@ -8,17 +8,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import cached_property
 
-from django.contrib.auth.models import User
 from django.utils import timezone as django_timezone
 
 from conditions.models import TwitchPattern
 from diary.formatting import location_text
-from diary.models import Profile, Side
+from diary.models import Side
 from diary.plain import Diary
+from diary.selectors.profiles import user_with_profile
 from diary.selectors.read import load_diary
 from tracker.analysis.data import Reference
 from tracker.analysis.findings import Findings
-from tracker.selectors import load_reference
+from tracker.summaries.reference import load_reference
 from tracker.summaries.selectors import summary_of_range
 
 
@@ -126,8 +126,7 @@ def report_assemble(
 ) -> ReportData:
     """Read the user's diary over [date_from, date_to] (local dates, both included), once, with
     the notes when the report includes them: a fixed number of queries whatever its size."""
-    user = User.objects.select_related("diary_profile").get(pk=user_id)
-    profile: Profile | None = getattr(user, "diary_profile", None)
+    user, profile = user_with_profile(user_id=user_id)
     zone_name = profile.time_zone if profile else "UTC"
     now = now or django_timezone.now()
     diary = load_diary(user_id=user_id, date_from=date_from, date_to=date_to, notes=include_notes)

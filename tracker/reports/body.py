@@ -2,11 +2,11 @@
 charts and the narrative the PDF prints, so that the doctor's share page, the admin's summary
 page and the dashboard show a report as the PDF does."""
 
-from datetime import date, timedelta
+from datetime import date
 from typing import TypedDict
 
-from diary.models import Episode
 from diary.selectors.profiles import user_today
+from diary.selectors.read import first_episode_day
 from tracker.analysis.summary import DISCLAIMER
 from tracker.models import Summary
 from tracker.reports.assembly import ReportData, report_assemble
@@ -58,13 +58,7 @@ def summary_range(summary: Summary) -> tuple[date, date]:
     date_to = summary.date_to or today
     date_from = summary.date_from
     if date_from is None:
-        first = (
-            Episode.live.filter(user_id=summary.user_id)
-            .order_by("started_at")
-            .values_list("started_at", "utc_offset_minutes")
-            .first()
-        )
-        date_from = (first[0] + timedelta(minutes=first[1])).date() if first else date_to
+        date_from = first_episode_day(user_id=summary.user_id) or date_to
     return min(date_from, date_to), date_to
 
 

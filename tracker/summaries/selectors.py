@@ -8,7 +8,8 @@ dashboard, reports and share pages later. One typed answer (DiarySummary) and th
 - `summary_of_range`: a range for a report or a share page, analysed now if not stored fresh,
   and not stored (reads only).
 
-Whether a summary is stale is decided in tracker.selectors.summaries_with_staleness, not here."""
+Whether a summary is stale is decided in tracker.summaries.staleness.summaries_with_staleness, not
+here."""
 
 from contextlib import suppress
 from dataclasses import dataclass
@@ -17,21 +18,21 @@ from typing import Literal
 
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from conditions.reference import current_reference_version
-from diary.models import EARLIEST_DATE, Profile
+from diary.models import EARLIEST_DATE
 from diary.plain import Diary
-from diary.selectors.profiles import user_today
+from diary.selectors.profiles import change_seq, change_seq_of, user_today
 from diary.selectors.read import load_diary
 from tracker.analysis.aggregates import ChartAggregates
 from tracker.analysis.findings import Findings
 from tracker.analysis.summary import analyse
 from tracker.jobs import JobFailed
 from tracker.models import ALL_TIME, AnalysisRequest, Summary
-from tracker.selectors import load_reference, summaries_with_staleness
+from tracker.summaries.reference import load_reference
 from tracker.summaries.services import analysis_enqueue, analysis_request, range_compute_now, range_key, range_mark_read
+from tracker.summaries.staleness import summaries_with_staleness
 
 Status = Literal["ready", "pending", "none"]
 
@@ -129,16 +130,14 @@ def _read(*, user_id: int, key: str) -> _Stored:
         return _Stored(summary, False, summary.seq, summary.read_at, None)
     # The request with the user's change number in one query; the profile on its own only when
     # there is neither a summary nor a request (a diary never analysed, or no diary at all).
-    change_seq = Profile.objects.filter(pk=OuterRef("user_id")).values("last_change_seq")[:1]
-    requests = AnalysisRequest.objects.annotate(seq=Coalesce(Subquery(change_seq), 0))
+    requests = AnalysisRequest.objects.annotate(seq=change_seq_of(OuterRef("user_id")))
     request = requests.filter(user_id=user_id, range_key=key).first()
     read_at = request.last_read_at if request else None
     if summary is not None:
         return _Stored(summary, True, summary.seq, read_at, request)
     if request is not None:
         return _Stored(None, False, request.seq, read_at, request)
-    seq = Profile.objects.filter(pk=user_id).values_list("last_change_seq", flat=True).first() or 0
-    return _Stored(None, False, seq, None, None)
+    return _Stored(None, False, change_seq(user_id=user_id), None, None)
 
 
 def _answer(stored: _Stored) -> DiarySummary:

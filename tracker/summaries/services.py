@@ -11,7 +11,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from conditions.reference import current_reference_version
-from diary.models import Profile
+from diary.selectors.profiles import change_seq, profiles_with_diary
 from diary.selectors.read import load_diary
 from tracker.analysis.aggregates import chart_aggregates
 from tracker.analysis.findings import Findings
@@ -26,7 +26,8 @@ from tracker.jobs import (
     sanitized,
 )
 from tracker.models import ALL_TIME, AnalysisRequest, AnalysisRun, Summary
-from tracker.selectors import load_reference, summaries_with_staleness
+from tracker.summaries.reference import load_reference
+from tracker.summaries.staleness import summaries_with_staleness
 
 # A failed run's request waits this long before it is sent again, doubling with each failure
 # in a row up to a day: a diary that always fails costs a few runs a day, not one per sweep.
@@ -198,7 +199,7 @@ def _analyse_and_store(run: AnalysisRun) -> Summary | None:
     clock = time.perf_counter()
     # Read the watermark before the diary: a write committed in between makes the summary look
     # older than it is (so it is redone), never newer.
-    watermark = Profile.objects.filter(pk=user_id).values_list("last_change_seq", flat=True).first() or 0
+    watermark = change_seq(user_id=user_id)
     diary, reference = load_diary(user_id=user_id, date_from=date_from, date_to=date_to), load_reference()
     result = analyse(diary, reference)
     _refuse_nan_or_infinity(result)
@@ -308,7 +309,7 @@ def _stale_or_missing(*, now: datetime, limit: int) -> list[tuple[int, str]]:
         .exclude(Exists(request.filter(retry_at__gt=now)))
     )
     backed_off = AnalysisRequest.objects.filter(range_key=ALL_TIME, retry_at__gt=now).values("user_id")
-    missing = Profile.objects.filter(last_change_seq__gt=0).exclude(user__summaries__range_key=ALL_TIME)
+    missing = profiles_with_diary().exclude(user__summaries__range_key=ALL_TIME)
     return [
         *stale.values_list("user_id", "range_key")[:limit],
         *(

@@ -9,7 +9,7 @@ from tests.factories import EpisodeFactory
 from tests.tracker.reports.conftest import FROM, TO
 from tracker.reports import FORMATS
 from tracker.reports.assembly import report_assemble
-from tracker.selectors import load_reference
+from tracker.summaries.reference import load_reference
 
 
 def test_it_takes_the_episodes_of_the_local_dates_oldest_first(alice: User, diary: list[Episode]) -> None:

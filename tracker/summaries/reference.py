@@ -1,38 +1,10 @@
-"""The reference data as the analysis reads it, and stored summaries with whether they are
-stale. (The diary as plain data is read in diary.selectors.read.)"""
+"""The reference data as the analysis reads it (tracker.analysis.data.Reference), kept per
+reference version: what the pipeline, the reports and the dashboard hand the analysis."""
 
-from typing import TYPE_CHECKING, Any, TypedDict
-
-from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
-from django.db.models.functions import Coalesce
+from typing import Any
 
 from conditions.reference import PerReferenceVersion, dump_reference, version_of
 from tracker.analysis import data
-from tracker.analysis.summary import ANALYSIS_VERSION
-from tracker.models import Summary
-
-if TYPE_CHECKING:
-    from django_stubs_ext import WithAnnotations
-
-
-class Staleness(TypedDict):
-    stale: bool
-    seq: int
-
-
-if TYPE_CHECKING:  # WithAnnotations takes two arguments only for the type checker
-    SummaryWithStaleness = WithAnnotations[Summary, Staleness]
-
-
-def summaries_with_staleness(*, reference_version: str) -> "QuerySet[SummaryWithStaleness]":
-    """Summaries annotated with `stale` and `seq` (the user's change number). The one place that
-    says what stale means: the diary changed since the analysis read it (its watermark is below
-    the user's change number), the reference data it used is no longer the current one, or it
-    was computed by an earlier version of the analysis. Readers, the task and the sweep all ask
-    here."""
-    seq = Coalesce(F("user__diary_profile__last_change_seq"), 0)  # no profile yet: no diary either
-    stale = Q(watermark__lt=seq) | ~Q(reference_version=reference_version) | ~Q(analysis_version=ANALYSIS_VERSION)
-    return Summary.objects.annotate(seq=seq, stale=ExpressionWrapper(stale, output_field=BooleanField()))
 
 
 def load_reference() -> data.Reference:
