@@ -18,7 +18,7 @@ from .episodes import (
     episode_update,
     episodes_bulk_create,
 )
-from .erasure import diary_erase
+from .erasure import diary_erase, diary_erase_quietly
 from .imports import Kept, Restored, RestoredCheckIn, RestoredEpisode, diary_restore
 from .profiles import profile_update
 from .records import StaleVersion
@@ -55,6 +55,7 @@ __all__ = [
     "device_token_revoke",
     "diary_access_record",
     "diary_erase",
+    "diary_erase_quietly",
     "diary_restore",
     "episode_create",
     "episode_create_from",

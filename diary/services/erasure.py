@@ -4,7 +4,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from diary.changes import diary_changed
-from diary.models import CheckIn, Episode
+from diary.models import CheckIn, Episode, EpisodeLocation
 
 
 @transaction.atomic
@@ -16,3 +16,19 @@ def diary_erase(*, user: User) -> None:
     Episode.objects.filter(user=user).delete()
     CheckIn.objects.filter(user=user).delete()
     diary_changed(user.pk)
+
+
+@transaction.atomic(savepoint=False)
+def diary_erase_quietly(*, user: User) -> None:
+    """Delete all of the user's diary rows for good, as diary_erase does, but tell no one: for
+    the erasure of the whole account (tracker.account.services.account_erase), where the user
+    goes next and an analysis asked for them would find nobody. Inside that caller's
+    transaction (without a savepoint of its own: nothing here is rolled back alone).
+
+    The child rows go in one statement each, before their episodes: deleting the episodes (or
+    the user) first would make Django read every episode into memory to find them."""
+    EpisodeLocation.objects.filter(episode__user=user).delete()
+    Episode.triggers.through.objects.filter(episode__user=user).delete()
+    Episode.symptoms.through.objects.filter(episode__user=user).delete()
+    Episode.objects.filter(user=user).delete()
+    CheckIn.objects.filter(user=user).delete()

@@ -188,6 +188,7 @@ WRITES_NO_RECORD = {
     "device_token_create": "issues an API token",
     "device_token_revoke": "deletes an API token",
     "diary_erase": "deletes records outright: nothing is left to stamp, nothing to sync back",
+    "diary_erase_quietly": "deletes records outright, as diary_erase, for the account's erasure",
     "episode_replay": "decides what a retried create means; writes nothing",
     "sync_changes": "reads",
 }

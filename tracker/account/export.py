@@ -1,15 +1,13 @@
 """The documented JSON export format (docs/reports.md, "The export format"), version 2: writing it for
 a whole account or a report's date range (tracker.account.imports reads it back).
 
-Written as a stream, one record per line: the records are read once in a fixed number of
-queries (each episode's locations, triggers and symptoms by three queries over the whole
-diary, joined in a dict) and each is encoded as it is written, so 100,000 episodes cost their
-rows and the file, nothing quadratic. Episodes and check-ins look exactly as the API shows them
-(diary.api.serializers `episode_data`, `checkin_data`): one representation for the phone, the
-export and the importer."""
+Written as a stream, one record per line: the records are read through the diary's selectors
+(diary.selectors.records) in a fixed number of queries and each is encoded as it is written,
+so 100,000 episodes cost their rows and the file, nothing quadratic. Episodes and check-ins
+look exactly as the API shows them (diary.api.serializers `episode_data`, `checkin_data`): one
+representation for the phone, the export and the importer."""
 
 import json
-import uuid
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any, BinaryIO, NotRequired, TypedDict
@@ -19,8 +17,9 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from diary.api.serializers import checkin_data, episode_data
-from diary.models import CheckIn, Episode, EpisodeLocation, Profile
-from diary.selectors.read import utc_bounds
+from diary.models import CheckIn, Episode, Profile
+from diary.selectors.profiles import profile_get, user_with_profile
+from diary.selectors.records import account_checkins, account_episodes, range_checkins, range_episodes
 from diary.services import EpisodeChildren
 from tracker.models import Report, Share, ShareAccess
 
@@ -95,14 +94,12 @@ def export_account(out: BinaryIO, *, user: User, now: datetime | None = None) ->
     """Everything of the user: profile, every episode and check-in (tombstones included),
     shares (without their token hashes) with their access logs, and reports (the list, not the
     files). Nine queries whatever the diary's size."""
-    profile = Profile.objects.filter(user=user).first()
-    episodes = Episode.objects.filter(user=user)
-    children = _children(EpisodeLocation.objects.filter(episode__user=user), {"episode__user": user})
+    profile = profile_get(user_id=user.pk)
     _write(
         out,
         head=_head(user, profile, now, date_range=None),
-        episodes=_episodes(episodes, children, include_notes=True),
-        checkins=_checkins(CheckIn.objects.filter(user=user), include_notes=True),
+        episodes=_episodes(account_episodes(user=user), include_notes=True),
+        checkins=_checkins(account_checkins(user=user), include_notes=True),
         shares=[_share(share) for share in _shares(user)],
         reports=[_report(report) for report in Report.objects.filter(user=user).order_by("created_at", "id")],
     )
@@ -124,25 +121,16 @@ def export_range(
     episodes are those of `episode_ids`, the report's: the UTC bounds read a little more than
     the range (any offset), and the report's assembly has already decided which local dates
     are in. Notes only when the report includes them; no shares, no reports."""
-    user = User.objects.select_related("diary_profile").get(pk=user_id)
-    profile: Profile | None = getattr(user, "diary_profile", None)
-    bounds = utc_bounds(date_from, date_to)
-    episodes = Episode.live.filter(user=user, **bounds)
-    live = {"episode__user": user, "episode__deleted_at": None, **{f"episode__{k}": v for k, v in bounds.items()}}
-    children = _children(EpisodeLocation.objects.filter(**live), live)
-    in_range = (
-        episode
-        for episode in episodes.order_by("started_at", "id").iterator(chunk_size=2000)
-        if str(episode.id) in episode_ids
-    )
+    user, profile = user_with_profile(user_id=user_id)
+    in_range = range_episodes(user=user, date_from=date_from, date_to=date_to, ids=episode_ids)
     date_range = RangeOut(date_from=str(date_from), date_to=str(date_to), include_notes=include_notes)
     date_range["covered_from"] = str(covered_from or date_from)
     _write(
         out,
         head=_head(user, profile, now, date_range=date_range),
-        episodes=_episodes(in_range, children, include_notes=include_notes),
+        episodes=_episodes(in_range, include_notes=include_notes),
         checkins=_checkins(
-            CheckIn.live.filter(user=user, date__gte=date_from, date__lte=date_to), include_notes=include_notes
+            range_checkins(user=user, date_from=date_from, date_to=date_to), include_notes=include_notes
         ),
         shares=[],
         reports=[],
@@ -198,50 +186,16 @@ def _encode(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-Children = tuple[dict[int, list[tuple[str, str]]], dict[int, list[str]], dict[int, list[str]]]
-
-
-def _children(locations: QuerySet[EpisodeLocation], through_filter: dict[str, Any]) -> Children:
-    """Every episode's locations (in their stored order), trigger and symptom codes, by the
-    episode id's integer: three queries for the whole diary."""
-    by_location: dict[int, list[tuple[str, str]]] = {}
-    for episode_id, region, side in locations.order_by("id").values_list("episode_id", "region__code", "side"):
-        by_location.setdefault(episode_id.int, []).append((region, side))
-    return (
-        by_location,
-        _codes(Episode.triggers.through.objects.filter(**through_filter).values_list("episode_id", "trigger__code")),
-        _codes(Episode.symptoms.through.objects.filter(**through_filter).values_list("episode_id", "symptom__code")),
-    )
-
-
-def _codes(rows: Iterable[tuple[uuid.UUID, str]]) -> dict[int, list[str]]:
-    by_episode: dict[int, list[str]] = {}
-    for episode_id, code in rows:
-        by_episode.setdefault(episode_id.int, []).append(code)
-    return by_episode
-
-
-def _episodes(
-    episodes: Iterable[Episode] | QuerySet[Episode], children: Children, *, include_notes: bool
-) -> Iterator[dict[str, Any]]:
-    if isinstance(episodes, QuerySet):
-        episodes = episodes.order_by("started_at", "id").iterator(chunk_size=2000)
-    locations, triggers, symptoms = children
-    for episode in episodes:
-        key = episode.id.int
-        known = EpisodeChildren(
-            locations=locations.get(key, []),
-            triggers=sorted(triggers.get(key, [])),
-            symptoms=sorted(symptoms.get(key, [])),
-        )
-        row = episode_data(episode, known)
+def _episodes(episodes: Iterable[tuple[Episode, EpisodeChildren]], *, include_notes: bool) -> Iterator[dict[str, Any]]:
+    for episode, children in episodes:
+        row = episode_data(episode, children)
         if not include_notes:
             row["notes"] = ""
         yield row
 
 
-def _checkins(checkins: QuerySet[CheckIn], *, include_notes: bool) -> Iterator[dict[str, Any]]:
-    for checkin in checkins.order_by("date").iterator(chunk_size=2000):
+def _checkins(checkins: Iterable[CheckIn], *, include_notes: bool) -> Iterator[dict[str, Any]]:
+    for checkin in checkins:
         row = {"id": str(checkin.id), **checkin_data(checkin)}
         if not include_notes:
             row["notes"] = ""

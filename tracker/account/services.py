@@ -13,8 +13,8 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from diary.models import CheckIn, Episode, EpisodeLocation
-from diary.services import diary_restore, profile_update
+from diary.selectors.records import record_ids
+from diary.services import diary_erase_quietly, diary_restore, profile_update
 from tracker.account.imports import ExportFile, export_read
 from tracker.models import Report
 from tracker.storage import reports_storage
@@ -79,19 +79,15 @@ def account_erase(*, user: User) -> None:
     are the actor. Log entries written by others about them stay (who looked at a diary
     remains accountable) but no longer name them.
 
-    The diary's change hooks are not called (diary_erase would call them): they would ask for
-    an analysis of a user who no longer exists. Files go last, inside the transaction: a file
-    that cannot be deleted rolls the erasure back, to be tried again, rather than leaving a
-    file of health data that no row points to any more."""
+    The diary's change hooks are not called (diary_erase would call them, hence
+    diary_erase_quietly): they would ask for an analysis of a user who no longer exists. Files
+    go last, inside the transaction: a file that cannot be deleted rolls the erasure back, to be
+    tried again, rather than leaving a file of health data that no row points to any more."""
     _forget_in_logs(user)
     _end_sessions(user)
-    # The diary's child rows in one statement each: deleting the user alone would make Django
-    # read every episode into memory to find them.
-    EpisodeLocation.objects.filter(episode__user=user).delete()
-    Episode.triggers.through.objects.filter(episode__user=user).delete()
-    Episode.symptoms.through.objects.filter(episode__user=user).delete()
-    Episode.objects.filter(user=user).delete()
-    CheckIn.objects.filter(user=user).delete()
+    # One statement a table: deleting the user alone would make Django read every episode into
+    # memory to find its child rows.
+    diary_erase_quietly(user=user)
     # The reports' files are read last and their rows locked as they are read: a build that
     # marked its report ready during the steps above is seen here, and one that writes later
     # waits for the erasure, then finds its report gone and deletes its own file
@@ -119,9 +115,9 @@ def _forget_in_logs(user: User) -> None:
     )
     # The admin's entries about their records name each one ("Episode <id> at <time>"). Admin
     # edits are rare, so the entries are read and matched here rather than the records' ids.
-    record_types = ContentType.objects.get_for_models(Episode, CheckIn).values()
-    theirs = {str(pk) for pk in Episode.objects.filter(user=user).values_list("pk", flat=True)}
-    theirs |= {str(pk) for pk in CheckIn.objects.filter(user=user).values_list("pk", flat=True)}
+    records = record_ids(user=user)
+    record_types = ContentType.objects.get_for_models(*records).values()
+    theirs = set().union(*records.values())
     entries = AdminLogEntry.objects.filter(content_type__in=record_types).values_list("pk", "object_id")
     matched = [pk for pk, object_id in entries if object_id in theirs]
     AdminLogEntry.objects.filter(pk__in=matched).update(object_repr=ERASED, change_message="")
