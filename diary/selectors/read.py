@@ -1,5 +1,6 @@
 """The diary as plain data (diary.plain): the one typed read of a user's diary that the analysis
-and the reports share, and the few reads around it (the red-flag episodes, a bounded count).
+and the reports share, and the few reads around it (the red-flag episodes, a bounded count, the
+first episode's day).
 
 A fixed number of queries whatever the diary's size: the episodes, their locations, trigger
 and symptom codes as flat value lists, joined in memory."""
