@@ -10,12 +10,13 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from diary.models import Profile
+from diary.selectors import user_id_zone
 
 
 def user_today(user_id: int) -> date:
-    """Today in the user's time zone (UTC before the profile says otherwise)."""
-    profile = profile_get(user_id=user_id)
-    return profile.local_today() if profile else timezone.now().date()
+    """Today in the user's time zone (UTC until the profile says otherwise: profile_zone). One
+    query."""
+    return timezone.now().astimezone(user_id_zone(user_id)).date()
 
 
 def user_with_profile(*, user_id: int) -> tuple[User, Profile | None]:
