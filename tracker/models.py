@@ -87,7 +87,7 @@ class Summary(models.Model):
     def findings(self) -> Findings:
         """The stored result as the findings `analyse()` returned: the one cast of this JSON.
         `result` is only ever written from `analyse()`, whose output (fresh and read back from
-        the database) tests/tracker/test_findings.py checks against these types."""
+        the database) tests/tracker/analysis/test_findings.py checks against these types."""
         return cast(Findings, self.result)
 
     @property

@@ -1,6 +1,6 @@
-"""make bench, part 1: the statistics on simulated diaries (tests/tracker/simulation.py), on
+"""make bench, part 1: the statistics on simulated diaries (tests/tracker/analysis/simulation.py), on
 more diaries than `make test` runs. Printed, not asserted: the limits and the verdict against
-each are printed beside the rates, and tests/tracker/test_simulation.py asserts them on 200.
+each are printed beside the rates, and tests/tracker/analysis/test_simulation.py asserts them on 200.
 
 SIMULATION_DIARIES diaries per scenario (default 1,000), seeds 0 to N-1. No database: the
 analysis is pure functions over plain data. With 1,000 diaries a rate of 5% is known to about
@@ -10,7 +10,7 @@ analysis is pure functions over plain data. With 1,000 diaries a rate of 5% is k
 import os
 import time
 
-from tests.tracker.simulation_rates import CHECKS, rates
+from tests.tracker.analysis.simulation_rates import CHECKS, rates
 
 
 def main() -> None:

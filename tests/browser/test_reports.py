@@ -21,7 +21,7 @@ from tracker.reports.services import report_create
 @pytest.fixture
 def builds_in_a_thread(settings: Any) -> None:
     """Embedded mode (no broker: Celery runs eagerly) builds a report in a thread beside the
-    request (tracker.reports.services.report_enqueue); the live server's transactions commit,
+    request (tracker.jobs.job_send); the live server's transactions commit,
     so that thread sees the row. The root conftest turns the thread off for the other tests."""
     from tracker.reports.tasks import build_report
 
@@ -119,7 +119,7 @@ def test_htmx_follows_a_build_until_the_report_is_ready(
 ) -> None:
     """The bar moves and the report turns ready in place: the page is not reloaded, and the
     status text is the same live region throughout (a screen reader hears each change)."""
-    monkeypatch.setattr("tracker.reports.services.report_enqueue", lambda **_: True)  # built by the test
+    monkeypatch.setattr("tracker.reports.services.job_send_on_commit", lambda *_: None)  # built by the test
     report = report_create(user=browser_user, format="csv", date_from=date(2026, 11, 1), date_to=date(2026, 11, 14))
     page = signed_in_page
     page.goto("/reports/")

@@ -17,7 +17,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from diary.api.serializers import checkin_data, episode_data
-from diary.models import CheckIn, Episode, Profile
+from diary.models import CheckIn, Episode, Profile, profile_zone
 from diary.selectors.profiles import profile_get, user_with_profile
 from diary.selectors.records import account_checkins, account_episodes, range_checkins, range_episodes
 from diary.services import EpisodeChildren
@@ -148,7 +148,7 @@ def _head(user: User, profile: Profile | None, now: datetime | None, date_range:
         "profile": ProfileOut(
             username=user.get_username(),
             email=user.email,
-            time_zone=profile.time_zone if profile else "UTC",
+            time_zone=profile_zone(profile).key,
             date_joined=_iso_required(user.date_joined),
             created_at=_iso(profile.created_at) if profile else None,
         ),

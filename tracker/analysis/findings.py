@@ -4,7 +4,7 @@ read back), and a TypedDict is that JSON, key for key, with nothing to convert.
 
 A finding whose keys depend on its outcome is a union of one TypedDict per outcome, told apart
 by a Literal key (`direction`, `status`, `rule`): narrow on that key before reading the others.
-tests/tracker/test_findings.py checks these declarations against what the analysis returns.
+tests/tracker/analysis/test_findings.py checks these declarations against what the analysis returns.
 
 Reference codes (regions, sides, symptoms, triggers, feature kinds and roles) stay `str`: they
 come from the reference tables, and the analysis reports them as it finds them.

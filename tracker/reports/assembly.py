@@ -5,14 +5,14 @@ Plain, typed data (no ORM rows) so that each renderer is a function of it alone.
 computed on first use: a CSV never needs it, a PDF or a share page always does."""
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from functools import cached_property
 
 from django.utils import timezone as django_timezone
 
 from conditions.models import TwitchPattern
 from diary.formatting import location_text
-from diary.models import Side
+from diary.models import Side, profile_zone
 from diary.plain import Diary
 from diary.selectors.profiles import user_with_profile
 from diary.selectors.read import load_diary
@@ -127,17 +127,17 @@ def report_assemble(
     """Read the user's diary over [date_from, date_to] (local dates, both included), once, with
     the notes when the report includes them: a fixed number of queries whatever its size."""
     user, profile = user_with_profile(user_id=user_id)
-    zone_name = profile.time_zone if profile else "UTC"
+    zone = profile_zone(profile)
     now = now or django_timezone.now()
     diary = load_diary(user_id=user_id, date_from=date_from, date_to=date_to, notes=include_notes)
     reference = load_reference()
     return ReportData(
         user_id=user_id,
         username=user.get_username(),
-        time_zone=zone_name,
+        time_zone=zone.key,
         date_from=date_from,
         date_to=date_to,
-        generated_at=now.astimezone(profile.zone if profile else UTC),
+        generated_at=now.astimezone(zone),
         include_notes=include_notes,
         episodes=_episodes(diary),
         checkins=_checkins(diary),

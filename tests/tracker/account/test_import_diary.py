@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from diary.models import CheckIn, Episode, Profile
 from diary.services import episode_delete, sync_changes
 from tests.factories import EpisodeFactory
-from tests.tracker.account_data import fill_account
+from tests.tracker.account.account_data import fill_account
 from tracker.account.export import VERSION, export_account
 from tracker.account.services import account_erase
 from tracker.models import AnalysisRequest

@@ -130,7 +130,9 @@ def test_it_marks_a_failing_run_failed_with_where_it_failed(
     assert analyse_diary.run(planted_diary.pk, "all") == "failed"
     run = AnalysisRun.objects.get(user=planted_diary)
     assert (run.outcome, run.finished_at) == ("failed", frozen_now)
-    assert re.fullmatch(r"ValueError at tests/tracker/test_failures\.py:\d+ in .*poisoned", run.reason), run.reason
+    assert re.fullmatch(r"ValueError at tests/tracker/summaries/test_failures\.py:\d+ in .*poisoned", run.reason), (
+        run.reason
+    )
     request = AnalysisRequest.objects.get(user=planted_diary)
     assert request.requested_at is not None  # still wanted
     assert (request.failures, request.retry_at) == (1, frozen_now + timedelta(minutes=5))
@@ -147,7 +149,7 @@ def test_it_fails_a_run_that_hits_the_soft_time_limit(
     analysis_request(user_id=alice.pk)
     run = AnalysisRun.objects.get(user=alice)
     assert run.outcome == "failed"
-    assert run.reason.startswith("SoftTimeLimitExceeded at tests/tracker/test_failures.py:")
+    assert run.reason.startswith("SoftTimeLimitExceeded at tests/tracker/summaries/test_failures.py:")
 
 
 def test_it_fails_a_run_whose_summary_holds_nan_before_the_database_sees_it(
@@ -308,7 +310,7 @@ def test_it_hands_celery_a_database_blip_with_its_reason_only(
     with pytest.raises(AnalysisInterrupted) as interrupted:
         analyse_diary.run(planted_diary.pk, "all")  # what Celery retries (autoretry_for), and logs
     assert re.fullmatch(
-        r"OperationalError at tests/tracker/test_failures\.py:\d+ in .*poisoned", str(interrupted.value)
+        r"OperationalError at tests/tracker/summaries/test_failures\.py:\d+ in .*poisoned", str(interrupted.value)
     )
     assert interrupted.value.__context__ is None
     told = "".join(traceback.format_exception(interrupted.value))

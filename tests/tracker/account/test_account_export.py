@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from tests.api.conftest import assert_error, client_for
 from tests.factories import EpisodeFactory
-from tests.tracker.account_data import fill_account
+from tests.tracker.account.account_data import fill_account
 from tracker.account.export import FORMAT, VERSION, export_account
 
 

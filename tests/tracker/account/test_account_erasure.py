@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 from diary.models import Episode
 from diary.services import diary_access_record
 from tests.api.conftest import assert_error, client_for
-from tests.tracker.account_data import Account, fill_account
+from tests.tracker.account.account_data import Account, fill_account
 from tracker.account import services as accounts
 from tracker.models import ALL_TIME, Report, Summary
 from tracker.reports.services import report_build, report_claim, report_create

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from diary.plain import Episode
-from tests.tracker.analysis_data import REFERENCE, at, diary, episode
+from tests.tracker.analysis.analysis_data import REFERENCE, at, diary, episode
 from tracker.analysis.red_flags import red_flags
 
 EYELID = [("eyelid", "left")]

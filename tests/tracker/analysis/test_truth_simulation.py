@@ -20,7 +20,7 @@ from conditions.reference import read_reference_file
 from diary.plain import Episode
 from diary.selectors.read import load_diary
 from diary.services import EpisodeInput, LocationInput, episodes_bulk_create
-from tests.tracker.analysis_data import at, diary, episode
+from tests.tracker.analysis.analysis_data import at, diary, episode
 from tracker.analysis.data import Reference
 from tracker.analysis.reference_match import MAX_LISTED, MIN_CHARACTERISTIC, characteristic, reference_matches
 from tracker.analysis.summary import analyse

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from diary.plain import CheckIn, Diary, Episode
-from tests.tracker.analysis_data import REFERENCE, START, at, diary, episode
+from tests.tracker.analysis.analysis_data import REFERENCE, START, at, diary, episode
 from tracker.analysis.associations import Factor, associations
 from tracker.analysis.frequency import frequency
 from tracker.analysis.locations import locations

@@ -8,7 +8,7 @@ import pytest
 
 from conditions.reference import read_reference_file
 from diary.plain import Episode
-from tests.tracker.analysis_data import at, diary, episode
+from tests.tracker.analysis.analysis_data import at, diary, episode
 from tracker.analysis.data import Reference
 from tracker.analysis.reference_match import MAX_LISTED, reference_matches
 from tracker.summaries.reference import _build_reference

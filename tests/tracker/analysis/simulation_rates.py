@@ -1,7 +1,7 @@
-"""The simulation's rates: the analysis run on the diaries of tests/tracker/simulation.py, and
+"""The simulation's rates: the analysis run on the diaries of tests/tracker/analysis/simulation.py, and
 how often it says what it should (or should not), against the limits the analysis promises.
 
-Shared by tests/tracker/test_simulation.py, which asserts the limits on a few hundred diaries,
+Shared by tests/tracker/analysis/test_simulation.py, which asserts the limits on a few hundred diaries,
 and tests/bench/bench_simulation.py, which prints a larger run. Calls `associations` and
 `timing` directly, not `analyse`: the rest of a summary costs time and checks nothing here.
 """

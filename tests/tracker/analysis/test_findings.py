@@ -15,8 +15,8 @@ from django.contrib.auth.models import User
 from diary.plain import Diary
 from diary.selectors.read import load_diary
 from diary.services import EpisodeInput, LocationInput, episodes_bulk_create
-from tests.tracker.analysis_data import REFERENCE, at, diary, episode
-from tests.tracker.test_analysis import caffeine_world
+from tests.tracker.analysis.analysis_data import REFERENCE, at, diary, episode
+from tests.tracker.analysis.test_analysis import caffeine_world
 from tracker.analysis.findings import Findings
 from tracker.analysis.summary import analyse
 from tracker.models import Summary
