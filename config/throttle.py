@@ -10,7 +10,8 @@ Sign-in counts each try under three keys, in this order, and stops at the first 
 - the account *and* the client address: 10 tries per 15 minutes, then that pair is refused.
   This is the lockout, and it only locks out the one who guesses: the owner on another network
   (and every other account behind the same address) is not affected.
-- the account from any address: a slowdown against guessing from many addresses (20 per 5 min);
+- the account from any address: a slowdown against guessing from many addresses (15 per 10 min,
+  90 an hour: OWASP ASVS 2.2.1 asks at most 100);
 - the address across accounts: a slowdown against trying many accounts (50 per 5 min).
 
 A try refused by an earlier key is not counted by the later ones, so a locked-out stranger who

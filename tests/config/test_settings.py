@@ -73,3 +73,30 @@ def test_it_refuses_an_unknown_reports_storage() -> None:
     result = reports_storage_with(REPORTS_STORAGE="ftp")
     assert result.returncode != 0
     assert "REPORTS_STORAGE must be 'local' or 's3'" in result.stderr
+
+
+PRINT_SIGNIN_ACCOUNT_PER_HOUR = (
+    "from django.conf import settings as s; from django_ratelimit.core import _split_rate; "
+    "count, seconds = _split_rate(s.SECRET_THROTTLE_RATES['signin_account']); print(count * 3600 / seconds)"
+)
+
+
+def test_it_allows_at_most_100_password_tries_an_hour_per_account_by_default() -> None:
+    # OWASP ASVS 2.2.1; the default must hold whatever this machine's environment says.
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("THROTTLE_")}
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {PRINT_SIGNIN_ACCOUNT_PER_HOUR}"],
+        cwd=PROJECT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert 0 < float(result.stdout) <= 100
+
+
+def test_it_keeps_the_per_account_allowance_a_setting() -> None:
+    result = settings_with(PRINT_SIGNIN_ACCOUNT_PER_HOUR, THROTTLE_SIGNIN_ACCOUNT="5/h")
+    assert result.returncode == 0, result.stderr
+    assert float(result.stdout) == 5
