@@ -5,9 +5,12 @@ profile_update, account_email_update) check the rest, and their errors land on t
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 
-from config.throttle import ThrottleUnavailable, TooManyTries
+from config.throttle import ThrottleUnavailable, TooManyTries, count_sign_in
 from diary.forms import Refusal
 from diary.models import DEFAULT_TIME_ZONE, known_time_zones
 from diary.services.accounts import EMAIL_MAX_LENGTH
@@ -134,6 +137,26 @@ def refuse(form: forms.Form, refused: TooManyTries | ThrottleUnavailable, *, doi
         return Refusal(429, refused.retry_after)
     form.add_error(None, f"This is unavailable for a moment. {doing} again in a minute; nothing was changed.")
     return Refusal(503, refused.retry_after)
+
+
+class ThrottledPasswordChangeForm(PasswordChangeForm):
+    """Django's, with the old password counted as a sign-in try before it is checked (as the
+    erasure's is): a stolen session cannot guess it without limit."""
+
+    refusal: Refusal | None = None
+
+    def __init__(self, user: User, *args: Any, request: HttpRequest, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self) -> str:
+        try:
+            count_sign_in(self.request, self.user.get_username())
+        except (TooManyTries, ThrottleUnavailable) as refused:
+            self.refusal = refuse(self, refused, doing="Try")
+            return ""  # not checked: the refusal above already makes the form invalid
+        old: str = super().clean_old_password()
+        return old
 
 
 def plain_password_fields(form: forms.Form) -> None:

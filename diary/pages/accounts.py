@@ -21,9 +21,17 @@ from django.views.decorators.http import require_http_methods
 
 from config import throttle
 from diary.forms import Refusal, ThrottledAuthenticationForm
-from diary.pages.account_forms import SettingsForm, SignupForm, plain_password_fields, refuse
+from diary.pages.account_forms import (
+    SettingsForm,
+    SignupForm,
+    ThrottledPasswordChangeForm,
+    plain_password_fields,
+    refuse,
+)
 from diary.selectors import user_zone
-from diary.services import account_email_update, account_register, profile_update
+from diary.services import account_email_update, account_register, account_sign_out_elsewhere, profile_update
+
+SIGNED_OUT_ELSEWHERE = "You're signed out on your other devices and the phone app."
 
 
 def with_refusal(response: HttpResponse, refusal: Refusal | None) -> HttpResponse:
@@ -102,11 +110,19 @@ class LoginView(auth_views.LoginView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
-    """Django's, back to the settings with a message (the session stays signed in)."""
+    """Django's, with the old password counted as a sign-in try, and back to the settings with a
+    message. This session stays signed in (Django's update_session_auth_hash); every other one,
+    and every phone token, is ended."""
 
     template_name = "diary/account/password_change_form.html"
+    form_class = ThrottledPasswordChangeForm
     success_url = reverse_lazy("settings")
     extra_context = {"nav": "settings"}
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs: dict[str, Any] = super().get_form_kwargs()
+        kwargs["request"] = self.request
+        return kwargs
 
     def get_form(self, form_class: Any = None) -> Any:
         form = super().get_form(form_class)
@@ -114,9 +130,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return form
 
     def form_valid(self, form: Any) -> HttpResponse:
-        response = super().form_valid(form)
-        messages.success(self.request, "Your password is changed.")
+        response = super().form_valid(form)  # saves, and moves this session to a new key
+        account_sign_out_elsewhere(user=form.user, keep_session_key=self.request.session.session_key)
+        messages.success(self.request, f"Your password is changed. {SIGNED_OUT_ELSEWHERE}")
         return response
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        return with_refusal(super().form_invalid(form), getattr(form, "refusal", None))
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -148,6 +168,8 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's; a new password ends every session and phone token of the account."""
+
     template_name = "diary/account/password_reset_confirm.html"
     extra_context = {"nav": "login"}
 
@@ -155,6 +177,11 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         form = super().get_form(form_class)
         plain_password_fields(form)
         return form
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        account_sign_out_elsewhere(user=form.user)  # this browser is not signed in: none kept
+        return response
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):

@@ -23,6 +23,7 @@ from .imports import Kept, Restored, RestoredCheckIn, RestoredEpisode, diary_res
 from .profiles import profile_update
 from .records import StaleVersion
 from .replays import Replay, Replayed, episode_create_or_replay, episode_replay
+from .signouts import account_sign_out_elsewhere
 from .sync import CheckInChange, EpisodeChange, ItemResult, SyncResults, sync_apply, sync_changes
 from .tokens import device_token_create, device_token_revoke
 
@@ -48,6 +49,7 @@ __all__ = [
     "WrittenEpisode",
     "account_email_update",
     "account_register",
+    "account_sign_out_elsewhere",
     "checkin_delete",
     "checkin_upsert",
     "checkins_bulk_create",

@@ -1,0 +1,111 @@
+"""The account flows against a stolen session or a stolen phone (issue 22): guessing the current
+password, tokens and sessions outliving a new password, the e-mail changed behind the owner's back."""
+
+import re
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.contrib.sessions.models import Session
+from django.core import mail
+from django.core.cache import cache
+from django.test import Client
+from rest_framework.test import APIClient
+
+from diary.models import DeviceToken
+from tests.api.conftest import token_for
+from tests.conftest import signed_in
+
+PASSWORD = "correct horse battery staple"  # the factories' password
+NEW_PASSWORD = "a brand new pass phrase 7"
+CHANGE = "/accounts/password/change/"
+EPISODES_API = "/api/v1/episodes/"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle() -> None:
+    cache.clear()
+
+
+def rates(settings: Any, **changed: str) -> None:
+    settings.SECRET_THROTTLE_RATES = {**settings.SECRET_THROTTLE_RATES, **changed}
+
+
+def change(client: Client, old: str) -> Any:
+    return client.post(CHANGE, {"old_password": old, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+
+
+def api_status(raw_token: str) -> int:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw_token}")
+    return int(client.get(EPISODES_API).status_code)
+
+
+def signed_in_as(client: Client) -> str | None:
+    user = client.get("/settings/").wsgi_request.user
+    return user.get_username() if user.is_authenticated else None
+
+
+# --- Finding 3: the old password on the password-change form is counted -----------------------
+
+
+def test_it_counts_wrong_old_passwords_like_sign_in_tries(alice: User, alice_web: Client, settings: Any) -> None:
+    rates(settings, signin_pair="3/15m")
+    for _ in range(3):
+        assert change(alice_web, "not it").status_code == 200  # wrong, and said so
+    refused = change(alice_web, PASSWORD)  # even the right one, once over the limit
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 0
+    assert "Too many attempts from your network" in refused.content.decode()
+    alice.refresh_from_db()
+    assert alice.check_password(PASSWORD)
+
+
+def test_it_shares_the_count_with_sign_in(alice: User, alice_web: Client, settings: Any) -> None:
+    rates(settings, signin_pair="1/15m")
+    Client().post("/accounts/login/", {"username": "alice", "password": "not it"})
+    assert change(alice_web, PASSWORD).status_code == 429
+
+
+def test_it_refuses_a_password_change_it_cannot_count(alice: User, alice_web: Client, cache_down: None) -> None:
+    assert change(alice_web, PASSWORD).status_code == 503
+    alice.refresh_from_db()
+    assert alice.check_password(PASSWORD)
+
+
+# --- Finding 4: a new password ends every token and every other session -----------------------
+
+
+def test_a_password_change_revokes_tokens_and_other_sessions(alice: User, bob: User, alice_web: Client) -> None:
+    raw = token_for(alice)
+    bobs = token_for(bob)
+    other_browser = signed_in(alice)
+    assert api_status(raw) == 200
+    done = change(alice_web, PASSWORD)
+    assert done["Location"] == "/settings/"
+    assert api_status(raw) == 401
+    assert not DeviceToken.objects.filter(user=alice).exists()
+    assert api_status(bobs) == 200  # bob's are his
+    assert signed_in_as(other_browser) is None
+    page = alice_web.get("/settings/").content.decode()
+    assert "signed out on your other devices and the phone app" in page.replace("&#x27;", "'")
+    assert signed_in_as(alice_web) == "alice"  # this one stays
+
+
+def test_a_password_reset_revokes_tokens_and_sessions(alice: User) -> None:
+    alice.email = "alice@example.org"
+    alice.save()
+    raw = token_for(alice)
+    other_browser = signed_in(alice)
+    client = Client()
+    client.post("/accounts/password/reset/", {"email": "alice@example.org"})
+    link = re.search(r"http://testserver(/accounts/password/reset/\S+/)", mail.outbox[0].body)
+    assert link is not None
+    form = client.get(link.group(1), follow=True)
+    done = client.post(form.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert done["Location"] == "/accounts/password/reset/done/"
+    assert api_status(raw) == 401
+    assert signed_in_as(other_browser) is None
+    assert not [s for s in Session.objects.all() if s.get_decoded().get("_auth_user_id") == str(alice.pk)]
+    page = client.get("/accounts/password/reset/done/").content.decode().replace("&#x27;", "'")
+    assert "signed out on your other devices and the phone app" in page
