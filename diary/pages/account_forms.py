@@ -117,6 +117,14 @@ class SignupForm(ServiceErrorsMixin, forms.Form):
 class SettingsForm(ServiceErrorsMixin, forms.Form):
     time_zone = time_zone_field(help_text=ZONE_CHOSEN_HELP)
     email = email_field()
+    password = forms.CharField(
+        label="Your password (to change the e-mail)",
+        required=False,  # the time zone alone changes without it
+        max_length=128,
+        strip=False,
+        help_text="Needed only when you change the e-mail address: password reset links go there.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
 
 class DeleteAccountForm(forms.Form):

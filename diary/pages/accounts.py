@@ -31,6 +31,8 @@ from diary.pages.account_forms import (
 from diary.selectors import user_zone
 from diary.services import account_email_update, account_register, account_sign_out_elsewhere, profile_update
 
+EMAIL_NEEDS_PASSWORD = "Type your password to change the e-mail address; nothing was saved."
+WRONG_PASSWORD_NOTHING_SAVED = "The password is not right; nothing was saved."
 SIGNED_OUT_ELSEWHERE = "You're signed out on your other devices and the phone app."
 
 
@@ -80,6 +82,10 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     form = SettingsForm(request.POST)
     if not form.is_valid():
         return _settings_page(request, form, status=400)
+    if form.cleaned_data["email"].strip() != user.email:
+        refused = _email_change_refused(request, form, user)
+        if refused is not None:
+            return refused
     try:
         with transaction.atomic():  # both or neither
             profile_update(user=user, time_zone=form.cleaned_data["time_zone"])
@@ -89,6 +95,23 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         return _settings_page(request, form, status=400)
     messages.success(request, "Your settings are saved.")
     return redirect("settings")
+
+
+def _email_change_refused(request: HttpRequest, form: SettingsForm, user: User) -> HttpResponse | None:
+    """A new e-mail address needs the password (a reset link to it takes the account), counted
+    as a sign-in try before it is checked, as on the password and erasure pages. None: go on."""
+    password = form.cleaned_data["password"]
+    if not password:
+        form.add_error("password", EMAIL_NEEDS_PASSWORD)
+        return _settings_page(request, form, status=400)
+    try:
+        throttle.count_sign_in(request, user.get_username())
+    except (throttle.TooManyTries, throttle.ThrottleUnavailable) as refused:
+        return with_refusal(_settings_page(request, form), refuse(form, refused, doing="Try"))
+    if not user.check_password(password):
+        form.add_error("password", WRONG_PASSWORD_NOTHING_SAVED)
+        return _settings_page(request, form, status=400)
+    return None
 
 
 def _settings_page(request: HttpRequest, form: SettingsForm, status: int = 200) -> HttpResponse:

@@ -248,7 +248,9 @@ def test_it_changes_the_time_zone_and_email(alice: User, alice_web: Client) -> N
     assert '<option value="UTC" selected>' in html(page)  # no profile yet: UTC
     for text in ("Download all my data", "Delete my account", "Change my password"):
         assert text in html(page)
-    response = alice_web.post("/settings/", {"time_zone": "America/Argentina/Buenos_Aires", "email": "a@example.org"})
+    response = alice_web.post(
+        "/settings/", {"time_zone": "America/Argentina/Buenos_Aires", "email": "a@example.org", "password": PASSWORD}
+    )
     assert response["Location"] == "/settings/"
     assert Profile.objects.get(user=alice).time_zone == "America/Argentina/Buenos_Aires"
     alice.refresh_from_db()

@@ -109,3 +109,67 @@ def test_a_password_reset_revokes_tokens_and_sessions(alice: User) -> None:
     assert not [s for s in Session.objects.all() if s.get_decoded().get("_auth_user_id") == str(alice.pk)]
     page = client.get("/accounts/password/reset/done/").content.decode().replace("&#x27;", "'")
     assert "signed out on your other devices and the phone app" in page
+
+
+# --- Finding 5: a new e-mail address needs the password, and the old address hears of it -------
+
+
+def settings_post(client: Client, **data: str) -> Any:
+    return client.post("/settings/", {"time_zone": "UTC", **data})
+
+
+@pytest.fixture
+def alice_with_email(alice: User) -> User:
+    alice.email = "alice@example.org"
+    alice.save()
+    return alice
+
+
+@pytest.mark.parametrize("password", ["", "not it"])
+def test_it_keeps_the_email_without_the_right_password(
+    alice_with_email: User, alice_web: Client, password: str, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = settings_post(alice_web, email="mallory@example.org", password=password)
+    assert response.status_code == 400
+    assert response.context["form"].errors["password"]
+    alice_with_email.refresh_from_db()
+    assert alice_with_email.email == "alice@example.org"
+    assert mail.outbox == []
+
+
+def test_it_changes_the_email_with_the_password_and_tells_the_old_address(
+    alice_with_email: User, alice_web: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = settings_post(alice_web, email="new@example.org", password=PASSWORD)
+    assert response["Location"] == "/settings/"
+    alice_with_email.refresh_from_db()
+    assert alice_with_email.email == "new@example.org"
+    assert len(mail.outbox) == 1
+    notice = mail.outbox[0]
+    assert notice.to == ["alice@example.org"]
+    assert "e-mail address was changed" in notice.subject
+    assert "change your password" in notice.body
+
+
+def test_it_changes_the_time_zone_alone_without_the_password(
+    alice_with_email: User, alice_web: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = settings_post(alice_web, email="alice@example.org", time_zone="Europe/Paris")
+    assert response["Location"] == "/settings/"
+    assert mail.outbox == []
+
+
+def test_it_counts_the_email_changes_password_like_sign_in_tries(
+    alice_with_email: User, alice_web: Client, settings: Any
+) -> None:
+    rates(settings, signin_pair="2/15m")
+    for _ in range(2):
+        assert settings_post(alice_web, email="mallory@example.org", password="not it").status_code == 400
+    refused = settings_post(alice_web, email="mallory@example.org", password=PASSWORD)
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 0
+    alice_with_email.refresh_from_db()
+    assert alice_with_email.email == "alice@example.org"
