@@ -1,4 +1,4 @@
-"""Site-wide plumbing for everything under /api/."""
+"""Site-wide plumbing: for everything under /api/, and for the pages a signed-in person sees."""
 
 from collections.abc import Callable
 
@@ -30,4 +30,24 @@ class ApiGuardMiddleware:
             response = self.get_response(request)
         if not response.has_header("Cache-Control"):
             response["Cache-Control"] = "no-store"
+        return response
+
+
+class PrivatePagesMiddleware:
+    """Keeps every answer to a signed-in person out of the browser's and any proxy's cache: the
+    pages carry their diary (history, an episode, the dashboard, the export...), and a shared
+    computer's back button or disk cache must not show them to the next person. A view that
+    sets its own Cache-Control (the share page, the quick log's shell) keeps it. After
+    AuthenticationMiddleware, so that `request.user` is known; a sign-out answers as a stranger's."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.path.startswith("/api/") or response.has_header("Cache-Control"):
+            return response  # ApiGuardMiddleware's no-store covers every API answer
+        # Last: reading the user costs a query on a page that did not read it itself.
+        if request.user.is_authenticated:
+            response["Cache-Control"] = "private, no-store"
         return response
