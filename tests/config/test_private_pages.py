@@ -39,4 +39,4 @@ def test_it_keeps_the_headers_a_page_sets_itself(alice: User, alice_web: Client,
 
 
 def test_it_adds_nothing_to_a_stranger_s_page(db: None) -> None:
-    assert not Client().get("/healthz").has_header("Cache-Control")
+    assert not Client().get("/accounts/signup/").has_header("Cache-Control")
