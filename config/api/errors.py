@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import Resolver404, resolve
 from django.views import defaults
@@ -28,6 +29,11 @@ logger = logging.getLogger(__name__)
 # An error body names at most this many fields (and says how many there were): its size stays
 # small whatever the request's shape.
 MAX_FIELD_ERRORS = 50
+
+# The database is down or its connection dropped (a restart, a failover): the client is told to
+# come back in this many seconds, and the next request after it returns opens a new connection.
+DATABASE_RETRY_AFTER = 5
+DATABASE_DOWN = (OperationalError, InterfaceError)
 
 
 class AnswersApi(Exception):
@@ -121,6 +127,9 @@ def _as_api_exception(exc: Exception) -> Exception:
         return exceptions.Throttled(wait=wait, detail=f"Too many tries. Try again in {wait} s.")
     if isinstance(exc, ThrottleUnavailable):
         return ServiceUnavailable(wait=exc.retry_after)
+    if isinstance(exc, DATABASE_DOWN):
+        logger.warning("The database is unavailable: %s", describe_failure(exc))
+        return ServiceUnavailable(wait=DATABASE_RETRY_AFTER)
     if isinstance(exc, TooManyFieldsSent):
         return exceptions.ValidationError("Too many query parameters or form fields.")
     if isinstance(exc, SuspiciousOperation):

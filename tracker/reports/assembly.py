@@ -94,8 +94,7 @@ class Names:
 
 @dataclass
 class ReportData:
-    user_id: int
-    username: str
+    user_id: int  # never the user name: it is often a real name or an e-mail address (issue 22)
     time_zone: str
     date_from: date
     date_to: date
@@ -126,14 +125,13 @@ def report_assemble(
 ) -> ReportData:
     """Read the user's diary over [date_from, date_to] (local dates, both included), once, with
     the notes when the report includes them: a fixed number of queries whatever its size."""
-    user, profile = user_with_profile(user_id=user_id)
+    _, profile = user_with_profile(user_id=user_id)
     zone = profile_zone(profile)
     now = now or django_timezone.now()
     diary = load_diary(user_id=user_id, date_from=date_from, date_to=date_to, notes=include_notes)
     reference = load_reference()
     return ReportData(
         user_id=user_id,
-        username=user.get_username(),
         time_zone=zone.key,
         date_from=date_from,
         date_to=date_to,

@@ -2,10 +2,11 @@
 still going has an empty duration and `true` under `ongoing` (a column after the older ones, so
 that a sheet reading columns by position still finds them where they were).
 
-A cell that starts with `=`, `+`, `-` or `@` (or a tab or carriage return, which some
-spreadsheets skip before reading a formula) is prefixed with an apostrophe: a note such as
-`=HYPERLINK(...)` must reach the doctor's spreadsheet as text, not as a formula (OWASP, "CSV
-Injection"). Numbers the report writes itself (a negative offset never starts a cell) are safe."""
+A cell that starts with `=`, `+`, `-` or `@`, or with a tab or carriage return, or whose first
+character after leading whitespace is one of those four or their full-width forms (U+FF1D, U+FF0B,
+U+FF0D, U+FF20, which some spreadsheets read as the ASCII ones), is prefixed with an
+apostrophe: a note such as `=HYPERLINK(...)` must reach the doctor's spreadsheet as text, not as a
+formula (OWASP, "CSV Injection"). Numbers the report writes itself (a negative offset never starts a cell) are safe."""
 
 import csv
 import io
@@ -27,11 +28,14 @@ HEADER = [
     "ongoing",
 ]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# After leading whitespace is skipped: the ASCII starts and their full-width forms.
+FORMULA_FIRST_CHARACTERS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 ROWS_PER_PROGRESS_STEP = 500
 
 
 def neutralised(cell: str) -> str:
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+    hostile = cell.startswith(FORMULA_STARTS) or cell.lstrip().startswith(FORMULA_FIRST_CHARACTERS)
+    return "'" + cell if hostile else cell
 
 
 def render(report: ReportData, out: BinaryIO, progress: Progress) -> None:

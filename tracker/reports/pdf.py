@@ -72,7 +72,6 @@ class ReportPDF(FPDF):
         self.add_font(FONT, "B", FONT_FOLDER / "DejaVuSans-Bold.ttf")
         self.add_font(FONT, "I", FONT_FOLDER / "DejaVuSans-Oblique.ttf")
         self.set_title(f"Twitch diary, {report.date_from} to {report.date_to}")
-        self.set_author(report.username)
         self.set_creator("Twitch diary")
         self.set_creation_date(report.generated_at)
 
@@ -82,7 +81,7 @@ class ReportPDF(FPDF):
         self.set_font(FONT, "", 7.5)
         self.set_text_color(*GREY)
         report = self.report
-        left = f"Twitch diary of {report.username}, {period_text(report)}. Not a diagnosis."
+        left = f"Twitch diary summary, {period_text(report)}. Not a diagnosis."
         self.cell(self.epw * 0.75, 5, left, new_x=XPos.RIGHT, new_y=YPos.TOP)
         self.cell(self.epw * 0.25, 5, f"page {self.page_no()} of {{nb}}", align="R")
         self.set_text_color(*INK)
@@ -153,7 +152,6 @@ def _masthead(pdf: ReportPDF, report: ReportData) -> None:
     offset = generated.utcoffset()
     minutes = int(offset.total_seconds() // 60) if offset is not None else 0
     lines = [
-        ("Person", report.username),
         ("Period", covered_period_text(report)),
         ("Generated", f"{generated:%Y-%m-%d %H:%M} {offset_text(minutes)} ({report.time_zone})"),
     ]

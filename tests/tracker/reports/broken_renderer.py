@@ -9,4 +9,4 @@ from tracker.reports.assembly import ReportData
 def render(report: ReportData, out: BinaryIO, progress: Progress) -> None:
     out.write(b"half a file")
     progress(40)
-    raise ValueError(f"cannot render {report.username}'s notes {[e.notes for e in report.episodes]}")
+    raise ValueError(f"cannot render user {report.user_id}'s notes {[e.notes for e in report.episodes]}")

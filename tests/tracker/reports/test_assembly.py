@@ -18,7 +18,7 @@ def test_it_takes_the_episodes_of_the_local_dates_oldest_first(alice: User, diar
     assert report.episodes[0].local_start.isoformat() == "2026-11-01T00:30:00+01:00"
     assert report.episodes[0].started_at.isoformat() == "2026-10-31T23:30:00+00:00"
     assert [c.date.isoformat() for c in report.checkins] == ["2026-11-02"]
-    assert report.username == "alice"
+    assert report.user_id == alice.pk
     assert report.time_zone == "Europe/Paris"
 
 

@@ -32,7 +32,7 @@ def _pages(report: ReportData, progress: list[int] | None = None) -> list[str]:
 def test_it_puts_the_one_minute_read_on_page_one(alice: User, diary: list[Episode]) -> None:
     report = _report(alice)
     first = _pages(report)[0]
-    assert "alice" in first
+    assert "alice" not in first  # never the user name (issue 22)
     assert "Period: 1 Nov 2026 to 14 Nov 2026 (14 days, both included)" in first
     assert "2026-11-20 10:00 +01:00 (Europe/Paris)" in first  # generated, in alice's zone
     assert DISCLAIMER in first

@@ -1,6 +1,7 @@
 """The doctor's page (/s/<token>/) and its PDF: what it shows, when it opens, what it sends, what
 it logs, and how it answers a stranger guessing tokens."""
 
+import io
 import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -270,3 +271,17 @@ def test_it_shows_an_episode_still_going_as_still_going(alice: User, link: NewSh
     row = html.split(f'<tr data-episode="{going.id}"', 1)[1].split("</tr>", 1)[0]
     assert "<td>still going</td>" in row
     assert "(1 still going)" in html
+
+
+def test_it_never_names_the_account_on_the_page_or_in_the_pdf(alice: User, link: NewShare) -> None:
+    # A user name is often a real name or an e-mail address: the doctor sees neither (issue 22).
+    User.objects.filter(pk=alice.pk).update(username="jane.roe@example.org")
+    shown = page(link.token)
+    assert shown.status_code == 200
+    assert "jane.roe" not in shown.content.decode()
+    assert "<title>Twitch diary summary," in shown.content.decode()
+    document = PdfReader(io.BytesIO(pdf(link.token).content))
+    text = " ".join(p.extract_text() for p in document.pages)
+    assert "jane.roe" not in text
+    assert "Twitch diary summary" in text
+    assert "jane.roe" not in str(document.metadata)
