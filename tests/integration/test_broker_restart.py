@@ -59,7 +59,11 @@ def worker_on(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
          "--loglevel=WARNING", "--without-mingle", "--without-gossip"],
         cwd=PROJECT, env=env, stdout=subprocess.DEVNULL,
     )  # fmt: skip
-    wait_for(lambda: redis.Redis(port=port).exists("_kombu.binding.celery"), 60, "the worker up")
+    try:
+        wait_for(lambda: redis.Redis(port=port).exists("_kombu.binding.celery"), 60, "the worker up")
+    except AssertionError:
+        worker.kill()
+        raise
     return worker
 
 
