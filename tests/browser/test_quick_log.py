@@ -319,9 +319,12 @@ def test_it_keeps_the_queue_when_the_session_ended_offline_and_sends_it_after_si
     log_episode(page, "Left calf", "4")
     Session.objects.all().delete()  # the session expired while the phone was offline
     context.set_offline(False)
-    wait_for_status(page, "Signed out · 1 waiting")
+    wait_for_status(page, "^Signed out · never synced$")  # no one signed in: nothing of alice's shows
+    waiting = page.locator("#waiting-list").inner_text()
+    assert "logged under another account wait on this phone" in waiting
+    assert "Calf" not in waiting
     notice = page.locator("#account-notice")
-    assert "Your session has ended" in notice.inner_text()
+    assert "You are not signed in" in notice.inner_text()
     notice.get_by_role("link", name="Sign in").click()
     page.get_by_label("User name").fill("alice")
     page.get_by_label("Password").fill("a long pass phrase 1")

@@ -35,6 +35,19 @@ export function json(response) {
   return response.json();
 }
 
+// No one signed in, or a log-out from any page (js/logout.js): the last account's copy of its
+// diary leaves the phone, and so does its name; its queued entries stay, held for it (each
+// item carries its owner), hidden from whoever uses the phone next and sent when it signs in.
+export function forgetSynced() {
+  return Promise.all([
+    store.clear("records"),
+    store.setMeta("cursor", ""),
+    store.setMeta("last_synced", null),
+    store.setMeta("owner", null),
+    store.setMeta("csrf", ""),
+  ]);
+}
+
 // Another account on this phone: the last one's copy of its diary goes; its queued entries
 // stay, held for it (never sent to this account).
 function switchOwner(username) {
@@ -63,10 +76,17 @@ function adoptOrphans(username) {
 export function whoAmI() {
   return call("account/")
     .then(json)
-    .then((account) =>
-      store.getMeta("owner").then((previous) => (previous === account.username ? null : switchOwner(account.username)))
-        .then(() => adoptOrphans(account.username))
-        .then(() => account),
+    .then(
+      (account) =>
+        store.getMeta("owner").then((previous) => (previous === account.username ? null : switchOwner(account.username)))
+          .then(() => adoptOrphans(account.username))
+          .then(() => account),
+      (error) => {
+        if (!(error instanceof Stop) || error.state !== "signed-out") throw error;
+        return forgetSynced().then(() => {
+          throw error;
+        });
+      },
     );
 }
 

@@ -10,7 +10,7 @@ import { resetCheckin } from "./checkin-form.js";
 import * as actions from "./quick/actions.js";
 import { $, checkinForm, episodeForm, render, renderStatus } from "./quick/render.js";
 import { page, waitingHere } from "./quick/state.js";
-import { SYNC_EVERY_MS, load, syncNow } from "./quick/syncing.js";
+import { SYNC_EVERY_MS, confirmAccount, load, syncNow } from "./quick/syncing.js";
 
 const PULL_EVERY_MS = 5 * 60 * 1000; // with nothing waiting, to bring what other devices logged
 
@@ -71,10 +71,14 @@ function start() {
   listen();
   follow();
   resetCheckin(checkinForm, new Date());
-  return load().then(() => {
-    if (!page.reference) $("#reference-missing").hidden = false;
-    return syncNow();
-  });
+  // The form first (the reference data is no one's), the diary once the account is confirmed.
+  return load()
+    .then(confirmAccount)
+    .then(load)
+    .then(() => {
+      if (!page.reference) $("#reference-missing").hidden = false;
+      return syncNow();
+    });
 }
 
 start();

@@ -2,6 +2,7 @@
 // episode still going, settle a conflict, sign out. Everything goes to the phone's queue first
 // (queue.js) and is sent when the network allows (syncing.js).
 
+import { forgetSynced } from "../api.js";
 import { fillCheckin, readCheckin, resetCheckin } from "../checkin-form.js";
 import { fillEpisode, readEpisode, resetEpisode } from "../episode-form.js";
 import { showErrors } from "../fields.js";
@@ -203,7 +204,7 @@ export function signOut() {
   csrfToken()
     .then((token) => fetch("/accounts/logout/", { method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": token } }))
     // This account's copy of its diary leaves the phone; its unsent entries stay, held for it.
-    .then(() => Promise.all([store.clear("records"), store.setMeta("cursor", ""), store.setMeta("last_synced", null)]))
+    .then(forgetSynced)
     .then(
       () => window.location.assign(LOGIN),
       () => {

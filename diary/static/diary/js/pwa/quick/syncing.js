@@ -2,6 +2,7 @@
 // sync.js at once, when the phone comes back online, on a timer, and through Background Sync
 // where the browser has it.
 
+import { Stop, whoAmI } from "../api.js";
 import * as store from "../store.js";
 import { run } from "../sync.js";
 import { page, waitingHere } from "./state.js";
@@ -21,9 +22,34 @@ export function csrfToken() {
   return store.setMeta("csrf", token).then(() => token);
 }
 
+// Nothing the phone holds of a diary is drawn until the server has said who is signed in
+// (confirmAccount): the phone may still hold another account's records.
+let confirmed = false;
+
+// Who is signed in, before anything stored is shown. Another account: the last one's copy
+// goes (api.js, whoAmI). No one: it goes too, and its unsent entries stay hidden. With no
+// network the phone cannot ask; it shows what it holds, which is the last signed-in
+// account's, since logging out from any page takes that away (js/logout.js).
+export function confirmAccount() {
+  const asked = navigator.onLine === false ? Promise.reject(new Stop("offline", "")) : whoAmI();
+  return asked
+    .then(
+      // The name shows once the first sync has run (afterRun), as it always did.
+      () => undefined,
+      (error) => {
+        if (!(error instanceof Stop)) throw error;
+        page.last = { state: error.state, message: error.message };
+      },
+    )
+    .then(() => {
+      confirmed = true;
+    });
+}
+
 export function load() {
   const reads = ["owner", "last_synced", "reference"].map((name) => store.getMeta(name));
-  return Promise.all([store.all("queue"), store.all("records"), ...reads]).then(([items, records, owner, lastSynced, reference]) => {
+  const held = confirmed ? [store.all("queue"), store.all("records")] : [[], []];
+  return Promise.all([...held, ...reads]).then(([items, records, owner, lastSynced, reference]) => {
     page.items = items;
     page.records = records;
     page.owner = owner || null;
