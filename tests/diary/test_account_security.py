@@ -173,3 +173,51 @@ def test_it_counts_the_email_changes_password_like_sign_in_tries(
     assert int(refused["Retry-After"]) > 0
     alice_with_email.refresh_from_db()
     assert alice_with_email.email == "alice@example.org"
+
+
+# --- Attacks tried once more (issue 22, "Done when") --------------------------------------------
+
+
+def reset_link(client: Client, email: str) -> str:
+    client.post("/accounts/password/reset/", {"email": email})
+    found = re.search(r"http://testserver(/accounts/password/reset/\S+/)", mail.outbox[-1].body)
+    assert found is not None
+    return found.group(1)
+
+
+def use_reset_link(client: Client, link: str, password: str) -> Any:
+    form = client.get(link, follow=True)
+    return client.post(form.redirect_chain[-1][0], {"new_password1": password, "new_password2": password})
+
+
+def test_a_reset_link_works_once(alice_with_email: User) -> None:
+    link = reset_link(Client(), "alice@example.org")
+    assert use_reset_link(Client(), link, NEW_PASSWORD)["Location"] == "/accounts/password/reset/done/"
+    again = Client().get(link, follow=True)
+    assert again.context["validlink"] is False  # the new password's hash changed the token
+    assert Client().login(username=alice_with_email.username, password=NEW_PASSWORD)
+
+
+def test_a_reset_link_sent_before_an_email_change_stops_working(
+    alice_with_email: User, alice_web: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A thief who asked for a reset to the old address cannot use it once the owner moved the
+    account to a new address (Django's token covers the e-mail)."""
+    link = reset_link(Client(), "alice@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        settings_post(alice_web, email="new@example.org", password=PASSWORD)
+    thief = Client()
+    assert thief.get(link, follow=True).context["validlink"] is False
+    assert not Client().login(username=alice_with_email.username, password=NEW_PASSWORD)
+    assert Client().login(username=alice_with_email.username, password=PASSWORD)
+
+
+def test_a_password_change_on_one_device_signs_the_other_out_at_its_next_request(
+    alice: User, alice_web: Client
+) -> None:
+    phone_browser = signed_in(alice)
+    assert signed_in_as(phone_browser) == alice.username
+    assert change(alice_web, PASSWORD).status_code == 302
+    assert signed_in_as(phone_browser) is None
+    assert phone_browser.get("/history/")["Location"].startswith("/accounts/login/")
+    assert signed_in_as(alice_web) == alice.username  # the device that changed it stays in
