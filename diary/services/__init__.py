@@ -23,7 +23,7 @@ from .imports import Kept, Restored, RestoredCheckIn, RestoredEpisode, diary_res
 from .profiles import profile_update
 from .records import StaleVersion
 from .replays import Replay, Replayed, episode_create_or_replay, episode_replay
-from .signouts import account_sign_out_elsewhere
+from .signouts import account_sign_out_elsewhere, sessions_end
 from .sync import CheckInChange, EpisodeChange, ItemResult, SyncResults, sync_apply, sync_changes
 from .tokens import device_token_create, device_token_revoke
 
@@ -69,6 +69,7 @@ __all__ = [
     "episode_update",
     "episodes_bulk_create",
     "profile_update",
+    "sessions_end",
     "sync_apply",
     "sync_changes",
 ]

@@ -15,9 +15,13 @@ def account_sign_out_elsewhere(*, user: User, keep_session_key: str | None = Non
     Django would refuse the other sessions at their next request anyway (their session hash no
     longer matches); deleting them means nothing signed in with the old password is left behind."""
     DeviceToken.objects.filter(user=user).delete()
-    # A session holds the user's id inside its encoded data, so each one is read; a site's
-    # sessions are few and clearsessions drops the expired ones. Kept in step with the erasure's
-    # (tracker.account.services), which reaches the same rows.
+    sessions_end(user=user, keep_session_key=keep_session_key)
+
+
+def sessions_end(*, user: User, keep_session_key: str | None = None) -> None:
+    """End every browser session of `user` but `keep_session_key`: here, and when an account is
+    erased (tracker.account.services). A session holds the user's id inside its encoded data, so
+    each one is read; a site's sessions are few and clearsessions drops the expired ones."""
     theirs = [
         session.pk
         for session in Session.objects.exclude(session_key=keep_session_key or "").iterator()

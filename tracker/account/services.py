@@ -9,12 +9,11 @@ from auditlog.models import LogEntry as AuditLogEntry
 from django.contrib.admin.models import LogEntry as AdminLogEntry
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
-from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from diary.selectors.records import record_ids
-from diary.services import diary_erase_quietly, diary_restore, profile_update
+from diary.services import diary_erase_quietly, diary_restore, profile_update, sessions_end
 from tracker.account.imports import ExportFile, export_read
 from tracker.models import Report
 from tracker.storage import reports_storage
@@ -84,7 +83,7 @@ def account_erase(*, user: User) -> None:
     go last, inside the transaction: a file that cannot be deleted rolls the erasure back, to be
     tried again, rather than leaving a file of health data that no row points to any more."""
     _forget_in_logs(user)
-    _end_sessions(user)
+    sessions_end(user=user)
     # One statement a table: deleting the user alone would make Django read every episode into
     # memory to find its child rows.
     diary_erase_quietly(user=user)
@@ -121,14 +120,3 @@ def _forget_in_logs(user: User) -> None:
     entries = AdminLogEntry.objects.filter(content_type__in=record_types).values_list("pk", "object_id")
     matched = [pk for pk, object_id in entries if object_id in theirs]
     AdminLogEntry.objects.filter(pk__in=matched).update(object_repr=ERASED, change_message="")
-
-
-def _end_sessions(user: User) -> None:
-    """Their browser sessions: a session stores the user's id inside its encoded data, so each
-    one is read (the admin's sessions are few; expired ones are cleared by clearsessions)."""
-    theirs = [
-        session.pk
-        for session in Session.objects.iterator()
-        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk)
-    ]
-    Session.objects.filter(pk__in=theirs).delete()

@@ -179,15 +179,15 @@ def test_it_deletes_the_file_of_a_report_that_finishes_building_during_the_erasu
     """A worker may mark a report ready while the erasure runs (the erasure does a lot before it
     deletes the rows): its file must go with the rows, not stay behind with nothing pointing to it."""
     report = report_create(user=alice, format="csv", date_from=date(2026, 11, 1), date_to=date(2026, 11, 14))
-    end_sessions = accounts._end_sessions
+    end_sessions = accounts.sessions_end
 
-    def a_worker_finishes_meanwhile(user: User) -> None:
+    def a_worker_finishes_meanwhile(*, user: User) -> None:
         claim = report_claim(report_id=report.pk)
         assert claim is not None
         assert report_build(report_id=report.pk, claim=claim) == "ready"
-        end_sessions(user)
+        end_sessions(user=user)
 
-    monkeypatch.setattr(accounts, "_end_sessions", a_worker_finishes_meanwhile)
+    monkeypatch.setattr(accounts, "sessions_end", a_worker_finishes_meanwhile)
 
     accounts.account_erase(user=alice)
 
