@@ -17,9 +17,7 @@ import logging
 import os
 import statistics
 import time
-import uuid
 from collections.abc import Callable
-from datetime import date
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -32,35 +30,17 @@ warnings.filterwarnings("ignore", message="No directory at")
 logging.getLogger("fpdf.svg").setLevel(logging.ERROR)  # "Ignoring unsupported SVG tag: <title>", per chart
 
 from django.conf import settings  # noqa: E402
-from django.contrib.auth.models import User  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.http import HttpResponseBase  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from diary.services import profile_update  # noqa: E402
-from tests.bench.diaries import (  # noqa: E402
-    demo_days,
-    refresh_planner_statistics,
-    throwaway_database,
-    write_checkins,
-    write_episodes,
-)
+from tests.bench.diaries import throwaway_database, written_diary  # noqa: E402
 from tracker.shares.services import share_create  # noqa: E402
 
 RUNS = 3
 BIG = int(os.environ.get("BENCH_EXPORT_BIG", "50000"))
-
-
-def diary_of(episodes: int, days: int) -> tuple[User, date, date]:
-    user = User.objects.create(username=f"export{episodes}-{uuid.uuid4().hex[:6]}")
-    profile_update(user=user, time_zone="Europe/Paris")
-    diary = demo_days(user, seed=3, days=days, episodes=episodes)
-    write_episodes(user, diary)
-    write_checkins(user, diary)
-    refresh_planner_statistics()
-    return user, diary[0].day, diary[-1].day
 
 
 def body_of(response: HttpResponseBase) -> bytes:
@@ -82,7 +62,7 @@ def timed(get: Callable[[], HttpResponseBase]) -> tuple[float, int, int]:
 
 
 def bench(episodes: int, days: int) -> None:
-    user, date_from, date_to = diary_of(episodes, days)
+    user, date_from, date_to = written_diary("export", episodes=episodes, days=days)
     owner = Client()
     owner.force_login(user)
     token = share_create(user=user, date_from=date_from, date_to=date_to).token

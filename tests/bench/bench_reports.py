@@ -15,7 +15,6 @@ import os
 import statistics
 import time
 import tracemalloc
-import uuid
 from datetime import date
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -31,29 +30,12 @@ from django.contrib.auth.models import User  # noqa: E402
 from django.db import connection  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 
-from diary.services import profile_update  # noqa: E402
-from tests.bench.diaries import (  # noqa: E402
-    demo_days,
-    refresh_planner_statistics,
-    throwaway_database,
-    write_checkins,
-    write_episodes,
-)
+from tests.bench.diaries import throwaway_database, written_diary  # noqa: E402
 from tracker.reports import FORMATS, no_progress  # noqa: E402
 from tracker.reports.assembly import report_assemble  # noqa: E402
 
 RUNS = 3
 DAYS = 365
-
-
-def diary_of(episodes: int) -> tuple[User, date, date]:
-    user = User.objects.create(username=f"report{episodes}-{uuid.uuid4().hex[:6]}")
-    profile_update(user=user, time_zone="Europe/Paris")
-    days = demo_days(user, seed=3, days=DAYS, episodes=episodes)
-    write_episodes(user, days)
-    write_checkins(user, days)
-    refresh_planner_statistics()
-    return user, days[0].day, days[-1].day
 
 
 def build(code: str, user: User, date_from: date, date_to: date) -> bytes:
@@ -74,7 +56,7 @@ def median_seconds(code: str, user: User, date_from: date, date_to: date) -> flo
 
 
 def bench(episodes: int) -> float:
-    user, date_from, date_to = diary_of(episodes)
+    user, date_from, date_to = written_diary("report", episodes=episodes, days=DAYS)
     build("pdf", user, date_from, date_to)  # warm up: imports, fonts, matplotlib's caches
     pdf_s = median_seconds("pdf", user, date_from, date_to)
     csv_s = median_seconds("csv", user, date_from, date_to)

@@ -1,8 +1,10 @@
 """What the benches share: a throwaway database to measure in, and demo diaries written through
 the same bulk services a sync or an import uses. Import it after django.setup()."""
 
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 
 from django.contrib.auth.models import User
 from django.db import connection
@@ -11,7 +13,7 @@ from django.utils import timezone
 
 from config.celery import app
 from diary.demo import DemoDay, DemoDiary
-from diary.services import checkins_bulk_create, episodes_bulk_create
+from diary.services import checkins_bulk_create, episodes_bulk_create, profile_update
 
 BULK_SIZE = 5000
 
@@ -56,3 +58,16 @@ def refresh_planner_statistics() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+
+
+def written_diary(prefix: str, *, episodes: int, days: int) -> tuple[User, date, date]:
+    """A new user in Paris with a demo diary of `episodes` over `days` days, episodes and
+    check-ins written, the planner's statistics refreshed; the user and the diary's first and
+    last days."""
+    user = User.objects.create(username=f"{prefix}{episodes}-{uuid.uuid4().hex[:6]}")
+    profile_update(user=user, time_zone="Europe/Paris")
+    diary = demo_days(user, seed=3, days=days, episodes=episodes)
+    write_episodes(user, diary)
+    write_checkins(user, diary)
+    refresh_planner_statistics()
+    return user, diary[0].day, diary[-1].day
