@@ -133,6 +133,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a rule: its hook signs the account out everywhere once any path saves a new password.
+    {"NAME": "diary.services.signouts.SignOutOnPasswordChange"},
 ]
 
 LANGUAGE_CODE = "en-us"

@@ -29,7 +29,7 @@ from diary.pages.account_forms import (
     refuse,
 )
 from diary.selectors import user_zone
-from diary.services import account_email_update, account_register, account_sign_out_elsewhere, profile_update
+from diary.services import account_email_update, account_register, profile_update
 
 EMAIL_NEEDS_PASSWORD = "Type your password to change the e-mail address; nothing was saved."
 WRONG_PASSWORD_NOTHING_SAVED = "The password is not right; nothing was saved."
@@ -153,8 +153,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return form
 
     def form_valid(self, form: Any) -> HttpResponse:
-        response = super().form_valid(form)  # saves, and moves this session to a new key
-        account_sign_out_elsewhere(user=form.user, keep_session_key=self.request.session.session_key)
+        # Saving signs the account out everywhere (diary.services.SignOutOnPasswordChange);
+        # then Django moves this session to a new key, so this one stays signed in.
+        response = super().form_valid(form)
         messages.success(self.request, f"Your password is changed. {SIGNED_OUT_ELSEWHERE}")
         return response
 
@@ -200,11 +201,6 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         form = super().get_form(form_class)
         plain_password_fields(form)
         return form
-
-    def form_valid(self, form: Any) -> HttpResponse:
-        response = super().form_valid(form)
-        account_sign_out_elsewhere(user=form.user)  # this browser is not signed in: none kept
-        return response
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):

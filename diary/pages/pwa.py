@@ -45,6 +45,7 @@ WORKER_MODULES = {"store": "diary/js/pwa/store.js", "sync": "diary/js/pwa/sync.j
 MODULES = (
     "diary/js/pwa/store.js",
     "diary/js/pwa/records.js",
+    "diary/js/pwa/seal.js",
     "diary/js/pwa/api.js",
     "diary/js/pwa/queue.js",
     "diary/js/pwa/sync.js",

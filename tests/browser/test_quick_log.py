@@ -321,7 +321,7 @@ def test_it_keeps_the_queue_when_the_session_ended_offline_and_sends_it_after_si
     context.set_offline(False)
     wait_for_status(page, "^Signed out · never synced$")  # no one signed in: nothing of alice's shows
     waiting = page.locator("#waiting-list").inner_text()
-    assert "logged under another account wait on this phone" in waiting
+    assert "logged under another account waits on this phone, locked" in waiting
     assert "Calf" not in waiting
     notice = page.locator("#account-notice")
     assert "You are not signed in" in notice.inner_text()
@@ -347,7 +347,7 @@ def test_it_never_sends_one_accounts_entries_to_another(
     context.set_offline(False)
     page.reload()
     wait_for_status(page, "^synced just now$")
-    assert "logged under another account wait on this phone" in page.locator("#waiting-list").inner_text()
+    assert "logged under another account waits on this phone, locked" in page.locator("#waiting-list").inner_text()
     assert page.locator("#recent-list li[data-key]").count() == 0
     assert server_counts(bob) == (0, 0)
     assert server_counts(browser_user) == (0, 0)

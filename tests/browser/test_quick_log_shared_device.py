@@ -1,6 +1,7 @@
 """A shared phone: once an account logs out, from any page, nothing of its diary can be read
 on the phone by the next person (finding 2 of issue 22)."""
 
+import json
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -94,7 +95,15 @@ def test_an_unsent_entry_stays_hidden_after_logging_out_and_goes_when_the_accoun
     page.goto("/quick/")
     wait_for_status(page, "^Signed out")
     assert NOTE not in page.locator("body").inner_text()
-    assert "logged under another account wait on this phone" in page.locator("#waiting-list").inner_text()
+    # Kept, but sealed: nothing of it (or of whose it is) can be read from the phone's storage.
+    stored = page.evaluate(DUMP)
+    assert NOTE not in stored
+    assert "alice" not in stored
+    assert "phone_key" not in stored
+    [item] = json.loads(stored)["queue"]
+    assert item["sealed"]
+    assert set(item) == {"key", "sealed", "kid", "iv", "data"}
+    assert "logged under another account waits on this phone, locked" in page.locator("#waiting-list").inner_text()
     page.locator("#account-notice").get_by_role("link", name="Sign in").click()
     page.get_by_label("User name").fill("alice")
     page.get_by_label("Password").fill("a long pass phrase 1")

@@ -2,13 +2,16 @@
 password, tokens and sessions outliving a new password, the e-mail changed behind the owner's back."""
 
 import re
+from io import StringIO
 from typing import Any
 
 import pytest
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.core import mail
 from django.core.cache import cache
+from django.core.management import call_command
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -109,6 +112,48 @@ def test_a_password_reset_revokes_tokens_and_sessions(alice: User) -> None:
     assert not [s for s in Session.objects.all() if s.get_decoded().get("_auth_user_id") == str(alice.pk)]
     page = client.get("/accounts/password/reset/done/").content.decode().replace("&#x27;", "'")
     assert "signed out on your other devices and the phone app" in page
+
+
+def test_a_password_set_in_the_admin_revokes_tokens_and_sessions(alice: User, operator: User) -> None:
+    raw = token_for(alice)
+    other_browser = signed_in(alice)
+    admin = signed_in(operator)
+    form = admin.get(f"/admin/auth/user/{alice.pk}/password/").content.decode()
+    assert "signs the account out of every other browser and phone" in form  # the admin says so
+    done = admin.post(
+        f"/admin/auth/user/{alice.pk}/password/",
+        {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"},
+    )
+    assert done.status_code == 302
+    assert api_status(raw) == 401
+    assert signed_in_as(other_browser) is None
+    assert signed_in_as(admin) == "operator"  # the operator's own session is not touched
+
+
+def test_a_password_set_with_manage_py_changepassword_revokes_tokens(
+    alice: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.contrib.auth.management.commands import changepassword
+
+    raw = token_for(alice)
+    other_browser = signed_in(alice)
+    monkeypatch.setattr(changepassword.getpass, "getpass", lambda prompt="": NEW_PASSWORD)
+    call_command("changepassword", "alice", stdout=StringIO())
+    assert api_status(raw) == 401
+    assert signed_in_as(other_browser) is None
+
+
+def test_a_hash_upgraded_at_sign_in_is_not_a_password_change(alice: User, settings: Any) -> None:
+    """Django re-hashes a password at sign-in when its hasher's settings change; that must not
+    sign the phone out."""
+    raw = token_for(alice)
+    alice.password = make_password(PASSWORD, hasher="md5")
+    alice.save(update_fields=["password"])
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher", *settings.PASSWORD_HASHERS]
+    assert Client().login(username="alice", password=PASSWORD)
+    alice.refresh_from_db()
+    assert alice.password.startswith("pbkdf2_sha256$")  # upgraded
+    assert api_status(raw) == 200
 
 
 # --- Finding 5: a new e-mail address needs the password, and the old address hears of it -------

@@ -2,6 +2,7 @@
 that keeps it, the manifest that makes it installable, and GET /api/v1/account/ that the
 shell's scripts ask before each sync."""
 
+import base64
 import json
 import re
 from collections.abc import Iterator
@@ -9,6 +10,7 @@ from html.parser import HTMLParser
 from io import BytesIO
 from pathlib import Path
 from typing import Any
+from unittest.mock import ANY
 from urllib.parse import urljoin
 
 import pytest
@@ -347,12 +349,24 @@ def test_it_tells_the_signed_in_user_and_their_time_zone(alice: User, alice_web:
     profile_update(user=alice, time_zone="Pacific/Auckland")
     response = alice_web.get(ACCOUNT)
     assert response.status_code == 200
-    assert response.json() == {"username": "alice", "time_zone": "Pacific/Auckland"}
+    assert response.json() == {"username": "alice", "time_zone": "Pacific/Auckland", "phone_key": ANY}
 
 
 def test_it_tells_each_caller_about_themselves(alice_web: Client, bob_web: Client) -> None:
-    assert alice_web.get(ACCOUNT).json() == {"username": "alice", "time_zone": "UTC"}
-    assert bob_web.get(ACCOUNT).json() == {"username": "bob", "time_zone": "UTC"}
+    assert alice_web.get(ACCOUNT).json() == {"username": "alice", "time_zone": "UTC", "phone_key": ANY}
+    assert bob_web.get(ACCOUNT).json() == {"username": "bob", "time_zone": "UTC", "phone_key": ANY}
+
+
+def test_each_account_has_its_own_phone_key_the_same_at_every_sign_in(
+    alice: User, alice_web: Client, bob_web: Client
+) -> None:
+    """The key seals an account's unsent entries on a shared phone (js/pwa/seal.js): AES-256,
+    the same when the account signs in again (or the entries could not be opened), another
+    account's never the same."""
+    key = alice_web.get(ACCOUNT).json()["phone_key"]
+    assert len(base64.b64decode(key, validate=True)) == 32
+    assert client_for(alice).get(ACCOUNT).json()["phone_key"] == key
+    assert bob_web.get(ACCOUNT).json()["phone_key"] != key
 
 
 def test_it_answers_a_phone_with_a_device_token(alice: User) -> None:

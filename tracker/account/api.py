@@ -2,12 +2,14 @@
 the documented JSON, GDPR article 20) and DELETE /api/v1/account/ (erasure with the password
 again, article 17)."""
 
+import base64
 import tempfile
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.http import FileResponse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import ensure_csrf_cookie
 from drf_spectacular.types import OpenApiTypes
@@ -67,6 +69,19 @@ class EraseSerializer(serializers.Serializer[Any]):
 class SignedInSerializer(serializers.Serializer[Any]):
     username = serializers.CharField()
     time_zone = serializers.CharField(help_text="IANA name, e.g. Europe/Paris.")
+    phone_key = serializers.CharField(
+        help_text="This account's key (base64, 32 bytes) for sealing the entries it leaves unsent on a "
+        "shared phone when it logs out (AES-GCM); the same every time, for this account only."
+    )
+
+
+def phone_key(user: User) -> str:
+    """The key the phone client seals this account's unsent entries with when the account leaves
+    the phone (diary/static/diary/js/pwa/seal.js). Derived from SECRET_KEY and the user's id, so
+    it needs no storage and is the same on every sign-in; changing SECRET_KEY makes the entries
+    sealed before it unreadable."""
+    digest = salted_hmac("tracker.account.phone_key", str(user.pk), algorithm="sha256").digest()
+    return base64.b64encode(digest).decode("ascii")
 
 
 class AccountView(APIView):
@@ -79,7 +94,9 @@ class AccountView(APIView):
     @method_decorator(ensure_csrf_cookie)
     def get(self, request: Request) -> Response:
         user = request_user(request)
-        return Response({"username": user.get_username(), "time_zone": user_zone(user).key})
+        return Response(
+            {"username": user.get_username(), "time_zone": user_zone(user).key, "phone_key": phone_key(user)}
+        )
 
     @extend_schema(
         request=EraseSerializer,

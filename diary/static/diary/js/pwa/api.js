@@ -2,6 +2,7 @@
 // this phone holds), and the reference data. A failure that ends the sync is thrown as a Stop,
 // which says the state the page shows (offline, unreachable, signed out, an error).
 
+import { keepKey, sealQueue } from "./seal.js";
 import * as store from "./store.js";
 
 const API = "/api/v1/";
@@ -36,27 +37,34 @@ export function json(response) {
 }
 
 // No one signed in, or a log-out from any page (js/logout.js): the last account's copy of its
-// diary leaves the phone, and so does its name; its queued entries stay, held for it (each
-// item carries its owner), hidden from whoever uses the phone next and sent when it signs in.
+// diary leaves the phone, and so does its name; its queued entries stay, sealed for it
+// (seal.js), unreadable by whoever uses the phone next and sent when it signs in again.
 export function forgetSynced() {
-  return Promise.all([
-    store.clear("records"),
-    store.setMeta("cursor", ""),
-    store.setMeta("last_synced", null),
-    store.setMeta("owner", null),
-    store.setMeta("csrf", ""),
-  ]);
+  return store
+    .getMeta("owner")
+    .then(sealQueue)
+    .then(() =>
+      Promise.all([
+        store.clear("records"),
+        store.setMeta("cursor", ""),
+        store.setMeta("last_synced", null),
+        store.setMeta("owner", null),
+        store.setMeta("csrf", ""),
+      ]),
+    );
 }
 
 // Another account on this phone: the last one's copy of its diary goes; its queued entries
-// stay, held for it (never sent to this account).
-function switchOwner(username) {
-  return Promise.all([
-    store.clear("records"),
-    store.setMeta("cursor", ""),
-    store.setMeta("last_synced", null),
-    store.setMeta("owner", username),
-  ]);
+// stay, sealed for it (never sent to this account).
+function switchOwner(previous, username) {
+  return sealQueue(previous).then(() =>
+    Promise.all([
+      store.clear("records"),
+      store.setMeta("cursor", ""),
+      store.setMeta("last_synced", null),
+      store.setMeta("owner", username),
+    ]),
+  );
 }
 
 // Entries logged before any account was known on this phone belong to the first one.
@@ -78,7 +86,8 @@ export function whoAmI() {
     .then(json)
     .then(
       (account) =>
-        store.getMeta("owner").then((previous) => (previous === account.username ? null : switchOwner(account.username)))
+        store.getMeta("owner").then((previous) => (previous === account.username ? null : switchOwner(previous, account.username)))
+          .then(() => keepKey(account.phone_key))
           .then(() => adoptOrphans(account.username))
           .then(() => account),
       (error) => {

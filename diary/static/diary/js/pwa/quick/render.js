@@ -153,8 +153,9 @@ function renderWaiting() {
   items.forEach((item) => list.appendChild(waitingEntry(item)));
   const others = page.items.length - items.length;
   if (others) {
-    const words = " logged under another account wait on this phone. They are sent when that account signs in here again.";
-    list.appendChild(element("li", { class: "others" }, texts.entriesText(others) + words));
+    const [wait, they] = others === 1 ? ["waits", "it is"] : ["wait", "they are"];
+    const words = `logged under another account ${wait} on this phone, locked: ${they} sent when that account signs in here again.`;
+    list.appendChild(element("li", { class: "others" }, `${texts.entriesText(others)} ${words}`));
   }
   $("#waiting").hidden = !page.items.length;
 }

@@ -17,7 +17,8 @@ export const page = {
   lastSynced: null,
 };
 
-export const mine = (item) => item.owner === null || item.owner === page.owner;
+// An item sealed for an account that left the phone (seal.js) is no one's here.
+export const mine = (item) => !item.sealed && (item.owner === null || item.owner === page.owner);
 
 export const waitingHere = (item) => mine(item) && item.status === "waiting";
 
