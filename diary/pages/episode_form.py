@@ -15,17 +15,21 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils.safestring import SafeString
 
-from conditions.models import BodyRegion, RegionGroup, Symptom, Trigger, TwitchPattern
+from conditions.models import BodyRegion, RegionGroup, Symptom, Trigger
 from conditions.reference import PerReferenceVersion
 from diary.body_outline import BOTH, LEFT, MIDLINE, RIGHT, VIEWS, Shape, render_view, sides_drawn
 from diary.formatting import location_text
 from diary.models import MAX_DURATION_SECONDS, Episode, Side
+from diary.selectors import RECENT_PLACES, RecentPlaces
 from diary.services import EpisodeChildren, EpisodeInput, LocationInput
 
 # Duration presets: value sent, label shown. "ongoing" saves the episode still going, with no
 # duration until it ends (DESIGN.md, "Data": never a made-up one).
 ONGOING = "ongoing"
 DURATION_PRESETS = (("5", "A few seconds"), ("60", "About a minute"), ("300", "Several minutes"))
+# A new form shows the first preset chosen: it is said in the words next to Save, so it is never
+# saved unseen. Nothing else is chosen for the person (no pattern, no strength).
+DEFAULT_DURATION = DURATION_PRESETS[0][0]
 UNITS = {"seconds": 1, "minutes": 60, "hours": 3600}
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -100,6 +104,10 @@ class Choices:
         choice = self.regions.get(region)
         return location_text(choice.name if choice else region, Side(side).label)
 
+    def place_labels(self) -> dict[str, str]:
+        """Every location checkbox's label ("Left calf") by its value ("calf:left")."""
+        return {value: text for _, regions in self.groups for region in regions for value, text in region.options()}
+
     def red_flags(self, codes: Sequence[str]) -> list[SymptomChoice]:
         wanted = set(codes)
         return [s for s in self.symptoms if s.red_flag and s.code in wanted]
@@ -129,7 +137,7 @@ class EpisodeForm:
     @classmethod
     def blank(cls, *, now: datetime, zone: ZoneInfo) -> "EpisodeForm":
         """A new form: starting now, in the user's zone, with its own id for safe retries."""
-        return cls(form_id=str(uuid.uuid4()), started_at=local_input(now, zone), pattern=TwitchPattern.SINGLE_TWITCH)
+        return cls(form_id=str(uuid.uuid4()), started_at=local_input(now, zone), duration=DEFAULT_DURATION)
 
     @classmethod
     def of_episode(cls, episode: Episode, children: EpisodeChildren, zone: ZoneInfo) -> "EpisodeForm":
@@ -298,3 +306,57 @@ def outline_svgs(checked: set[str]) -> list[tuple[str, SafeString]]:
         return {"class": "region on" if shape.key in checked else "region", "data-location": shape.key}
 
     return [(view.title, render_view(view, shape_attributes=attributes)) for view in VIEWS]
+
+
+def duration_words(form: EpisodeForm) -> str:
+    """How long, as the words next to Save say it: "about a minute", "90 seconds"."""
+    if form.duration_value:
+        return f"{form.duration_value} {form.duration_unit}"
+    if form.duration == ONGOING:
+        return "still going"
+    return dict(DURATION_PRESETS).get(form.duration, "how long?").lower()
+
+
+def episode_words(form: EpisodeForm, choices: Choices, when: str) -> str:
+    """The entry in words: "Left calf · about a minute · strength 4 · now" (diary/js/log-form.js
+    says it the same way as the person picks)."""
+    labels = choices.place_labels()
+    places = ", ".join(labels.get(key, key) for key in sorted(form.locations)) or "where?"
+    strength = f"strength {form.intensity}" if form.intensity else "how strong?"
+    return " · ".join((places, duration_words(form), strength, when))
+
+
+@dataclass(frozen=True)
+class SameAsLast:
+    """The latest episode's places, duration and strength, as "Same as last time" sets them."""
+
+    locations: list[str]  # checkbox values
+    duration: str  # a preset, "ongoing", or seconds
+    intensity: int
+
+
+@dataclass(frozen=True)
+class Places:
+    """The form's places: the recent ones on top (one tap each), the rest grouped below."""
+
+    recent: list[tuple[str, str]]  # (value, label)
+    groups: list[tuple[str, list[tuple[str, str]]]]  # (group label, its (value, label) not in recent)
+    last: SameAsLast | None
+
+
+def places_of(choices: Choices, recent: RecentPlaces | None) -> Places:
+    """Each checkbox once: a recent place shows on top instead of in its group."""
+    labels = choices.place_labels()
+    keys = [key for region, side in (recent.locations if recent else []) for key in location_keys(region, side)]
+    shown = [key for key in dict.fromkeys(keys) if key in labels][:RECENT_PLACES]
+    groups = [
+        (label, [option for region in regions for option in region.options() if option[0] not in shown])
+        for label, regions in choices.groups
+    ]
+    last = recent.last if recent else None
+    same = None
+    if last is not None:
+        duration = ONGOING if last.ongoing else str(last.duration_seconds or "")
+        locations = [key for region, side in last.locations for key in location_keys(region, side)]
+        same = SameAsLast(locations, duration, last.intensity)
+    return Places([(key, labels[key]) for key in shown], [(label, opts) for label, opts in groups if opts], same)

@@ -15,6 +15,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -28,12 +29,14 @@ from diary.pages.episode_form import (
     UNITS,
     Choices,
     EpisodeForm,
+    episode_words,
     local_input,
     outline_svgs,
+    places_of,
 )
 from diary.pages.history import back_to_history
 from diary.selectors import episode_detail as select_episode_detail
-from diary.selectors import episode_get, ongoing_episodes, user_zone
+from diary.selectors import episode_get, ongoing_episodes, recent_places, user_zone
 from diary.services import Replay, Replayed, StaleVersion, episode_create_or_replay, episode_update
 from diary.services import episode_end as episode_end_service
 from diary.services.episodes import EDITABLE_FIELDS
@@ -78,8 +81,23 @@ def _create(request: HttpRequest, user: User, zone: ZoneInfo, form: EpisodeForm)
     episode = _replayed(form, result) if isinstance(result, Replayed) else result.episode
     if episode is None:
         return _form_page(request, form, zone, status=400)
-    messages.success(request, "Episode saved.")
-    return redirect("episode-detail", id=episode.pk)
+    choices = Choices.load()
+    if choices.red_flags(sorted(form.symptoms)):
+        # Its page says "see a doctor soon" first: that matters more than the next log.
+        messages.success(request, "Episode saved.")
+        return redirect("episode-detail", id=episode.pk)
+    # Back on the form, ready for the next log, with what was saved next to Save.
+    when = f"{episode.started_at.astimezone(zone):%H:%M}"
+    messages.success(request, f"Saved: {episode_words(form, choices, when)}.")
+    return redirect(f"{reverse('episode-log')}?saved={episode.pk}")
+
+
+def _saved_id(request: HttpRequest) -> uuid.UUID | None:
+    """The episode just saved (?saved=), for the "Open it" link next to the confirmation."""
+    try:
+        return uuid.UUID(request.GET.get("saved", ""))
+    except ValueError:
+        return None
 
 
 def _replayed(form: EpisodeForm, replayed: Replayed) -> Episode | None:
@@ -117,11 +135,17 @@ def _form_page(
 ) -> HttpResponse:
     choices = Choices.load()
     ongoing, more_ongoing = ([], False) if episode else _still_going_list(page_user(request), zone)
+    places = places_of(choices, None if episode else recent_places(user=page_user(request)))
     context: dict[str, Any] = {
         "nav": "log",
         "form": form,
         "form_errors": form.errors.get(FORM_ERROR, []),
         "choices": choices,
+        "recent": places.recent,
+        "places": places.groups,
+        "last": places.last,
+        "words": episode_words(form, choices, "now" if not episode else form.started_at.replace("T", " ")),
+        "saved_id": _saved_id(request),
         "outlines": outline_svgs(form.locations),
         "presets": DURATION_PRESETS,
         "ongoing_value": ONGOING,

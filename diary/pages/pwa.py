@@ -30,8 +30,18 @@ from django.views.decorators.http import require_GET
 from conditions.models import RegionGroup
 from diary.models import MAX_DURATION_SECONDS, MAX_NOTES_LENGTH
 from diary.pages.checkin_form import MEASURES
-from diary.pages.episode_form import DURATION_PRESETS, ONGOING, UNITS, outline_svgs
+from diary.pages.episode_form import (
+    DEFAULT_DURATION,
+    DURATION_PRESETS,
+    ONGOING,
+    UNITS,
+    EpisodeForm,
+    duration_words,
+    outline_svgs,
+)
 
+# The quick log's form as it opens: nothing chosen but the duration preset shown in its words.
+EMPTY_FORM = EpisodeForm(duration=DEFAULT_DURATION)
 SERVICE_WORKER = Path(__file__).resolve().parent.parent / "pwa" / "service-worker.js"
 THEME_COLOUR = "#1f5fbf"
 BACKGROUND_COLOUR = "#ffffff"
@@ -49,6 +59,7 @@ MODULES = (
     "diary/js/pwa/api.js",
     "diary/js/pwa/queue.js",
     "diary/js/pwa/sync.js",
+    "diary/js/log-form.js",
     "diary/js/pwa/fields.js",
     "diary/js/pwa/times.js",
     "diary/js/pwa/episode-form.js",
@@ -83,6 +94,9 @@ def shell_html() -> str:
     return render_to_string(
         "diary/quick/quick.html",
         {
+            "quick": True,
+            "form": EMPTY_FORM,
+            "words": f"where? · {duration_words(EMPTY_FORM)} · how strong? · now",
             "outlines": outline_svgs(set()),
             "presets": DURATION_PRESETS,
             "ongoing_value": ONGOING,

@@ -199,3 +199,49 @@ def episode_count_on(*, user: User, day: date) -> int:
         "started_at", "utc_offset_minutes"
     )
     return sum(1 for episode in near if episode.local_date == day)
+
+
+# The logging forms offer the places of the latest episodes as one-tap chips: at most this many
+# places, drawn from at most RECENT_EPISODES episodes.
+RECENT_PLACES = 6
+RECENT_EPISODES = 30
+
+
+@dataclass(frozen=True)
+class LastEpisode:
+    """What "Same as last time" copies: the places, how long and how strong (not the rest)."""
+
+    locations: list[tuple[str, str]]  # (region code, side)
+    duration_seconds: int | None
+    ongoing: bool
+    intensity: int
+
+
+@dataclass(frozen=True)
+class RecentPlaces:
+    locations: list[tuple[str, str]]  # (region code, side), the most recent first, no repeats
+    last: LastEpisode | None
+
+
+def recent_places(*, user: User) -> RecentPlaces:
+    """The places of the user's latest live episodes, newest first, and the latest episode's
+    own: one query over the locations of the last RECENT_EPISODES episodes."""
+    latest = Episode.live.filter(user=user).order_by("-started_at", "-id").values("id")[:RECENT_EPISODES]
+    rows = (
+        EpisodeLocation.objects.filter(episode__in=latest)
+        .order_by("-episode__started_at", "-episode_id", "region__code", "side")
+        .values_list(
+            "episode_id", "region__code", "side", "episode__duration_seconds", "episode__ongoing", "episode__intensity"
+        )
+    )
+    places: list[tuple[str, str]] = []
+    last: LastEpisode | None = None
+    last_id = None
+    for episode_id, region, side, seconds, ongoing, intensity in rows:
+        if last is None:
+            last, last_id = LastEpisode([], seconds, ongoing, intensity), episode_id
+        if episode_id == last_id:
+            last.locations.append((region, side))
+        if (region, side) not in places:
+            places.append((region, side))
+    return RecentPlaces(places, last)

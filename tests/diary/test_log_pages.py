@@ -69,7 +69,11 @@ def test_it_logs_an_episode_through_the_service(alice_web: Client, in_paris: Use
     response = alice_web.post(LOG, valid_form())
     episode = only_episode(in_paris)
     assert response.status_code == 302
-    assert response["Location"] == reverse("episode-detail", args=[episode.pk])
+    # Back on the form for the next log, with what was saved next to Save and a link to it.
+    assert response["Location"] == f"{LOG}?saved={episode.pk}"
+    html = alice_web.get(response["Location"]).content.decode()
+    assert "Saved: Left calf · about a minute · strength 4 · 12:30." in html
+    assert reverse("episode-detail", args=[episode.pk]) in html
     assert episode.started_at == datetime(2026, 11, 20, 11, 30, tzinfo=ZoneInfo("UTC"))
     assert episode.utc_offset_minutes == 60
     assert (episode.duration_seconds, episode.intensity, episode.source) == (60, 4, "web")

@@ -36,25 +36,28 @@ function regionChips(fieldset, region) {
   fieldset.appendChild(chip("checkbox", "locations", `${region.code}:right`, `Right ${lowerFirst(region.name)}`));
 }
 
-function buildRegions(groups, reference, groupLabels) {
+// The grouped places, but for those shown on top as recent (each checkbox once).
+function buildRegions(groups, reference, groupLabels, recent) {
   groups.textContent = "";
   Object.keys(groupLabels).forEach((group) => {
     const regions = reference.regions.filter((region) => region.group === group);
-    if (!regions.length) return;
     const fieldset = element("fieldset", { class: "chips" });
     fieldset.appendChild(element("legend", {}, groupLabels[group]));
     regions.forEach((region) => regionChips(fieldset, region));
-    groups.appendChild(fieldset);
+    fieldset.querySelectorAll("input").forEach((input) => {
+      if (recent.includes(input.value)) input.closest("label").remove();
+    });
+    if (fieldset.querySelector("input")) groups.appendChild(fieldset);
   });
 }
 
+// A red flag carries one small sign, explained by the sentence above the symptoms.
 function symptomChip(symptom) {
-  const label = chip("checkbox", "symptoms", symptom.code, symptom.name, symptom.red_flag ? { class: "flagged" } : {});
+  const label = chip("checkbox", "symptoms", symptom.code, symptom.name);
   if (symptom.red_flag) {
-    const mark = element("span", { class: "flag-mark", title: "Red flag: see a doctor soon" }, "!");
-    mark.appendChild(element("span", { class: "visually-hidden" }, " (red flag)"));
     label.appendChild(document.createTextNode(" "));
-    label.appendChild(mark);
+    label.appendChild(element("span", { class: "flag-mark", "aria-hidden": "true" }, "◆"));
+    label.appendChild(element("span", { class: "visually-hidden" }, " (see a doctor soon)"));
   }
   return label;
 }
@@ -72,12 +75,9 @@ function buildAdvice(advice, symptoms) {
 }
 
 export function buildEpisodeForm(form, reference, groupLabels) {
-  buildRegions(form.querySelector("#region-groups"), reference, groupLabels);
-  fill(form.querySelector("#patterns"), reference.patterns, (pattern, index) => {
-    const label = chip("radio", "pattern", pattern.code, pattern.name);
-    if (index === 0) label.firstChild.setAttribute("checked", ""); // the default, as on the logging page
-    return label;
-  });
+  buildRegions(form.querySelector("#region-groups"), reference, groupLabels, []);
+  // No default: a pattern not chosen is not recorded.
+  fill(form.querySelector("#patterns"), reference.patterns, (pattern) => chip("radio", "pattern", pattern.code, pattern.name));
   fill(form.querySelector("#triggers"), reference.triggers, (trigger) => chip("checkbox", "triggers", trigger.code, trigger.name));
   fill(form.querySelector("#symptoms"), reference.symptoms, symptomChip);
   buildAdvice(form.querySelector("#advice"), reference.symptoms);
@@ -119,7 +119,6 @@ function episodeErrors(started, ongoing, seconds, where, form, now) {
   if (!ongoing && !(seconds >= 1)) errors.duration_seconds = ["Say how long it lasted (at least a second)."];
   if (!where.length) errors.locations = ["Pick at least one place."];
   if (!checked(form, "intensity")) errors.intensity = ["Pick how strong it was."];
-  if (!checked(form, "pattern")) errors.pattern = ["Pick what it was like."];
   return errors;
 }
 
@@ -140,7 +139,7 @@ export function readEpisode(form, id, now) {
       ongoing,
       locations: where,
       intensity: Number(checked(form, "intensity")),
-      pattern: checked(form, "pattern"),
+      pattern: checked(form, "pattern") || null, // not chosen: not recorded
       triggers: values(form, "triggers"),
       symptoms: values(form, "symptoms"),
       notes: form.querySelector("#notes").value,
@@ -153,7 +152,9 @@ export function readEpisode(form, id, now) {
 
 export function resetEpisode(form, now) {
   form.reset();
-  form.querySelector("#started_at").value = localInput(now);
+  const started = form.querySelector("#started_at");
+  started.value = localInput(now);
+  started.setAttribute("data-now", started.value); // said "now" until changed (log-form.js)
   setChecked(form, "locations", []);
   setChecked(form, "symptoms", []);
   showErrors(form, "error-", {});
@@ -172,14 +173,63 @@ function durationPreset(body) {
 export function fillEpisode(form, body) {
   form.reset();
   form.querySelector("#started_at").value = localInput(new Date(body.started_at));
+  form.querySelector("#started_at").removeAttribute("data-now");
+  form.querySelector(".when").open = true;
   setChecked(form, "locations", tickedLocations(body.locations));
   const preset = durationPreset(body);
   setChecked(form, "duration", [preset]);
   form.querySelector("#duration_value").value = preset ? "" : String(body.duration_seconds);
   form.querySelector("#duration_unit").value = "seconds";
   setChecked(form, "intensity", [String(body.intensity)]);
-  setChecked(form, "pattern", [body.pattern]);
+  setChecked(form, "pattern", body.pattern ? [body.pattern] : []);
   setChecked(form, "triggers", body.triggers || []);
   setChecked(form, "symptoms", body.symptoms || []);
   form.querySelector("#notes").value = body.notes || "";
+}
+
+// --- The places logged lately -----------------------------------------------------------------
+
+const RECENT_PLACES = 6; // as the logging page (diary.selectors.RECENT_PLACES)
+
+function regionLabels(reference) {
+  const labels = {};
+  reference.regions.forEach((region) => {
+    if (!region.has_sides) labels[`${region.code}:midline`] = region.name;
+    else {
+      labels[`${region.code}:left`] = `Left ${lowerFirst(region.name)}`;
+      labels[`${region.code}:right`] = `Right ${lowerFirst(region.name)}`;
+    }
+  });
+  return labels;
+}
+
+// The places of `episodes` (the phone's, newest first) as keys, each once, at most RECENT_PLACES.
+export function recentKeys(episodes, reference) {
+  const labels = regionLabels(reference);
+  const keys = episodes.flatMap((body) => tickedLocations(body.locations || []));
+  return Array.from(new Set(keys)).filter((key) => key in labels).slice(0, RECENT_PLACES);
+}
+
+// The recent places on top (one tap each) and the rest grouped under "All places"; the boxes
+// ticked stay ticked. "Same as last time" gets the latest episode's places, duration, strength.
+export function showPlaces(form, reference, groupLabels, episodes) {
+  const recent = recentKeys(episodes, reference);
+  const labels = regionLabels(reference);
+  const ticked = values(form, "locations");
+  buildRegions(form.querySelector("#region-groups"), reference, groupLabels, recent);
+  fill(form.querySelector("#recent-places"), recent, (key) => chip("checkbox", "locations", key, labels[key]));
+  // The same boxes ticked as before, so nothing else changes (no change event: the words and
+  // a confirmation next to Save stay as they are).
+  form.querySelectorAll('input[name="locations"]').forEach((input) => {
+    input.checked = ticked.includes(input.value);
+  });
+  form.querySelector("#no-recent").hidden = recent.length > 0;
+  const same = form.querySelector("#same-as-last");
+  const last = episodes[0];
+  same.hidden = !last;
+  if (!last) return recent;
+  same.setAttribute("data-locations", tickedLocations(last.locations).join(" "));
+  same.setAttribute("data-duration", last.ongoing ? ONGOING : String(last.duration_seconds || ""));
+  same.setAttribute("data-intensity", String(last.intensity));
+  return recent;
 }

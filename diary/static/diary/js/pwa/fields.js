@@ -37,6 +37,8 @@ export function showErrors(form, prefix, errors) {
     }
     errors[field].forEach((message) => list.appendChild(element("li", {}, message)));
     list.hidden = false;
+    const section = list.closest("details"); // an error in a folded section opens it
+    if (section) section.open = true;
     const control = list.closest("fieldset") || list.previousElementSibling;
     if (control) control.setAttribute("aria-invalid", "true");
   });

@@ -6,6 +6,7 @@ import { forgetSynced } from "../api.js";
 import { fillCheckin, readCheckin, resetCheckin } from "../checkin-form.js";
 import { fillEpisode, readEpisode, resetEpisode } from "../episode-form.js";
 import { showErrors } from "../fields.js";
+import { showSaved, wordsOf } from "../../log-form.js";
 import * as queue from "../queue.js";
 import * as store from "../store.js";
 import { page, find, baseOf, episodesOn } from "./state.js";
@@ -164,9 +165,14 @@ export function onEpisodeSubmit(event) {
     if (first) first.scrollIntoView({ block: "center" });
     return;
   }
+  const words = wordsOf(episodeForm);
   queue.queueEpisode(read.body, editing ? editing.baseVersion : null).then(() => {
     stopEditing();
+    page.logged = true;
     announceSaved(editing ? "Changes saved on this phone." : "Episode saved on this phone.");
+    // Next to Save, where the words were: what was saved, and whether it has yet to be sent.
+    const offline = navigator.onLine === false || (page.last && page.last.state === "offline");
+    showSaved(episodeForm, `${offline ? "Saved on this phone, will sync" : "Saved"}: ${words}.`);
     return queued();
   });
 }

@@ -1,8 +1,8 @@
 // The quick log's rendering: the sync bar, "Waiting to sync", the last 30 days, the account,
 // and what the check-in form says of the day's twitching, all drawn from the state (state.js).
 
-import { buildEpisodeForm, resetEpisode } from "../episode-form.js";
-import { element } from "../fields.js";
+import { buildEpisodeForm, resetEpisode, showPlaces } from "../episode-form.js";
+import { element, values } from "../fields.js";
 import { localDate } from "../times.js";
 import { page, mine, recentEntries, entryDay, episodesOn } from "./state.js";
 import * as texts from "./texts.js";
@@ -207,11 +207,31 @@ function renderRecent() {
 
 // --- The episode form, from the reference data -------------------------------------------------
 
+let placesShown = null; // what the recent places were last drawn from
+
 export function buildForm() {
   buildEpisodeForm(episodeForm, page.reference.document, groupLabels);
   if (!page.editing) resetEpisode(episodeForm, new Date());
+  placesShown = null;
+  renderPlaces();
   episodeForm.hidden = false;
   $("#reference-missing").hidden = true;
+}
+
+// The places logged lately (this phone's records and queue, so offline too) as one-tap chips,
+// redrawn when they change and nothing is being logged. "All places" is open while there are
+// none, until the first save here (then it stays as the person left it).
+export function renderPlaces() {
+  if (!page.reference || page.editing || values(episodeForm, "locations").length) return;
+  const episodes = recentEntries()
+    .filter((entry) => entry.kind === "episode")
+    .map((entry) => entry.body);
+  const last = episodes[0];
+  const seen = JSON.stringify([episodes.map((body) => body.locations), last && [last.duration_seconds, last.ongoing, last.intensity]]);
+  if (seen === placesShown) return;
+  placesShown = seen;
+  const recent = showPlaces(episodeForm, page.reference.document, groupLabels, episodes);
+  if (!page.logged) $("#all-places").open = recent.length === 0;
 }
 
 // --- The rest ---------------------------------------------------------------------------------
@@ -239,6 +259,7 @@ export function showDaysTwitching() {
 }
 
 export function render() {
+  renderPlaces();
   renderStatus();
   renderWaiting();
   renderRecent();

@@ -56,7 +56,8 @@ function episodeText(body, withDay) {
   const parts = body.ongoing
     ? [stillGoingText(body.started_at), places]
     : [(withDay ? `${dayFormat.format(when)}, ` : "") + timeFormat.format(when), places, durationText(body.duration_seconds)];
-  parts.push(`${body.intensity}/10`, patterns[body.pattern] || body.pattern);
+  parts.push(`${body.intensity}/10`);
+  if (body.pattern) parts.push(patterns[body.pattern] || body.pattern); // none: not recorded
   const symptoms = names("symptoms");
   if (body.symptoms && body.symptoms.length) parts.push(body.symptoms.map((code) => symptoms[code] || code).join(", "));
   return parts.join(" · ");
