@@ -52,7 +52,8 @@ test: install-dev
 # PDF and page, built inside their request, for the same years and five years of 50,000 episodes
 # (BENCH_EXPORT_BIG=0 leaves that one out). Set DATABASE_URL to
 # measure on PostgreSQL; bench_http (this tree against the commit before issue 8, over HTTP)
-# needs PostgreSQL.
+# needs PostgreSQL; bench_logging the taps and the scrolling of three common logs on a 360 px
+# phone in Chromium, on the quick log (online, offline) and the logging page.
 bench: install-dev
 	$(BIN)/python -m tests.bench.bench_simulation
 	$(BIN)/python -m tests.bench.bench_reports
@@ -60,6 +61,7 @@ bench: install-dev
 	$(BIN)/python -m tests.bench.bench_pages
 	$(BIN)/python -m tests.bench.bench_api
 	$(BIN)/python -m tests.bench.bench_http
+	$(BIN)/python -m tests.bench.bench_logging
 
 lint: install-dev
 	$(BIN)/ruff check .
