@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils.safestring import SafeString
 
-from conditions.models import BodyRegion, RegionGroup, Symptom, Trigger, TwitchPattern
+from conditions.models import BodyRegion, RegionGroup, Symptom, Trigger
 from conditions.reference import PerReferenceVersion
 from diary.body_outline import BOTH, LEFT, MIDLINE, RIGHT, VIEWS, Shape, render_view, sides_drawn
 from diary.formatting import location_text
@@ -129,7 +129,7 @@ class EpisodeForm:
     @classmethod
     def blank(cls, *, now: datetime, zone: ZoneInfo) -> "EpisodeForm":
         """A new form: starting now, in the user's zone, with its own id for safe retries."""
-        return cls(form_id=str(uuid.uuid4()), started_at=local_input(now, zone), pattern=TwitchPattern.SINGLE_TWITCH)
+        return cls(form_id=str(uuid.uuid4()), started_at=local_input(now, zone))  # no pattern until chosen
 
     @classmethod
     def of_episode(cls, episode: Episode, children: EpisodeChildren, zone: ZoneInfo) -> "EpisodeForm":
@@ -141,7 +141,7 @@ class EpisodeForm:
             duration_unit=unit,
             locations={key for region, side in children.locations for key in location_keys(region, side)},
             intensity=str(episode.intensity),
-            pattern=episode.pattern,
+            pattern=episode.pattern or "",
             triggers=set(children.triggers),
             symptoms=set(children.symptoms),
             notes=episode.notes,
@@ -194,7 +194,7 @@ class EpisodeForm:
             ongoing=self.ongoing,
             locations=locations,
             intensity=intensity,
-            pattern=self.pattern,
+            pattern=self.pattern or None,  # none chosen: not recorded
             triggers=sorted(self.triggers),
             symptoms=sorted(self.symptoms),
             notes=self.notes,
