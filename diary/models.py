@@ -150,7 +150,9 @@ class Episode(SyncedRecord):
     ongoing = models.BooleanField(default=False)
     duration_seconds = models.PositiveIntegerField(null=True, blank=True)
     intensity = models.PositiveSmallIntegerField()
-    pattern = models.CharField(max_length=20, choices=TwitchPattern.choices)
+    # None: the person did not say (nothing is recorded that the person did not choose). Null,
+    # not "": the contract sends null, and a blank pattern would be a second way to say it.
+    pattern = models.CharField(max_length=20, choices=TwitchPattern.choices, null=True, blank=True)  # noqa: DJ001
     triggers = models.ManyToManyField(Trigger, blank=True, related_name="+")
     symptoms = models.ManyToManyField(Symptom, blank=True, related_name="+")
     notes = models.TextField(blank=True, max_length=MAX_NOTES_LENGTH)
@@ -194,7 +196,9 @@ class Episode(SyncedRecord):
                 ),
                 name="episode_utc_offset_range",
             ),
-            models.CheckConstraint(condition=Q(pattern__in=TwitchPattern.values), name="episode_pattern_valid"),
+            models.CheckConstraint(
+                condition=Q(pattern__isnull=True) | Q(pattern__in=TwitchPattern.values), name="episode_pattern_valid"
+            ),
             models.CheckConstraint(condition=Q(source__in=EpisodeSource.values), name="episode_source_valid"),
             models.CheckConstraint(condition=Q(notes__length__lte=MAX_NOTES_LENGTH), name="episode_notes_length"),
             models.CheckConstraint(condition=Q(version__gte=1), name="episode_version_positive"),

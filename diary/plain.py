@@ -22,7 +22,7 @@ class Episode(NamedTuple):
     local_date: date
     duration_seconds: int | None  # None while it is still going
     intensity: int
-    pattern: str
+    pattern: str | None  # None: not recorded
     locations: tuple[tuple[str, str], ...]  # (region code, side)
     triggers: tuple[str, ...] = ()
     symptoms: tuple[str, ...] = ()

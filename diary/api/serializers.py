@@ -78,7 +78,12 @@ class EpisodeSerializer(serializers.Serializer[Episode]):
     )
     locations = BoundedListField(child=LocationSerializer(), min_length=1, max_length=MAX_LOCATIONS)
     intensity = serializers.IntegerField(min_value=1, max_value=10)
-    pattern = serializers.ChoiceField(choices=TwitchPattern.choices)
+    pattern = serializers.ChoiceField(
+        choices=TwitchPattern.choices,
+        allow_null=True,
+        required=False,
+        help_text="What it was like; null (or left out) when the person did not say: it is then not recorded.",
+    )
     triggers = BoundedListField(
         child=serializers.CharField(max_length=40), max_length=MAX_TAGS, default=list, help_text="Trigger codes."
     )
@@ -121,7 +126,7 @@ def episode_input_from(data: dict[str, Any]) -> EpisodeInput:
         ongoing=data.get("ongoing", False),
         locations=[LocationInput(loc["region"], loc["side"]) for loc in data["locations"]],
         intensity=data["intensity"],
-        pattern=data["pattern"],
+        pattern=data.get("pattern"),
         triggers=data["triggers"],
         symptoms=data["symptoms"],
         notes=data["notes"],

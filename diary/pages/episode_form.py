@@ -149,7 +149,7 @@ class EpisodeForm:
             duration_unit=unit,
             locations={key for region, side in children.locations for key in location_keys(region, side)},
             intensity=str(episode.intensity),
-            pattern=episode.pattern,
+            pattern=episode.pattern or "",
             triggers=set(children.triggers),
             symptoms=set(children.symptoms),
             notes=episode.notes,
@@ -202,7 +202,7 @@ class EpisodeForm:
             ongoing=self.ongoing,
             locations=locations,
             intensity=intensity,
-            pattern=self.pattern,
+            pattern=self.pattern or None,  # none chosen: not recorded
             triggers=sorted(self.triggers),
             symptoms=sorted(self.symptoms),
             notes=self.notes,

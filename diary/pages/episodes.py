@@ -179,7 +179,7 @@ def episode_detail(request: HttpRequest, id: str) -> HttpResponse:
             if episode.ongoing
             else duration_text(episode.duration_seconds)
         ),
-        "pattern": TwitchPattern(episode.pattern).label if episode.pattern in TwitchPattern.values else episode.pattern,
+        "pattern": TwitchPattern(episode.pattern).label if episode.pattern in TwitchPattern.values else "Not recorded",
         "triggers": [names.get(code, code) for code in children.triggers],
         "symptoms": [names.get(code, code) for code in children.symptoms],
         "zone": zone,

@@ -81,7 +81,7 @@ def history_row(episode: Episode, zone: ZoneInfo, today: date) -> HistoryRow:
         duration=still_going_text(local, today) if episode.ongoing else duration_text(episode.duration_seconds),
         ongoing=episode.ongoing,
         intensity=episode.intensity,
-        pattern=episode.get_pattern_display(),
+        pattern=episode.get_pattern_display() or "",  # "" when not recorded: nothing to show
         triggers=[trigger.name for trigger in episode.triggers.all()],
         symptoms=[symptom.name for symptom in symptoms],
         red_flags=[RedFlag(symptom.name, symptom.advice) for symptom in symptoms if symptom.red_flag],

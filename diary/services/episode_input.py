@@ -47,7 +47,7 @@ class EpisodeInput:
     duration_seconds: int | None  # None while it is still going
     locations: Sequence[LocationInput]
     intensity: int
-    pattern: str
+    pattern: str | None = None  # None: not recorded (the person did not say)
     triggers: Sequence[str] = ()
     symptoms: Sequence[str] = ()
     notes: str = ""
@@ -161,7 +161,7 @@ def episode_errors(data: EpisodeInput, codes: ReferenceCodes, *, now: datetime) 
     _check_started_at(errors, data.started_at, now)
     _check_duration(errors, data)
     check_range(errors, "intensity", data.intensity, 1, 10, whole=True)
-    if data.pattern not in TwitchPattern.values:
+    if data.pattern is not None and data.pattern not in TwitchPattern.values:
         errors.add("pattern", f"Unknown pattern {data.pattern!r}. Allowed: {', '.join(TwitchPattern.values)}.")
     _check_locations(errors, data.locations, codes)
     _check_codes(errors, "triggers", data.triggers, codes.triggers)

@@ -219,7 +219,7 @@ def episode_create(
     started_at: datetime,
     locations: Sequence[LocationInput],
     intensity: int,
-    pattern: str,
+    pattern: str | None = None,
     duration_seconds: int | None = None,
     ongoing: bool = False,
     triggers: Sequence[str] = (),

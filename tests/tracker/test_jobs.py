@@ -14,6 +14,7 @@ from django.db import OperationalError
 from conditions.reference import load_reference
 from tests.factories import EpisodeFactory, UserFactory
 from tests.integration.conftest import PROJECT
+from tests.threads import join_all
 from tracker.jobs import Job, backoff_delay, record_on_fresh_connection
 from tracker.models import AnalysisRequest
 from tracker.reports.services import report_create
@@ -93,7 +94,6 @@ def test_it_builds_a_report_in_a_thread_of_its_own_in_embedded_mode(settings: An
     report = report_create(user=alice, format="csv", date_from=date(2026, 1, 1), date_to=date(2026, 12, 31))
     started = set(threading.enumerate()) - before
     assert started  # the request that asked does not build it
-    for thread in started:
-        thread.join(timeout=60)
+    join_all(started)
     report.refresh_from_db()
     assert (report.status, report.attempts) == ("ready", 1)

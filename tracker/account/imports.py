@@ -178,7 +178,7 @@ def _episode(errors: FieldErrors, row: str, data: Any) -> RestoredEpisode | None
         ongoing=read.value("ongoing", False),
         locations=[LocationInput(loc["region"], loc["side"]) for loc in locations],
         intensity=read.value("intensity"),
-        pattern=read.text("pattern"),
+        pattern=None if read.value("pattern") is None else read.text("pattern"),  # null: not recorded
         triggers=read.codes("triggers"),
         symptoms=read.codes("symptoms"),
         notes=read.text("notes", ""),

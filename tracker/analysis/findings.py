@@ -48,7 +48,8 @@ class Frequency(TypedDict):
     duration_seconds: Spread  # of the episodes that ended: those still going have no duration yet
     still_going: int  # episodes still going (counted in `episodes`, not in `duration_seconds`)
     intensity: IntensitySpread
-    patterns: dict[str, int]  # pattern code: episodes, most common first
+    patterns: dict[str, int]  # pattern code: episodes, most common first (only those with one recorded)
+    patterns_not_recorded: int  # episodes whose pattern the person did not say
 
 
 # Trend

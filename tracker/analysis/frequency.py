@@ -31,7 +31,8 @@ def frequency(diary: Diary) -> Frequency:
         "duration_seconds": _spread(durations),
         "still_going": len(episodes) - len(ended),
         "intensity": {**_spread(intensities), "counts": _counts(intensities)},
-        "patterns": dict(Counter(e.pattern for e in episodes).most_common()),
+        "patterns": dict(Counter(e.pattern for e in episodes if e.pattern is not None).most_common()),
+        "patterns_not_recorded": sum(1 for e in episodes if e.pattern is None),
     }
 
 

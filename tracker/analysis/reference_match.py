@@ -68,7 +68,7 @@ def _logged_features(diary: Diary) -> Counter[tuple[str, str]]:
         "region": Counter(region for e in episodes for region, _ in e.locations),
         "symptom": Counter(code for e in episodes for code in e.symptoms),
         "trigger": Counter(code for e in episodes for code in e.triggers),
-        "pattern": Counter(e.pattern for e in episodes),
+        "pattern": Counter(e.pattern for e in episodes if e.pattern is not None),
     }
     return Counter({(kind, code): n for kind, found in counts.items() for code, n in found.items()})
 

@@ -21,7 +21,8 @@ from .triggers import tagged_triggers
 # 3: the summary stores the charts' counts (tracker.analysis.aggregates).
 # 4: counted over the days the diary covers; reference matches on characteristic features;
 #    episodes still going leave the durations, and frequency says how many (`still_going`).
-ANALYSIS_VERSION = 4
+# 5: a pattern may be not recorded: frequency counts those apart (`patterns_not_recorded`).
+ANALYSIS_VERSION = 5
 
 DISCLAIMER = (
     "This summary shows what your diary records, with the numbers behind each finding. It is not "

@@ -21,6 +21,9 @@ from tracker.analysis.findings import Findings
 from tracker.summaries.reference import load_reference
 from tracker.summaries.selectors import summary_of_range
 
+# What a report says of a field the person left out (the pattern): never a made-up value.
+NOT_RECORDED = "not recorded"
+
 
 @dataclass(frozen=True)
 class ReportEpisode:
@@ -30,7 +33,7 @@ class ReportEpisode:
     duration_seconds: int | None  # None while it is still going
     locations: tuple[tuple[str, str], ...]  # (region code, side code)
     intensity: int
-    pattern: str
+    pattern: str | None  # None: not recorded
     triggers: tuple[str, ...]  # codes
     symptoms: tuple[str, ...]  # codes
     notes: str  # "" unless the report includes notes
@@ -81,8 +84,8 @@ class Names:
     def symptom(self, code: str) -> str:
         return self.symptoms.get(code, code)
 
-    def pattern(self, code: str) -> str:
-        return self.patterns.get(code, code)
+    def pattern(self, code: str | None) -> str:
+        return NOT_RECORDED if code is None else self.patterns.get(code, code)
 
     def side(self, code: str) -> str:
         return self.sides.get(code, code)

@@ -60,7 +60,7 @@ def _row(report: ReportData, episode: ReportEpisode) -> list[str]:
         "" if episode.duration_seconds is None else str(episode.duration_seconds),
         ";".join(f"{region}:{side}" for region, side in episode.locations),
         str(episode.intensity),
-        episode.pattern,
+        episode.pattern or "",  # empty: not recorded
         ";".join(names.trigger(code) for code in episode.triggers),
         ";".join(names.symptom(code) for code in episode.symptoms),
         "true" if episode.ongoing else "false",

@@ -200,16 +200,18 @@ def body_site(names: Names, locations: tuple[tuple[str, str], ...]) -> Json:
     return site
 
 
+def quality(names: Names, pattern: str | None) -> list[Json]:
+    """The pattern as the quality component; none when the person did not say (nothing made up)."""
+    if pattern is None:
+        return []
+    name = names.pattern(pattern)
+    coding = {"system": PATTERN_SYSTEM, "code": pattern, "display": name}
+    return [{"code": QUALITY_CODE, "valueCodeableConcept": {"coding": [coding], "text": name}}]
+
+
 def components(names: Names, episode: ReportEpisode) -> list[Json]:
-    pattern = names.pattern(episode.pattern)
     return [
-        {
-            "code": QUALITY_CODE,
-            "valueCodeableConcept": {
-                "coding": [{"system": PATTERN_SYSTEM, "code": episode.pattern, "display": pattern}],
-                "text": pattern,
-            },
-        },
+        *quality(names, episode.pattern),
         severity(episode.intensity),
         {"code": INTENSITY_CODE, "valueInteger": episode.intensity},
         *(

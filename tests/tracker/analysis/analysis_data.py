@@ -17,7 +17,7 @@ def episode(
     symptoms: Sequence[str] = (),
     intensity: int = 3,
     duration: int | None = 30,  # None: still going
-    pattern: str = "intermittent_bursts",
+    pattern: str | None = "intermittent_bursts",
 ) -> Episode:
     return Episode(
         id=f"e{n}",

@@ -25,6 +25,7 @@ from diary.plain import Diary
 from diary.selectors.read import load_diary
 from tests.api.conftest import client_for
 from tests.factories import EpisodeFactory, UserFactory, make_checkin, make_legacy_checkin
+from tests.threads import join_all
 from tracker.analysis.data import Reference
 from tracker.analysis.summary import analyse
 from tracker.jobs import JobInterrupted as AnalysisInterrupted
@@ -330,8 +331,7 @@ def test_it_logs_no_diary_data_when_an_embedded_analysis_fails(
     monkeypatch.setattr(services, "analyse", failing_like_the_database(error, raised))
     settings.ANALYSIS_IN_THREAD = True
     caplog.set_level(logging.DEBUG)
-    for thread in threads_started_by(lambda: analysis_request(user_id=alice.pk)):
-        thread.join(timeout=30)
+    join_all(set(threads_started_by(lambda: analysis_request(user_id=alice.pk))), timeout=30)
     assert AnalysisRun.objects.filter(user=alice, outcome="failed").exists()
     assert_no_planted_value_escaped(caplog.records, raised, error)
 
