@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -38,6 +39,7 @@ from django.utils import timezone  # noqa: E402
 from diary.services import LocationInput, account_register, episode_create  # noqa: E402
 from tests.bench.diaries import throwaway_database  # noqa: E402
 
+DATABASE = "bench_logging"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 PHONE = {"width": 360, "height": 780}
 # The places logged before, the latest first: the recent chips offer these.
@@ -251,13 +253,15 @@ def report(results: dict[tuple[str, str], Run | None]) -> None:
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
-    with throwaway_database("bench_logging"), live_server() as url, sync_playwright() as playwright:
+    with throwaway_database(DATABASE), live_server() as url, sync_playwright() as playwright:
         user = diary()
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         try:
             report(measure(browser, url, user))
         finally:
             browser.close()
+    for leftover in (f"{DATABASE}-shm", f"{DATABASE}-wal"):  # SQLite's, from the server's threads
+        Path(leftover).unlink(missing_ok=True)
 
 
 if __name__ == "__main__":
