@@ -71,6 +71,13 @@ class Run:
     notes: list[str] = field(default_factory=list)
 
 
+def tap_at(page: Any, locator: Any) -> None:
+    """A tap where the element is on the screen (Playwright's click would first scroll it "into
+    view", which for Save, in a sticky bar, moves the page although Save is in view)."""
+    box = locator.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
 class Finger:
     """Taps as a person would: scrolls only to reach what cannot be tapped where it is."""
 
@@ -92,7 +99,7 @@ class Finger:
             locator.evaluate("(el) => (el.closest('label') || el).scrollIntoView({block: 'center'})")
             moved = self.scroll_y()
             self.run.scrolled += abs(moved - now)
-        locator.click()
+        tap_at(self.page, locator)
         self.run.taps += 1
         self.y = self.scroll_y()
 
@@ -100,7 +107,7 @@ class Finger:
         """Save: the page may go elsewhere; its scroll there is not the person's."""
         self.run.save_always &= self.save_tappable()
         self.run.scrolled += abs(self.scroll_y() - self.y)
-        locator.click()
+        tap_at(self.page, locator)
         self.run.taps += 1
 
 
@@ -115,8 +122,7 @@ def recent_place(form: Any, finger: Finger, new_place: str) -> None:
 
 def new_place_with_duration(form: Any, finger: Finger, new_place: str) -> None:
     finger.tap(form.get_by_label("About a minute"))
-    finger.tap(form.locator(".all-places > summary"))
-    finger.tap(form.locator(".all-places").get_by_label(new_place, exact=True))
+    finger.tap(form.locator("#all-places").get_by_label(new_place, exact=True))
     finger.tap(strength(form, "3"))
 
 

@@ -160,7 +160,7 @@ def _describe(violations: list[dict[str, Any]]) -> str:
 def look_at(page: Any, name: str) -> None:
     """Check the page as it stands in light and dark mode at 1280 and 360 px: no serious or
     critical axe violation, nothing wider than the screen at 360 px; screenshots of each saved to
-    var/screenshots/<name>-<width>[-dark].png. Leaves the page at 1280 px, light."""
+    var/screenshots/<name>-<width>[-dark].png. Leaves the page at 1280 px, light, at its top."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     try:
         for scheme in ("light", "dark"):
@@ -181,3 +181,4 @@ def look_at(page: Any, name: str) -> None:
     finally:
         page.emulate_media(color_scheme="light")
         page.set_viewport_size({"width": WIDE, "height": 900})
+        page.evaluate("() => window.scrollTo(0, 0)")

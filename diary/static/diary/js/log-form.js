@@ -47,8 +47,6 @@ export function refreshWords(form) {
   words.textContent = wordsOf(form);
   words.hidden = false;
   if (saved) saved.textContent = "";
-  const when = form.querySelector(".when-words");
-  if (when) when.textContent = whenWords(form);
 }
 
 // What was saved, next to Save, in place of the words (announced: the element is role=status).

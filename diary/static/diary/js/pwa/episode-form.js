@@ -173,8 +173,7 @@ function durationPreset(body) {
 export function fillEpisode(form, body) {
   form.reset();
   form.querySelector("#started_at").value = localInput(new Date(body.started_at));
-  form.querySelector("#started_at").removeAttribute("data-now");
-  form.querySelector(".when").open = true;
+  form.querySelector("#started_at").removeAttribute("data-now"); // its own time, not "now"
   setChecked(form, "locations", tickedLocations(body.locations));
   const preset = durationPreset(body);
   setChecked(form, "duration", [preset]);

@@ -168,7 +168,6 @@ export function onEpisodeSubmit(event) {
   const words = wordsOf(episodeForm);
   queue.queueEpisode(read.body, editing ? editing.baseVersion : null).then(() => {
     stopEditing();
-    page.logged = true;
     announceSaved(editing ? "Changes saved on this phone." : "Episode saved on this phone.");
     // Next to Save, where the words were: what was saved, and whether it has yet to be sent.
     const offline = navigator.onLine === false || (page.last && page.last.state === "offline");

@@ -219,8 +219,7 @@ export function buildForm() {
 }
 
 // The places logged lately (this phone's records and queue, so offline too) as one-tap chips,
-// redrawn when they change and nothing is being logged. "All places" is open while there are
-// none, until the first save here (then it stays as the person left it).
+// redrawn when they change and nothing is being logged.
 export function renderPlaces() {
   if (!page.reference || page.editing || values(episodeForm, "locations").length) return;
   const episodes = recentEntries()
@@ -230,8 +229,7 @@ export function renderPlaces() {
   const seen = JSON.stringify([episodes.map((body) => body.locations), last && [last.duration_seconds, last.ongoing, last.intensity]]);
   if (seen === placesShown) return;
   placesShown = seen;
-  const recent = showPlaces(episodeForm, page.reference.document, groupLabels, episodes);
-  if (!page.logged) $("#all-places").open = recent.length === 0;
+  showPlaces(episodeForm, page.reference.document, groupLabels, episodes);
 }
 
 // --- The rest ---------------------------------------------------------------------------------

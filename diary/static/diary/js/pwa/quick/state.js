@@ -10,7 +10,6 @@ export const page = {
   account: null, // {username} once the server said who is signed in
   last: null, // the last sync's result
   editing: null, // {key, id, baseVersion} of the entry the episode form edits
-  logged: false, // an episode was saved from this page since it opened
   editingCheckin: null, // {key, baseVersion} of the check-in the check-in form edits
   items: [],
   records: [],
