@@ -38,10 +38,10 @@ def test_a_new_person_goes_from_sign_up_to_a_report(page: Any, settings: Any) ->
     page.get_by_role("group", name=re.compile("How strong")).get_by_label("3", exact=True).check()
     page.get_by_label("Caffeine").check()
     page.get_by_role("button", name="Save episode").click()
-    assert page.get_by_text("Eyelid (left)").is_visible()
+    # Back on the form for the next one, with what was saved next to Save.
+    assert page.get_by_role("status").filter(has_text="Saved: Left eyelid · a few seconds · strength 3").is_visible()
 
     # A calf twitch with weakness: the advice shows before saving and on the saved page.
-    _nav(page, "Log")
     page.locator('svg [data-location="calf:right"]').click()
     page.get_by_label("About a minute").check()
     page.get_by_role("group", name=re.compile("How strong")).get_by_label("5", exact=True).check()

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from diary.models import Episode
 from diary.services import LocationInput, episode_create
-from tests.browser.conftest import look_at
+from tests.browser.conftest import SCREENSHOTS, look_at
 from tests.browser.test_quick_log import open_quick_log, wait_for_status
 
 PHONE = {"width": 360, "height": 780}
@@ -86,6 +86,7 @@ def test_it_logs_a_recent_place_in_three_taps_without_scrolling_with_save_in_vie
     saved.wait_for()
     assert scrolled(page) == 0
     assert save_in_view(page)
+    page.screenshot(path=str(SCREENSHOTS / "log-saved-phone.png"))  # the screen as the person sees it
     assert Episode.live.filter(user=browser_user).count() == 2
     assert (newest(browser_user).duration_seconds, newest(browser_user).intensity) == (5, 4)
     look_at(page, "log-saved")
@@ -113,6 +114,7 @@ def test_it_logs_a_recent_place_in_three_taps_on_the_quick_log_and_says_so_offli
     form.get_by_role("status").filter(has_text="Saved on this phone, will sync: Left calf · a few seconds").wait_for()
     assert scrolled(page) == 0
     assert save_in_view(page)
+    page.screenshot(path=str(SCREENSHOTS / "quick-log-saved-offline-phone.png"))
     context.set_offline(False)
     wait_for_status(page, "^synced just now$")
     assert (newest(browser_user).intensity, newest(browser_user).pattern or None) == (7, None)
