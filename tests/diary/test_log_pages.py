@@ -351,3 +351,19 @@ def test_it_costs_a_fixed_handful_of_queries_whatever_the_history(
     for url in (LOG, reverse("episode-detail", args=[episode.pk]), reverse("episode-edit", args=[episode.pk])):
         with django_assert_max_num_queries(6):
             assert alice_web.get(url).status_code == 200
+
+
+def test_it_offers_the_recent_places_on_top_each_box_once_and_no_pattern_chosen(
+    alice_web: Client, in_paris: User, frozen_now: datetime
+) -> None:
+    EpisodeFactory(user=in_paris, started_at=frozen_now - timedelta(hours=1), duration_seconds=60, intensity=4)
+    html = alice_web.get(LOG).content.decode()
+    recent = html[html.index('id="recent-places"') : html.index('class="to-all-places"')]
+    assert 'name="locations" value="eyelid:left"' in recent
+    assert html.count('name="locations" value="eyelid:left"') == 1  # not in its group again
+    assert 'data-locations="eyelid:left" data-duration="60" data-intensity="4"' in recent
+    assert 'name="pattern" value="single_twitch">' in html  # offered, not checked
+    assert 'name="pattern" value="single_twitch" checked' not in html
+    assert 'name="duration" value="5" checked' in html  # the one default, said next to Save
+    assert "where? · a few seconds · how strong? · now" in html
+    assert 'class="flagged"' not in html

@@ -240,3 +240,37 @@ def test_it_counts_a_days_episodes_on_each_ones_own_clock(alice: User, frozen_no
     ):
         EpisodeFactory(user=alice, started_at=start, utc_offset_minutes=offset)
     assert [episode_count_on(user=alice, day=date(2026, 11, d)) for d in (8, 9, 10, 11, 12)] == [0, 1, 2, 1, 0]
+
+
+def test_it_reads_the_recent_places_and_the_last_episode_in_one_query(
+    alice: User, bob: User, frozen_now: datetime, django_assert_num_queries: Any
+) -> None:
+    from diary.selectors import RecentPlaces, recent_places
+
+    EpisodeFactory(user=alice, started_at=frozen_now - timedelta(days=3), locations=[LocationInput("thigh", "left")])
+    for minutes in range(40):  # more than the places come from: the oldest is left out
+        EpisodeFactory(user=alice, started_at=frozen_now - timedelta(days=2, minutes=minutes))
+    gone = EpisodeFactory(
+        user=alice, started_at=frozen_now - timedelta(hours=2), locations=[LocationInput("tongue", "midline")]
+    )
+    episode_delete(episode=gone)
+    EpisodeFactory(
+        user=alice,
+        started_at=frozen_now - timedelta(hours=1),
+        locations=[LocationInput("calf", "both"), LocationInput("eyelid", "left")],
+        duration_seconds=None,
+        ongoing=True,
+        intensity=6,
+    )
+    EpisodeFactory(user=bob, started_at=frozen_now, locations=[LocationInput("jaw", "right")])
+    with django_assert_num_queries(1):
+        found = recent_places(user=alice)
+    assert isinstance(found, RecentPlaces)
+    assert found.locations == [("calf", "both"), ("eyelid", "left")]
+    assert found.last is not None
+    assert (found.last.locations, found.last.ongoing, found.last.intensity) == (
+        [("calf", "both"), ("eyelid", "left")],
+        True,
+        6,
+    )
+    assert recent_places(user=bob).locations == [("jaw", "right")]
