@@ -62,9 +62,10 @@ Element = tuple[str, tuple[tuple[str, float], ...]]  # an element's name and its
 WIDTH = 200  # every view's width; the body views' height:
 BODY_HEIGHT = 420
 # Every shape is at least this many units wide and high, and no two shapes of a view share any
-# of their bounding boxes: drawn 267 px wide or more (one view a row on a 360 px phone), each
-# is a target of 24 CSS px or more that nothing else covers (WCAG 2.2, 2.5.8).
-MIN_TARGET = 18
+# of their bounding boxes: a view drawn 240 px wide or more (the pages' CSS gives each 15rem at
+# least, one a row on a 360 px phone), each is a target of 24 CSS px or more that nothing else
+# covers (WCAG 2.2, 2.5.8).
+MIN_TARGET = 20
 
 
 def _rect(x: float, y: float, w: float, h: float, r: float = 6) -> Element:
@@ -114,7 +115,7 @@ def _face() -> View:
             *_pair("eyelid", _ellipse, (68, 84, 21, 11), s),
             *_pair("cheek", _ellipse, (58, 124, 20, 18), s),
             *_pair("jaw", _ellipse, (40, 170, 12, 24), s),
-            *_pair("mouth", _ellipse, (85, 158, 14, 9), s),
+            *_pair("mouth", _ellipse, (85, 158, 14, 10), s),
             _single("tongue", _ellipse, 100, 181, 14, 10),
             _single("chin", _ellipse, 100, 206, 26, 12),
         ),
@@ -123,7 +124,7 @@ def _face() -> View:
 
 # Drawn in both body views: in front as places, behind as the outline around the back's places.
 HEAD = _ellipse(100, 28, 22, 24)
-UPPER_ARM, FOREARM, HAND = (40, 103, 19, 50, 8), (33, 156, 19, 54, 8), (42, 225, 11, 13)
+UPPER_ARM, FOREARM, HAND = (40, 103, 20, 50, 8), (33, 156, 20, 54, 8), (42, 225, 11, 13)
 SHOULDER, FOOT = (56, 87, 13, 13), (83, 378, 15, 10)
 
 
@@ -137,7 +138,7 @@ def _front() -> View:
         left_on_screen=s,
         outline=(HEAD,),
         shapes=(
-            *_pair("neck", _rect, (81, 54, 18, 20, 4), s),
+            *_pair("neck", _rect, (79, 54, 20, 20, 4), s),
             *_pair("shoulder", _ellipse, SHOULDER, s),
             *_pair("chest", _rect, (71, 77, 28, 50), s),
             *_pair("abdomen", _rect, (72, 130, 27, 52), s),
@@ -163,7 +164,7 @@ def _back() -> View:
         left_on_screen=s,
         outline=(
             HEAD,
-            _rect(81, 54, 38, 20, 4),
+            _rect(79, 54, 42, 20, 4),
             *(shape for make, arguments in limbs for shape in _mirrored(make, arguments)),
             *_mirrored(_rect, (72, 222, 26, 62, 10)),  # thighs and the backs of the knees
         ),
@@ -244,7 +245,7 @@ TITLE_HEIGHT = 26  # a line above a view, for its title where the page does not 
 
 def view_title(view: View, *, x: float) -> SafeString:
     """The view's title, centred over it when it is drawn at `x` below TITLE_HEIGHT (the
-    dashboard's picture of the three views, which is also the PDF's)."""
+    dashboard's and the share page's picture of the three views)."""
     return format_html(
         '<text x="{}" y="16" font-size="14" font-weight="bold" text-anchor="middle" fill="#222222">{}</text>',
         _g(x + view.width / 2),

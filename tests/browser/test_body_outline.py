@@ -56,6 +56,23 @@ def test_it_gives_every_place_a_target_a_thumb_can_hit_on_the_logging_page(signe
     look_at(page, "log-body")
 
 
+def test_it_writes_the_sides_in_words_kept_apart_from_the_next_views(signed_in_page: Any) -> None:
+    page = signed_in_page  # 1280 px wide: the three views side by side
+    page.goto("/log/")
+    labels = page.evaluate(
+        """() => Array.from(document.querySelectorAll(".body-outline"), (svg) =>
+          Array.from(svg.querySelectorAll(".side-label"), (text) => {
+            const box = text.getBoundingClientRect();
+            return {view: svg.dataset.view, text: text.textContent, left: box.left, right: box.right, top: box.top};
+          }))"""
+    )
+    words = [[label["text"] for label in view] for view in labels]
+    assert words == [["your right", "your left"], ["your right", "your left"], ["your left", "your right"]]
+    front, back = labels[1], labels[2]
+    assert front[0]["top"] == back[0]["top"]  # side by side, on one line
+    assert back[0]["left"] - front[1]["right"] >= 96  # "your left" twice, but far apart
+
+
 def test_it_gives_every_place_a_target_a_thumb_can_hit_on_the_quick_log(signed_in_page: Any) -> None:
     page = signed_in_page
     page.set_viewport_size(PHONE)
