@@ -122,7 +122,7 @@ def _form_page(
         "form": form,
         "form_errors": form.errors.get(FORM_ERROR, []),
         "choices": choices,
-        "outlines": outline_svgs(form.locations),
+        "outlines": outline_svgs(form.locations, choices),
         "presets": DURATION_PRESETS,
         "ongoing_value": ONGOING,
         "units": list(UNITS),
