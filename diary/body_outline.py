@@ -8,7 +8,11 @@ So the SVG is `aria-hidden` where the checkboxes stand beside it, and carries a 
 description where it is the content (the dashboard).
 
 Front views show the person facing us: their right is on our left. The back view shows their
-back: their left is on our left. Each view prints which side is which.
+back: their left is on our left. Each view says which side is which in words ("your right",
+"your left") under the figure, and its title says which way the person faces.
+
+Every shape is large enough for a thumb and apart from the others (MIN_TARGET): on a phone the
+logging form draws one view a row, so that each view is wide enough, the face too.
 """
 
 from collections.abc import Callable, Mapping
@@ -34,6 +38,14 @@ class Shape:
         """The form value of this location: "calf:left", "tongue:midline"."""
         return f"{self.region}:{self.side}"
 
+    @property
+    def bounds(self) -> tuple[float, float, float, float]:
+        """The shape's bounding box: left, top, right, bottom."""
+        g = dict(self.geometry)
+        if self.element == "rect":
+            return g["x"], g["y"], g["x"] + g["width"], g["y"] + g["height"]
+        return g["cx"] - g["rx"], g["cy"] - g["ry"], g["cx"] + g["rx"], g["cy"] + g["ry"]
+
 
 @dataclass(frozen=True)
 class View:
@@ -46,31 +58,45 @@ class View:
     left_on_screen: str  # which of the person's sides is on the viewer's left
 
 
-def _rect(x: float, y: float, w: float, h: float, r: float = 6) -> tuple[str, tuple[tuple[str, float], ...]]:
+Element = tuple[str, tuple[tuple[str, float], ...]]  # an element's name and its geometry
+WIDTH = 200  # every view's width; the body views' height:
+BODY_HEIGHT = 420
+# Every shape is at least this many units wide and high, and no two shapes of a view share any
+# of their bounding boxes: a view drawn 240 px wide or more (the pages' CSS gives each 15rem at
+# least, one a row on a 360 px phone), each is a target of 24 CSS px or more that nothing else
+# covers (WCAG 2.2, 2.5.8).
+MIN_TARGET = 20
+
+
+def _rect(x: float, y: float, w: float, h: float, r: float = 6) -> Element:
     return "rect", (("x", x), ("y", y), ("width", w), ("height", h), ("rx", r))
 
 
-def _ellipse(cx: float, cy: float, rx: float, ry: float) -> tuple[str, tuple[tuple[str, float], ...]]:
+def _ellipse(cx: float, cy: float, rx: float, ry: float) -> Element:
     return "ellipse", (("cx", cx), ("cy", cy), ("rx", rx), ("ry", ry))
 
 
+def _mirrored(make: Callable[..., Element], on_left: tuple[float, ...]) -> tuple[Element, Element]:
+    """A shape drawn on the viewer's left, and its mirror image on the right."""
+    element, geometry = make(*on_left)
+    flipped = dict(geometry)
+    if element == "rect":
+        flipped["x"] = WIDTH - flipped["x"] - flipped["width"]
+    else:
+        flipped["cx"] = WIDTH - flipped["cx"]
+    return (element, geometry), (element, tuple(flipped.items()))
+
+
 def _pair(
-    region: str,
-    make: Callable[..., tuple[str, tuple[tuple[str, float], ...]]],
-    on_left: tuple[float, ...],
-    on_right: tuple[float, ...],
-    left_on_screen: str,
+    region: str, make: Callable[..., Element], on_left: tuple[float, ...], left_on_screen: str
 ) -> tuple[Shape, Shape]:
-    """A sided region's two shapes: `on_left` is drawn on the viewer's left."""
+    """A sided region's two shapes: `on_left` is drawn on the viewer's left, its mirror on the right."""
     right_on_screen = RIGHT if left_on_screen == LEFT else LEFT
-    shapes = []
-    for side, arguments in ((left_on_screen, on_left), (right_on_screen, on_right)):
-        element, geometry = make(*arguments)
-        shapes.append(Shape(region, side, element, geometry))
-    return shapes[0], shapes[1]
+    drawn = _mirrored(make, on_left)
+    return Shape(region, left_on_screen, *drawn[0]), Shape(region, right_on_screen, *drawn[1])
 
 
-def _single(region: str, make: Callable[..., tuple[str, tuple[tuple[str, float], ...]]], *arguments: float) -> Shape:
+def _single(region: str, make: Callable[..., Element], *arguments: float) -> Shape:
     element, geometry = make(*arguments)
     return Shape(region, MIDLINE, element, geometry)
 
@@ -79,73 +105,74 @@ def _face() -> View:
     s = RIGHT  # facing us: their right on our left
     return View(
         key="face",
-        title="Face",
+        title="Face, facing you",
         width=200,
-        height=240,
+        height=256,
         left_on_screen=s,
         outline=(_ellipse(100, 115, 86, 108),),
         shapes=(
-            *_pair("forehead", _rect, (44, 26, 54, 36, 12), (102, 26, 54, 36, 12), s),
-            *_pair("eyelid", _ellipse, (68, 84, 21, 10), (132, 84, 21, 10), s),
-            *_pair("cheek", _ellipse, (58, 124, 20, 18), (142, 124, 20, 18), s),
-            *_pair("jaw", _ellipse, (40, 166, 12, 24), (160, 166, 12, 24), s),
-            *_pair("mouth", _ellipse, (86, 158, 14, 9), (114, 158, 14, 9), s),
-            _single("tongue", _ellipse, 100, 178, 12, 6),
-            _single("chin", _ellipse, 100, 204, 26, 12),
+            *_pair("forehead", _rect, (44, 26, 54, 36, 12), s),
+            *_pair("eyelid", _ellipse, (68, 84, 21, 11), s),
+            *_pair("cheek", _ellipse, (58, 124, 20, 18), s),
+            *_pair("jaw", _ellipse, (40, 170, 12, 24), s),
+            *_pair("mouth", _ellipse, (85, 158, 14, 10), s),
+            _single("tongue", _ellipse, 100, 181, 14, 10),
+            _single("chin", _ellipse, 100, 206, 26, 12),
         ),
     )
+
+
+# Drawn in both body views: in front as places, behind as the outline around the back's places.
+HEAD = _ellipse(100, 28, 22, 24)
+UPPER_ARM, FOREARM, HAND = (40, 103, 20, 50, 8), (33, 156, 20, 54, 8), (42, 225, 11, 13)
+SHOULDER, FOOT = (56, 87, 13, 13), (83, 378, 15, 10)
 
 
 def _front() -> View:
     s = RIGHT
     return View(
         key="front",
-        title="Body, front",
+        title="Front, facing you",
         width=200,
-        height=400,
+        height=BODY_HEIGHT,
         left_on_screen=s,
-        outline=(_ellipse(100, 30, 22, 25),),
+        outline=(HEAD,),
         shapes=(
-            *_pair("neck", _rect, (87, 54, 12, 18, 3), (101, 54, 12, 18, 3), s),
-            *_pair("shoulder", _ellipse, (60, 82, 17, 11), (140, 82, 17, 11), s),
-            *_pair("chest", _rect, (70, 76, 29, 50), (101, 76, 29, 50), s),
-            *_pair("abdomen", _rect, (72, 128, 27, 52), (101, 128, 27, 52), s),
-            *_pair("upper_arm", _rect, (41, 95, 18, 56, 8), (141, 95, 18, 56, 8), s),
-            *_pair("forearm", _rect, (33, 154, 16, 56, 7), (151, 154, 16, 56, 7), s),
-            *_pair("hand", _ellipse, (37, 225, 10, 14), (163, 225, 10, 14), s),
-            *_pair("thigh", _rect, (72, 184, 26, 82, 10), (102, 184, 26, 82, 10), s),
-            *_pair("knee", _ellipse, (85, 279, 12, 10), (115, 279, 12, 10), s),
-            *_pair("shin", _rect, (76, 292, 18, 72, 8), (106, 292, 18, 72, 8), s),
-            *_pair("foot", _ellipse, (82, 379, 14, 8), (118, 379, 14, 8), s),
+            *_pair("neck", _rect, (79, 54, 20, 20, 4), s),
+            *_pair("shoulder", _ellipse, SHOULDER, s),
+            *_pair("chest", _rect, (71, 77, 28, 50), s),
+            *_pair("abdomen", _rect, (72, 130, 27, 52), s),
+            *_pair("upper_arm", _rect, UPPER_ARM, s),
+            *_pair("forearm", _rect, FOREARM, s),
+            *_pair("hand", _ellipse, HAND, s),
+            *_pair("thigh", _rect, (72, 185, 26, 80, 10), s),
+            *_pair("knee", _ellipse, (85, 279, 12, 11), s),
+            *_pair("shin", _rect, (75, 293, 20, 70, 8), s),
+            *_pair("foot", _ellipse, FOOT, s),
         ),
     )
 
 
 def _back() -> View:
     s = LEFT  # their back to us: their left on our left
+    limbs = ((_ellipse, SHOULDER), (_rect, UPPER_ARM), (_rect, FOREARM), (_ellipse, HAND), (_ellipse, FOOT))
     return View(
         key="back",
-        title="Body, back",
+        title="Back, seen from behind",
         width=200,
-        height=400,
+        height=BODY_HEIGHT,
         left_on_screen=s,
         outline=(
-            _ellipse(100, 30, 22, 25),
-            _rect(87, 54, 26, 18, 3),
-            _rect(41, 80, 18, 72, 8),
-            _rect(141, 80, 18, 72, 8),
-            _rect(33, 154, 16, 56, 7),
-            _rect(151, 154, 16, 56, 7),
-            _rect(72, 222, 26, 58, 10),
-            _rect(102, 222, 26, 58, 10),
-            _ellipse(82, 379, 14, 8),
-            _ellipse(118, 379, 14, 8),
+            HEAD,
+            _rect(79, 54, 42, 20, 4),
+            *(shape for make, arguments in limbs for shape in _mirrored(make, arguments)),
+            *_mirrored(_rect, (72, 222, 26, 62, 10)),  # thighs and the backs of the knees
         ),
         shapes=(
-            *_pair("upper_back", _rect, (70, 76, 29, 56), (101, 76, 29, 56), s),
-            *_pair("lower_back", _rect, (72, 134, 27, 46), (101, 134, 27, 46), s),
-            *_pair("buttock", _ellipse, (85, 200, 14, 17), (115, 200, 14, 17), s),
-            *_pair("calf", _rect, (76, 288, 18, 76, 8), (106, 288, 18, 76, 8), s),
+            *_pair("upper_back", _rect, (71, 77, 28, 56), s),
+            *_pair("lower_back", _rect, (72, 136, 27, 46), s),
+            *_pair("buttock", _ellipse, (85, 202, 14, 17), s),
+            *_pair("calf", _rect, (75, 288, 20, 76, 8), s),
         ),
     )
 
@@ -213,17 +240,39 @@ def _geometry(geometry: tuple[tuple[str, float], ...]) -> SafeString:
     return format_html_join(" ", '{}="{}"', ((name, _g(value)) for name, value in geometry))
 
 
-def _side_labels(view: View) -> SafeString:
-    """ "R" and "L" at the bottom corners: which of the person's sides is where."""
-    left_text = "R" if view.left_on_screen == RIGHT else "L"
-    right_text = "L" if left_text == "R" else "R"
-    y = view.height - 6
+TITLE_HEIGHT = 26  # a line above a view, for its title where the page does not print it
+
+
+def view_title(view: View, *, x: float) -> SafeString:
+    """The view's title, centred over it when it is drawn at `x` below TITLE_HEIGHT (the
+    dashboard's and the share page's picture of the three views)."""
     return format_html(
-        '<text class="side-label" x="6" y="{}">{}</text>'
-        '<text class="side-label" x="{}" y="{}" text-anchor="end">{}</text>',
+        '<text x="{}" y="16" font-size="14" font-weight="bold" text-anchor="middle" fill="#222222">{}</text>',
+        _g(x + view.width / 2),
+        view.title,
+    )
+
+
+def _side_labels(view: View) -> SafeString:
+    """Which of the person's sides is where, in words under the figure: "your right | your
+    left", kept together in the middle, so that two views side by side never read as one run of
+    sides from edge to edge (as "R ... L L ... R" in the corners did)."""
+    words = {LEFT: "your left", RIGHT: "your right"}
+    on_left = words[view.left_on_screen]
+    on_right = words[RIGHT if view.left_on_screen == LEFT else LEFT]
+    middle, y = view.width / 2, view.height - 8
+    return format_html(
+        '<text class="side-label" x="{}" y="{}" font-size="13" text-anchor="end">{}</text>'
+        '<line class="side-rule" x1="{}" y1="{}" x2="{}" y2="{}" stroke="#6b7785"/>'
+        '<text class="side-label" x="{}" y="{}" font-size="13">{}</text>',
+        _g(middle - 6),
         y,
-        left_text,
-        view.width - 6,
+        on_left,
+        _g(middle),
+        y - 13,
+        _g(middle),
+        y + 3,
+        _g(middle + 6),
         y,
-        right_text,
+        on_right,
     )

@@ -11,13 +11,14 @@ from django.http import QueryDict
 from diary.models import CheckIn
 from diary.services import CheckInInput
 
-# (field, label, hint), in the order shown.
+# (field, label, hint), in the order shown: the label names the measure, the hint (shown under
+# the box, and read with it) says in what unit, with no parentheses of its own.
 MEASURES = (
     ("sleep_hours", "Sleep last night", "hours, such as 7.5"),
     ("caffeine_cups", "Caffeine", "cups of coffee, tea or energy drinks"),
-    ("stress", "Stress", "0 = none, 10 = extreme"),
+    ("stress", "Stress", "0 is none, 10 is extreme"),
     ("exercise_minutes", "Exercise", "minutes"),
-    ("alcohol_units", "Alcohol", "units (a small glass of wine is about 1.5)"),
+    ("alcohol_units", "Alcohol", "units; a small glass of wine is about 1.5"),
 )
 TWITCHING = {"yes": True, "no": False, "": None}
 FORM_ERROR = "__all__"
@@ -26,7 +27,7 @@ FORM_ERROR = "__all__"
 @dataclass
 class CheckInForm:
     values: dict[str, str] = field(default_factory=dict)  # measure -> text as typed
-    twitching_today: str = ""  # "yes", "no" or "" (not said)
+    twitching_today: str = ""  # "yes", "no" or "" (not answered: the question is optional)
     notes: str = ""
     version: str = ""
     errors: dict[str, list[str]] = field(default_factory=dict)
@@ -65,7 +66,7 @@ class CheckInForm:
         were logged, say): the episodes answer the question."""
         numbers = {name: _number(self, name, text) for name, text in self.values.items()}
         if self.twitching_today not in TWITCHING:
-            self.add_error("twitching_today", "Choose yes, no, or leave it unsaid.")
+            self.add_error("twitching_today", "Choose yes or no, or leave it unanswered.")
         elif logged and self.twitching_today == "no":
             episodes = "1 episode" if logged == 1 else f"{logged} episodes"
             self.add_error(

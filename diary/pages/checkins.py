@@ -83,7 +83,7 @@ def _render(
 ) -> HttpResponse:
     previous, following = day - timedelta(days=1), day + timedelta(days=1)
     context: dict[str, Any] = {
-        "nav": "log",
+        "nav": "checkin",  # its own item in the menu, not "Log" (which logs an episode)
         "form": form,
         "rows": form.rows(),
         "form_errors": form.errors.get(FORM_ERROR, []),

@@ -298,12 +298,16 @@ def location_keys(region: str, side: str) -> list[str]:
     return [f"{region}:{s}" for s in sides_drawn(region, side)]
 
 
-def outline_svgs(checked: set[str]) -> list[tuple[str, SafeString]]:
+def outline_svgs(checked: set[str], choices: Choices | None = None) -> list[tuple[str, SafeString]]:
     """The three views, each shape tied to its checkbox by `data-location`, drawn "on" when
-    checked (so the picture is right before any script runs, and without one)."""
+    checked (so the picture is right before any script runs, and without one). With the
+    choices, each shape is named as its checkbox is (`data-name`, "Left calf"); the quick log's
+    shell reads no table, and its script names the shapes as it makes the boxes."""
+    names = {value: text for region in choices.regions.values() for value, text in region.options()} if choices else {}
 
     def attributes(shape: Shape) -> Mapping[str, object]:
-        return {"class": "region on" if shape.key in checked else "region", "data-location": shape.key}
+        named = {"data-name": names[shape.key]} if shape.key in names else {}
+        return {"class": "region on" if shape.key in checked else "region", "data-location": shape.key, **named}
 
     return [(view.title, render_view(view, shape_attributes=attributes)) for view in VIEWS]
 

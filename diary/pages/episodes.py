@@ -146,7 +146,7 @@ def _form_page(
         "last": places.last,
         "words": episode_words(form, choices, "now" if not episode else form.started_at.replace("T", " ")),
         "saved_id": _saved_id(request),
-        "outlines": outline_svgs(form.locations),
+        "outlines": outline_svgs(form.locations, choices),
         "presets": DURATION_PRESETS,
         "ongoing_value": ONGOING,
         "units": list(UNITS),

@@ -64,6 +64,7 @@ MODULES = (
     "diary/js/pwa/times.js",
     "diary/js/pwa/episode-form.js",
     "diary/js/pwa/checkin-form.js",
+    "diary/js/clear-answer.js",
     "diary/js/pwa/quick/state.js",
     "diary/js/pwa/quick/texts.js",
     "diary/js/pwa/quick/render.js",

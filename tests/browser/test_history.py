@@ -118,3 +118,55 @@ def test_it_shows_an_episode_still_going_and_ends_it(signed_in_page: Any, browse
     assert page.get_by_role("button", name=re.compile("^It stopped now")).count() == 0
     going.refresh_from_db()
     assert (going.ongoing, going.duration_seconds is not None) == (False, True)
+
+
+def episode_heights(page: Any) -> list[float]:
+    """Each episode's height with the gap after it, in CSS px, as the page stands."""
+    return page.evaluate(
+        """() => Array.from(document.querySelectorAll("article.episode"), (a) =>
+            a.getBoundingClientRect().height + parseFloat(getComputedStyle(a).marginBottom))"""
+    )
+
+
+def test_it_keeps_each_episode_compact_at_360_px(signed_in_page: Any, browser_user: User) -> None:
+    """50 episodes a page: at about 240 px each, a page was 12,000 px at 360 px wide. A typical
+    episode (one place, a trigger, a duration, an intensity) takes a line or two and its actions."""
+    page = signed_in_page
+    now = timezone.now()
+    write_history(
+        browser_user,
+        12,
+        latest=now,
+        every=timedelta(hours=5),
+        region="calf",
+        side="left",
+        duration_seconds=150,
+        triggers=["caffeine"],
+    )
+    page.set_viewport_size({"width": 360, "height": 900})
+    page.goto("/history/")
+    heights = episode_heights(page)
+    assert len(heights) == 12
+    look_at(page, "history-compact")
+    assert max(heights) <= 110, heights
+
+
+def test_it_shows_delete_as_the_quieter_action_beside_edit(signed_in_page: Any, browser_user: User) -> None:
+    """Edit is the usual action; Delete was the filled, main-looking button beside an outlined
+    Edit. Both are now outlined, Delete after Edit and in the quiet colour (Undo takes it back)."""
+    page = signed_in_page
+    log(browser_user, timezone.now() - timedelta(hours=1), "eyelid", "left")
+    page.goto("/history/")
+    episode = page.locator("article.episode")
+    edit = episode.get_by_role("button", name=re.compile("^Edit the episode of"))
+    delete = episode.get_by_role("button", name=re.compile("^Delete the episode of"))
+    look = "(e) => { const s = getComputedStyle(e); return [s.backgroundColor, s.borderTopStyle, s.color]; }"
+    edit_background, edit_border, edit_colour = edit.evaluate(look)
+    delete_background, delete_border, delete_colour = delete.evaluate(look)
+    transparent = "rgba(0, 0, 0, 0)"
+    assert (delete_background, delete_border) == (transparent, "solid")  # outlined, not filled
+    assert (edit_background, edit_border) == (transparent, "solid")
+    assert delete_colour != edit_colour  # Edit in the link colour, Delete in the quiet one
+    assert edit.bounding_box()["x"] < delete.bounding_box()["x"]
+    delete.click()
+    assert page.get_by_text("Episode deleted.").is_visible()  # and Undo, as before

@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from diary.models import CheckIn, Episode
 from diary.services import LocationInput, account_register, episode_create
@@ -484,3 +485,33 @@ def test_it_logs_an_episode_still_going_and_ends_it_offline(
     assert episode.duration_seconds is not None
     assert episode.duration_seconds >= 1
     assert page.locator("#recent-list").get_by_role("button", name=re.compile("^It stopped")).count() == 0
+
+
+def test_its_check_in_asks_about_twitching_with_nothing_chosen_and_clears_an_answer(
+    signed_in_page: Any, browser_user: User
+) -> None:
+    """As the check-in page (issue 23): "Alcohol" with its hint, yes or no with nothing chosen
+    ("Not saying" was), and "Clear" to take an answer back; saved as not recorded."""
+    page = signed_in_page
+    open_quick_log(page, synced=True)
+    page.locator("#checkin-section summary").click()
+    form = page.locator("#checkin-form")
+    expect(form.get_by_label("Alcohol", exact=True)).to_have_accessible_description(
+        "units; a small glass of wine is about 1.5"
+    )
+    question = form.get_by_role("group", name=re.compile("^Did you notice twitching"))
+    yes, no = question.get_by_label("Yes"), question.get_by_label("No")
+    clear = question.get_by_role("button", name="Clear the answer")
+    assert (yes.is_checked(), no.is_checked()) == (False, False)
+    expect(clear).to_be_hidden()
+    no.check()
+    expect(clear).to_be_visible()
+    look_at(page, "quick-log-checkin")
+    clear.click()
+    assert (yes.is_checked(), no.is_checked()) == (False, False)
+    form.get_by_label(re.compile("^Sleep last night")).fill("6.5")
+    form.get_by_role("button", name="Save check-in").click()
+    wait_for_status(page, "^synced just now$")
+    page.wait_for_function("() => !document.querySelector('#waiting-list li')")
+    checkin = CheckIn.objects.get(user=browser_user)
+    assert (checkin.sleep_hours, checkin.twitching_today) == (6.5, None)

@@ -163,3 +163,37 @@ def test_it_follows_a_build_without_javascript(
         assert page.get_by_role("article", name=re.compile(r"^CSV, ")).get_by_text("Ready").is_visible()
     finally:
         no_script.close()
+
+
+def test_it_shows_the_dates_only_while_choose_the_dates_is_the_period(
+    signed_in_page: Any, browser_user: User, browser: Any, context: Any, live_server: Any
+) -> None:
+    """The From/To boxes showed beside "Last 3 months" (issue 23): with JavaScript they show only
+    while "Choose the dates" is chosen, in both forms; without it they show, as before."""
+    page = signed_in_page
+    page.goto("/reports/")
+    for form in (page.locator("form.report-form"), page.locator("form.share-form")):
+        date_from = form.get_by_label("From")
+        expect(date_from).to_be_hidden()  # "Last 3 months" by default
+        form.get_by_role("radio", name="Choose the dates").check()
+        expect(date_from).to_be_visible()
+        expect(form.get_by_label("To (included)")).to_be_visible()
+        form.get_by_role("radio", name=re.compile(r"^Last 4 weeks")).check()
+        expect(date_from).to_be_hidden()
+    look_at(page, "reports-preset")
+    form = page.locator("form.report-form")
+    form.get_by_role("radio", name="Choose the dates").check()
+    look_at(page, "reports-dates")
+    form.get_by_label("From").fill("2026-11-01")
+    form.get_by_role("radio", name=re.compile(r"^Last 4 weeks")).check()  # typed, then changed mind
+    form.get_by_role("button", name="Build the report").click()
+    report = Report.objects.get(user=browser_user)
+    assert (report.date_to - report.date_from).days == 27  # the preset, the typed date left aside
+    no_script = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    try:
+        no_script.add_cookies(context.cookies())
+        plain = no_script.new_page()
+        plain.goto("/reports/")
+        assert plain.locator("form.report-form").get_by_label("From").is_visible()
+    finally:
+        no_script.close()

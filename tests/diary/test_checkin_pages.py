@@ -1,5 +1,6 @@
 """The check-in pages: today's (in the user's zone) and an earlier day's, one per local date."""
 
+import re
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -11,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from diary.models import MAX_NOTES_LENGTH, CheckIn, Episode
+from diary.pages.checkin_form import MEASURES
 from diary.services import checkin_upsert, episode_delete, profile_update
 from tests.factories import EpisodeFactory, make_checkin, write_history
 
@@ -88,7 +90,7 @@ def test_it_has_no_page_for_a_future_or_bad_date(alice_web: Client, frozen_now: 
         ({"sleep_hours": "lots"}, "sleep_hours", "Enter a number"),
         ({"sleep_hours": "-1"}, "sleep_hours", "between 0 and 24"),
         ({"alcohol_units": "nan"}, "alcohol_units", "number"),
-        ({"twitching_today": "maybe"}, "twitching_today", "Choose yes, no"),
+        ({"twitching_today": "maybe"}, "twitching_today", "Choose yes or no"),
         ({"notes": "x" * (MAX_NOTES_LENGTH + 1)}, "notes", f"At most {MAX_NOTES_LENGTH}"),
     ],
 )
@@ -99,7 +101,7 @@ def test_it_refuses_bad_values_next_to_their_field_and_writes_nothing(
     assert response.status_code == 400
     assert not CheckIn.objects.exists()
     html = response.content.decode()
-    assert f'aria-describedby="error-{field}"' in html
+    assert re.search(f'aria-describedby="([^"]* )?error-{field}"', html)
     assert message in " ".join(response.context["form"].errors[field])
     assert 'value="7.5"' in html or field == "sleep_hours"
 
@@ -206,3 +208,66 @@ def test_it_counts_only_the_users_own_episodes_and_takes_no_on_a_day_without(
     url = reverse("checkin-day", args=["2026-11-18"])
     assert alice_web.post(url, filled(twitching_today="no")).status_code == 302
     assert CheckIn.objects.get(user=alice, date=date(2026, 11, 18)).twitching_today is False
+
+
+# --- Issue 23: what a new user tripped over ---------------------------------------------------
+
+
+def test_it_labels_each_measure_plainly_with_its_hint_under_the_box(alice_web: Client, frozen_now: datetime) -> None:
+    """It read "Alcohol (units (a small glass of wine is about 1.5))": the label names the
+    measure, the hint says the unit, and nothing nests parentheses."""
+    html = alice_web.get(TODAY).content.decode()
+    assert '<label for="alcohol_units">Alcohol</label>' in html
+    assert '<small class="field-hint" id="hint-alcohol_units">units; a small glass of wine is about 1.5</small>' in html
+    assert 'aria-describedby="hint-alcohol_units"' in html
+    for name, label, hint in MEASURES:
+        assert f'<label for="{name}">{label}</label>' in html
+        assert f'id="hint-{name}">{hint}</small>' in html
+        assert not set("()") & set(label + hint), (label, hint)
+    assert "((" not in html
+
+
+def test_it_names_a_field_in_error_and_its_hint_for_screen_readers(alice_web: Client, frozen_now: datetime) -> None:
+    html = alice_web.post(TODAY, filled(stress="11")).content.decode()
+    assert 'aria-describedby="hint-stress error-stress" aria-invalid="true"' in html
+
+
+def checked_answers(html: str) -> list[str]:
+    return re.findall(r'name="twitching_today" value="(\w*)" checked', html)
+
+
+def test_it_asks_about_twitching_with_no_answer_chosen_and_a_way_to_clear_it(
+    alice_web: Client, frozen_now: datetime
+) -> None:
+    """The question had a "Not saying" choice, chosen by default: now yes or no, nothing chosen
+    until the person answers, and "Clear" (or, without JavaScript, "No answer") to take it back."""
+    html = alice_web.get(TODAY).content.decode()
+    assert "Not saying" not in html
+    assert checked_answers(html) == []
+    assert 'value="yes"> Yes</label>' in html
+    assert 'value="no"> No</label>' in html
+    assert 'data-clear-answer="twitching_today" hidden>Clear' in html  # shown by clear-answer.js
+    assert 'diary/js/clear-answer.js"' in html
+    assert '<noscript><label><input type="radio" name="twitching_today" value=""> No answer</label></noscript>' in html
+
+
+def test_it_shows_the_saved_answer_and_clears_it(alice_web: Client, alice: User, frozen_now: datetime) -> None:
+    make_checkin(alice, date(2026, 11, 20), twitching_today=True)
+    assert checked_answers(alice_web.get(TODAY).content.decode()) == ["yes"]
+    form = filled(version="1")
+    del form["twitching_today"]  # "Clear": no radio ticked, nothing sent
+    assert alice_web.post(TODAY, form).status_code == 302
+    assert CheckIn.objects.get(user=alice).twitching_today is None
+    assert checked_answers(alice_web.get(TODAY).content.decode()) == []
+    assert alice_web.post(TODAY, filled(twitching_today="", version="2")).status_code == 302  # "No answer"
+    assert CheckIn.objects.get(user=alice).twitching_today is None
+
+
+def test_it_highlights_check_in_in_the_menu(alice_web: Client, frozen_now: datetime) -> None:
+    """The menu said "Log" on the check-in page: the check-in has its own item."""
+    for url in (TODAY, reverse("checkin-day", args=["2026-11-18"])):
+        page = alice_web.get(url)
+        assert page.context["nav"] == "checkin"
+        html = page.content.decode()
+        assert f'<a href="{reverse("checkin")}" aria-current="page">Check-in</a>' in html
+        assert f'<a href="{reverse("episode-log")}">Log</a>' in html

@@ -59,7 +59,8 @@ def test_it_shows_the_log_form_starting_now_in_the_users_zone(
     assert 'value="2026-11-20T13:00"' in html  # 12:00 UTC is 13:00 in Paris
     assert 'name="locations" value="calf:left"' in html
     assert 'name="locations" value="tongue:midline"' in html
-    assert 'data-location="calf:right"' in html
+    assert 'data-location="calf:right" data-name="Right calf"' in html  # the shape is named as its box
+    assert 'data-location="tongue:midline" data-name="Tongue"' in html
     assert 'aria-hidden="true"' in html  # the drawing; the checkboxes are the controls
     assert reverse("checkin") in html
     assert page.context["nav"] == "log"

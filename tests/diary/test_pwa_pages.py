@@ -118,6 +118,20 @@ def test_it_serves_the_same_shell_to_anyone_with_nothing_of_theirs_in_it(alice_w
     assert signed_in.cookies["csrftoken"].value.encode() not in signed_in.content
 
 
+def test_the_shells_check_in_labels_plainly_and_asks_about_twitching_with_no_default(db: None) -> None:
+    """As the check-in page (issue 23): "Alcohol" with its hint under the box, not "Alcohol
+    (units (...))"; yes or no with nothing chosen ("Not saying" was), and a "Clear"."""
+    section = Client().get(QUICK).content.decode().split('id="checkin-section"')[1].split("</details>")[0]
+    assert '<label for="checkin-alcohol_units">Alcohol</label>' in section
+    assert 'id="checkin-hint-alcohol_units">units; a small glass of wine is about 1.5</small>' in section
+    assert 'aria-describedby="checkin-hint-alcohol_units"' in section
+    assert "((" not in section
+    assert "Not saying" not in section
+    assert re.findall(r'name="twitching_today" value="(\w*)"', section) == ["yes", "no"]
+    assert "checked" not in section
+    assert 'data-clear-answer="twitching_today" hidden>Clear' in section
+
+
 def test_it_sets_the_csrf_cookie_the_shells_scripts_send_back(db: None) -> None:
     response = Client().get(QUICK)
     assert response.cookies["csrftoken"].value

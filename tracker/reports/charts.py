@@ -25,7 +25,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, NullLocator
 
-from diary.body_outline import VIEWS, Shape, View, render_view, sides_drawn
+from diary.body_outline import TITLE_HEIGHT, VIEWS, Shape, View, render_view, sides_drawn, view_title
 from diary.formatting import day_text
 from tracker.analysis.aggregates import ChartAggregates, chart_aggregates, week_start
 from tracker.analysis.findings import AssociationTested, Findings
@@ -257,7 +257,7 @@ def locations_chart(data: ChartInput) -> Chart:
 # The body outline, shaded
 
 SHADES = ("#eef1f4", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c")  # none, then fifths of the most
-OUTLINE_GAP = 20
+OUTLINE_GAP = 40  # wide enough that one view's "your left" is not read with the next one's
 
 
 def body_chart(data: ChartInput) -> Chart:
@@ -270,7 +270,7 @@ def body_chart(data: ChartInput) -> Chart:
             counts[item["region"], side] = counts.get((item["region"], side), 0) + item["episodes"]
     most = max(counts.values(), default=0)
     width = sum(view.width for view in VIEWS) + OUTLINE_GAP * (len(VIEWS) - 1)
-    height = max(view.height for view in VIEWS)
+    height = TITLE_HEIGHT + max(view.height for view in VIEWS)
     parts, x = [], 0
     for view in VIEWS:
         parts.append(_shaded_view(view, counts, most, x=x))
@@ -279,8 +279,8 @@ def body_chart(data: ChartInput) -> Chart:
     title, caption = (
         "Where it twitched",
         (
-            "The face, the body from the front and from the back, each place shaded by how many episodes were felt "
-            "there: the darker, the more. An episode felt on both sides shades both."
+            "The face and the body from the front, both facing you, and the body from the back, each place shaded "
+            "by how many episodes were felt there: the darker, the more. An episode felt on both sides shades both."
         ),
     )
     svg = (
@@ -304,8 +304,8 @@ def _shaded_view(view: View, counts: dict[tuple[str, str], int], most: int, *, x
         count = counts.get((shape.region, shape.side), 0)
         return {"fill": _shade(count, most), "stroke": "#6b7785", "stroke-width": 1, "data-episodes": count}
 
-    frame = {"class": "body-heat-view", "x": x, "y": 0, "width": view.width, "height": view.height}
-    return str(render_view(view, shape_attributes=attributes, svg_attributes=frame))
+    frame = {"class": "body-heat-view", "x": x, "y": TITLE_HEIGHT, "width": view.width, "height": view.height}
+    return str(view_title(view, x=x)) + str(render_view(view, shape_attributes=attributes, svg_attributes=frame))
 
 
 def _legend(most: int, *, y: int) -> str:

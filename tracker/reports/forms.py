@@ -65,6 +65,8 @@ def range_choices(today: date) -> list[tuple[str, str]]:
 class RangeForm(forms.Form):
     """A range: a preset, or from/to dates (required only then). `today` is the user's."""
 
+    custom_choice = CUSTOM  # the choice that uses the dates (the page shows them only then)
+
     range = forms.ChoiceField(label="Period", widget=forms.RadioSelect, initial=DEFAULT_PRESET)
     date_from = forms.DateField(
         label="From", required=False, validators=DATE_BOUNDS, widget=forms.DateInput(attrs={"type": "date"})

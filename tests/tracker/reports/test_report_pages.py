@@ -70,6 +70,16 @@ def test_it_shows_the_empty_page(alice_web: Client) -> None:
     assert "tracker/reports-page.css" in html
 
 
+def test_it_marks_each_forms_dates_for_reports_js_to_show_only_with_choose_the_dates(alice_web: Client) -> None:
+    """The dates are in the page (without JavaScript they show); reports.js hides them while a
+    preset is the period, from these marks (issue 23)."""
+    html = alice_web.get(PAGE).content.decode()
+    for prefix in ("report", "share"):
+        assert f'data-range-dates="{prefix}-range" data-range-custom="custom"' in html
+        assert f'name="{prefix}-range" value="custom"' in html
+        assert f'name="{prefix}-date_from"' in html
+
+
 def test_it_asks_anonymous_visitors_to_log_in(client: Client, db: None) -> None:
     response = client.get(PAGE)
     assert response.status_code == 302

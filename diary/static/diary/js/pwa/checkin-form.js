@@ -1,6 +1,7 @@
 // The quick log's check-in form: read into the body the sync contract takes, filled back from
 // one (to edit); fields.js shows its errors under their fields.
 
+import "../clear-answer.js"; // the "Clear" of the optional twitching question
 import { checked, setChecked, showErrors } from "./fields.js";
 import { localDate } from "./times.js";
 

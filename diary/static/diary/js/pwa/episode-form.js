@@ -28,12 +28,20 @@ function fill(fieldset, items, make) {
 }
 
 function regionChips(fieldset, region) {
+  const place = (side, text) => {
+    const value = `${region.code}:${side}`;
+    fieldset.appendChild(chip("checkbox", "locations", value, text));
+    // The body drawing's shape of the place takes the box's label as its name (data-name).
+    document.querySelectorAll(`.region[data-location="${CSS.escape(value)}"]`).forEach((shape) => {
+      shape.setAttribute("data-name", text);
+    });
+  };
   if (!region.has_sides) {
-    fieldset.appendChild(chip("checkbox", "locations", `${region.code}:midline`, region.name));
+    place("midline", region.name);
     return;
   }
-  fieldset.appendChild(chip("checkbox", "locations", `${region.code}:left`, `Left ${lowerFirst(region.name)}`));
-  fieldset.appendChild(chip("checkbox", "locations", `${region.code}:right`, `Right ${lowerFirst(region.name)}`));
+  place("left", `Left ${lowerFirst(region.name)}`);
+  place("right", `Right ${lowerFirst(region.name)}`);
 }
 
 // The grouped places, but for those shown on top as recent (each checkbox once).
