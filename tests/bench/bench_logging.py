@@ -121,9 +121,11 @@ def recent_place(form: Any, finger: Finger, new_place: str) -> None:
 
 
 def new_place_with_duration(form: Any, finger: Finger, new_place: str) -> None:
+    # Top down: how long and how strong on the first screen, then down to the place (Save stays
+    # in view, so nothing makes the person scroll back up).
     finger.tap(form.get_by_label("About a minute"))
-    finger.tap(form.locator("#all-places").get_by_label(new_place, exact=True))
     finger.tap(strength(form, "3"))
+    finger.tap(form.locator("#all-places").get_by_label(new_place, exact=True))
 
 
 def red_flag(form: Any, finger: Finger, new_place: str) -> None:
