@@ -131,9 +131,13 @@ def test_it_counts_episodes_in_whole_numbers_on_every_axis(alice: User, count: i
     # A new diary: every count is at most 3, where matplotlib would tick 0.25 or 0.5 episodes.
     for _ in range(count):
         EpisodeFactory(user=alice, started_at=datetime(2026, 11, 5, 9, 0, tzinfo=UTC))
-    charts = {c.key: c for c in report_charts(report_assemble(user_id=alice.pk, date_from=FROM, date_to=TO))}
-    for key in ("per_week", "calendar", "time_of_day", "locations"):
-        labels = tick_labels(charts[key].svg)
+    report = report_assemble(user_id=alice.pk, date_from=FROM, date_to=TO)
+    charts = {c.key: c.svg for c in report_charts(report)}
+    data = ChartInput(chart_aggregates(report.diary, calendar_days=None), report.findings, report.names)
+    charts |= {f"{c.key} on a phone": c.narrow_svg for c in dashboard_charts(data) if c.key != "body"}
+    assert len(charts) == 7
+    for key, svg in charts.items():
+        labels = tick_labels(svg)
         assert labels, key
         assert all(re.fullmatch(r"\d+", label) for label in labels), (key, labels)
 
