@@ -13,7 +13,7 @@ from matplotlib.font_manager import FontProperties, findfont, get_font
 
 from conditions.reference import load_reference
 from diary.services import CheckInInput, EpisodeInput, LocationInput, checkins_bulk_create, episodes_bulk_create
-from tests.browser.conftest import NARROW, look_at
+from tests.browser.conftest import NARROW, WIDE, look_at
 from tracker.models import AnalysisRequest, Summary
 from tracker.shares.services import share_create
 from tracker.summaries.services import summary_compute
@@ -113,7 +113,7 @@ def write_checkins(user: User) -> None:
     episodes_bulk_create(user=user, items=items)
 
 
-def test_every_charts_text_is_at_least_11_px_on_a_phone(signed_in_page: Any, browser_user: User) -> None:
+def test_every_charts_text_is_at_least_11_px_at_360_and_1280_px(signed_in_page: Any, browser_user: User) -> None:
     page = signed_in_page
     write_checkins(browser_user)
     write_diary(browser_user)
@@ -129,6 +129,11 @@ def test_every_charts_text_is_at_least_11_px_on_a_phone(signed_in_page: Any, bro
     assert all(0.68 <= s["height"] / s["px"] <= 0.78 for s in digits), digits[:3]
     small = [s for s in sizes if s["px"] < 11]
     assert not small, f"{len(small)} of {len(sizes)} glyphs and texts under 11 px, e.g. {small[:5]}"
+    # At 1280 px the wide pictures, a quarter larger than drawn (dashboard.css).
+    page.set_viewport_size({"width": WIDE, "height": 900})
+    wide = page.evaluate(TEXT_SIZES)
+    assert {size["chart"] for size in wide} == charts
+    assert min(size["px"] for size in wide) >= 11
     look_at(page, "dashboard-phone-charts")
 
 
