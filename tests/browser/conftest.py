@@ -168,7 +168,9 @@ def look_at(page: Any, name: str) -> None:
             for width in (WIDE, NARROW):
                 page.set_viewport_size({"width": width, "height": 900})
                 suffix = "" if scheme == "light" else "-dark"
-                page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}{suffix}.png"), full_page=True)
+                page.screenshot(
+                    path=str(SCREENSHOTS / f"{name}-{width}{suffix}.png"), full_page=True, timeout=30_000
+                )  # a long page on a busy machine
                 violations = axe_violations(page)
                 assert not violations, f"{name} ({scheme}, {width} px): {_describe(violations)}"
                 if width == NARROW:
