@@ -158,7 +158,7 @@ def _back() -> View:
     limbs = ((_ellipse, SHOULDER), (_rect, UPPER_ARM), (_rect, FOREARM), (_ellipse, HAND), (_ellipse, FOOT))
     return View(
         key="back",
-        title="Back, seen from behind",
+        title="Back, from behind",
         width=200,
         height=BODY_HEIGHT,
         left_on_screen=s,
@@ -243,12 +243,14 @@ def _geometry(geometry: tuple[tuple[str, float], ...]) -> SafeString:
 TITLE_HEIGHT = 26  # a line above a view, for its title where the page does not print it
 
 
-def view_title(view: View, *, x: float) -> SafeString:
-    """The view's title, centred over it when it is drawn at `x` below TITLE_HEIGHT (the
+def view_title(view: View, *, x: float, y: float = 0, size: int = 14) -> SafeString:
+    """The view's title, centred over it when it is drawn at `x`, TITLE_HEIGHT below `y` (the
     dashboard's and the share page's picture of the three views)."""
     return format_html(
-        '<text x="{}" y="16" font-size="14" font-weight="bold" text-anchor="middle" fill="#222222">{}</text>',
+        '<text x="{}" y="{}" font-size="{}" font-weight="bold" text-anchor="middle" fill="#222222">{}</text>',
         _g(x + view.width / 2),
+        _g(y + 16),
+        size,
         view.title,
     )
 

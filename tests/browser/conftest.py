@@ -168,7 +168,9 @@ def look_at(page: Any, name: str) -> None:
             for width in (WIDE, NARROW):
                 page.set_viewport_size({"width": width, "height": 900})
                 suffix = "" if scheme == "light" else "-dark"
-                page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}{suffix}.png"), full_page=True)
+                page.screenshot(
+                    path=str(SCREENSHOTS / f"{name}-{width}{suffix}.png"), full_page=True, timeout=30_000
+                )  # a long page on a busy machine
                 # At the page's end, where a sticky bar (the logging forms' Save) sits in its own
                 # place: higher up it lies over whatever scrolls beneath it, which axe's
                 # target-size rule counts as crowding that control, at that one scroll position.

@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
+from matplotlib.font_manager import FontProperties, findfont, get_font
 
 from conditions.reference import load_reference
-from diary.services import EpisodeInput, LocationInput, episodes_bulk_create
-from tests.browser.conftest import look_at
+from diary.services import CheckInInput, EpisodeInput, LocationInput, checkins_bulk_create, episodes_bulk_create
+from tests.browser.conftest import NARROW, WIDE, look_at
 from tracker.models import AnalysisRequest, Summary
 from tracker.shares.services import share_create
 from tracker.summaries.services import summary_compute
@@ -56,6 +57,84 @@ def test_it_shows_red_flags_first_and_draws_the_charts(signed_in_page: Any, brow
     page.get_by_text("Episodes per week as a table").click()
     assert page.get_by_role("columnheader", name="Week starting").is_visible()
     look_at(page, "dashboard")
+
+
+# Each chart's text as Chromium lays it out: matplotlib draws a glyph (an SVG <use> of a path
+# named after its font) in units of 100 to the em (matplotlib.textpath's FONT_SCALE), so its
+# size on screen is 100 times the scale of the glyph's screen transform; a <text> (the body
+# outline's) is its computed font size times the same scale. A digit's drawn height checks
+# the first rule: DejaVu Sans' digits are 0.73 em high (0.76 for a round one's overshoot).
+TEXT_SIZES = """() => {
+  const found = [];
+  for (const svg of document.querySelectorAll("figure.chart svg[role=img]")) {
+    if (!svg.checkVisibility()) continue;
+    const chart = svg.closest("figure").id;
+    const scale = (element) => { const m = element.getScreenCTM(); return Math.hypot(m.a, m.b); };
+    for (const use of svg.querySelectorAll("use")) {
+      const href = use.getAttribute("xlink:href") || use.getAttribute("href") || "";
+      if (!href.includes("DejaVu")) continue;
+      const px = 100 * scale(use);
+      found.push({chart, glyph: href, px, height: use.getBoundingClientRect().height});
+    }
+    for (const text of svg.querySelectorAll("text")) {
+      const px = parseFloat(getComputedStyle(text).fontSize) * scale(text);
+      found.push({chart, text: text.textContent, px});
+    }
+  }
+  return found;
+}"""
+
+
+def digit_glyphs() -> set[str]:
+    """The ids matplotlib gives DejaVu Sans' digits in its SVG: the font's name and glyph index."""
+    font = get_font(findfont(FontProperties(family="DejaVu Sans")))
+    return {f"DejaVuSans-{font.get_char_index(ord(digit)):x}" for digit in "0123456789"}
+
+
+def write_checkins(user: User) -> None:
+    """Eight weeks of check-ins, caffeine every third day, and more episodes on those days: the
+    forest plot has an association to draw."""
+    today = timezone.localdate()
+    days = [today - timedelta(days=n) for n in range(1, 57)]
+    caffeine = {day: day.toordinal() % 3 == 0 for day in days}
+    checkins_bulk_create(user=user, items=[(day, CheckInInput(caffeine_cups=4 * caffeine[day])) for day in days])
+    now = timezone.now()
+    items = [
+        EpisodeInput(
+            started_at=now - timedelta(days=(today - day).days, hours=2 + i),
+            duration_seconds=30,
+            locations=[LocationInput("calf", "right")],
+            intensity=2,
+            pattern="single_twitch",
+        )
+        for day in days
+        for i in range(3 if caffeine[day] else 1)
+    ]
+    episodes_bulk_create(user=user, items=items)
+
+
+def test_every_charts_text_is_at_least_11_px_at_360_and_1280_px(signed_in_page: Any, browser_user: User) -> None:
+    page = signed_in_page
+    write_checkins(browser_user)
+    write_diary(browser_user)
+    page.set_viewport_size({"width": NARROW, "height": 900})
+    page.goto("/dashboard/")
+    for title in (*CHART_TITLES, "Associations with check-in factors"):
+        assert page.get_by_role("img", name=title).is_visible()
+    sizes = page.evaluate(TEXT_SIZES)
+    charts = {size["chart"] for size in sizes}
+    assert charts == {f"chart-{key}" for key in ("per_week", "calendar", "time_of_day", "body", "associations")}
+    digits = [s for s in sizes if s.get("glyph", "").split("_")[-1] in digit_glyphs()]
+    assert digits
+    assert all(0.68 <= s["height"] / s["px"] <= 0.78 for s in digits), digits[:3]
+    small = [s for s in sizes if s["px"] < 11]
+    assert not small, f"{len(small)} of {len(sizes)} glyphs and texts under 11 px, e.g. {small[:5]}"
+    # At 1280 px the wide pictures, a quarter larger than drawn (dashboard.css).
+    page.set_viewport_size({"width": WIDE, "height": 900})
+    wide = page.evaluate(TEXT_SIZES)
+    assert {size["chart"] for size in wide} == charts
+    assert min(size["px"] for size in wide) >= 11
+    look_at(page, "dashboard-phone-charts")
 
 
 def test_a_newcomers_first_episode_with_weakness_shows_at_once_with_its_red_flag(

@@ -49,7 +49,7 @@ logger = logging.getLogger(__name__)
 POLL_FOR_SECONDS = 600
 
 # Raise when the charts' drawing changes: the cached SVGs of every summary are drawn again.
-CHARTS_DRAWING = 1
+CHARTS_DRAWING = 2
 CHARTS_CACHE_SECONDS = 7 * 24 * 3600
 
 

@@ -6,6 +6,7 @@ shows is tracker.reports.charts'."""
 
 import io
 import re
+from dataclasses import dataclass
 from html import escape
 from typing import Any
 
@@ -16,6 +17,28 @@ from matplotlib.ticker import MaxNLocator
 from matplotlib.typing import RcKeyType
 
 WIDTH_INCHES = 7.0
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A chart's size and the size of its text. WIDE is the PDF's page width, and the page's
+    at its natural size. NARROW is for a phone: drawn at about the width it is shown at 360 CSS
+    px (3.2 in is 307 px), so that a point of text stays a point and 9 pt shows as 12 px; drawn
+    7 in wide and shrunk to fit, the same 7 pt labels showed about 4 px high."""
+
+    name: str  # "wide" or "narrow"; a narrow chart's SVG ids and class carry it
+    width: float  # inches
+    tick: float  # tick labels, in points
+    label: float  # axis labels and other text, in points
+    dates: int  # at most this many date labels along an axis
+
+    @property
+    def narrow(self) -> bool:
+        return self.name == "narrow"
+
+
+WIDE = Layout("wide", WIDTH_INCHES, tick=7, label=9, dates=10)
+NARROW = Layout("narrow", 3.2, tick=9, label=9, dates=4)
 
 RC: dict[RcKeyType, Any] = {
     "svg.fonttype": "path",

@@ -1,7 +1,7 @@
 import copy
 import re
 import xml.etree.ElementTree as ElementTree
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.contrib.auth.models import User
@@ -11,7 +11,8 @@ from tests.factories import EpisodeFactory
 from tests.tracker.reports.conftest import FROM, TO, significant_caffeine
 from tracker.analysis.aggregates import chart_aggregates
 from tracker.reports.assembly import report_assemble
-from tracker.reports.charts import ChartInput, body_chart, report_charts
+from tracker.reports.charts import ChartInput, body_chart, dashboard_charts, legend_bins, report_charts
+from tracker.reports.charts.body import shade
 from tracker.reports.drawing import declarations, presentation_attributes
 
 SVG = "{http://www.w3.org/2000/svg}svg"
@@ -130,9 +131,13 @@ def test_it_counts_episodes_in_whole_numbers_on_every_axis(alice: User, count: i
     # A new diary: every count is at most 3, where matplotlib would tick 0.25 or 0.5 episodes.
     for _ in range(count):
         EpisodeFactory(user=alice, started_at=datetime(2026, 11, 5, 9, 0, tzinfo=UTC))
-    charts = {c.key: c for c in report_charts(report_assemble(user_id=alice.pk, date_from=FROM, date_to=TO))}
-    for key in ("per_week", "calendar", "time_of_day", "locations"):
-        labels = tick_labels(charts[key].svg)
+    report = report_assemble(user_id=alice.pk, date_from=FROM, date_to=TO)
+    charts = {c.key: c.svg for c in report_charts(report)}
+    data = ChartInput(chart_aggregates(report.diary, calendar_days=None), report.findings, report.names)
+    charts |= {f"{c.key} on a phone": c.narrow_svg for c in dashboard_charts(data) if c.key != "body"}
+    assert len(charts) == 7
+    for key, svg in charts.items():
+        labels = tick_labels(svg)
         assert labels, key
         assert all(re.fullmatch(r"\d+", label) for label in labels), (key, labels)
 
@@ -158,3 +163,83 @@ def test_it_labels_each_shade_of_the_body_with_the_episodes_it_stands_for(
     body = body_chart(ChartInput(chart_aggregates(report.diary, calendar_days=None), report.findings, report.names))
     assert body.svg.split("Episodes:</text>", 1)[1].count("<rect") == len(legend)
     assert re.findall(r">([^<>]+)</text>", body.svg.split("Episodes:</text>", 1)[1]) == legend
+
+
+@pytest.mark.parametrize(
+    ("most", "labels"),
+    [
+        (1, ["0", "1"]),
+        (2, ["0", "1", "2"]),
+        (3, ["0", "1", "2", "3"]),
+        (5, ["0", "1", "2", "3", "4", "5"]),
+        (134, ["0", "1-26", "27-53", "54-80", "81-107", "108-134"]),
+    ],
+)
+def test_it_bins_the_body_legend_in_distinct_whole_numbers(most: int, labels: list[str]) -> None:
+    assert [label for _, label in legend_bins(most)] == labels
+
+
+def _counts(label: str) -> range:
+    low, _, high = label.partition("-")
+    return range(int(low), int(high or low) + 1)
+
+
+@pytest.mark.parametrize("most", range(1, 60))
+def test_it_gives_each_count_the_legends_shade_for_it(most: int) -> None:
+    """Every count from 0 to the most is in exactly one bin, whose shade is the count's own."""
+    bins = legend_bins(most)
+    covered = [count for _, label in bins for count in _counts(label)]
+    assert covered == list(range(most + 1))
+    for colour, label in bins:
+        assert {shade(count, most) for count in _counts(label)} == {colour}
+
+
+def dashboard_input(alice: User) -> ChartInput:
+    report = report_assemble(user_id=alice.pk, date_from=FROM, date_to=TO)
+    findings = copy.deepcopy(report.findings)
+    findings["associations"] = [significant_caffeine(lag_days=0)]
+    return ChartInput(chart_aggregates(report.diary, calendar_days=None), findings, report.names)
+
+
+FONT_SCALE = re.compile(r"scale\(([\d.]+) -[\d.]+\)")  # a text drawn as paths: its size in points / 100
+
+
+def test_it_draws_each_dashboard_chart_again_for_a_phone(alice: User, diary: list[Episode]) -> None:
+    charts = dashboard_charts(dashboard_input(alice))
+    assert [c.key for c in charts] == ["per_week", "calendar", "time_of_day", "body", "associations"]
+    for chart in charts:
+        root = ElementTree.fromstring(chart.narrow_svg)
+        assert root.get("aria-labelledby") == f"{chart.key}_narrow_title"
+        assert root.findtext("{http://www.w3.org/2000/svg}title") == chart.title
+        assert "style" not in chart.narrow_svg
+        ids = re.findall(r'\bid="([^"]+)"', chart.narrow_svg)
+        assert all(i.startswith(f"{chart.key}_narrow_") for i in ids)
+        assert not set(ids) & set(re.findall(r'\bid="([^"]+)"', chart.svg))
+
+
+def test_it_draws_a_phones_text_at_the_size_it_is_shown(alice: User, diary: list[Episode]) -> None:
+    """3.2 in wide (307 CSS px, about the width a 360 px screen gives a chart): text of 9 pt or
+    more shows at 12 px or more. The wide charts' ticks stay the PDF's 7 pt."""
+    charts = {c.key: c for c in dashboard_charts(dashboard_input(alice))}
+    for key in ("per_week", "calendar", "time_of_day", "associations"):
+        narrow = ElementTree.fromstring(charts[key].narrow_svg)
+        assert float(narrow.get("width", "").removesuffix("pt")) <= 3.2 * 72
+        assert min(100 * float(s) for s in FONT_SCALE.findall(charts[key].narrow_svg)) >= 9, key
+        assert round(min(100 * float(s) for s in FONT_SCALE.findall(charts[key].svg)), 6) == 7, key
+    body = ElementTree.fromstring(charts["body"].narrow_svg)
+    width = float(body.get("viewBox", "").split()[2])
+    assert 16 * 307 / width >= 11  # its text, at 16 units, shows at 11 px or more
+    texts = [t for t in body.iter("{http://www.w3.org/2000/svg}text") if t.get("class") != "side-label"]
+    assert {int(t.get("font-size", 0)) for t in texts if t.get("font-size")} == {16}  # side labels: CSS sizes them
+
+
+def test_it_says_when_a_phones_calendar_leaves_weeks_out(alice: User, diary: list[Episode]) -> None:
+    data = dashboard_input(alice)
+    assert dashboard_charts(data)[1].narrow_note == ""  # three weeks: all shown
+    start = (data.end - timedelta(days=166)).isoformat()
+    long = ChartInput({**data.aggregates, "calendar_from": start, "days": [1] * 167}, data.findings, data.names)
+    [calendar] = [c for c in dashboard_charts(long) if c.key == "calendar"]
+    assert calendar.narrow_note == "On a small screen the picture shows the last 12 weeks; the table has every day."
+    assert len(calendar.rows) == 167
+    assert calendar.narrow_note in calendar.narrow_svg
+    assert calendar.narrow_note not in calendar.svg

@@ -69,12 +69,16 @@ function start() {
   if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
   registerWorker();
   listen();
-  follow();
   resetCheckin(checkinForm, new Date());
   // The form first (the reference data is no one's), the diary once the account is confirmed.
+  // Only then does the page follow syncs (the worker's, another tab's, its own timer): a sync
+  // that ended before would show "synced" over lists not yet drawn.
   return load()
     .then(confirmAccount)
-    .then(load)
+    .then(() => {
+      follow();
+      return load();
+    })
     .then(() => {
       if (!page.reference) $("#reference-missing").hidden = false;
       return syncNow();
