@@ -245,3 +245,22 @@ def test_it_inlines_the_charts_on_the_share_page(page: Any, browser_user: User) 
     assert chart.bounding_box()["width"] > 100
     assert isinstance(today, date)
     look_at(page, "share-page")
+
+
+def test_the_share_pages_charts_read_on_a_phone(page: Any, browser_user: User) -> None:
+    """A phone may open the doctor's link too: its charts' text is 11 px or more at 360 px, as
+    on the dashboard (the phone-sized pictures), and at 1280 px (the wide ones)."""
+    write_checkins(browser_user)
+    write_diary(browser_user)
+    today = timezone.now().date()
+    token = share_create(user=browser_user, date_from=today - timedelta(days=60), date_to=today).token
+    page.set_viewport_size({"width": NARROW, "height": 900})
+    page.goto(f"/s/{token}/")
+    sizes = page.evaluate(TEXT_SIZES)
+    charts = {size["chart"] for size in sizes}
+    assert charts == {f"chart-{key}" for key in ("per_week", "calendar", "time_of_day", "locations", "associations")}
+    small = [s for s in sizes if s["px"] < 11]
+    assert not small, f"{len(small)} of {len(sizes)} glyphs under 11 px, e.g. {small[:5]}"
+    page.set_viewport_size({"width": WIDE, "height": 900})
+    assert min(size["px"] for size in page.evaluate(TEXT_SIZES)) >= 11
+    look_at(page, "share-page-phone-charts")

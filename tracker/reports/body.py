@@ -39,7 +39,7 @@ class ReportBody(TypedDict):
 def report_body_context(report: ReportData) -> ReportBody:
     return {
         "report": report,
-        "charts": report_charts(report),
+        "charts": report_charts(report, narrow=True),  # a phone may open the share page
         "disclaimer": DISCLAIMER,
         "red_flag_notice": report.findings["red_flags"]["notice"],
         "red_flag_lines": red_flag_lines(report),

@@ -92,8 +92,10 @@ def test_it_shows_the_period_the_statement_the_red_flag_and_each_episode_of_the_
 
 def test_it_inlines_each_chart_as_svg_the_csp_allows(link: NewShare) -> None:
     html = page(link.token).content.decode()
-    assert html.count("<figure") == html.count('role="img" aria-labelledby="') >= 4
+    # Each figure holds its picture twice: wide, and phone-sized (report.css shows one).
+    assert 2 * html.count("<figure") == html.count('role="img" aria-labelledby="') >= 8
     assert 'role="img" aria-labelledby="per_week_title"' in html
+    assert 'role="img" aria-labelledby="per_week_narrow_title"' in html
     # Presentation attributes only: the CSP refuses style attributes and <style> elements.
     assert "style=" not in html
     assert "<style" not in html

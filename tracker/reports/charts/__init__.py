@@ -44,14 +44,16 @@ __all__ = [
 ]
 
 
-def report_charts(report: ReportData) -> list[Chart]:
+def report_charts(report: ReportData, *, narrow: bool = False) -> list[Chart]:
     """The charts that have something to show: none for a period without episodes, and the
     forest plot only when at least one association could be tested. The calendar covers the
-    report's whole period."""
+    report's whole period. `narrow`: each with its phone-sized picture too (the share page;
+    the PDF's page is always wide)."""
     if not report.episodes:
         return []
     data = ChartInput(chart_aggregates(report.diary, calendar_days=None), report.findings, report.names)
-    return _draw(data, (per_week_chart, calendar_chart, time_of_day_chart, locations_chart, associations_chart))
+    builders = (per_week_chart, calendar_chart, time_of_day_chart, locations_chart, associations_chart)
+    return _draw(data, builders, narrow=narrow)
 
 
 def dashboard_charts(data: ChartInput) -> list[Chart]:

@@ -26,7 +26,9 @@ def locations_chart(data: ChartInput, layout: Layout = drawing.WIDE) -> Chart:
     positions = list(range(len(shown)))
     axes.barh(positions, [item["episodes"] for item in shown], color=BAR, height=0.7)
     axes.set_yticks(positions)
-    axes.set_yticklabels([names.location(item["region"], item["side"]) for item in shown], fontsize=8)
+    # 8 pt on the wide picture, as the PDF had it; the phone's tick size on the narrow one.
+    labels = [names.location(item["region"], item["side"]) for item in shown]
+    axes.set_yticklabels(labels, fontsize=layout.tick if layout.narrow else 8)
     axes.invert_yaxis()
     axes.xaxis.set_major_locator(drawing.whole_counts())
     axes.set_xlabel("episodes")
