@@ -130,3 +130,15 @@ def test_anonymous_gets_401_and_changes_nothing(alice: User) -> None:
 def test_only_get_and_patch(as_alice: APIClient) -> None:
     assert_error(as_alice.put(URL, {}), 405, "method_not_allowed")
     assert_error(as_alice.delete(URL), 405, "method_not_allowed")
+
+
+def test_it_reads_and_writes_in_a_few_queries(
+    as_alice: APIClient, alice: User, frozen_now: datetime, django_assert_num_queries: Any
+) -> None:
+    profile_update(user=alice, time_zone="Europe/Paris")
+    with django_assert_num_queries(2):  # the token with its user; the profile
+        assert as_alice.get(URL).status_code == 200
+    # The token with its user; the transaction's savepoint and release (within the test's own
+    # transaction); the profile locked; the update.
+    with django_assert_num_queries(5):
+        assert patch(as_alice, {"display_name": "Alice"}).status_code == 200
