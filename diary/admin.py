@@ -24,6 +24,7 @@ from django.template.response import TemplateResponse
 from config.api.common import request_user
 from diary.models import CheckIn, Episode, EpisodeLocation, Profile
 from diary.services import AdminView, checkin_delete, diary_access_record, episode_delete, profile_update
+from diary.services.profiles import CLINICAL_FIELDS
 
 # A permission of its own rather than "superusers only": it lets an operator have someone read
 # diaries (every look recorded) without also handing them users, permissions and everything
@@ -228,8 +229,10 @@ class ProfileAdmin(HealthDataAdmin):
     list_display = ["user", "time_zone", "last_change_seq", "updated_at"]
     list_filter = ["time_zone"]
     search_fields = ["user__username", "time_zone"]
-    fields = ["user", "time_zone", "last_change_seq", "created_at", "updated_at"]
-    readonly_fields = ["user", "last_change_seq", "created_at", "updated_at"]
+    # The clinical profile is shown (behind the health-data permission, as the whole profile is)
+    # but never edited here, never searched and never a list column: it is the person's to write.
+    fields = ["user", "time_zone", *CLINICAL_FIELDS, "last_change_seq", "created_at", "updated_at"]
+    readonly_fields = ["user", *CLINICAL_FIELDS, "last_change_seq", "created_at", "updated_at"]
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # a profile comes with the user's first write

@@ -33,6 +33,8 @@ EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2100, 12, 31)
 MAX_DURATION_SECONDS = 7 * 24 * 3600
 MAX_NOTES_LENGTH = 2000
+# The clinical profile's name as a report would print it: a name, not a paragraph.
+MAX_DISPLAY_NAME_LENGTH = 100
 # Real UTC offsets run from -12:00 to +14:00.
 MIN_UTC_OFFSET_MINUTES = -12 * 60
 MAX_UTC_OFFSET_MINUTES = 14 * 60
@@ -69,6 +71,12 @@ class Profile(models.Model):
         settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="diary_profile"
     )
     time_zone = models.CharField(max_length=64, default=DEFAULT_TIME_ZONE, validators=[validate_time_zone])
+    # The clinical profile (for the person's own reports and share pages): all optional, blank
+    # or null until the person says. Dates are not in the future either: the service checks that.
+    display_name = models.CharField(max_length=MAX_DISPLAY_NAME_LENGTH, blank=True, default="")
+    date_of_birth = models.DateField(null=True, blank=True)
+    twitching_since = models.DateField(null=True, blank=True, help_text="The onset, which may predate the diary.")
+    family_history = models.TextField(blank=True, default="", max_length=MAX_NOTES_LENGTH)
     last_change_seq = models.PositiveBigIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -77,6 +85,25 @@ class Profile(models.Model):
         # Granted explicitly, on top of a model's own permissions, to let a staff member read
         # users' diaries in the admin (superusers hold it implicitly): see diary/admin.py.
         permissions = [("view_health_data", "Can see users' diary data in the admin")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_of_birth__isnull=True) | Q(date_of_birth__gte=EARLIEST_DATE),
+                name="profile_date_of_birth_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(twitching_since__isnull=True) | Q(twitching_since__gte=EARLIEST_DATE),
+                name="profile_twitching_since_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(twitching_since__isnull=True)
+                | Q(date_of_birth__isnull=True)
+                | Q(twitching_since__gte=models.F("date_of_birth")),
+                name="profile_twitching_since_after_birth",
+            ),
+            models.CheckConstraint(
+                condition=Q(family_history__length__lte=MAX_NOTES_LENGTH), name="profile_family_history_length"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"

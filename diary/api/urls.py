@@ -7,6 +7,7 @@ from django.urls import path, register_converter
 from diary.api.auth import RegisterView, TokenView
 from diary.api.checkins import CheckInDetailView, CheckInListView
 from diary.api.episodes import EpisodeDetailView, EpisodeListView
+from diary.api.profile import ProfileView
 from diary.api.reference import ReferenceView
 from diary.api.sync import SyncView
 
@@ -31,5 +32,6 @@ urlpatterns = [
     path("checkins/", CheckInListView.as_view(), name="api-checkins"),
     path("checkins/<isodate:day>/", CheckInDetailView.as_view(), name="api-checkin"),
     path("sync/", SyncView.as_view(), name="api-sync"),
+    path("profile/", ProfileView.as_view(), name="api-profile"),
     path("reference/", ReferenceView.as_view(), name="api-reference"),
 ]

@@ -12,8 +12,9 @@ from django.http import HttpRequest
 
 from config.throttle import ThrottleUnavailable, TooManyTries, count_sign_in
 from diary.forms import Refusal
-from diary.models import DEFAULT_TIME_ZONE, known_time_zones
+from diary.models import DEFAULT_TIME_ZONE, MAX_DISPLAY_NAME_LENGTH, MAX_NOTES_LENGTH, known_time_zones
 from diary.services.accounts import EMAIL_MAX_LENGTH
+from diary.services.profiles import CLINICAL_FIELDS
 
 PASSWORD_HELP = "At least 8 characters, not only digits, not a common password, not like your user name."
 ZONE_HELP = "Without JavaScript this starts at UTC: choose the zone you live in."
@@ -125,6 +126,41 @@ class SettingsForm(ServiceErrorsMixin, forms.Form):
         help_text="Needed only when you change the e-mail address: password reset links go there.",
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+    # "For your doctor": the clinical profile, all optional. The service checks the dates
+    # against today and each other; a date the browser cannot parse is this form's error.
+    display_name = forms.CharField(
+        label="Your name on reports (optional)",
+        required=False,
+        max_length=MAX_DISPLAY_NAME_LENGTH,
+        help_text="Shown on your reports and share pages only when set; never your user name.",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    date_of_birth = forms.DateField(
+        label="Date of birth (optional)",
+        required=False,
+        help_text="Shown on your reports and share pages only when set.",
+        error_messages={"invalid": "Enter a real date, such as 1980-04-02."},
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday", "min": "1900-01-01"}, format="%Y-%m-%d"),
+    )
+    twitching_since = forms.DateField(
+        label="Twitching since (optional)",
+        required=False,
+        help_text="When it began, even before you kept this diary; a month's first day is fine if unsure.",
+        error_messages={"invalid": "Enter a real date, such as 2024-06-01."},
+        widget=forms.DateInput(attrs={"type": "date", "min": "1900-01-01"}, format="%Y-%m-%d"),
+    )
+    family_history = forms.CharField(
+        label="Family history (optional)",
+        required=False,
+        max_length=MAX_NOTES_LENGTH,
+        strip=False,
+        help_text="Relatives with a nerve or muscle condition, for example, and at what age.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clinical(self) -> dict[str, Any]:
+        """The clinical profile's keyword arguments of profile_update."""
+        return {name: self.cleaned_data[name] for name in CLINICAL_FIELDS}
 
 
 class DeleteAccountForm(forms.Form):

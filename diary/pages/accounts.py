@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from config import throttle
 from diary.forms import Refusal, ThrottledAuthenticationForm
+from diary.models import profile_zone
 from diary.pages.account_forms import (
     SettingsForm,
     SignupForm,
@@ -28,8 +29,9 @@ from diary.pages.account_forms import (
     plain_password_fields,
     refuse,
 )
-from diary.selectors import user_zone
+from diary.selectors.profiles import profile_get
 from diary.services import account_email_update, account_register, profile_update
+from diary.services.profiles import CLINICAL_FIELDS
 
 EMAIL_NEEDS_PASSWORD = "Type your password to change the e-mail address; nothing was saved."
 WRONG_PASSWORD_NOTHING_SAVED = "The password is not right; nothing was saved."
@@ -77,7 +79,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     if request.method != "POST":
-        form = SettingsForm(initial={"time_zone": user_zone(user).key, "email": user.email})
+        form = SettingsForm(initial=_settings_initial(user))
         return _settings_page(request, form)
     form = SettingsForm(request.POST)
     if not form.is_valid():
@@ -88,13 +90,21 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             return refused
     try:
         with transaction.atomic():  # both or neither
-            profile_update(user=user, time_zone=form.cleaned_data["time_zone"])
+            profile_update(user=user, time_zone=form.cleaned_data["time_zone"], **form.clinical())
             account_email_update(user=user, email=form.cleaned_data["email"])
     except ValidationError as error:
         form.add_service_errors(error)
         return _settings_page(request, form, status=400)
     messages.success(request, "Your settings are saved.")
     return redirect("settings")
+
+
+def _settings_initial(user: User) -> dict[str, Any]:
+    profile = profile_get(user_id=user.pk)  # None before the first write: UTC, the rest blank
+    initial: dict[str, Any] = {"time_zone": profile_zone(profile).key, "email": user.email}
+    if profile is not None:
+        initial.update({name: getattr(profile, name) for name in CLINICAL_FIELDS})
+    return initial
 
 
 def _email_change_refused(request: HttpRequest, form: SettingsForm, user: User) -> HttpResponse | None:

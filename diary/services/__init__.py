@@ -20,7 +20,7 @@ from .episodes import (
 )
 from .erasure import diary_erase, diary_erase_quietly
 from .imports import Kept, Restored, RestoredCheckIn, RestoredEpisode, diary_restore
-from .profiles import profile_update
+from .profiles import KEEP, Keep, profile_update
 from .records import StaleVersion
 from .replays import Replay, Replayed, episode_create_or_replay, episode_replay
 from .signouts import account_sign_out_elsewhere, sessions_end
@@ -28,6 +28,7 @@ from .sync import CheckInChange, EpisodeChange, ItemResult, SyncResults, sync_ap
 from .tokens import device_token_create, device_token_revoke
 
 __all__ = [
+    "KEEP",
     "Accessed",
     "AdminView",
     "CheckInChange",
@@ -37,6 +38,7 @@ __all__ = [
     "EpisodeInput",
     "IdTaken",
     "ItemResult",
+    "Keep",
     "Kept",
     "LocationInput",
     "Replay",

@@ -26,6 +26,8 @@ ENDPOINTS = [
     ("get", "/api/v1/sync/"),
     ("post", "/api/v1/sync/"),
     ("get", "/api/v1/reference/"),
+    ("get", "/api/v1/profile/"),
+    ("patch", "/api/v1/profile/"),
     ("get", "/api/v1/summary/"),
     ("post", "/api/v1/summary/refresh/"),
     ("get", "/api/v1/reports/"),

@@ -40,6 +40,9 @@ VALID_ONLY_WITH_DATA = {
     "has at most REPORTS_BUILDING_PER_USER reports building (429)",
     "POST /api/v1/shares/": "date_to must not be before date_from, nor 5 years or more after it",
     "GET /api/v1/shares/": "a cursor must be one the API handed out",
+    "PATCH /api/v1/profile/": "dates must not be after the user's today (the clock), the onset not before "
+    "the date of birth (one field against another, or against the stored one); time zones are the installed "
+    "tz database's; a display name is one line (no control characters)",
 }
 
 # Loaded when the tests are collected: serving the schema touches no database. (The lazy

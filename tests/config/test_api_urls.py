@@ -15,6 +15,7 @@ API_ROUTES = {
     "api-checkin": (date(2026, 11, 20),),
     "api-sync": (),
     "api-reference": (),
+    "api-profile": (),
     "api-summary": (),
     "api-summary-refresh": (),
     "api-account": (),

@@ -1,6 +1,6 @@
 import json
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -378,3 +378,60 @@ def test_an_unknown_page_is_an_html_page_and_an_unknown_api_address_json(alice_w
 def test_the_error_pages_render_without_a_request(template: str) -> None:
     page = render_to_string(template)
     assert "<h1>" in page
+
+
+# --- Settings: for your doctor ----------------------------------------------------------------
+
+
+def test_it_saves_the_clinical_profile_with_the_settings(alice: User, alice_web: Client, frozen_now: Any) -> None:
+    page = html(alice_web.get("/settings/"))
+    assert "For your doctor" in page
+    assert "never your user name" in page
+    response = alice_web.post(
+        "/settings/",
+        {
+            "time_zone": "Europe/Paris",
+            "email": "",
+            "display_name": " Alice Martin ",
+            "date_of_birth": "1980-04-02",
+            "twitching_since": "2024-06-01",
+            "family_history": "Father: ALS at 70.",
+        },
+    )
+    assert response["Location"] == "/settings/"
+    profile = Profile.objects.get(user=alice)
+    assert (profile.display_name, profile.date_of_birth, profile.twitching_since, profile.family_history) == (
+        "Alice Martin",
+        date(1980, 4, 2),
+        date(2024, 6, 1),
+        "Father: ALS at 70.",
+    )
+    again = html(alice_web.get("/settings/"))
+    assert 'value="Alice Martin"' in again
+    assert 'value="1980-04-02"' in again
+    assert "Father: ALS at 70." in again
+    # Emptied, they are cleared.
+    alice_web.post("/settings/", {"time_zone": "Europe/Paris", "email": ""})
+    profile.refresh_from_db()
+    assert (profile.display_name, profile.date_of_birth, profile.family_history) == ("", None, "")
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"date_of_birth": "2026-02-30"}, "date_of_birth", "Enter a real date"),
+        ({"date_of_birth": "2026-11-21"}, "date_of_birth", "cannot be in the future"),
+        ({"twitching_since": "1899-12-31"}, "twitching_since", "cannot be before 1900-01-01"),
+        ({"date_of_birth": "1990-01-01", "twitching_since": "1989-01-01"}, "twitching_since", "before the date of"),
+        ({"display_name": "x" * 101}, "display_name", "at most 100 characters"),
+        ({"family_history": "x" * 2001}, "family_history", "at most 2000 characters"),
+    ],
+)
+def test_it_shows_a_clinical_field_error_next_to_the_field_writing_nothing(
+    alice: User, alice_web: Client, frozen_now: Any, data: dict[str, str], field: str, message: str
+) -> None:
+    response = alice_web.post("/settings/", {"time_zone": "Europe/Paris", "email": "", **data})
+    assert response.status_code == 400
+    assert message in " ".join(response.context["form"].errors[field])
+    assert f'id="id_{field}_error"' in html(response)
+    assert not Profile.objects.filter(user=alice).exists()  # not even the time zone

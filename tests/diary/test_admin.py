@@ -3,7 +3,7 @@ for superusers and staff granted diary.view_health_data only; reference data sta
 ordinary model permissions."""
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -16,7 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from diary.admin import HealthDataAdmin
-from diary.models import DeviceToken, Episode
+from diary.models import DeviceToken, Episode, Profile
+from diary.services import profile_update
 from tests.conftest import signed_in
 from tests.factories import EpisodeFactory, UserFactory, make_checkin
 from tracker.models import ALL_TIME, AnalysisRequest, AnalysisRun, Summary
@@ -325,3 +326,22 @@ def test_it_shows_the_access_log_read_only_to_superusers(
     assert client.post(reverse("admin:auditlog_logentry_delete", args=[entry.pk]), {"post": "yes"}).status_code == 403
     assert signed_in(helper).get(reverse("admin:auditlog_logentry_changelist")).status_code == 403
     assert LogEntry.objects.get() == entry
+
+
+def test_it_shows_the_clinical_profile_read_only_and_only_with_the_health_data_permission(
+    operator: User, helper: User, alice: User, frozen_now: datetime
+) -> None:
+    profile_update(user=alice, display_name="Alice Martin", date_of_birth=date(1980, 4, 2), family_history=NOTE)
+    url = change("diary.profile", str(alice.pk))
+    assert signed_in(helper).get(url).status_code == 403
+    assert NOTE.encode() not in signed_in(helper).get(changelist("diary.profile")).content
+    page = signed_in(operator).get(url)
+    assert page.status_code == 200
+    assert b"Alice Martin" in page.content
+    assert NOTE.encode() in page.content
+    assert b'name="family_history"' not in page.content  # shown, not editable
+    assert NOTE.encode() not in signed_in(operator).get(changelist("diary.profile")).content  # not a column
+    # Saving the time zone keeps the clinical profile as it was.
+    signed_in(operator).post(url, {"time_zone": "Europe/Paris"})
+    profile = Profile.objects.get(pk=alice.pk)
+    assert (profile.time_zone, profile.display_name, profile.family_history) == ("Europe/Paris", "Alice Martin", NOTE)

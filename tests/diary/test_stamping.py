@@ -185,7 +185,7 @@ WRITES_NO_RECORD = {
     "account_email_update": "changes the account's e-mail address, which is not a synced record",
     "account_sign_out_elsewhere": "deletes API tokens and sessions, which are not synced records",
     "sessions_end": "deletes sessions, which are not synced records",
-    "profile_update": "changes the profile (its time zone), which is not a synced record",
+    "profile_update": "changes the profile (its time zone, its clinical profile), which is not a synced record",
     "diary_access_record": "writes the audit log",
     "device_token_create": "issues an API token",
     "device_token_revoke": "deletes an API token",

@@ -27,7 +27,9 @@ FORMAT = "twitch-diary-export"
 # See docs/reports.md, "Versions": any change to the format raises it.
 # 2: an episode carries `ongoing`, and `duration_seconds` is null while it is true. A version 1
 # file has no `ongoing`: every episode in it has ended.
-VERSION = 2
+# 3: an account export's profile carries the clinical profile (display_name, date_of_birth,
+# twitching_since, family_history); a file of an earlier version has none: all blank.
+VERSION = 3
 ROWS_PER_PROGRESS_STEP = 1000
 
 Progress = Callable[[int], None]
@@ -48,6 +50,11 @@ class ProfileOut(TypedDict):
     time_zone: str
     date_joined: str
     created_at: str | None  # when the diary profile was made (null before the first write)
+    # The clinical profile, in an account export only: what a report shows of it is issue 25's.
+    display_name: NotRequired[str]
+    date_of_birth: NotRequired[str | None]
+    twitching_since: NotRequired[str | None]
+    family_history: NotRequired[str]
 
 
 class ShareAccessOut(TypedDict):
@@ -97,7 +104,7 @@ def export_account(out: BinaryIO, *, user: User, now: datetime | None = None) ->
     profile = profile_get(user_id=user.pk)
     _write(
         out,
-        head=_head(user, profile, now, date_range=None),
+        head=_head(user, profile, now, date_range=None, clinical=True),
         episodes=_episodes(account_episodes(user=user), include_notes=True),
         checkins=_checkins(account_checkins(user=user), include_notes=True),
         shares=[_share(share) for share in _shares(user)],
@@ -139,20 +146,33 @@ def export_range(
     )
 
 
-def _head(user: User, profile: Profile | None, now: datetime | None, date_range: RangeOut | None) -> dict[str, Any]:
+def _head(
+    user: User, profile: Profile | None, now: datetime | None, date_range: RangeOut | None, *, clinical: bool = False
+) -> dict[str, Any]:
+    out = ProfileOut(
+        username=user.get_username(),
+        email=user.email,
+        time_zone=profile_zone(profile).key,
+        date_joined=_iso_required(user.date_joined),
+        created_at=_iso(profile.created_at) if profile else None,
+    )
     return {
         "format": FORMAT,
         "version": VERSION,
         "exported_at": _iso_required(now or timezone.now()),
         "range": date_range,
-        "profile": ProfileOut(
-            username=user.get_username(),
-            email=user.email,
-            time_zone=profile_zone(profile).key,
-            date_joined=_iso_required(user.date_joined),
-            created_at=_iso(profile.created_at) if profile else None,
-        ),
+        "profile": _with_clinical(out, profile) if clinical else out,
     }
+
+
+def _with_clinical(out: ProfileOut, profile: Profile | None) -> ProfileOut:
+    born = profile.date_of_birth if profile else None
+    since = profile.twitching_since if profile else None
+    out["display_name"] = profile.display_name if profile else ""
+    out["date_of_birth"] = born.isoformat() if born else None
+    out["twitching_since"] = since.isoformat() if since else None
+    out["family_history"] = profile.family_history if profile else ""
+    return out
 
 
 def _write(

@@ -20,12 +20,24 @@ MAX_ERRORS = 100
 
 
 @dataclass(frozen=True)
+class ClinicalIn:
+    """The clinical profile of a file (version 3 on): blank in an earlier one."""
+
+    display_name: str = ""
+    date_of_birth: date | None = None
+    twitching_since: date | None = None
+    family_history: str = ""
+
+
+@dataclass(frozen=True)
 class ExportFile:
-    """What an import takes from a file: the profile's zone and the diary's records."""
+    """What an import takes from a file: the profile (its zone, its clinical fields) and the
+    diary's records."""
 
     version: int
     username: str
     time_zone: str
+    clinical: ClinicalIn
     episodes: list[RestoredEpisode]
     checkins: list[RestoredCheckIn]
     skipped: list[str]  # what an import does not restore, e.g. "2 shares"
@@ -57,6 +69,7 @@ def export_read(raw: bytes | str) -> ExportFile:
     time_zone = profile.get("time_zone")
     if not isinstance(time_zone, str):
         errors.add("profile.time_zone", "Must be an IANA time zone name.")
+    clinical = _clinical(_Row(errors, "profile", profile)) if profile else ClinicalIn()
     episodes = [_episode(errors, f"episodes[{i}]", row) for i, row in enumerate(_rows(errors, document, "episodes"))]
     checkins = [_checkin(errors, f"checkins[{i}]", row) for i, row in enumerate(_rows(errors, document, "checkins"))]
     skipped = {name: _rows(errors, document, name) for name in ("shares", "reports")}
@@ -65,6 +78,7 @@ def export_read(raw: bytes | str) -> ExportFile:
         version=version,
         username=str(profile.get("username", "")),
         time_zone=str(time_zone),
+        clinical=clinical,
         episodes=[episode for episode in episodes if episode is not None],
         checkins=[checkin for checkin in checkins if checkin is not None],
         skipped=[f"{len(rows)} {name}" for name, rows in skipped.items() if rows],
@@ -198,3 +212,17 @@ def _checkin(errors: FieldErrors, row: str, data: Any) -> RestoredCheckIn | None
     if not read.ok or day is None or kept is None:
         return None
     return RestoredCheckIn(id=checkin_id, date=day, values=values, kept=kept)
+
+
+def _clinical(row: _Row) -> ClinicalIn:
+    """The profile's clinical fields, each absent one blank; the service checks their bounds."""
+
+    def day(name: str) -> date | None:
+        return None if row.value(name) is None else row.day(name)
+
+    return ClinicalIn(
+        display_name=row.text("display_name", ""),
+        date_of_birth=day("date_of_birth"),
+        twitching_since=day("twitching_since"),
+        family_history=row.text("family_history", ""),
+    )

@@ -46,10 +46,18 @@ def account_import(*, username: str, raw: bytes | str) -> Imported:
 @transaction.atomic
 def _restore(username: str, document: ExportFile) -> Imported:
     user, created = _user(username)
+    clinical = document.clinical
     try:
-        profile_update(user=user, time_zone=document.time_zone)
+        profile_update(
+            user=user,
+            time_zone=document.time_zone,
+            display_name=clinical.display_name,
+            date_of_birth=clinical.date_of_birth,
+            twitching_since=clinical.twitching_since,
+            family_history=clinical.family_history,
+        )
     except ValidationError as error:
-        raise ValidationError({"profile.time_zone": error.message_dict["time_zone"]}) from None
+        raise ValidationError({f"profile.{name}": messages for name, messages in error.message_dict.items()}) from None
     restored = diary_restore(user=user, episodes=document.episodes, checkins=document.checkins)
     return Imported(user, created, restored.episodes, restored.checkins, document.skipped)
 

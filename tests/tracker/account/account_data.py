@@ -1,6 +1,7 @@
-"""An account with something in every table an export or an erasure must reach: episodes with
-locations, triggers, symptoms and notes (one edited, one deleted), check-ins (one deleted), a
-share with an access, a report with its file, a device token, a summary, an admin session."""
+"""An account with something in every table an export or an erasure must reach: a clinical
+profile with every field set, episodes with locations, triggers, symptoms and notes (one edited,
+one deleted), check-ins (one deleted), a share with an access, a report with its file, a device
+token, a summary, an admin session."""
 
 import hashlib
 from dataclasses import dataclass
@@ -31,7 +32,14 @@ class Account:
 def fill_account(user: User, *, episodes: int = 3) -> Account:
     """A diary far from UTC (Auckland, +13:00 in November) with `episodes` plain episodes and
     one busy one; the second plain one is edited (version 2), the first deleted (a tombstone)."""
-    profile_update(user=user, time_zone="Pacific/Auckland")
+    profile_update(
+        user=user,
+        time_zone="Pacific/Auckland",
+        display_name=f"{user.get_username().title()} Martin",
+        date_of_birth=date(1980, 4, 2),
+        twitching_since=date(2024, 6, 1),
+        family_history="Father: ALS at 70 — «confirmé»",
+    )
     start = datetime(2026, 11, 1, 7, 30, tzinfo=AUCKLAND)
     made = [
         EpisodeFactory(user=user, started_at=start + timedelta(hours=7 * n), utc_offset_minutes=780)

@@ -13,6 +13,8 @@ from tests.factories import EpisodeFactory
 from tests.tracker.account.account_data import fill_account
 from tracker.account.export import FORMAT, VERSION, export_account
 
+CLINICAL = ("display_name", "date_of_birth", "twitching_since", "family_history")
+
 
 def exported(client: APIClient) -> dict[str, Any]:
     response = client.get("/api/v1/account/export/")
@@ -32,6 +34,12 @@ def test_it_exports_the_whole_account_as_an_attachment(alice: User, frozen_now: 
     assert document["exported_at"] == "2026-11-20T12:00:00Z"
     assert document["profile"]["username"] == "alice"
     assert document["profile"]["time_zone"] == "Pacific/Auckland"
+    assert {key: document["profile"][key] for key in CLINICAL} == {
+        "display_name": "Alice Martin",
+        "date_of_birth": "1980-04-02",
+        "twitching_since": "2024-06-01",
+        "family_history": "Father: ALS at 70 — «confirmé»",
+    }
     assert [e["id"] for e in document["episodes"]] == [str(e.id) for e in account.episodes]  # oldest first
     tombstone = document["episodes"][0]
     assert tombstone["deleted_at"] == "2026-11-20T12:00:00Z"

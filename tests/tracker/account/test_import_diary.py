@@ -73,6 +73,8 @@ def test_it_reproduces_every_record_after_an_erasure(
     for name in RESTORED:
         assert again[name] == alices_export[name]  # ids, instants, offsets, codes, versions, times
     assert again["profile"]["time_zone"] == "Pacific/Auckland"
+    for key in ("display_name", "date_of_birth", "twitching_since", "family_history"):
+        assert again["profile"][key] == alices_export["profile"][key] != ""
     assert again["shares"] == again["reports"] == []
     assert any(e["deleted_at"] for e in again["episodes"])
     assert any(c["deleted_at"] for c in again["checkins"])
@@ -230,4 +232,38 @@ def test_it_refuses_an_episode_still_going_with_a_duration(erased_export: dict[s
     erased_export["episodes"][2]["ongoing"] = True
     said = refusal(write(tmp_path, erased_export), user="carol")
     assert "episodes[2].duration_seconds: Must be null while the episode is still going" in said
+    assert not User.objects.filter(username="carol").exists()
+
+
+def test_it_reads_a_file_without_a_clinical_profile_as_blank(erased_export: dict[str, Any], tmp_path: Path) -> None:
+    """Before version 3 the profile had no clinical fields."""
+    for key in ("display_name", "date_of_birth", "twitching_since", "family_history"):
+        del erased_export["profile"][key]
+    run_import(write(tmp_path, {**erased_export, "version": 2}), user="carol")
+    profile = Profile.objects.get(user__username="carol")
+    assert (profile.display_name, profile.date_of_birth, profile.twitching_since, profile.family_history) == (
+        "",
+        None,
+        None,
+        "",
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"date_of_birth": "2026-02-30"}, "profile.date_of_birth: Must be a date (YYYY-MM-DD)."),
+        ({"date_of_birth": "2030-01-01"}, "profile.date_of_birth: The date of birth cannot be in the future"),
+        ({"twitching_since": "1970-01-01"}, "profile.twitching_since: The twitching cannot have started before"),
+        ({"display_name": ["Alice"]}, "profile.display_name: Must be text."),
+        ({"family_history": "\x00"}, "profile.family_history: Must be text without NUL characters"),
+        ({"family_history": "x" * 2001}, "profile.family_history: Keep the family history to 2000 characters"),
+    ],
+)
+def test_it_refuses_a_bad_clinical_profile_and_writes_nothing(
+    erased_export: dict[str, Any], tmp_path: Path, change: dict[str, Any], reason: str
+) -> None:
+    erased_export["profile"].update(change)
+    said = refusal(write(tmp_path, erased_export), user="carol")
+    assert reason in said
     assert not User.objects.filter(username="carol").exists()
