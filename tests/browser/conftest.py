@@ -30,6 +30,7 @@ AXE = Path(__file__).parent / "vendor" / "axe-core-4.11.0" / "axe.min.js"
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 NARROW, WIDE = 360, 1280
+BROWSER_PASSWORD = "a long pass phrase 1"  # browser_user's
 
 
 def _chromium_available() -> bool:
@@ -124,7 +125,7 @@ def browser_user(transactional_db: None) -> User:
     """Alice, with a profile in Europe/Paris (the browser's zone in these tests)."""
     from diary.services import account_register
 
-    return account_register(username="alice", password="a long pass phrase 1", time_zone="Europe/Paris")
+    return account_register(username="alice", password=BROWSER_PASSWORD, time_zone="Europe/Paris")
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from typing import Any
 from django.contrib.auth.models import User
 
 from diary.models import Profile
-from tests.browser.conftest import look_at
+from tests.browser.conftest import BROWSER_PASSWORD, look_at
 
 
 def test_it_signs_up_in_the_browsers_time_zone_then_logs_out_and_in(page: Any, transactional_db: None) -> None:
@@ -62,7 +62,7 @@ def test_it_changes_the_time_zone_in_the_settings(signed_in_page: Any, browser_u
     assert page.get_by_label("Time zone").input_value() == "Europe/Paris"
     page.get_by_label("Time zone").select_option("Asia/Tokyo")
     page.get_by_label("E-mail (optional)").fill("alice@example.org")
-    page.get_by_label("Your password (to change the e-mail)").fill("a long pass phrase 1")  # a new address needs it
+    page.get_by_label("Your password (to change the e-mail)").fill(BROWSER_PASSWORD)  # a new address needs it
     page.get_by_role("button", name="Save").click()
     assert page.get_by_text("Your settings are saved.").is_visible()
     assert Profile.objects.get(user=browser_user).time_zone == "Asia/Tokyo"

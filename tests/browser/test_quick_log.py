@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from diary.models import CheckIn, Episode
 from diary.services import LocationInput, account_register, episode_create
-from tests.browser.conftest import CHROMIUM, look_at, watch
+from tests.browser.conftest import BROWSER_PASSWORD, CHROMIUM, look_at, watch
 
 PARIS = ZoneInfo("Europe/Paris")  # the browser's zone in these tests
 
@@ -46,6 +46,16 @@ def wait_for_status(page: Any, pattern: str) -> None:
     page.wait_for_function(
         "(pattern) => new RegExp(pattern).test(document.querySelector('#sync-status').textContent)", arg=pattern
     )
+
+
+def sign_in_again_and_sync(page: Any) -> None:
+    """On the sign-in page the quick log led to: alice signs in, comes back to the quick log,
+    and its sync ends."""
+    page.get_by_label("User name").fill("alice")
+    page.get_by_label("Password").fill(BROWSER_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/quick/")
+    wait_for_status(page, "^synced just now$")
 
 
 def log_episode(page: Any, place: str, intensity: str, *, notes: str = "") -> None:
@@ -327,11 +337,7 @@ def test_it_keeps_the_queue_when_the_session_ended_offline_and_sends_it_after_si
     notice = page.locator("#account-notice")
     assert "You are not signed in" in notice.inner_text()
     notice.get_by_role("link", name="Sign in").click()
-    page.get_by_label("User name").fill("alice")
-    page.get_by_label("Password").fill("a long pass phrase 1")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/quick/")
-    wait_for_status(page, "^synced just now$")
+    sign_in_again_and_sync(page)
     assert server_counts(browser_user) == (1, 0)
 
 

@@ -21,6 +21,7 @@ from tests.browser.test_quick_log import (
     log_episode,
     open_quick_log,
     server_counts,
+    sign_in_again_and_sync,
     wait_for_status,
 )
 from tests.factories import write_history
@@ -378,11 +379,7 @@ def test_it_keeps_what_waits_when_signing_out_and_sends_it_when_the_same_account
         "1 entry is not sent yet. It stays on this phone and is sent the next time you sign in here. Log out?"
     ]
     context.unroute("**/api/v1/sync/", refused)
-    page.get_by_label("User name").fill("alice")
-    page.get_by_label("Password").fill("a long pass phrase 1")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/quick/")
-    wait_for_status(page, "^synced just now$")
+    sign_in_again_and_sync(page)
     assert server_counts(browser_user) == (1, 0)
 
 

@@ -6,7 +6,13 @@ from typing import Any
 
 from django.contrib.auth.models import User
 
-from tests.browser.test_quick_log import log_episode, open_quick_log, server_counts, wait_for_status
+from tests.browser.test_quick_log import (
+    log_episode,
+    open_quick_log,
+    server_counts,
+    sign_in_again_and_sync,
+    wait_for_status,
+)
 
 NOTE = "alice's private note"
 
@@ -105,9 +111,5 @@ def test_an_unsent_entry_stays_hidden_after_logging_out_and_goes_when_the_accoun
     assert set(item) == {"key", "sealed", "kid", "iv", "data"}
     assert "logged under another account waits on this phone, locked" in page.locator("#waiting-list").inner_text()
     page.locator("#account-notice").get_by_role("link", name="Sign in").click()
-    page.get_by_label("User name").fill("alice")
-    page.get_by_label("Password").fill("a long pass phrase 1")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/quick/")
-    wait_for_status(page, "^synced just now$")
+    sign_in_again_and_sync(page)
     assert server_counts(browser_user) == (1, 0)

@@ -18,9 +18,8 @@ from rest_framework.test import APIClient
 from diary.models import DeviceToken
 from tests.api.conftest import token_for
 from tests.conftest import signed_in
+from tests.diary.test_account_pages import NEW_PASSWORD, PASSWORD, rates
 
-PASSWORD = "correct horse battery staple"  # the factories' password
-NEW_PASSWORD = "a brand new pass phrase 7"
 CHANGE = "/accounts/password/change/"
 EPISODES_API = "/api/v1/episodes/"
 
@@ -28,10 +27,6 @@ EPISODES_API = "/api/v1/episodes/"
 @pytest.fixture(autouse=True)
 def _fresh_throttle() -> None:
     cache.clear()
-
-
-def rates(settings: Any, **changed: str) -> None:
-    settings.SECRET_THROTTLE_RATES = {**settings.SECRET_THROTTLE_RATES, **changed}
 
 
 def change(client: Client, old: str) -> Any:
