@@ -36,35 +36,27 @@ export function json(response) {
   return response.json();
 }
 
-// No one signed in, or a log-out from any page (js/logout.js): the last account's copy of its
-// diary leaves the phone, and so does its name; its queued entries stay, sealed for it
-// (seal.js), unreadable by whoever uses the phone next and sent when it signs in again.
-export function forgetSynced() {
-  return store
-    .getMeta("owner")
-    .then(sealQueue)
-    .then(() =>
-      Promise.all([
-        store.clear("records"),
-        store.setMeta("cursor", ""),
-        store.setMeta("last_synced", null),
-        store.setMeta("owner", null),
-        store.setMeta("csrf", ""),
-      ]),
-    );
-}
-
-// Another account on this phone: the last one's copy of its diary goes; its queued entries
-// stay, sealed for it (never sent to this account).
-function switchOwner(previous, username) {
+// The phone passes from the account `previous` to `next` (null: no one): the last account's
+// copy of its diary goes; its queued entries stay, sealed for it (seal.js), unreadable by
+// whoever uses the phone next and sent when it signs in here again (never to another account).
+function handOver(previous, next) {
   return sealQueue(previous).then(() =>
     Promise.all([
       store.clear("records"),
       store.setMeta("cursor", ""),
       store.setMeta("last_synced", null),
-      store.setMeta("owner", username),
+      store.setMeta("owner", next),
     ]),
   );
+}
+
+// No one signed in, or a log-out from any page (js/logout.js): the account's copy leaves the
+// phone, and so do its name and its CSRF token.
+export function forgetSynced() {
+  return store
+    .getMeta("owner")
+    .then((previous) => handOver(previous, null))
+    .then(() => store.setMeta("csrf", ""));
 }
 
 // Entries logged before any account was known on this phone belong to the first one.
@@ -86,7 +78,7 @@ export function whoAmI() {
     .then(json)
     .then(
       (account) =>
-        store.getMeta("owner").then((previous) => (previous === account.username ? null : switchOwner(previous, account.username)))
+        store.getMeta("owner").then((previous) => (previous === account.username ? null : handOver(previous, account.username)))
           .then(() => keepKey(account.phone_key))
           .then(() => adoptOrphans(account.username))
           .then(() => account),
