@@ -36,10 +36,12 @@ class ReportBody(TypedDict):
     episode_rows: list[EpisodeRow]
 
 
-def report_body_context(report: ReportData) -> ReportBody:
+def report_body_context(report: ReportData, *, phone_charts: bool = False) -> ReportBody:
+    """The report as a page shows it. `phone_charts`: each chart with its phone-sized picture
+    too, for a page a phone may open (the share page; not the admin's)."""
     return {
         "report": report,
-        "charts": report_charts(report, narrow=True),  # a phone may open the share page
+        "charts": report_charts(report, narrow=phone_charts),
         "disclaimer": DISCLAIMER,
         "red_flag_notice": report.findings["red_flags"]["notice"],
         "red_flag_lines": red_flag_lines(report),

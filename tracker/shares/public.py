@@ -104,7 +104,7 @@ def share_page(request: HttpRequest, token: str) -> HttpResponse:
     if isinstance(opened, HttpResponse):
         return opened
     report = _report(opened)
-    context = {**report_body_context(report), "token": token, "expires_at": opened.expires_at}
+    context = {**report_body_context(report, phone_charts=True), "token": token, "expires_at": opened.expires_at}
     html = render_to_string("tracker/share.html", context, request=request)
     _record(request, opened, ShareAccess.What.PAGE)  # once the page is built, as for the PDF
     return HttpResponse(html)
