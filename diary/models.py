@@ -1,4 +1,5 @@
-"""What a user records: episodes of twitching and daily check-ins, and the user's profile.
+"""What a user records: episodes of twitching, daily check-ins, weekly function checks, what was
+tried (treatments) and the tests done (investigations), and the user's profile.
 
 Rows are written only through `diary.services`. The database enforces the bounds too (check
 and unique constraints), so a write that slips past a service still cannot store nonsense.
@@ -304,6 +305,144 @@ class CheckIn(SyncedRecord):
 
     def __str__(self) -> str:
         return f"Check-in {self.date}"
+
+
+# A treatment's or a test's name, as a person would write it ("magnesium", "EMG of both legs").
+MAX_NAME_LENGTH = 200
+# A dose as the person says it ("200 mg at night").
+MAX_DOSE_LENGTH = 200
+
+
+class TreatmentKind(models.TextChoices):
+    MEDICATION = "medication", "Medication"
+    SUPPLEMENT = "supplement", "Supplement"
+    LIFESTYLE = "lifestyle", "Lifestyle change"
+    THERAPY = "therapy", "Therapy"
+    OTHER = "other", "Other"
+
+
+class Treatment(SyncedRecord):
+    """Something the person tried: from `started_on`, until `stopped_on` (empty while it goes on)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="treatments")
+    name = models.CharField(max_length=MAX_NAME_LENGTH)
+    kind = models.CharField(max_length=12, choices=TreatmentKind.choices)
+    dose = models.CharField(max_length=MAX_DOSE_LENGTH, blank=True)
+    started_on = models.DateField(help_text="The user's local date.")
+    stopped_on = models.DateField(null=True, blank=True, help_text="Empty while it goes on.")
+    notes = models.TextField(blank=True, max_length=MAX_NOTES_LENGTH)
+
+    objects = models.Manager["Treatment"]()
+    live = LiveManager["Treatment"]()
+
+    class Meta:
+        ordering = ["-started_on", "id"]
+        indexes = [
+            models.Index(fields=["user", "-started_on"], name="treatment_user_live", condition=Q(deleted_at=None))
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "change_seq"], name="treatment_user_change_seq"),
+            models.CheckConstraint(condition=Q(kind__in=TreatmentKind.values), name="treatment_kind_valid"),
+            models.CheckConstraint(condition=Q(started_on__gte=EARLIEST_DATE), name="treatment_started_on_range"),
+            models.CheckConstraint(
+                condition=Q(stopped_on__isnull=True) | Q(stopped_on__gte=models.F("started_on")),
+                name="treatment_stopped_after_started",
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="treatment_name_not_empty"),
+            models.CheckConstraint(condition=Q(notes__length__lte=MAX_NOTES_LENGTH), name="treatment_notes_length"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="treatment_version_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} from {self.started_on}"
+
+
+class InvestigationKind(models.TextChoices):
+    EMG = "emg", "EMG"
+    NERVE_CONDUCTION = "nerve_conduction", "Nerve conduction study"
+    BLOOD = "blood", "Blood test"
+    MRI = "mri", "MRI"
+    OTHER = "other", "Other"
+
+
+class Investigation(SyncedRecord):
+    """A test already done, with its result in the person's own words (or the letter's)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="investigations")
+    name = models.CharField(max_length=MAX_NAME_LENGTH)
+    kind = models.CharField(max_length=20, choices=InvestigationKind.choices)
+    done_on = models.DateField(help_text="The user's local date.")
+    result = models.TextField(blank=True, max_length=MAX_NOTES_LENGTH)
+    notes = models.TextField(blank=True, max_length=MAX_NOTES_LENGTH)
+
+    objects = models.Manager["Investigation"]()
+    live = LiveManager["Investigation"]()
+
+    class Meta:
+        ordering = ["-done_on", "id"]
+        indexes = [
+            models.Index(fields=["user", "-done_on"], name="investigation_user_live", condition=Q(deleted_at=None))
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "change_seq"], name="investigation_user_change_seq"),
+            models.CheckConstraint(condition=Q(kind__in=InvestigationKind.values), name="investigation_kind_valid"),
+            models.CheckConstraint(condition=Q(done_on__gte=EARLIEST_DATE), name="investigation_done_on_range"),
+            models.CheckConstraint(condition=~Q(name=""), name="investigation_name_not_empty"),
+            models.CheckConstraint(
+                condition=Q(result__length__lte=MAX_NOTES_LENGTH), name="investigation_result_length"
+            ),
+            models.CheckConstraint(condition=Q(notes__length__lte=MAX_NOTES_LENGTH), name="investigation_notes_length"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="investigation_version_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} on {self.done_on}"
+
+
+class Limb(models.TextChoices):
+    ARM = "arm", "Arm"
+    LEG = "leg", "Leg"
+    HAND = "hand", "Hand"
+    FACE = "face", "Face"
+
+
+class FunctionCheck(SyncedRecord):
+    """The weekly function check, one per user and local date (see diary.plain.FUNCTION_SIGNS).
+    Each sign is True (yes), False (no: information too) or empty (not answered)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="function_checks")
+    date = models.DateField(help_text="The user's local date.")
+    weakness = models.BooleanField(null=True, blank=True)
+    # Where the weakness is: a list of {"limb": Limb, "side": Side}; empty unless weakness is yes.
+    weakness_where = models.JSONField(default=list, blank=True)
+    wasting = models.BooleanField(null=True, blank=True, help_text="Muscles looking thinner.")
+    swallowing = models.BooleanField(null=True, blank=True)
+    speech = models.BooleanField(null=True, blank=True)
+    breathing = models.BooleanField(null=True, blank=True)
+    balance = models.BooleanField(null=True, blank=True)
+    numbness_tingling = models.BooleanField(null=True, blank=True)
+    vision_hearing = models.BooleanField(null=True, blank=True)
+    cramps = models.BooleanField(null=True, blank=True)
+    notes = models.TextField(blank=True, max_length=MAX_NOTES_LENGTH)
+
+    objects = models.Manager["FunctionCheck"]()
+    live = LiveManager["FunctionCheck"]()
+
+    class Meta:
+        ordering = ["-date"]
+        constraints = [
+            # As for check-ins: a delete leaves a tombstone on the same row, which an upsert revives.
+            models.UniqueConstraint(fields=["user", "date"], name="function_check_one_per_user_date"),
+            models.UniqueConstraint(fields=["user", "change_seq"], name="function_check_user_change_seq"),
+            models.CheckConstraint(condition=Q(date__gte=EARLIEST_DATE), name="function_check_date_range"),
+            models.CheckConstraint(
+                condition=Q(notes__length__lte=MAX_NOTES_LENGTH), name="function_check_notes_length"
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="function_check_version_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Function check {self.date}"
 
 
 class DeviceToken(AbstractAuthToken):

@@ -52,6 +52,52 @@ class CheckIn:
     notes: str = ""  # "" unless the read was asked for notes
 
 
+# The weekly function check's questions, in the order a form asks them: the warning signs the
+# sources name, then cramps (common with benign twitching, asked for the record, not a warning).
+FUNCTION_WARNING_SIGNS = (
+    "weakness",
+    "wasting",
+    "swallowing",
+    "speech",
+    "breathing",
+    "balance",
+    "numbness_tingling",
+    "vision_hearing",
+)
+FUNCTION_SIGNS = (*FUNCTION_WARNING_SIGNS, "cramps")
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionCheck:
+    """One weekly function check: each sign True (yes), False (no) or None (not answered)."""
+
+    day: date
+    weakness: bool | None = None
+    wasting: bool | None = None
+    swallowing: bool | None = None
+    speech: bool | None = None
+    breathing: bool | None = None
+    balance: bool | None = None
+    numbness_tingling: bool | None = None
+    vision_hearing: bool | None = None
+    cramps: bool | None = None
+    weakness_where: tuple[tuple[str, str], ...] = ()  # (limb, side)
+
+    def answer(self, sign: str) -> bool | None:
+        return getattr(self, sign)  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True, slots=True)
+class Treatment:
+    """Something the person tried, from `started_on` to `stopped_on` (None: still going on)."""
+
+    id: str
+    name: str
+    kind: str  # medication, supplement, lifestyle, therapy, other
+    started_on: date
+    stopped_on: date | None = None
+
+
 class Earlier(NamedTuple):
     """What the diary holds from before a period that does not start with it."""
 
@@ -72,6 +118,10 @@ class Diary:
     start: date
     end: date
     earlier: Earlier | None = None  # None: the diary starts within the period (or holds nothing before it)
+    # Every treatment the person recorded, whenever it started (its effect needs the days
+    # before it), and the function checks of the period.
+    treatments: Sequence[Treatment] = ()
+    function_checks: Sequence[FunctionCheck] = ()
 
     def __post_init__(self) -> None:
         # Every finding divides by the number of days: a period must hold at least one.
