@@ -5,6 +5,17 @@ the services, the types they take and answer, and the exceptions they raise; the
 from .access import Accessed, AdminView, diary_access_record
 from .accounts import account_email_update, account_register
 from .checkins import CheckInInput, checkin_delete, checkin_upsert, checkins_bulk_create
+from .clinical import (
+    INVESTIGATIONS,
+    TREATMENTS,
+    Created,
+    Outcome,
+    RecordKind,
+    record_create,
+    record_delete,
+    record_update,
+    treatment_stop,
+)
 from .episode_input import EpisodeInput, LocationInput
 from .episodes import (
     EpisodeChildren,
@@ -19,6 +30,7 @@ from .episodes import (
     episodes_bulk_create,
 )
 from .erasure import diary_erase, diary_erase_quietly
+from .function_checks import function_check_delete, function_check_upsert
 from .imports import Kept, Restored, RestoredCheckIn, RestoredEpisode, diary_restore
 from .profiles import KEEP, Keep, profile_update
 from .records import StaleVersion
@@ -28,11 +40,14 @@ from .sync import CheckInChange, EpisodeChange, ItemResult, SyncResults, sync_ap
 from .tokens import device_token_create, device_token_revoke
 
 __all__ = [
+    "INVESTIGATIONS",
     "KEEP",
+    "TREATMENTS",
     "Accessed",
     "AdminView",
     "CheckInChange",
     "CheckInInput",
+    "Created",
     "EpisodeChange",
     "EpisodeChildren",
     "EpisodeInput",
@@ -41,6 +56,8 @@ __all__ = [
     "Keep",
     "Kept",
     "LocationInput",
+    "Outcome",
+    "RecordKind",
     "Replay",
     "Replayed",
     "Restored",
@@ -70,8 +87,14 @@ __all__ = [
     "episode_restore",
     "episode_update",
     "episodes_bulk_create",
+    "function_check_delete",
+    "function_check_upsert",
     "profile_update",
+    "record_create",
+    "record_delete",
+    "record_update",
     "sessions_end",
     "sync_apply",
     "sync_changes",
+    "treatment_stop",
 ]

@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from config.api.errors import AnswersApi, PreconditionFailed
 from diary.changes import diary_changed
-from diary.models import CheckIn, Episode, Profile
+from diary.models import CheckIn, Episode, FunctionCheck, Investigation, Profile, Treatment
 
-_Record = TypeVar("_Record", Episode, CheckIn)
+_Record = TypeVar("_Record", Episode, CheckIn, Treatment, Investigation, FunctionCheck)
 
 
 class StaleVersion(AnswersApi):

@@ -1,0 +1,125 @@
+"""Writing weekly function checks: one per user and local date, set whole (as check-ins are).
+
+Each sign is yes (True), no (False: information too, "no weakness in 12 weekly checks") or not
+answered (None). Where the weakness is (`weakness_where`) is said only with a yes to weakness."""
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from diary.models import EARLIEST_DATE, MAX_NOTES_LENGTH, FunctionCheck, Limb, Side
+from diary.plain import FUNCTION_SIGNS
+
+from .records import (
+    FieldErrors,
+    Write,
+    check_notes,
+    check_version,
+    claim_change_seqs,
+    lock_profile,
+    soft_delete,
+    stamp_changes,
+)
+
+FUNCTION_CHECK_FIELDS = (*FUNCTION_SIGNS, "weakness_where", "notes")
+# Two arms, two legs, two hands and the face's sides: more places than this is not one answer.
+MAX_WEAKNESS_PLACES = 8
+
+Values = dict[str, Any]
+
+
+def function_check_values(values: Mapping[str, Any]) -> Values:
+    """A whole check from `values`: each sign left out is not answered, no places, no notes.
+    The places are stored as the contract writes them: a list of {"limb", "side"}."""
+    return {
+        **{sign: values.get(sign) for sign in FUNCTION_SIGNS},
+        "weakness_where": values.get("weakness_where") or [],
+        "notes": values.get("notes", ""),
+    }
+
+
+def function_check_matches(check: FunctionCheck, wanted: Values) -> bool:
+    """Whether a live check already holds exactly `wanted` (from function_check_values)."""
+    return check.deleted_at is None and all(getattr(check, name) == value for name, value in wanted.items())
+
+
+def function_check_errors(*, day: Any, local_today: date, values: Values) -> FieldErrors:
+    """Every problem with a check, by field. Pure."""
+    errors = FieldErrors()
+    if not isinstance(day, date):
+        errors.add("date", "Must be a date (YYYY-MM-DD).")
+    elif day < EARLIEST_DATE:
+        errors.add("date", f"Cannot be before {EARLIEST_DATE}.")
+    elif day > local_today + timedelta(days=1):
+        errors.add("date", f"Cannot be after tomorrow ({local_today + timedelta(days=1)}).")
+    for sign in FUNCTION_SIGNS:
+        if values.get(sign) is not None and not isinstance(values.get(sign), bool):
+            errors.add(sign, "Must be yes, no or empty.")
+    _check_places(errors, values.get("weakness_where"), values.get("weakness"))
+    check_notes(errors, values.get("notes", ""), MAX_NOTES_LENGTH)
+    return errors
+
+
+def _check_places(errors: FieldErrors, places: Any, weakness: Any) -> None:
+    if not isinstance(places, list):
+        errors.add("weakness_where", "Must be a list of {limb, side}.")
+        return
+    if places and weakness is not True:
+        errors.add("weakness_where", "Say where only when the answer to weakness is yes.")
+        return
+    if len(places) > MAX_WEAKNESS_PLACES:
+        errors.add("weakness_where", f"At most {MAX_WEAKNESS_PLACES} places.")
+        return
+    seen = set()
+    for place in places:
+        if not isinstance(place, dict) or set(place) != {"limb", "side"}:
+            errors.add("weakness_where", "Each place is {limb, side}.")
+            return
+        if place["limb"] not in Limb.values:
+            errors.add("weakness_where", f"A limb is one of: {', '.join(Limb.values)}.")
+            return
+        if place["side"] not in Side.values:
+            errors.add("weakness_where", f"A side is one of: {', '.join(Side.values)}.")
+            return
+        key = (place["limb"], place["side"])
+        if key in seen:
+            errors.add("weakness_where", "Each place once.")
+            return
+        seen.add(key)
+
+
+@transaction.atomic
+def function_check_upsert(
+    *, user: User, date: date, expected_version: int | None = None, **values: Any
+) -> tuple[FunctionCheck, bool]:
+    """Set the check of `date` to exactly `values` (a sign left out is not answered). Returns
+    (check, created). A deleted check for that date comes back with the next version. Writing
+    the same values again changes nothing, version included."""
+    unknown = set(values) - set(FUNCTION_CHECK_FIELDS)
+    if unknown:
+        raise TypeError(f"function_check_upsert() got unexpected fields: {', '.join(sorted(unknown))}")
+    profile = lock_profile(user)
+    wanted = function_check_values(values)
+    function_check_errors(day=date, local_today=profile.local_today(), values=wanted).raise_if_any()
+    existing = FunctionCheck.objects.filter(user=user, date=date).first()
+    if existing is not None and existing.deleted_at is None:
+        check_version(current=existing.version, expected=expected_version)
+        if function_check_matches(existing, wanted):
+            return existing, False
+    check = existing or FunctionCheck(user=user, date=date)
+    for name, value in wanted.items():
+        setattr(check, name, value)
+    write = Write.CREATE if existing is None else Write.EDIT
+    stamp_changes([check], write=write, claim=claim_change_seqs(user.pk, 1), now=timezone.now())
+    check.save()
+    return check, existing is None
+
+
+@transaction.atomic
+def function_check_delete(*, check: FunctionCheck, expected_version: int | None = None) -> FunctionCheck:
+    """Soft delete, leaving a tombstone for sync."""
+    return soft_delete(check, expected_version=expected_version)
