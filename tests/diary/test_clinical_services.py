@@ -21,7 +21,6 @@ from diary.services import (
     record_update,
     treatment_stop,
 )
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 MAGNESIUM = {"name": "Magnesium", "kind": "supplement", "dose": "200 mg", "started_on": date(2026, 10, 1)}
@@ -45,10 +44,9 @@ def test_a_treatment_is_created_once_and_its_replay_answers_the_same(alice: User
     assert other.outcome is Outcome.DIFFERENT
 
 
-def test_another_users_id_says_only_that_it_is_in_use(alice: User, frozen_now: object) -> None:
+def test_another_users_id_says_only_that_it_is_in_use(alice: User, bob: User, frozen_now: object) -> None:
     key = uuid.uuid4()
     record_create(TREATMENTS, user=alice, values=MAGNESIUM, id=key)
-    bob = UserFactory(username="bob")
     taken = record_create(TREATMENTS, user=bob, values=MAGNESIUM, id=key)
     assert (taken.outcome, taken.record) == (Outcome.NOT_YOURS, None)
 
