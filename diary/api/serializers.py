@@ -158,13 +158,14 @@ def episode_data(episode: Episode, children: EpisodeChildren | None = None) -> d
         "notes": episode.notes,
         "source": episode.source,
         "version": episode.version,
-        "created_at": _iso(episode.created_at),
-        "updated_at": _iso(episode.updated_at),
-        "deleted_at": _iso(episode.deleted_at),
+        "created_at": iso_instant(episode.created_at),
+        "updated_at": iso_instant(episode.updated_at),
+        "deleted_at": iso_instant(episode.deleted_at),
     }
 
 
-def _iso(value: datetime | None) -> str | None:
+def iso_instant(value: datetime | None) -> str | None:
+    """An instant as every API answer writes it: ISO 8601 with its UTC offset, or None."""
     return None if value is None else serializers.DateTimeField().to_representation(value)
 
 
