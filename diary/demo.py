@@ -2,8 +2,11 @@
 
 The story it tells, so that the analysis has something true to find: eyelid twitches in the
 evening, much more often on days with a lot of coffee or little sleep; calf twitches an hour or
-two after exercise; now and then a stray twitch elsewhere; a check-in on most days. The same
-seed, user name and end date always give the same diary, ids included.
+two after exercise; now and then a stray twitch elsewhere; a check-in on most days. Beside them,
+what such a person has done: blood tests, magnesium tried for the last six weeks (with no effect
+planted: the analysis should not find one), and a weekly function check, all "no" but for the
+cramps that come with the calf twitching now and then. The same seed, user name and end date
+always give the same diary, ids included.
 """
 
 import math
@@ -11,8 +14,10 @@ import random
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from diary.plain import FUNCTION_WARNING_SIGNS
 from diary.services import CheckInInput, EpisodeInput, LocationInput
 
 CHECKIN_RATE = 0.85
@@ -88,6 +93,15 @@ class DayFactors:
 
     def calf_rate(self) -> float:
         return 1.2 if self.exercise_minutes else 0.08
+
+
+@dataclass(frozen=True)
+class DemoRecords:
+    """What was tried, the tests done and the weekly checks: values as the services take them."""
+
+    treatments: list[tuple[uuid.UUID, dict[str, object]]]
+    investigations: list[tuple[uuid.UUID, dict[str, object]]]
+    function_checks: list[tuple[date, dict[str, Any]]]
 
 
 class DemoDiary:
@@ -168,6 +182,33 @@ class DemoDiary:
             if stray.started_at <= self.now:
                 day.episodes.append(stray)
                 total += 1
+
+    def records(self) -> DemoRecords:
+        """Draw after build(): the episodes stay what they were without these."""
+        first = self.end - timedelta(days=self.days - 1)
+        tests_day = max(first, self.end - timedelta(days=60))
+        blood = {
+            "name": "Blood tests: thyroid, calcium, magnesium, B12",
+            "kind": "blood",
+            "done_on": tests_day,
+            "result": "All normal, the GP said.",
+        }
+        magnesium = {
+            "name": "Magnesium glycinate",
+            "kind": "supplement",
+            "dose": "200 mg at night",
+            "started_on": max(first, self.end - timedelta(days=42)),
+        }
+        checks = []
+        day = first + timedelta(days=6)
+        while day <= self.end:
+            answers: dict[str, Any] = dict.fromkeys(FUNCTION_WARNING_SIGNS, False)
+            answers["cramps"] = self.rng.random() < 0.35
+            checks.append((day, answers))
+            day += timedelta(days=7)
+        return DemoRecords(
+            treatments=[(self._id(), magnesium)], investigations=[(self._id(), blood)], function_checks=checks
+        )
 
     def build(self, *, target_episodes: int | None = None) -> list[DemoDay]:
         """The whole diary, oldest day first. With a target, exactly that many episodes."""

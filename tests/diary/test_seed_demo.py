@@ -1,3 +1,4 @@
+import itertools
 from datetime import date, datetime
 from typing import Any
 
@@ -5,7 +6,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
-from diary.models import CheckIn, Episode
+from diary.models import CheckIn, Episode, FunctionCheck, Investigation, Treatment
 
 ARGS = ["--days", "60", "--end-date", "2026-11-10", "--seed", "3", "--verbosity", "0"]
 
@@ -92,3 +93,14 @@ def test_it_refuses_an_unknown_zone_before_writing(db: None) -> None:
     with pytest.raises(CommandError, match="IANA"):
         call_command("seed_demo", "--user", "alice", "--time-zone", "Nowhere/Land", *ARGS)
     assert not User.objects.filter(username="alice").exists()
+
+
+def test_it_writes_what_was_tried_the_tests_and_a_weekly_check(db: None, frozen_now: datetime) -> None:
+    call_command("seed_demo", "--user", "alice", "--days", "120", "--verbosity", "0")
+    treatment = Treatment.live.get(user__username="alice")
+    assert (treatment.kind, treatment.stopped_on) == ("supplement", None)
+    assert Investigation.live.get(user__username="alice").kind == "blood"
+    checks = list(FunctionCheck.live.filter(user__username="alice").order_by("date"))
+    assert len(checks) == 17  # one a week over 120 days
+    assert all(check.weakness is False and check.swallowing is False for check in checks)
+    assert {(b.date - a.date).days for a, b in itertools.pairwise(checks)} == {7}

@@ -10,7 +10,16 @@ from tqdm import tqdm
 
 from diary.demo import DemoDiary
 from diary.models import CheckIn, Episode, validate_time_zone
-from diary.services import checkins_bulk_create, diary_erase, episodes_bulk_create, profile_update
+from diary.services import (
+    INVESTIGATIONS,
+    TREATMENTS,
+    checkins_bulk_create,
+    diary_erase,
+    episodes_bulk_create,
+    function_check_upsert,
+    profile_update,
+    record_create,
+)
 
 CHUNK_DAYS = 30
 
@@ -84,10 +93,18 @@ class Command(BaseCommand):
                 checkins = [(day.day, values) for day in chunk if (values := day.checkin()) is not None]
                 checkins_bulk_create(user=user, items=checkins)
                 bar.update(len(episodes))
+            records = diary.records()
+            for key, treatment in records.treatments:
+                record_create(TREATMENTS, user=user, values=treatment, id=key)
+            for key, test in records.investigations:
+                record_create(INVESTIGATIONS, user=user, values=test, id=key)
+            for day, answers in records.function_checks:
+                function_check_upsert(user=user, date=day, **answers)
         checkin_count = sum(1 for d in days if d.checked_in)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Wrote {total} episodes and {checkin_count} check-ins for {user.username!r} "
+                f"Wrote {total} episodes, {checkin_count} check-ins and {len(records.function_checks)} weekly "
+                f"checks for {user.username!r} "
                 f"over {len(days)} days ending {end}."
             )
         )
