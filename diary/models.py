@@ -79,6 +79,9 @@ class Profile(models.Model):
     twitching_since = models.DateField(null=True, blank=True, help_text="The onset, which may predate the diary.")
     family_history = models.TextField(blank=True, default="", max_length=MAX_NOTES_LENGTH)
     last_change_seq = models.PositiveBigIntegerField(default=0, editable=False)
+    # Raised by every edit of the fields above, so that two devices editing the profile see
+    # each other (If-Match), as they do for records.
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
 

@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api.common import request_user
+from config.api.common import IF_MATCH, etag, expected_version, request_user
 from diary.dates import DATE_BOUNDS
 from diary.models import DEFAULT_TIME_ZONE, MAX_DISPLAY_NAME_LENGTH, MAX_NOTES_LENGTH, Profile
 from diary.selectors.profiles import profile_get
@@ -40,6 +40,7 @@ class ProfileSerializer(serializers.Serializer[Profile]):
         trim_whitespace=False,
         help_text='Free text; "" when not set.',
     )
+    version = serializers.IntegerField(read_only=True, help_text="Send it back as If-Match to edit safely.")
 
     def changes(self) -> dict[str, Any]:
         """The fields sent (a null text is an empty one), for profile_update."""
@@ -50,7 +51,7 @@ class ProfileSerializer(serializers.Serializer[Profile]):
 def profile_data(profile: Profile | None) -> dict[str, Any]:
     """The profile as the phone sees it; a user who has never written has the defaults."""
     if profile is None:
-        profile = Profile(time_zone=DEFAULT_TIME_ZONE)
+        profile = Profile(time_zone=DEFAULT_TIME_ZONE)  # version 1, as the first write makes it
     data: dict[str, Any] = ProfileSerializer(profile).data
     return data
 
@@ -58,18 +59,26 @@ def profile_data(profile: Profile | None) -> dict[str, Any]:
 class ProfileView(APIView):
     @extend_schema(summary="Your profile", operation_id="profile_retrieve", responses=ProfileSerializer)
     def get(self, request: Request) -> Response:
-        return Response(profile_data(profile_get(user_id=request_user(request).pk)))
+        return _respond(profile_get(user_id=request_user(request).pk))
 
     @extend_schema(
         summary="Edit your profile",
         operation_id="profile_update",
         description="Send only the fields to change; fields this endpoint does not know are ignored. "
-        "Nothing is written when any field is refused.",
+        "Nothing is written when any field is refused. With If-Match, a stale version is a 412.",
+        parameters=[IF_MATCH],
         request=ProfileSerializer(partial=True),
         responses=ProfileSerializer,
     )
     def patch(self, request: Request) -> Response:
         serializer = ProfileSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        profile = profile_update(user=request_user(request), **serializer.changes())
-        return Response(profile_data(profile))
+        profile = profile_update(
+            user=request_user(request), expected_version=expected_version(request), **serializer.changes()
+        )
+        return _respond(profile)
+
+
+def _respond(profile: Profile | None) -> Response:
+    data = profile_data(profile)
+    return Response(data, headers={"ETag": etag(data["version"])})

@@ -12,7 +12,7 @@ from django.utils import timezone
 from diary.changes import diary_changed
 from diary.models import EARLIEST_DATE, MAX_DISPLAY_NAME_LENGTH, MAX_NOTES_LENGTH, Profile, validate_time_zone
 
-from .records import FieldErrors, _storable, lock_profile
+from .records import FieldErrors, _storable, check_version, lock_profile
 
 
 class Keep(Enum):
@@ -34,16 +34,20 @@ def profile_update(
     date_of_birth: date | Keep | None = KEEP,
     twitching_since: date | Keep | None = KEEP,
     family_history: str | Keep = KEEP,
+    expected_version: int | None = None,
 ) -> Profile:
     """Change any of the profile's fields (those left at KEEP stay). Validates the profile as it
     would be after the edit (an onset against a stored date of birth too) and writes nothing
-    when any field is wrong: a ValidationError names each one."""
+    when any field is wrong: a ValidationError names each one. An edit based on another version
+    than the stored one (`expected_version`) raises StaleVersion; one that changes nothing
+    keeps the version."""
     if time_zone is not KEEP:
         try:
             validate_time_zone(time_zone)
         except ValidationError as error:
             raise ValidationError({"time_zone": error.messages}) from None
     profile = lock_profile(user)
+    check_version(current=profile.version, expected=expected_version)
     changes = {
         name: value
         for name, value in {
@@ -61,7 +65,8 @@ def profile_update(
         setattr(profile, name, value)
     clinical_errors(profile).raise_if_any()
     profile.updated_at = timezone.now()
-    profile.save(update_fields=[*changes, "updated_at"])
+    profile.version += 1
+    profile.save(update_fields=[*changes, "updated_at", "version"])
     if "time_zone" in changes:
         diary_changed(profile.pk)  # local times and dates move with the zone
     return profile

@@ -14,7 +14,14 @@ from diary.services import profile_update
 from tests.api.conftest import assert_error
 
 URL = "/api/v1/profile/"
-EMPTY = {"time_zone": "UTC", "display_name": "", "date_of_birth": None, "twitching_since": None, "family_history": ""}
+EMPTY = {
+    "time_zone": "UTC",
+    "display_name": "",
+    "date_of_birth": None,
+    "twitching_since": None,
+    "family_history": "",
+    "version": 1,
+}
 
 
 def patch(client: APIClient, body: Any) -> Any:
@@ -29,7 +36,7 @@ def test_it_answers_the_defaults_before_anything_is_set(as_alice: APIClient, ali
 def test_it_updates_any_subset_and_keeps_the_rest(as_alice: APIClient, alice: User, frozen_now: datetime) -> None:
     answer = patch(as_alice, {"display_name": "  Alice Martin ", "date_of_birth": "1980-04-02"})
     assert answer.status_code == 200
-    assert answer.json() == {**EMPTY, "display_name": "Alice Martin", "date_of_birth": "1980-04-02"}
+    assert answer.json() == {**EMPTY, "display_name": "Alice Martin", "date_of_birth": "1980-04-02", "version": 2}
     answer = patch(as_alice, {"twitching_since": "2024-06-01", "family_history": "Father: ALS at 70.", "x": 1})
     assert answer.json() == {
         "time_zone": "UTC",
@@ -37,6 +44,7 @@ def test_it_updates_any_subset_and_keeps_the_rest(as_alice: APIClient, alice: Us
         "date_of_birth": "1980-04-02",
         "twitching_since": "2024-06-01",
         "family_history": "Father: ALS at 70.",
+        "version": 3,
     }
     assert as_alice.get(URL).json() == answer.json()
 
@@ -44,7 +52,7 @@ def test_it_updates_any_subset_and_keeps_the_rest(as_alice: APIClient, alice: Us
 def test_null_and_empty_clear_the_fields(as_alice: APIClient, alice: User, frozen_now: datetime) -> None:
     profile_update(user=alice, display_name="Alice", date_of_birth=date(1980, 1, 1), family_history="Mother")
     answer = patch(as_alice, {"display_name": None, "date_of_birth": None, "family_history": ""})
-    assert answer.json() == EMPTY
+    assert answer.json() == {**EMPTY, "version": 3}
     profile = Profile.objects.get(pk=alice.pk)
     assert (profile.display_name, profile.date_of_birth, profile.family_history) == ("", None, "")
 
@@ -142,3 +150,20 @@ def test_it_reads_and_writes_in_a_few_queries(
     # transaction); the profile locked; the update.
     with django_assert_num_queries(5):
         assert patch(as_alice, {"display_name": "Alice"}).status_code == 200
+
+
+def test_an_edit_based_on_an_older_version_is_refused_and_changes_nothing(
+    as_alice: APIClient, alice: User, frozen_now: datetime
+) -> None:
+    first = patch(as_alice, {"display_name": "Alice"})
+    assert (first.json()["version"], first["ETag"]) == (2, '"2"')
+    phone = as_alice.patch(
+        URL, json.dumps({"display_name": "Al"}), content_type="application/json", HTTP_IF_MATCH='"2"'
+    )
+    assert phone.json()["version"] == 3
+    laptop = as_alice.patch(
+        URL, json.dumps({"family_history": "None"}), content_type="application/json", HTTP_IF_MATCH='"2"'
+    )
+    assert laptop.status_code == 412
+    assert Profile.objects.get(pk=alice.pk).family_history == ""
+    assert patch(as_alice, {"display_name": "Al"}).json()["version"] == 3  # no change, no new version
