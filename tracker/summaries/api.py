@@ -26,6 +26,8 @@ FINDINGS = (
     "method",
     "red_flags",
     "reference_matches",
+    "treatment_effects",
+    "function_checks",
 )
 
 
