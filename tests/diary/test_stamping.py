@@ -19,8 +19,10 @@ import pytest
 from django.contrib.auth.models import User
 
 import diary.services
-from diary.models import CheckIn, Episode, Profile
+from diary.models import CheckIn, Episode, FunctionCheck, Investigation, Profile, Treatment
 from diary.services import (
+    INVESTIGATIONS,
+    TREATMENTS,
     CheckInChange,
     EpisodeChange,
     EpisodeInput,
@@ -40,12 +42,19 @@ from diary.services import (
     episode_restore,
     episode_update,
     episodes_bulk_create,
+    function_check_delete,
+    function_check_upsert,
+    record_create,
+    record_delete,
+    record_update,
     sync_apply,
+    treatment_stop,
 )
 from diary.services import records as records_module
 from tests.factories import EpisodeFactory, make_checkin
 
-Record = Episode | CheckIn
+Record = Episode | CheckIn | Treatment | Investigation | FunctionCheck
+RECORD_MODELS = (Episode, CheckIn, Treatment, Investigation, FunctionCheck)
 Key = tuple[str, Any]  # (model name, primary key)
 Stamp = tuple[int, int, datetime, datetime | None]  # version, change_seq, updated_at, deleted_at
 
@@ -94,6 +103,7 @@ class Before:
 
     episodes: list[Episode] = field(default_factory=list)
     checkins: list[CheckIn] = field(default_factory=list)
+    others: list[Treatment | Investigation | FunctionCheck] = field(default_factory=list)
 
 
 def two_episodes_two_checkins(alice: User) -> Before:
@@ -149,6 +159,28 @@ def one_deleted_checkin(alice: User) -> Before:
     return Before(checkins=[checkin_delete(checkin=make_checkin(alice))])
 
 
+MAGNESIUM = {"name": "Magnesium", "kind": "supplement", "started_on": date(2026, 10, 1)}
+EMG = {"name": "EMG", "kind": "emg", "done_on": date(2026, 9, 1)}
+
+
+def created(kind: Any, alice: User, values: dict[str, Any]) -> Any:
+    record = record_create(kind, user=alice, values=values).record
+    assert record is not None
+    return record
+
+
+def one_treatment(alice: User) -> Before:
+    return Before(others=[created(TREATMENTS, alice, MAGNESIUM)])
+
+
+def one_investigation(alice: User) -> Before:
+    return Before(others=[created(INVESTIGATIONS, alice, EMG)])
+
+
+def one_function_check(alice: User) -> Before:
+    return Before(others=[function_check_upsert(user=alice, date=date(2026, 11, 16), weakness=False)[0]])
+
+
 @dataclass(frozen=True)
 class Walk:
     writer: str  # its name in diary.services
@@ -177,6 +209,31 @@ WALK = [
         lambda alice, _: checkins_bulk_create(user=alice, items=[(date(2026, 11, 5), {}), (date(2026, 11, 6), {})]),
     ),
     Walk("sync_apply", two_episodes_two_checkins, sync_every_kind_of_change),
+    Walk("record_create", nothing, lambda alice, _: [created(TREATMENTS, alice, MAGNESIUM)]),
+    Walk("record_create", nothing, lambda alice, _: [created(INVESTIGATIONS, alice, EMG)]),
+    Walk("record_update", one_treatment, lambda _, b: [record_update(TREATMENTS, record=b.others[0], dose="1 g")]),
+    Walk(
+        "record_update",
+        one_investigation,
+        lambda _, b: [record_update(INVESTIGATIONS, record=b.others[0], result="ok")],
+    ),
+    Walk("record_delete", one_investigation, lambda _, b: [record_delete(record=b.others[0])]),
+    Walk(
+        "treatment_stop",
+        one_treatment,
+        lambda _, b: [treatment_stop(treatment=b.others[0], stopped_on=date(2026, 11, 1))],
+    ),
+    Walk(
+        "function_check_upsert",
+        nothing,
+        lambda alice, _: [function_check_upsert(user=alice, date=date(2026, 11, 16), cramps=True)[0]],
+    ),
+    Walk(
+        "function_check_upsert",
+        one_function_check,
+        lambda alice, b: [function_check_upsert(user=alice, date=date(2026, 11, 16), weakness=True)[0]],
+    ),
+    Walk("function_check_delete", one_function_check, lambda _, b: [function_check_delete(check=b.others[0])]),
 ]
 
 # Exported functions that write no episode or check-in, and why.
@@ -213,7 +270,7 @@ def test_every_writer_stamps_through_the_one_helper(
     walk: Walk, alice: User, frozen_now: datetime, spy: dict[Key, Stamp]
 ) -> None:
     prepared = walk.prepare(alice)
-    before = {key(r): stamp(r) for r in [*Episode.objects.filter(user=alice), *CheckIn.objects.filter(user=alice)]}
+    before = {key(r): stamp(r) for model in RECORD_MODELS for r in model.objects.filter(user=alice)}
     last_seq = Profile.objects.filter(user=alice).values_list("last_change_seq", flat=True).first() or 0
     spy.clear()  # from here on, only what the writer under test stamps
     written = [type(r).objects.get(pk=r.pk) for r in walk.write(alice, prepared)]
