@@ -64,7 +64,7 @@ from typing import Any, BinaryIO
 from fhir.resources.R4B.bundle import Bundle
 
 from diary.formatting import location_text
-from diary.models import Limb, TreatmentKind
+from diary.models import InvestigationKind, Limb, TreatmentKind
 from tracker.reports import Progress
 from tracker.reports.assembly import (
     Names,
@@ -392,7 +392,7 @@ def treatment_resource(treatment: ReportTreatment, patient_url: str) -> Json:
 
 
 def diagnostic_report(test: ReportInvestigation, patient_url: str) -> Json:
-    category: Json = {"text": test.kind}
+    category: Json = {"text": dict(InvestigationKind.choices).get(test.kind, test.kind)}
     if (coded := INVESTIGATION_CATEGORIES.get(test.kind)) is not None:
         code, display = coded
         category = {"coding": [{"system": V2_0074, "code": code, "display": display}], "text": display}

@@ -180,7 +180,7 @@ def test_it_writes_an_investigation_as_a_diagnostic_report(alice: User, clinical
     assert {c["coding"][0]["system"] for name, c in categories.items() if "coding" in c} == {
         "http://terminology.hl7.org/CodeSystem/v2-0074"
     }
-    assert categories["other"] == {"text": "other"}
+    assert categories["other"] == {"text": "Other"}
     assert "conclusion" not in tests[clinical["mri"]]  # no result, no empty one
     DiagnosticReport.model_validate(emg)
 

@@ -3,6 +3,8 @@ import json
 from datetime import date, datetime
 
 from django.contrib.auth.models import User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from diary.models import Episode, Treatment
 from diary.services import episode_delete
@@ -81,3 +83,27 @@ def test_it_holds_the_live_treatments_tests_and_checks_of_the_range(
     assert [(c["id"], c["weakness"]) for c in document["function_checks"]] == [(str(check.id), "no")]
     assert document["treatments"][0]["notes"] == document["function_checks"][0]["notes"] == ""
     assert rendered(alice, include_notes=True)["treatments"][0]["notes"] == "n"
+
+
+def _queries_of_a_render(user: User) -> int:
+    report = report_assemble(user_id=user.pk, date_from=FROM, date_to=TO)
+    with CaptureQueriesContext(connection) as queries:
+        FORMATS["json"].render(report, io.BytesIO(), lambda _: None)
+    return len(queries)
+
+
+def test_it_costs_the_same_queries_for_one_and_many_treatments_tests_and_checks(
+    alice: User, diary: list[Episode], frozen_now: datetime
+) -> None:
+    def add(n: int) -> None:
+        day = date(2026, 11, 1 + n)
+        record_create(TREATMENTS, user=alice, values={"name": f"Try {n}", "kind": "other", "started_on": day})
+        record_create(INVESTIGATIONS, user=alice, values={"name": f"Test {n}", "kind": "blood", "done_on": day})
+        function_check_upsert(user=alice, date=day, cramps=True)
+
+    add(0)
+    few = _queries_of_a_render(alice)
+    for n in range(1, 14):
+        add(n)
+    assert len(rendered(alice)["function_checks"]) == 14
+    assert _queries_of_a_render(alice) == few
