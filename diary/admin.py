@@ -1,4 +1,5 @@
-"""Admin for diary data. Episodes and check-ins are read-only here: services are the only
+"""Admin for diary data. Episodes, check-ins, treatments, investigations and function checks are
+read-only here: services are the only
 writers, so the admin's one write (a soft delete) goes through them too.
 
 Who sees diary data: a model's own permissions (even "view") never open a user's diary. Every
@@ -22,8 +23,10 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
 from config.api.common import request_user
-from diary.models import CheckIn, Episode, EpisodeLocation, Profile
+from diary.models import CheckIn, Episode, EpisodeLocation, FunctionCheck, Investigation, Profile, Treatment
 from diary.services import AdminView, checkin_delete, diary_access_record, episode_delete, profile_update
+from diary.services.clinical import record_delete
+from diary.services.function_checks import function_check_delete
 from diary.services.profiles import CLINICAL_FIELDS
 
 # A permission of its own rather than "superusers only": it lets an operator have someone read
@@ -222,6 +225,51 @@ class CheckInAdmin(HealthDataAdmin, ReadOnlyAdmin):
     def soft_delete(self, request: HttpRequest, queryset: QuerySet[CheckIn]) -> None:
         count = _soft_delete(request, queryset, lambda c: checkin_delete(checkin=c), "diary.delete_checkin")
         self.message_user(request, f"Deleted {count} check-in(s).", messages.SUCCESS)
+
+
+@admin.register(Treatment)
+class TreatmentAdmin(HealthDataAdmin, ReadOnlyAdmin):
+    list_display = ["started_on", "user", "name", "kind", "stopped_on", "version", "deleted_at"]
+    list_filter = [DeletedFilter, "kind", "started_on"]
+    search_fields = ["user__username", "id"]  # never the name, dose or notes: health data
+    date_hierarchy = "started_on"
+    list_select_related = ["user"]
+    actions = ["soft_delete"]
+
+    @admin.action(description="Delete selected treatments (soft delete, kept for sync)")
+    def soft_delete(self, request: HttpRequest, queryset: QuerySet[Treatment]) -> None:
+        count = _soft_delete(request, queryset, lambda t: record_delete(record=t), "diary.delete_treatment")
+        self.message_user(request, f"Deleted {count} treatment(s).", messages.SUCCESS)
+
+
+@admin.register(Investigation)
+class InvestigationAdmin(HealthDataAdmin, ReadOnlyAdmin):
+    list_display = ["done_on", "user", "name", "kind", "version", "deleted_at"]
+    list_filter = [DeletedFilter, "kind", "done_on"]
+    search_fields = ["user__username", "id"]  # never the name, result or notes
+    date_hierarchy = "done_on"
+    list_select_related = ["user"]
+    actions = ["soft_delete"]
+
+    @admin.action(description="Delete selected tests (soft delete, kept for sync)")
+    def soft_delete(self, request: HttpRequest, queryset: QuerySet[Investigation]) -> None:
+        count = _soft_delete(request, queryset, lambda i: record_delete(record=i), "diary.delete_investigation")
+        self.message_user(request, f"Deleted {count} test(s).", messages.SUCCESS)
+
+
+@admin.register(FunctionCheck)
+class FunctionCheckAdmin(HealthDataAdmin, ReadOnlyAdmin):
+    list_display = ["date", "user", "weakness", "wasting", "swallowing", "speech", "breathing", "cramps", "deleted_at"]
+    list_filter = [DeletedFilter, "weakness", "swallowing", "speech", "breathing", "date"]
+    search_fields = ["user__username"]
+    date_hierarchy = "date"
+    list_select_related = ["user"]
+    actions = ["soft_delete"]
+
+    @admin.action(description="Delete selected function checks (soft delete, kept for sync)")
+    def soft_delete(self, request: HttpRequest, queryset: QuerySet[FunctionCheck]) -> None:
+        count = _soft_delete(request, queryset, lambda c: function_check_delete(check=c), "diary.delete_functioncheck")
+        self.message_user(request, f"Deleted {count} function check(s).", messages.SUCCESS)
 
 
 @admin.register(Profile)

@@ -1,5 +1,6 @@
 """A user's records as they are stored: what the account's export writes (tracker.account.export,
-which shows each as the API does) and what its erasure looks for in the admin's log.
+which shows each as the API does), what a report's FHIR Bundle reads of the treatments, tests and
+function checks, and what the account's erasure looks for in the admin's log.
 
 Streamed: the episodes are read in chunks as the caller writes them out, and their locations,
 trigger and symptom codes by three queries over the whole diary (or range), joined in a dict,
@@ -13,7 +14,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db.models import Model, QuerySet
 
-from diary.models import CheckIn, Episode, EpisodeLocation
+from diary.models import CheckIn, Episode, EpisodeLocation, FunctionCheck, Investigation, Treatment
 from diary.selectors.read import utc_bounds
 from diary.services import EpisodeChildren
 
@@ -55,12 +56,51 @@ def range_checkins(*, user: User, date_from: date, date_to: date) -> Iterator[Ch
     return checkins.order_by("date").iterator(chunk_size=CHUNK)
 
 
+def account_treatments(*, user: User) -> Iterator[Treatment]:
+    """Every treatment of the user, tombstones included, oldest first."""
+    return Treatment.objects.filter(user=user).order_by("started_on", "id").iterator(chunk_size=CHUNK)
+
+
+def account_investigations(*, user: User) -> Iterator[Investigation]:
+    """Every investigation (test done) of the user, tombstones included, oldest first."""
+    return Investigation.objects.filter(user=user).order_by("done_on", "id").iterator(chunk_size=CHUNK)
+
+
+def account_function_checks(*, user: User) -> Iterator[FunctionCheck]:
+    """Every weekly function check of the user, tombstones included, oldest first."""
+    return FunctionCheck.objects.filter(user=user).order_by("date").iterator(chunk_size=CHUNK)
+
+
+def range_treatments(*, user_id: int, date_from: date, date_to: date) -> Iterator[Treatment]:
+    """The user's live treatments that overlap [date_from, date_to] (local dates, both included):
+    started by the range's end, and still going or stopped within or after it. Oldest first."""
+    overlapping = Treatment.live.filter(user_id=user_id, started_on__lte=date_to).exclude(stopped_on__lt=date_from)
+    return overlapping.order_by("started_on", "id").iterator(chunk_size=CHUNK)
+
+
+def range_investigations(*, user_id: int, date_from: date, date_to: date) -> Iterator[Investigation]:
+    """The user's live investigations done from `date_from` to `date_to` (both included)."""
+    done = Investigation.live.filter(user_id=user_id, done_on__gte=date_from, done_on__lte=date_to)
+    return done.order_by("done_on", "id").iterator(chunk_size=CHUNK)
+
+
+def range_function_checks(*, user_id: int, date_from: date, date_to: date) -> Iterator[FunctionCheck]:
+    """The user's live function checks from `date_from` to `date_to` (both included)."""
+    checks = FunctionCheck.live.filter(user_id=user_id, date__gte=date_from, date__lte=date_to)
+    return checks.order_by("date").iterator(chunk_size=CHUNK)
+
+
+# Every model of a user's diary records, as record_ids answers them.
+RECORD_MODELS: tuple[type[Model], ...] = (Episode, CheckIn, Treatment, Investigation, FunctionCheck)
+
+
 def record_ids(*, user: User) -> dict[type[Model], set[str]]:
-    """The ids of every episode and check-in of the user, tombstones included, by model, as text
-    (as the admin's log names an object): two queries."""
+    """The ids of every record of the user (episodes, check-ins, treatments, investigations and
+    function checks), tombstones included, by model, as text (as the admin's log names an
+    object): one query a model."""
     return {
-        Episode: {str(pk) for pk in Episode.objects.filter(user=user).values_list("pk", flat=True)},
-        CheckIn: {str(pk) for pk in CheckIn.objects.filter(user=user).values_list("pk", flat=True)},
+        model: {str(pk) for pk in model._default_manager.filter(user=user).values_list("pk", flat=True)}
+        for model in RECORD_MODELS
     }
 
 

@@ -31,7 +31,15 @@ from .episodes import (
 )
 from .erasure import diary_erase, diary_erase_quietly
 from .function_checks import function_check_delete, function_check_upsert
-from .imports import Kept, Restored, RestoredCheckIn, RestoredEpisode, diary_restore
+from .imports import (
+    Kept,
+    Restored,
+    RestoredCheckIn,
+    RestoredEpisode,
+    RestoredFunctionCheck,
+    RestoredRecord,
+    diary_restore,
+)
 from .profiles import KEEP, Keep, profile_update
 from .records import StaleVersion
 from .replays import Replay, Replayed, episode_create_or_replay, episode_replay
@@ -63,6 +71,8 @@ __all__ = [
     "Restored",
     "RestoredCheckIn",
     "RestoredEpisode",
+    "RestoredFunctionCheck",
+    "RestoredRecord",
     "StaleVersion",
     "SyncResults",
     "WrittenEpisode",

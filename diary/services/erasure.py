@@ -1,20 +1,22 @@
-"""Erasing a user's diary: every episode and check-in, tombstones included."""
+"""Erasing a user's diary: every episode, check-in, treatment, investigation and function check,
+tombstones included."""
 
 from django.contrib.auth.models import User
 from django.db import transaction
 
 from diary.changes import diary_changed
-from diary.models import CheckIn, Episode, EpisodeLocation
+from diary.models import CheckIn, Episode, EpisodeLocation, FunctionCheck, Investigation, Treatment
 
 
 @transaction.atomic
 def diary_erase(*, user: User) -> None:
-    """Delete all of the user's episodes (with their locations and codes) and check-ins for
-    good, leaving no tombstone: erased data must not come back in a sync pull or an export.
-    The account and profile stay, and change numbers keep growing from where they were, so a
-    cursor held by a phone never points back into a new diary. Analyses are told at commit."""
+    """Delete all of the user's episodes (with their locations and codes), check-ins,
+    treatments, investigations and function checks for good, leaving no tombstone: erased data
+    must not come back in a sync pull or an export. The account and profile stay, and change
+    numbers keep growing from where they were, so a cursor held by a phone never points back
+    into a new diary. Analyses are told at commit."""
     Episode.objects.filter(user=user).delete()
-    CheckIn.objects.filter(user=user).delete()
+    _delete_the_rest(user)
     diary_changed(user.pk)
 
 
@@ -31,4 +33,10 @@ def diary_erase_quietly(*, user: User) -> None:
     Episode.triggers.through.objects.filter(episode__user=user).delete()
     Episode.symptoms.through.objects.filter(episode__user=user).delete()
     Episode.objects.filter(user=user).delete()
-    CheckIn.objects.filter(user=user).delete()
+    _delete_the_rest(user)
+
+
+def _delete_the_rest(user: User) -> None:
+    """The records without child rows: one statement each."""
+    for model in (CheckIn, Treatment, Investigation, FunctionCheck):
+        model.objects.filter(user=user).delete()

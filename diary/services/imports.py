@@ -1,27 +1,32 @@
 """Restoring a diary from the user's own export (tracker/account/export.py reads the file): every
-episode and check-in as it was, tombstones included, into an account that has none.
+episode, check-in, treatment, investigation and function check as it was, tombstones included,
+into an account that has none.
 
 A restore is a write like any other: the same validation as a create (episode_errors,
-checkin_errors), the same child rows (episode_rows), and change numbers claimed from the user's
-profile (claim_change_seqs, stamped by stamp_changes) so that a phone's sync cursor sees every
-restored record. What it keeps that a create would not: the ids, versions and created, updated
-and deleted times the export holds, and the source each episode was first written from."""
+checkin_errors, record_errors, function_check_errors), the same child rows (episode_rows), and
+change numbers claimed from the user's profile (claim_change_seqs, stamped by stamp_changes) so
+that a phone's sync cursor sees every restored record. What it keeps that a create would not:
+the ids, versions and created, updated and deleted times the export holds, and the source each
+episode was first written from."""
 
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from diary.models import CheckIn, Episode
+from diary.models import CheckIn, Episode, FunctionCheck, Investigation, Treatment
 
 from .checkins import CHECKIN_FIELDS, CheckInInput, checkin_errors, checkin_values
+from .clinical import INVESTIGATIONS, TREATMENTS, RecordKind, _normalized, record_errors
 from .episode_input import EpisodeInput, ReferenceCodes, episode_errors
 from .episodes import EpisodeRows, episode_rows, new_episode
+from .function_checks import FUNCTION_CHECK_FIELDS, function_check_errors, function_check_values
 from .records import FieldErrors, Write, claim_change_seqs, lock_profile, stamp_changes
 
 # The largest version a PositiveIntegerField holds on every database (PostgreSQL's integer).
@@ -55,16 +60,45 @@ class RestoredCheckIn:
 
 
 @dataclass(frozen=True)
+class RestoredRecord:
+    """A treatment or an investigation: its content as the kind's services take it (dates as
+    dates, the rest as the file had it, for record_errors to judge)."""
+
+    id: uuid.UUID
+    values: dict[str, Any]
+    kept: Kept
+
+
+@dataclass(frozen=True)
+class RestoredFunctionCheck:
+    id: uuid.UUID
+    date: date
+    values: dict[str, Any]  # each sign True, False or None, as function_check_upsert takes it
+    kept: Kept
+
+
+@dataclass(frozen=True)
 class Restored:
     episodes: int
     checkins: int
+    treatments: int = 0
+    investigations: int = 0
+    function_checks: int = 0
 
 
 @transaction.atomic
-def diary_restore(*, user: User, episodes: Sequence[RestoredEpisode], checkins: Sequence[RestoredCheckIn]) -> Restored:
+def diary_restore(
+    *,
+    user: User,
+    episodes: Sequence[RestoredEpisode],
+    checkins: Sequence[RestoredCheckIn],
+    treatments: Sequence[RestoredRecord] = (),
+    investigations: Sequence[RestoredRecord] = (),
+    function_checks: Sequence[RestoredFunctionCheck] = (),
+) -> Restored:
     """Write the records into the user's diary, which must hold none (tombstones included).
     All or nothing: any problem raises a ValidationError whose keys name the row and field,
-    such as `episodes[12].intensity`, and nothing is written."""
+    such as `episodes[12].intensity` or `function_checks[3].weakness`, and nothing is written."""
     profile = lock_profile(user)  # no other write of this user's diary until this one ends
     _refuse_a_diary_with_records(user)
     errors = FieldErrors()
@@ -84,19 +118,59 @@ def diary_restore(*, user: User, episodes: Sequence[RestoredEpisode], checkins: 
             errors.add(row, f"Unknown field(s): {', '.join(sorted(unknown))}.")
         _add(errors, row, checkin_errors(day=checkin.date, local_today=today, values=checkin.values))
         _check_kept(errors, row, checkin.kept)
+    _check_records(errors, "treatments", TREATMENTS, treatments, today)
+    _check_records(errors, "investigations", INVESTIGATIONS, investigations, today)
+    for index, check in enumerate(function_checks):
+        row = f"function_checks[{index}]"
+        unknown = set(check.values) - set(FUNCTION_CHECK_FIELDS)
+        if unknown:
+            errors.add(row, f"Unknown field(s): {', '.join(sorted(unknown))}.")
+        _add(errors, row, function_check_errors(day=check.date, local_today=today, values=check.values))
+        _check_kept(errors, row, check.kept)
     _check_ids(errors, "episodes", [item.data.id for item in episodes], Episode)
     _check_ids(errors, "checkins", [checkin.id for checkin in checkins], CheckIn)
-    _check_dates(errors, checkins)
+    _check_ids(errors, "treatments", [item.id for item in treatments], Treatment)
+    _check_ids(errors, "investigations", [item.id for item in investigations], Investigation)
+    _check_ids(errors, "function_checks", [check.id for check in function_checks], FunctionCheck)
+    _check_dates(errors, "checkins", [checkin.date for checkin in checkins])
+    _check_dates(errors, "function_checks", [check.date for check in function_checks])
+    if not errors.errors:  # the duplicates rules read names and dates the checks above vouched for
+        _check_overlapping_treatments(errors, treatments)
+        _check_same_investigations(errors, investigations)
     errors.raise_if_any()
     _insert_episodes(user, episodes, codes)
     _insert_checkins(user, checkins)
-    return Restored(episodes=len(episodes), checkins=len(checkins))
+    _insert_records(user, TREATMENTS, treatments)
+    _insert_records(user, INVESTIGATIONS, investigations)
+    _insert_function_checks(user, function_checks)
+    return Restored(
+        episodes=len(episodes),
+        checkins=len(checkins),
+        treatments=len(treatments),
+        investigations=len(investigations),
+        function_checks=len(function_checks),
+    )
+
+
+DIARY_MODELS: tuple[type[Episode | CheckIn | Treatment | Investigation | FunctionCheck], ...] = (
+    Episode,
+    CheckIn,
+    Treatment,
+    Investigation,
+    FunctionCheck,
+)
 
 
 def _refuse_a_diary_with_records(user: User) -> None:
-    if Episode.objects.filter(user=user).exists() or CheckIn.objects.filter(user=user).exists():
+    """A file imported twice is refused here the second time: nothing changes."""
+    if any(model.objects.filter(user=user).exists() for model in DIARY_MODELS):
         raise ValidationError(
-            {"account": [f"{user.get_username()} already has episodes or check-ins (deleted ones count too)."]}
+            {
+                "account": [
+                    f"{user.get_username()} already has episodes, check-ins, treatments, tests or function checks "
+                    "(deleted ones count too)."
+                ]
+            }
         )
 
 
@@ -124,7 +198,55 @@ def _check_kept(errors: FieldErrors, row: str, kept: Kept) -> None:
         errors.add(f"{row}.deleted_at", "Cannot be before created_at.")
 
 
-def _check_ids(errors: FieldErrors, kind: str, ids: Sequence[uuid.UUID | None], model: type[Episode | CheckIn]) -> None:
+Model = type[Episode | CheckIn | Treatment | Investigation | FunctionCheck]
+
+
+def _check_records(
+    errors: FieldErrors, name: str, kind: RecordKind[Any], items: Sequence[RestoredRecord], today: date
+) -> None:
+    for index, item in enumerate(items):
+        row = f"{name}[{index}]"
+        _add(errors, row, record_errors(kind, item.values, today))
+        _check_kept(errors, row, item.kept)
+
+
+def _check_overlapping_treatments(errors: FieldErrors, items: Sequence[RestoredRecord]) -> None:
+    """As a create refuses it (diary.services.clinical): two live treatments of the same name
+    over some of the same days."""
+    by_name: dict[str, list[tuple[int, RestoredRecord]]] = {}
+    for index, item in enumerate(items):
+        if item.kept.deleted_at is None:
+            by_name.setdefault(item.values["name"].strip().casefold(), []).append((index, item))
+    for same in by_name.values():
+        for later, (index, item) in enumerate(same):
+            for other_index, other in same[:later]:
+                if _overlap(item.values, other.values):
+                    errors.add(f"treatments[{index}].started_on", f"Overlaps treatments[{other_index}] (same name).")
+                    break
+
+
+def _overlap(one: dict[str, Any], other: dict[str, Any]) -> bool:
+    return bool(
+        (other["stopped_on"] is None or other["stopped_on"] >= one["started_on"])
+        and (one["stopped_on"] is None or one["stopped_on"] >= other["started_on"])
+    )
+
+
+def _check_same_investigations(errors: FieldErrors, items: Sequence[RestoredRecord]) -> None:
+    """As a create refuses it: the same live test (name, kind) on the same day twice."""
+    first_row: dict[tuple[str, Any, date], int] = {}
+    for index, item in enumerate(items):
+        if item.kept.deleted_at is not None:
+            continue
+        values = item.values
+        key = (values["name"].strip().casefold(), values["kind"], values["done_on"])
+        if key in first_row:
+            errors.add(f"investigations[{index}].done_on", f"The same test as investigations[{first_row[key]}].")
+        else:
+            first_row[key] = index
+
+
+def _check_ids(errors: FieldErrors, kind: str, ids: Sequence[uuid.UUID | None], model: Model) -> None:
     """Each id once in the file, and nobody's yet: the diary being empty, a stored id is
     another account's (a file imported twice, or someone else's export)."""
     first_row: dict[uuid.UUID, int] = {}
@@ -139,21 +261,22 @@ def _check_ids(errors: FieldErrors, kind: str, ids: Sequence[uuid.UUID | None], 
         errors.add(f"{kind}[{first_row[taken]}].id", f"The id {taken} is already used by another account.")
 
 
-def _stored(model: type[Episode | CheckIn], ids: list[uuid.UUID]) -> Iterable[uuid.UUID]:
+def _stored(model: Model, ids: list[uuid.UUID]) -> Iterable[uuid.UUID]:
     for start in range(0, len(ids), ID_LOOKUP_SLICE):
         yield from model.objects.filter(pk__in=ids[start : start + ID_LOOKUP_SLICE]).values_list("pk", flat=True)
 
 
-def _check_dates(errors: FieldErrors, checkins: Sequence[RestoredCheckIn]) -> None:
+def _check_dates(errors: FieldErrors, kind: str, days: Sequence[date]) -> None:
+    """One record a local date (check-ins, function checks), tombstones included."""
     first_row: dict[date, int] = {}
-    for index, checkin in enumerate(checkins):
-        if checkin.date in first_row:
-            errors.add(f"checkins[{index}].date", f"Duplicate date: checkins[{first_row[checkin.date]}] has it too.")
+    for index, day in enumerate(days):
+        if day in first_row:
+            errors.add(f"{kind}[{index}].date", f"Duplicate date: {kind}[{first_row[day]}] has it too.")
         else:
-            first_row.setdefault(checkin.date, index)
+            first_row.setdefault(day, index)
 
 
-def _keep(record: Episode | CheckIn, kept: Kept) -> None:
+def _keep(record: Episode | CheckIn | Treatment | Investigation | FunctionCheck, kept: Kept) -> None:
     record.version = kept.version
     record.created_at = kept.created_at
     record.updated_at = kept.updated_at
@@ -188,3 +311,29 @@ def _insert_checkins(user: User, items: Sequence[RestoredCheckIn]) -> None:
         rows.append(checkin)
     stamp_changes(rows, write=Write.RESTORE, claim=claim_change_seqs(user.pk, len(rows)), now=timezone.now())
     CheckIn.objects.bulk_create(rows, batch_size=2000)
+
+
+def _insert_records(user: User, kind: RecordKind[Any], items: Sequence[RestoredRecord]) -> None:
+    if not items:
+        return
+    ordered = sorted(items, key=lambda item: (item.kept.updated_at, str(item.id)))
+    rows = []
+    for item in ordered:
+        record = kind.model(id=item.id, user=user, **_normalized(item.values))
+        _keep(record, item.kept)
+        rows.append(record)
+    stamp_changes(rows, write=Write.RESTORE, claim=claim_change_seqs(user.pk, len(rows)), now=timezone.now())
+    kind.model.objects.bulk_create(rows, batch_size=2000)
+
+
+def _insert_function_checks(user: User, items: Sequence[RestoredFunctionCheck]) -> None:
+    if not items:
+        return
+    ordered = sorted(items, key=lambda item: (item.kept.updated_at, item.date))
+    rows = []
+    for item in ordered:
+        check = FunctionCheck(id=item.id, user=user, date=item.date, **function_check_values(item.values))
+        _keep(check, item.kept)
+        rows.append(check)
+    stamp_changes(rows, write=Write.RESTORE, claim=claim_change_seqs(user.pk, len(rows)), now=timezone.now())
+    FunctionCheck.objects.bulk_create(rows, batch_size=2000)

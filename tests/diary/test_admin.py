@@ -18,6 +18,8 @@ from django.urls import reverse
 from diary.admin import HealthDataAdmin
 from diary.models import DeviceToken, Episode, Profile
 from diary.services import profile_update
+from diary.services.clinical import INVESTIGATIONS, TREATMENTS, record_create
+from diary.services.function_checks import function_check_upsert
 from tests.conftest import signed_in
 from tests.factories import EpisodeFactory, UserFactory, make_checkin
 from tracker.models import ALL_TIME, AnalysisRequest, AnalysisRun, Summary
@@ -29,6 +31,9 @@ DIARY_DATA = [
     "diary.episode",
     "diary.checkin",
     "diary.profile",
+    "diary.treatment",
+    "diary.investigation",
+    "diary.functioncheck",
     "tracker.summary",
     "tracker.analysisrun",
     "tracker.analysisrequest",
@@ -51,6 +56,17 @@ def alices_diary(alice: User, frozen_now: datetime) -> dict[str, str]:
     """One row of alice's in every diary-data model, by model label: the primary key to open."""
     episode = EpisodeFactory(user=alice, notes=NOTE)
     make_checkin(alice, notes=NOTE)
+    treatment = record_create(
+        TREATMENTS,
+        user=alice,
+        values={"name": "Magnesium", "kind": "supplement", "started_on": date(2026, 11, 1), "notes": NOTE},
+    ).record
+    test = record_create(
+        INVESTIGATIONS, user=alice, values={"name": "EMG", "kind": "emg", "done_on": date(2026, 11, 3), "notes": NOTE}
+    ).record
+    check, _ = function_check_upsert(user=alice, date=date(2026, 11, 2), weakness=False, notes=NOTE)
+    assert treatment is not None
+    assert test is not None
     # The request, a run and the summary, written by the services themselves (not through
     # Celery, which on PostgreSQL and Redis would hand the run to a worker).
     AnalysisRequest.objects.create(user=alice, range_key=ALL_TIME)
@@ -59,6 +75,9 @@ def alices_diary(alice: User, frozen_now: datetime) -> dict[str, str]:
         "diary.episode": str(episode.pk),
         "diary.checkin": str(alice.checkins.get().pk),
         "diary.profile": str(alice.pk),
+        "diary.treatment": str(treatment.pk),
+        "diary.investigation": str(test.pk),
+        "diary.functioncheck": str(check.pk),
         "tracker.summary": str(Summary.objects.get(user=alice).pk),
         "tracker.analysisrun": str(AnalysisRun.objects.get(user=alice).pk),
         "tracker.analysisrequest": str(AnalysisRequest.objects.get(user=alice).pk),
@@ -79,6 +98,9 @@ def change(label: str, pk: str) -> str:
         "/admin/diary/episode/",
         "/admin/diary/episode/?state=deleted&pattern=single_twitch&symptoms__red_flag__exact=1",
         "/admin/diary/checkin/?state=live",
+        "/admin/diary/treatment/?state=deleted&kind=supplement",
+        "/admin/diary/investigation/?state=live&kind=emg",
+        "/admin/diary/functioncheck/?weakness__exact=0",
         "/admin/diary/profile/",
         "/admin/tracker/summary/",
         "/admin/tracker/analysisrun/?outcome=stored",
@@ -171,7 +193,9 @@ def test_it_keeps_reference_data_editable_by_staff_with_model_permissions(helper
     assert b'name="_save"' in page.content
 
 
-@pytest.mark.parametrize("label", ["diary.episode", "diary.checkin"])
+@pytest.mark.parametrize(
+    "label", ["diary.episode", "diary.checkin", "diary.treatment", "diary.investigation", "diary.functioncheck"]
+)
 def test_it_finds_nothing_when_searching_for_a_notes_text(
     operator: User, alices_diary: dict[str, str], label: str
 ) -> None:
@@ -247,6 +271,19 @@ def test_it_records_every_diary_data_page_it_shows(operator: User, alices_diary:
     assert client.get(change(label, alices_diary[label])).status_code == 200
     assert accesses() == [("operator", "alice", label, "changelist"), ("operator", "alice", label, "change")]
     assert LogEntry.objects.order_by("pk").last().additional_data["object_pk"] == alices_diary[label]
+
+
+@pytest.mark.parametrize("label", ["diary.treatment", "diary.investigation", "diary.functioncheck"])
+def test_its_delete_action_soft_deletes_the_new_records_through_their_services(
+    operator: User, alices_diary: dict[str, str], label: str
+) -> None:
+    response = signed_in(operator).post(
+        changelist(label), {"action": "soft_delete", "_selected_action": [alices_diary[label]]}
+    )
+    assert response.status_code == 302
+    record = apps.get_model(label).objects.get(pk=alices_diary[label])
+    assert record.deleted_at is not None
+    assert record.version == 2
 
 
 def test_it_records_history_and_delete_confirmation_pages(

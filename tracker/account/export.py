@@ -1,14 +1,16 @@
-"""The documented JSON export format (docs/reports.md, "The export format"), version 2: writing it for
+"""The documented JSON export format (docs/reports.md, "The export format"), version 4: writing it for
 a whole account or a report's date range (tracker.account.imports reads it back).
 
 Written as a stream, one record per line: the records are read through the diary's selectors
 (diary.selectors.records) in a fixed number of queries and each is encoded as it is written,
-so 100,000 episodes cost their rows and the file, nothing quadratic. Episodes and check-ins
-look exactly as the API shows them (diary.api.serializers `episode_data`, `checkin_data`): one
-representation for the phone, the export and the importer."""
+so 100,000 episodes cost their rows and the file, nothing quadratic. Every record looks exactly
+as the API shows it (diary.api.serializers `episode_data`, `checkin_data`;
+diary.api.clinical_serializers `treatment_data`, `investigation_data`, `function_check_data`):
+one representation for the phone, the export and the importer."""
 
 import json
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, BinaryIO, NotRequired, TypedDict
 
@@ -16,10 +18,22 @@ from django.contrib.auth.models import User
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from diary.api.clinical_serializers import function_check_data, investigation_data, treatment_data
 from diary.api.serializers import checkin_data, episode_data
-from diary.models import CheckIn, Episode, Profile, profile_zone
+from diary.models import CheckIn, Episode, FunctionCheck, Investigation, Profile, Treatment, profile_zone
 from diary.selectors.profiles import profile_get, user_with_profile
-from diary.selectors.records import account_checkins, account_episodes, range_checkins, range_episodes
+from diary.selectors.records import (
+    account_checkins,
+    account_episodes,
+    account_function_checks,
+    account_investigations,
+    account_treatments,
+    range_checkins,
+    range_episodes,
+    range_function_checks,
+    range_investigations,
+    range_treatments,
+)
 from diary.services import EpisodeChildren
 from tracker.models import Report, Share, ShareAccess
 
@@ -29,7 +43,9 @@ FORMAT = "twitch-diary-export"
 # file has no `ongoing`: every episode in it has ended.
 # 3: an account export's profile carries the clinical profile (display_name, date_of_birth,
 # twitching_since, family_history); a file of an earlier version has none: all blank.
-VERSION = 3
+# 4: `treatments`, `investigations` and `function_checks` beside the episodes and check-ins; a
+# file of an earlier version has none of them.
+VERSION = 4
 ROWS_PER_PROGRESS_STEP = 1000
 
 Progress = Callable[[int], None]
@@ -98,15 +114,21 @@ def _iso_required(value: datetime) -> str:
 
 
 def export_account(out: BinaryIO, *, user: User, now: datetime | None = None) -> None:
-    """Everything of the user: profile, every episode and check-in (tombstones included),
-    shares (without their token hashes) with their access logs, and reports (the list, not the
-    files). Nine queries whatever the diary's size."""
+    """Everything of the user: profile, every episode, check-in, treatment, investigation and
+    function check (tombstones included), shares (without their token hashes) with their access
+    logs, and reports (the list, not the files). Twelve queries whatever the diary's size."""
     profile = profile_get(user_id=user.pk)
     _write(
         out,
         head=_head(user, profile, now, date_range=None, clinical=True),
         episodes=_episodes(account_episodes(user=user), include_notes=True),
         checkins=_checkins(account_checkins(user=user), include_notes=True),
+        clinical=_clinical(
+            account_treatments(user=user),
+            account_investigations(user=user),
+            account_function_checks(user=user),
+            include_notes=True,
+        ),
         shares=[_share(share) for share in _shares(user)],
         reports=[_report(report) for report in Report.objects.filter(user=user).order_by("created_at", "id")],
     )
@@ -124,10 +146,11 @@ def export_range(
     now: datetime | None = None,
     progress: Progress | None = None,
 ) -> None:
-    """The live episodes and check-ins of a report's range (local dates, both included). The
-    episodes are those of `episode_ids`, the report's: the UTC bounds read a little more than
-    the range (any offset), and the report's assembly has already decided which local dates
-    are in. Notes only when the report includes them; no shares, no reports."""
+    """The live records of a report's range (local dates, both included). The episodes are
+    those of `episode_ids`, the report's: the UTC bounds read a little more than the range (any
+    offset), and the report's assembly has already decided which local dates are in. Check-ins,
+    investigations and function checks of the range's dates, treatments that overlap it. Notes
+    only when the report includes them; no shares, no reports."""
     user, profile = user_with_profile(user_id=user_id)
     in_range = range_episodes(user=user, date_from=date_from, date_to=date_to, ids=episode_ids)
     date_range = RangeOut(date_from=str(date_from), date_to=str(date_to), include_notes=include_notes)
@@ -138,6 +161,12 @@ def export_range(
         episodes=_episodes(in_range, include_notes=include_notes),
         checkins=_checkins(
             range_checkins(user=user, date_from=date_from, date_to=date_to), include_notes=include_notes
+        ),
+        clinical=_clinical(
+            range_treatments(user_id=user_id, date_from=date_from, date_to=date_to),
+            range_investigations(user_id=user_id, date_from=date_from, date_to=date_to),
+            range_function_checks(user_id=user_id, date_from=date_from, date_to=date_to),
+            include_notes=include_notes,
         ),
         shares=[],
         reports=[],
@@ -181,6 +210,7 @@ def _write(
     head: dict[str, Any],
     episodes: Iterable[dict[str, Any]],
     checkins: Iterable[dict[str, Any]],
+    clinical: "Clinical",
     shares: list[ShareOut],
     reports: list[ReportOut],
     progress: Progress | None = None,
@@ -189,7 +219,16 @@ def _write(
     """The head's keys, then each list with one record per line: a person can read the file,
     and a diff of two exports shows the records that changed."""
     out.write(_encode(head)[:-1].encode())  # the head's object left open
-    for name, rows in (("episodes", episodes), ("checkins", checkins), ("shares", shares), ("reports", reports)):
+    lists: tuple[tuple[str, Iterable[Any]], ...] = (
+        ("episodes", episodes),
+        ("checkins", checkins),
+        ("treatments", clinical.treatments),
+        ("investigations", clinical.investigations),
+        ("function_checks", clinical.function_checks),
+        ("shares", shares),
+        ("reports", reports),
+    )
+    for name, rows in lists:
         out.write(f',\n"{name}": ['.encode())
         for number, row in enumerate(rows):
             out.write(((",\n" if number else "\n") + _encode(row)).encode())
@@ -217,6 +256,40 @@ def _episodes(episodes: Iterable[tuple[Episode, EpisodeChildren]], *, include_no
 def _checkins(checkins: Iterable[CheckIn], *, include_notes: bool) -> Iterator[dict[str, Any]]:
     for checkin in checkins:
         row = {"id": str(checkin.id), **checkin_data(checkin)}
+        if not include_notes:
+            row["notes"] = ""
+        yield row
+
+
+@dataclass(frozen=True)
+class Clinical:
+    """What was tried, the tests done and the weekly function checks, each row as the API
+    shows it (with notes blanked when the file leaves them out)."""
+
+    treatments: Iterable[dict[str, Any]]
+    investigations: Iterable[dict[str, Any]]
+    function_checks: Iterable[dict[str, Any]]
+
+
+def _clinical(
+    treatments: Iterable[Treatment],
+    investigations: Iterable[Investigation],
+    checks: Iterable[FunctionCheck],
+    *,
+    include_notes: bool,
+) -> Clinical:
+    return Clinical(
+        treatments=_rows(map(treatment_data, treatments), include_notes=include_notes),
+        investigations=_rows(map(investigation_data, investigations), include_notes=include_notes),
+        # A check is keyed by its date on the wire; the file also keeps its id, as for check-ins.
+        function_checks=_rows(
+            ({"id": str(check.id), **function_check_data(check)} for check in checks), include_notes=include_notes
+        ),
+    )
+
+
+def _rows(rows: Iterable[dict[str, Any]], *, include_notes: bool) -> Iterator[dict[str, Any]]:
+    for row in rows:
         if not include_notes:
             row["notes"] = ""
         yield row

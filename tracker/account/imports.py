@@ -10,13 +10,27 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from diary.services import EpisodeInput, Kept, LocationInput, RestoredCheckIn, RestoredEpisode
+from diary.plain import FUNCTION_SIGNS
+from diary.services import (
+    EpisodeInput,
+    Kept,
+    LocationInput,
+    RestoredCheckIn,
+    RestoredEpisode,
+    RestoredFunctionCheck,
+    RestoredRecord,
+)
 from diary.services.checkins import checkin_values
+from diary.services.clinical import INVESTIGATIONS, TREATMENTS, RecordKind, values_of
 from diary.services.records import FieldErrors
 from tracker.account.export import FORMAT, VERSION
 
 # A file with more errors than this is refused with the first ones only.
 MAX_ERRORS = 100
+# A treatment's and an investigation's fields that are dates (YYYY-MM-DD, or null) in the file.
+DATE_FIELDS = frozenset({"started_on", "stopped_on", "done_on"})
+# A function check's sign on the wire (diary.api.clinical_serializers) and as stored.
+ANSWERS: dict[str | None, bool | None] = {"yes": True, "no": False, None: None}
 
 
 @dataclass(frozen=True)
@@ -40,6 +54,9 @@ class ExportFile:
     clinical: ClinicalIn
     episodes: list[RestoredEpisode]
     checkins: list[RestoredCheckIn]
+    treatments: list[RestoredRecord]
+    investigations: list[RestoredRecord]
+    function_checks: list[RestoredFunctionCheck]
     skipped: list[str]  # what an import does not restore, e.g. "2 shares"
 
 
@@ -72,6 +89,19 @@ def export_read(raw: bytes | str) -> ExportFile:
     clinical = _clinical(_Row(errors, "profile", profile)) if profile else ClinicalIn()
     episodes = [_episode(errors, f"episodes[{i}]", row) for i, row in enumerate(_rows(errors, document, "episodes"))]
     checkins = [_checkin(errors, f"checkins[{i}]", row) for i, row in enumerate(_rows(errors, document, "checkins"))]
+    # Version 4 on; an earlier file has none of these (and `_rows` reads an absent list as empty).
+    treatments = [
+        _record(errors, f"treatments[{i}]", row, TREATMENTS)
+        for i, row in enumerate(_rows(errors, document, "treatments"))
+    ]
+    investigations = [
+        _record(errors, f"investigations[{i}]", row, INVESTIGATIONS)
+        for i, row in enumerate(_rows(errors, document, "investigations"))
+    ]
+    checks = [
+        _function_check(errors, f"function_checks[{i}]", row)
+        for i, row in enumerate(_rows(errors, document, "function_checks"))
+    ]
     skipped = {name: _rows(errors, document, name) for name in ("shares", "reports")}
     _raise_first(errors)
     return ExportFile(
@@ -81,6 +111,9 @@ def export_read(raw: bytes | str) -> ExportFile:
         clinical=clinical,
         episodes=[episode for episode in episodes if episode is not None],
         checkins=[checkin for checkin in checkins if checkin is not None],
+        treatments=[treatment for treatment in treatments if treatment is not None],
+        investigations=[investigation for investigation in investigations if investigation is not None],
+        function_checks=[check for check in checks if check is not None],
         skipped=[f"{len(rows)} {name}" for name, rows in skipped.items() if rows],
     )
 
@@ -151,11 +184,14 @@ class _Row:
         return parsed
 
     def day(self, name: str) -> date | None:
-        try:
-            return date.fromisoformat(self.text(name))
-        except ValueError:
-            self.fail(name, "Must be a date (YYYY-MM-DD).")
-            return None
+        value = self.data.get(name)
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                pass
+        self.fail(name, "Must be a date (YYYY-MM-DD).")
+        return None
 
     def codes(self, name: str) -> list[str]:
         value = self.data.get(name, [])
@@ -212,6 +248,42 @@ def _checkin(errors: FieldErrors, row: str, data: Any) -> RestoredCheckIn | None
     if not read.ok or day is None or kept is None:
         return None
     return RestoredCheckIn(id=checkin_id, date=day, values=values, kept=kept)
+
+
+def _record(errors: FieldErrors, row: str, data: Any, kind: RecordKind[Any]) -> RestoredRecord | None:
+    """A treatment or an investigation: its dates read here, every other field as the file has
+    it, for the kind's own checks (record_errors, at the restore) to judge."""
+    read = _Row(errors, row, data)
+    if not read.ok:
+        return None
+    record_id, kept = read.uuid("id"), read.kept()
+    values = values_of(kind, read.data)
+    for name in DATE_FIELDS.intersection(values):
+        values[name] = None if values[name] is None else read.day(name)
+    if not read.ok or kept is None:
+        return None
+    return RestoredRecord(id=record_id, values=values, kept=kept)
+
+
+def _function_check(errors: FieldErrors, row: str, data: Any) -> RestoredFunctionCheck | None:
+    """A check with its signs as the wire writes them ("yes", "no" or null), stored as True,
+    False or None; anything else (true, "maybe") is refused here."""
+    read = _Row(errors, row, data)
+    if not read.ok:
+        return None
+    check_id, day, kept = read.uuid("id"), read.day("date"), read.kept()
+    values: dict[str, Any] = {}
+    for sign in FUNCTION_SIGNS:
+        answer = read.value(sign)
+        if isinstance(answer, str | None) and answer in ANSWERS:
+            values[sign] = ANSWERS[answer]
+        else:
+            read.fail(sign, 'Must be "yes", "no" or null.')
+    values["weakness_where"] = read.value("weakness_where", [])
+    values["notes"] = read.value("notes", "")
+    if not read.ok or day is None or kept is None:
+        return None
+    return RestoredFunctionCheck(id=check_id, date=day, values=values, kept=kept)
 
 
 def _clinical(row: _Row) -> ClinicalIn:

@@ -30,15 +30,19 @@ class Imported:
     created: bool  # a new account (with an unusable password) rather than an empty one
     episodes: int
     checkins: int
+    treatments: int
+    investigations: int
+    function_checks: int
     skipped: list[str]  # what the file holds that an import does not restore
 
 
 def account_import(*, username: str, raw: bytes | str) -> Imported:
     """Read an export (tracker.account.export) into the account `username`: created, with an unusable
-    password, when there is none; else it must hold no episode or check-in. All or nothing:
-    ValidationError (keys naming the row and field) and nothing is written. Shares and reports
-    are not restored: a share's token exists only as a hash, and report files are not in an
-    export."""
+        password, when there is none; else it must hold no record (episode, check-in, treatment,
+    investigation or function check), so that the same file imported twice changes nothing. All or nothing:
+        ValidationError (keys naming the row and field) and nothing is written. Shares and reports
+        are not restored: a share's token exists only as a hash, and report files are not in an
+        export."""
     document = export_read(raw)
     return _restore(username, document)
 
@@ -58,8 +62,24 @@ def _restore(username: str, document: ExportFile) -> Imported:
         )
     except ValidationError as error:
         raise ValidationError({f"profile.{name}": messages for name, messages in error.message_dict.items()}) from None
-    restored = diary_restore(user=user, episodes=document.episodes, checkins=document.checkins)
-    return Imported(user, created, restored.episodes, restored.checkins, document.skipped)
+    restored = diary_restore(
+        user=user,
+        episodes=document.episodes,
+        checkins=document.checkins,
+        treatments=document.treatments,
+        investigations=document.investigations,
+        function_checks=document.function_checks,
+    )
+    return Imported(
+        user=user,
+        created=created,
+        episodes=restored.episodes,
+        checkins=restored.checkins,
+        treatments=restored.treatments,
+        investigations=restored.investigations,
+        function_checks=restored.function_checks,
+        skipped=document.skipped,
+    )
 
 
 def _user(username: str) -> tuple[User, bool]:

@@ -13,9 +13,10 @@ from django.utils import timezone as django_timezone
 from conditions.models import TwitchPattern
 from diary.formatting import location_text
 from diary.models import Side, profile_zone
-from diary.plain import Diary
+from diary.plain import FUNCTION_SIGNS, Diary
 from diary.selectors.profiles import user_with_profile
 from diary.selectors.read import load_diary
+from diary.selectors.records import range_function_checks, range_investigations, range_treatments
 from tracker.analysis.data import Reference
 from tracker.analysis.findings import Findings
 from tracker.summaries.reference import load_reference
@@ -62,6 +63,45 @@ class ReportCheckIn:
     alcohol_units: float | None
     twitching_today: bool | None
     notes: str  # "" unless the report includes notes
+
+
+@dataclass(frozen=True)
+class ReportTreatment:
+    id: str
+    name: str
+    kind: str  # medication, supplement, lifestyle, therapy, other
+    dose: str
+    started_on: date
+    stopped_on: date | None  # None: still going on
+    notes: str  # "" unless the report includes notes
+
+
+@dataclass(frozen=True)
+class ReportInvestigation:
+    id: str
+    name: str
+    kind: str  # emg, nerve_conduction, blood, mri, other
+    done_on: date
+    result: str  # the person's own words or the letter's
+    notes: str  # "" unless the report includes notes
+
+
+@dataclass(frozen=True)
+class ReportFunctionCheck:
+    id: str
+    date: date
+    answers: tuple[tuple[str, bool], ...]  # (sign, yes) for each sign answered, in the form's order
+    weakness_where: tuple[tuple[str, str], ...]  # (limb, side)
+    notes: str  # "" unless the report includes notes
+
+
+@dataclass(frozen=True)
+class ClinicalRecords:
+    """The live treatments that overlap the range, and the tests and function checks within it."""
+
+    treatments: list[ReportTreatment]  # oldest first
+    investigations: list[ReportInvestigation]  # oldest first
+    function_checks: list[ReportFunctionCheck]  # oldest first
 
 
 @dataclass(frozen=True)
@@ -118,6 +158,13 @@ class ReportData:
         assert summary.findings is not None  # summary_of_range always answers with findings
         return summary.findings
 
+    @cached_property
+    def clinical_records(self) -> ClinicalRecords:
+        """Read on first use (three queries): the FHIR Bundle needs them, a CSV does not."""
+        return clinical_records(
+            user_id=self.user_id, date_from=self.date_from, date_to=self.date_to, include_notes=self.include_notes
+        )
+
     def file_name(self, extension: str, suffix: str = "") -> str:
         """twitch-diary-2026-09-01-to-2026-11-30.pdf (a suffix such as "-fhir" before the dot)."""
         return f"twitch-diary-{self.date_from}-to-{self.date_to}{suffix}.{extension}"
@@ -144,6 +191,34 @@ def report_assemble(
         checkins=_checkins(diary),
         names=reference_names(reference),
         diary=diary,
+    )
+
+
+def clinical_records(*, user_id: int, date_from: date, date_to: date, include_notes: bool) -> ClinicalRecords:
+    def notes(text: str) -> str:
+        return text if include_notes else ""
+
+    return ClinicalRecords(
+        treatments=[
+            ReportTreatment(str(t.id), t.name, t.kind, t.dose, t.started_on, t.stopped_on, notes(t.notes))
+            for t in range_treatments(user_id=user_id, date_from=date_from, date_to=date_to)
+        ],
+        investigations=[
+            ReportInvestigation(str(i.id), i.name, i.kind, i.done_on, i.result, notes(i.notes))
+            for i in range_investigations(user_id=user_id, date_from=date_from, date_to=date_to)
+        ],
+        function_checks=[
+            ReportFunctionCheck(
+                id=str(check.id),
+                date=check.date,
+                answers=tuple(
+                    (sign, answer) for sign in FUNCTION_SIGNS if (answer := getattr(check, sign)) is not None
+                ),
+                weakness_where=tuple((place["limb"], place["side"]) for place in check.weakness_where),
+                notes=notes(check.notes),
+            )
+            for check in range_function_checks(user_id=user_id, date_from=date_from, date_to=date_to)
+        ],
     )
 
 

@@ -1,7 +1,19 @@
 """The report as a FHIR R4 Bundle (`type: collection`): one Patient without real-world identifiers
 and one Observation per episode, following the HL7 Symptoms IG's SymptomObservation profile
 (hl7.fhir.uv.symptoms 1.0.0, STU 1; source github.com/HL7/fhir-symptoms-ig,
-input/fsh/SymptomObservation.fsh). The Bundle is validated with `fhir.resources` (R4B) before a
+input/fsh/SymptomObservation.fsh); then what the person tried, the tests done and the weekly
+function checks of the range (docs/reports.md, "The FHIR Bundle"):
+
+- a treatment of kind medication or supplement as a MedicationStatement (the name as the
+  medication's text, the dose as the dosage's text, active while it goes on), any other kind
+  (lifestyle change, therapy, other) as a Procedure (in-progress while it goes on); either
+  over its days (a Period of dates), kept when it overlaps the range;
+- an investigation as a DiagnosticReport (status final, the name as the code's text, the result
+  as the conclusion; R4's DiagnosticReport has no note, so an investigation's notes stay out);
+- each answered sign of a function check as its own Observation on the check's date: a yes as a
+  SymptomObservation, a no as the IG's SymptomAbsentObservation (LOINC 111551-8 "Symptom
+  absent", the sign as the value: input/fsh/SymptomAbsentObservation.fsh). A sign not answered
+  gives nothing. The Bundle is validated with `fhir.resources` (R4B) before a
 byte is written, so a file that reaches a doctor's record system always parses.
 
 Codes used, and where each was checked (a code not found in a source is sent as text only):
@@ -25,6 +37,15 @@ Codes used, and where each was checked (a code not found in a source is sent as 
   Region" (bvdh/dicom-terminology-in-fhir). Calf, shin, chin and upper back were not found with
   a code that means the same region: text only. These codings carry no display (the sources give
   DICOM code meanings, not SNOMED terms); the text names the place.
+- LOINC 111551-8 "Symptom absent": the IG's SymptomAbsentObservation.fsh (its fixed code).
+- HL7 v2 table 0074 (Diagnostic Service Section ID, http://terminology.hl7.org/CodeSystem/v2-0074)
+  for an investigation's category: EN "Electroneuro (EEG, EMG,EP,PSG)" (EMG, nerve conduction),
+  LAB "Laboratory" (blood test), NMR "Nuclear Magnetic Resonance" (MRI); another test: text only.
+- medication-statement-category#patientspecified (FHIR R4's MedicationStatement.category codes):
+  the person, not a prescriber, recorded it.
+- SNOMED CT limbs for where a weakness is (LIMB_CODES): 53120007 Upper limb (the FHIR spec's
+  bodysite example, "Arm"), 61685007 Lower limb, 85562004 Hand (as REGION_CODES), 89545001 Face
+  (DICOM CID 4); with the laterality as for an episode.
 - The symptom itself (fasciculation / muscle twitch): no SNOMED CT code could be verified in the
   sources at hand, so valueCodeableConcept carries text only, as the IG allows ("systems ... may
   only be able to return symptom information as narrative text in the Observation.value").
@@ -42,8 +63,17 @@ from typing import Any, BinaryIO
 
 from fhir.resources.R4B.bundle import Bundle
 
+from diary.formatting import location_text
+from diary.models import InvestigationKind, Limb, TreatmentKind
 from tracker.reports import Progress
-from tracker.reports.assembly import Names, ReportData, ReportEpisode
+from tracker.reports.assembly import (
+    Names,
+    ReportData,
+    ReportEpisode,
+    ReportFunctionCheck,
+    ReportInvestigation,
+    ReportTreatment,
+)
 
 Json = dict[str, Any]
 
@@ -56,6 +86,11 @@ REPORT_SYSTEM = f"{SYSTEM}:report"
 TRIGGER_SYSTEM = f"{SYSTEM}:trigger"
 PATTERN_SYSTEM = f"{SYSTEM}:pattern"
 OBSERVATION_SYSTEM = f"{SYSTEM}:observation"
+TREATMENT_SYSTEM = f"{SYSTEM}:treatment"
+TREATMENT_KIND_SYSTEM = f"{SYSTEM}:treatment-kind"
+INVESTIGATION_SYSTEM = f"{SYSTEM}:investigation"
+FUNCTION_CHECK_SYSTEM = f"{SYSTEM}:function-check"  # one identifier a check's sign: "<check id>/<sign>"
+SIGN_SYSTEM = f"{SYSTEM}:function-sign"
 # uuid5 namespace for the Patient's and the Bundle's ids: the same user and report give the same
 # urn:uuid each time, so two exports of one diary are recognisably about one person.
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://twitch-diary.invalid/fhir")
@@ -64,6 +99,9 @@ LOINC = "http://loinc.org"
 SNOMED = "http://snomed.info/sct"
 SYMPTOMS_IG = "http://hl7.org/fhir/uv/symptoms"
 PROFILE = f"{SYMPTOMS_IG}/StructureDefinition/SymptomObservation"
+ABSENT_PROFILE = f"{SYMPTOMS_IG}/StructureDefinition/SymptomAbsentObservation"
+V2_0074 = "http://terminology.hl7.org/CodeSystem/v2-0074"
+STATEMENT_CATEGORY = "http://terminology.hl7.org/CodeSystem/medication-statement-category"
 LOCATION_QUALIFIER = f"{SYMPTOMS_IG}/StructureDefinition/LocationQualifier"
 SCALE_INFORMATION = f"{SYMPTOMS_IG}/StructureDefinition/AssessmentScaleInformation"
 SUPPORTING_INFO = "http://hl7.org/fhir/StructureDefinition/workflow-supportingInfo"
@@ -74,6 +112,10 @@ CATEGORY: Json = {
 }
 CODE: Json = {"coding": [{"system": LOINC, "code": "75325-1", "display": "Symptom"}], "text": "Symptom"}
 VALUE: Json = {"text": "Muscle twitching (fasciculation)"}
+ABSENT_CODE: Json = {
+    "coding": [{"system": LOINC, "code": "111551-8", "display": "Symptom absent"}],
+    "text": "Symptom absent",
+}
 SEVERITY_CODE: Json = {"coding": [{"system": LOINC, "code": "64750-3", "display": "Severity of symptoms"}]}
 TRIGGER_CODE: Json = {"coding": [{"system": LOINC, "code": "100752-5", "display": "Exacerbating factors - Reported"}]}
 QUALITY_CODE: Json = {"coding": [{"system": LOINC, "code": "56823-8", "display": "Problem quality or description"}]}
@@ -118,6 +160,28 @@ REGION_CODES = {  # region code -> SNOMED CT body structure
 }
 EPISODES_PER_PROGRESS_STEP = 250
 
+# Treatments taken (a MedicationStatement); the other kinds are things done (a Procedure).
+MEDICATION_KINDS = frozenset({TreatmentKind.MEDICATION, TreatmentKind.SUPPLEMENT})
+INVESTIGATION_CATEGORIES = {  # investigation kind -> HL7 v2 table 0074
+    "emg": ("EN", "Electroneuro (EEG, EMG,EP,PSG)"),
+    "nerve_conduction": ("EN", "Electroneuro (EEG, EMG,EP,PSG)"),
+    "blood": ("LAB", "Laboratory"),
+    "mri": ("NMR", "Nuclear Magnetic Resonance"),
+}
+# A function check's signs as a reader says them (the symptom a yes reports, a no denies).
+SIGN_NAMES = {
+    "weakness": "Muscle weakness",
+    "wasting": "Muscle wasting (muscles looking thinner)",
+    "swallowing": "Difficulty swallowing",
+    "speech": "Difficulty speaking",
+    "breathing": "Difficulty breathing",
+    "balance": "Trouble with balance",
+    "numbness_tingling": "Numbness or tingling",
+    "vision_hearing": "A change in vision or hearing",
+    "cramps": "Muscle cramps",
+}
+LIMB_CODES = {"arm": "53120007", "leg": "61685007", "hand": "85562004", "face": "89545001"}
+
 
 def render(report: ReportData, out: BinaryIO, progress: Progress) -> None:
     patient_url = f"urn:uuid:{uuid.uuid5(NAMESPACE, f'user/{report.user_id}')}"
@@ -127,6 +191,7 @@ def render(report: ReportData, out: BinaryIO, progress: Progress) -> None:
         entries.append({"fullUrl": f"urn:uuid:{episode.id}", "resource": observation(report, episode, patient_url)})
         if number % EPISODES_PER_PROGRESS_STEP == 0:
             progress(80 * number // total)  # validation below takes the rest
+    entries.extend(clinical_entries(report, patient_url))
     bundle = {
         "resourceType": "Bundle",
         "identifier": {"system": REPORT_SYSTEM, "value": str(uuid.uuid5(NAMESPACE, _report_key(report)))},
@@ -253,6 +318,139 @@ def _associated(name: str) -> Json:
     records it as part of this episode, not as a symptom observation of its own, so the reference
     has no target to point to, only its type and what it says."""
     return {"url": SUPPORTING_INFO, "valueReference": {"type": "Observation", "display": name}}
+
+
+def clinical_entries(report: ReportData, patient_url: str) -> list[Json]:
+    """The Bundle's entries for the treatments, investigations and function checks of the
+    range (live ones only: the assembly reads no tombstone)."""
+    records = report.clinical_records
+    entries = [
+        {"fullUrl": f"urn:uuid:{treatment.id}", "resource": treatment_resource(treatment, patient_url)}
+        for treatment in records.treatments
+    ]
+    entries += [
+        {"fullUrl": f"urn:uuid:{test.id}", "resource": diagnostic_report(test, patient_url)}
+        for test in records.investigations
+    ]
+    for check in records.function_checks:
+        for number, (sign, yes) in enumerate(check.answers):
+            entry_id = uuid.uuid5(NAMESPACE, f"function-check/{check.id}/{sign}")
+            resource = sign_observation(report.names, check, sign, yes, patient_url, with_notes=number == 0)
+            entries.append({"fullUrl": f"urn:uuid:{entry_id}", "resource": resource})
+    return entries
+
+
+def treatment_resource(treatment: ReportTreatment, patient_url: str) -> Json:
+    """A MedicationStatement for a medication or a supplement, else a Procedure; both over the
+    days it went on (no end while it still goes on)."""
+    period = {"start": treatment.started_on.isoformat()}
+    if treatment.stopped_on is not None:
+        period["end"] = treatment.stopped_on.isoformat()
+    going = treatment.stopped_on is None
+    kind = TreatmentKind(treatment.kind).label if treatment.kind in TreatmentKind.values else treatment.kind
+    kind_concept = {
+        "coding": [{"system": TREATMENT_KIND_SYSTEM, "code": treatment.kind, "display": kind}],
+        "text": kind,
+    }
+    notes = [{"text": treatment.notes}] if treatment.notes else []
+    common: Json = {
+        "identifier": [{"system": TREATMENT_SYSTEM, "value": treatment.id}],
+        "subject": {"reference": patient_url},
+    }
+    if treatment.kind in MEDICATION_KINDS:
+        statement: Json = {
+            "resourceType": "MedicationStatement",
+            **common,
+            "status": "active" if going else "completed",
+            "category": {
+                "coding": [{"system": STATEMENT_CATEGORY, "code": "patientspecified", "display": "Patient Specified"}],
+                "text": kind,
+            },
+            "medicationCodeableConcept": {"text": treatment.name},
+            "effectivePeriod": period,
+            "informationSource": {"reference": patient_url},
+        }
+        if treatment.dose:
+            statement["dosage"] = [{"text": treatment.dose}]
+        if notes:
+            statement["note"] = notes
+        return statement
+    procedure: Json = {
+        "resourceType": "Procedure",
+        **common,
+        "status": "in-progress" if going else "completed",
+        "category": kind_concept,
+        "code": {"text": treatment.name},
+        "performedPeriod": period,
+        "recorder": {"reference": patient_url},
+    }
+    if treatment.dose:  # Procedure has no dosage: how much or how often goes in a note
+        notes.insert(0, {"text": f"Dose: {treatment.dose}"})
+    if notes:
+        procedure["note"] = notes
+    return procedure
+
+
+def diagnostic_report(test: ReportInvestigation, patient_url: str) -> Json:
+    category: Json = {"text": dict(InvestigationKind.choices).get(test.kind, test.kind)}
+    if (coded := INVESTIGATION_CATEGORIES.get(test.kind)) is not None:
+        code, display = coded
+        category = {"coding": [{"system": V2_0074, "code": code, "display": display}], "text": display}
+    resource: Json = {
+        "resourceType": "DiagnosticReport",
+        "identifier": [{"system": INVESTIGATION_SYSTEM, "value": test.id}],
+        "status": "final",
+        "category": [category],
+        "code": {"text": test.name},
+        "subject": {"reference": patient_url},
+        "effectiveDateTime": test.done_on.isoformat(),
+    }
+    if test.result:
+        resource["conclusion"] = test.result
+    return resource
+
+
+def sign_observation(
+    names: Names, check: ReportFunctionCheck, sign: str, yes: bool, patient_url: str, *, with_notes: bool
+) -> Json:
+    """One answered sign: a yes as the IG's SymptomObservation, a no as its
+    SymptomAbsentObservation (a no is information: "no weakness in 12 weekly checks")."""
+    name = SIGN_NAMES.get(sign, sign)
+    resource: Json = {
+        "resourceType": "Observation",
+        "meta": {"profile": [PROFILE if yes else ABSENT_PROFILE]},
+        "identifier": [{"system": FUNCTION_CHECK_SYSTEM, "value": f"{check.id}/{sign}"}],
+        "status": "final",
+        "category": [CATEGORY],
+        "code": CODE if yes else ABSENT_CODE,
+        "subject": {"reference": patient_url},
+        "effectiveDateTime": check.date.isoformat(),
+        "performer": [{"reference": patient_url}],
+        "valueCodeableConcept": {"coding": [{"system": SIGN_SYSTEM, "code": sign, "display": name}], "text": name},
+    }
+    if sign == "weakness" and yes and check.weakness_where:
+        resource["bodySite"] = limb_site(names, check.weakness_where)
+    if with_notes and check.notes:  # the check's notes once, on its first answer
+        resource["note"] = [{"text": check.notes}]
+    return resource
+
+
+def limb_site(names: Names, places: tuple[tuple[str, str], ...]) -> Json:
+    """Where a weakness is, as an episode's body site: the text naming each place, a SNOMED code
+    when every place is the same limb, the laterality of all of them."""
+    limbs = dict(Limb.choices)
+    texts = [location_text(limbs.get(limb, limb), names.side(side)) for limb, side in places]
+    site: Json = {
+        "extension": [
+            *({"url": LOCATION_QUALIFIER, "valueString": text} for text in texts),
+            *_laterality({side for _, side in places}),
+        ],
+        "text": ", ".join(texts),
+    }
+    kinds = {limb for limb, _ in places}
+    if len(kinds) == 1 and (code := LIMB_CODES.get(next(iter(kinds)))):
+        site["coding"] = [{"system": SNOMED, "code": code}]
+    return site
 
 
 def _report_key(report: ReportData) -> str:

@@ -1,18 +1,23 @@
 """An account with something in every table an export or an erasure must reach: a clinical
 profile with every field set, episodes with locations, triggers, symptoms and notes (one edited,
-one deleted), check-ins (one deleted), a share with an access, a report with its file, a device
+one deleted), check-ins (one deleted), treatments, investigations and function checks (one of each
+edited, one of each deleted), a share with an access, a report with its file, a device
 token, a summary, an admin session."""
 
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 
-from diary.models import CheckIn, DeviceToken, Episode
+from diary.models import CheckIn, DeviceToken, Episode, FunctionCheck, Investigation, Treatment
 from diary.services import LocationInput, checkin_delete, episode_delete, episode_update, profile_update
+from diary.services.clinical import INVESTIGATIONS, TREATMENTS, RecordKind, record_create, record_delete, record_update
+from diary.services.clinical import Kept as Record
+from diary.services.function_checks import function_check_delete, function_check_upsert
 from tests.factories import EpisodeFactory, make_checkin
 from tracker.models import Report, Share, ShareAccess
 from tracker.storage import reports_storage
@@ -25,6 +30,9 @@ class Account:
     user: User
     episodes: list[Episode]
     checkins: list[CheckIn]
+    treatments: list[Treatment]
+    investigations: list[Investigation]
+    function_checks: list[FunctionCheck]
     share: Share
     report: Report
 
@@ -64,6 +72,7 @@ def fill_account(user: User, *, episodes: int = 3) -> Account:
     made[0] = episode_delete(episode=made[0])
     kept = make_checkin(user, date(2026, 11, 2), notes="slept badly", twitching_today=True)
     gone = checkin_delete(checkin=make_checkin(user, date(2026, 11, 3)))
+    treatments, investigations, checks = _clinical_records(user)
     share = Share.objects.create(
         user=user,
         token_hash=hashlib.sha256(f"token of {user.username}".encode()).hexdigest(),
@@ -86,4 +95,53 @@ def fill_account(user: User, *, episodes: int = 3) -> Account:
         sha256="a" * 64,
     )
     DeviceToken.objects.create(user=user, device_name="Pixel 8")
-    return Account(user, made, [kept, gone], share, report)
+    return Account(user, made, [kept, gone], treatments, investigations, checks, share, report)
+
+
+def _clinical_records(user: User) -> tuple[list[Treatment], list[Investigation], list[FunctionCheck]]:
+    """Oldest first, as the export lists them: three treatments (a supplement stopped and edited,
+    a lifestyle change still going, a medication deleted), two investigations (an EMG, a blood
+    test deleted), two function checks (one with a weakness and where, one deleted)."""
+    magnesium = _created(
+        TREATMENTS,
+        user,
+        name="Magnesium",
+        kind="supplement",
+        dose="300 mg at night",
+        started_on=date(2026, 10, 1),
+        stopped_on=date(2026, 11, 10),
+        notes="Slept better — «un peu»",
+    )
+    magnesium = record_update(TREATMENTS, record=magnesium, dose="400 mg at night")
+    beta = record_delete(
+        record=_created(TREATMENTS, user, name="Propranolol", kind="medication", started_on=date(2026, 10, 20))
+    )
+    no_coffee = _created(TREATMENTS, user, name="No caffeine", kind="lifestyle", started_on=date(2026, 11, 5))
+    blood = record_delete(record=_created(INVESTIGATIONS, user, name="CK", kind="blood", done_on=date(2026, 9, 1)))
+    emg = _created(
+        INVESTIGATIONS,
+        user,
+        name="EMG of both legs",
+        kind="emg",
+        done_on=date(2026, 9, 15),
+        result="Normal: no denervation",
+        notes="Dr Lee",
+    )
+    weak, _ = function_check_upsert(
+        user=user,
+        date=date(2026, 11, 8),
+        weakness=True,
+        wasting=False,
+        cramps=True,
+        weakness_where=[{"limb": "hand", "side": "left"}],
+        notes="Grip felt weak",
+    )
+    fine, _ = function_check_upsert(user=user, date=date(2026, 11, 15), weakness=False, breathing=False)
+    fine = function_check_delete(check=fine)
+    return [magnesium, beta, no_coffee], [blood, emg], [weak, fine]
+
+
+def _created(record_kind: RecordKind[Record], user: User, **values: Any) -> Record:
+    created = record_create(record_kind, user=user, values=values)
+    assert created.record is not None
+    return created.record

@@ -15,11 +15,12 @@ from django.db import models
 from django.test import Client
 from rest_framework.test import APIClient
 
-from diary.models import Episode
-from diary.services import diary_access_record
+from diary.models import CheckIn, Episode, FunctionCheck, Investigation, Treatment
+from diary.services import diary_access_record, diary_erase
 from tests.api.conftest import assert_error, client_for
 from tests.tracker.account.account_data import Account, fill_account
 from tracker.account import services as accounts
+from tracker.account.services import ERASED
 from tracker.models import ALL_TIME, Report, Summary
 from tracker.reports.services import report_build, report_claim, report_create
 from tracker.storage import reports_storage
@@ -70,6 +71,14 @@ def alices_account(alice: User, frozen_now: datetime) -> Account:
         object_repr=str(account.episodes[-1]),
         action_flag=CHANGE,
     )
+    for record in (account.treatments[0], account.investigations[1], account.function_checks[0]):
+        AdminLogEntry.objects.create(  # an admin's soft delete of one of her records of each new kind
+            user_id=staff.pk,
+            content_type_id=ContentType.objects.get_for_model(record).pk,
+            object_id=str(record.pk),
+            object_repr=str(record),
+            action_flag=CHANGE,
+        )
     for actor in (staff, alice):  # an admin's change of alice's account; alice's own
         AdminLogEntry.objects.create(
             user_id=actor.pk,
@@ -96,6 +105,9 @@ def test_it_erases_every_row_session_and_file_of_the_user(alices_account: Accoun
     assert {
         "diary.Episode",
         "diary.CheckIn",
+        "diary.Treatment",
+        "diary.Investigation",
+        "diary.FunctionCheck",
         "diary.Profile",
         "diary.DeviceToken",
         "tracker.Summary",
@@ -126,7 +138,9 @@ def test_it_erases_every_row_session_and_file_of_the_user(alices_account: Accoun
         for e in AdminLogEntry.objects.all()
     )
     assert AuditLogEntry.objects.filter(actor__username="dr-admin").count() == 1  # who looked stays known
-    assert AdminLogEntry.objects.filter(user__username="dr-admin").count() == 2
+    assert AdminLogEntry.objects.filter(user__username="dr-admin").count() == 5
+    reprs = {entry.object_repr for entry in AdminLogEntry.objects.all()}
+    assert reprs == {ERASED}  # "Magnesium from 2026-10-01", "EMG of both legs on ...": gone
     # bob keeps everything
     assert rows_of(bob.pk) == bob_rows
     assert sessions_of(bob) == 1
@@ -193,3 +207,15 @@ def test_it_deletes_the_file_of_a_report_that_finishes_building_during_the_erasu
 
     assert not Report.objects.exists()
     assert reports_storage().listdir("")[1] == []  # no file left behind
+
+
+def test_erasing_the_diary_alone_removes_every_kind_of_record(alices_account: Account, bobs_account: Account) -> None:
+    """diary_erase (the account stays): no treatment, test or function check is left either,
+    tombstones included; bob's are untouched."""
+    alice, bob = alices_account.user, bobs_account.user
+    models = (Episode, CheckIn, Treatment, Investigation, FunctionCheck)
+    bobs = {model: model.objects.filter(user=bob).count() for model in models}
+    diary_erase(user=alice)
+    assert {model: model.objects.filter(user=alice).count() for model in models} == dict.fromkeys(models, 0)
+    assert {model: model.objects.filter(user=bob).count() for model in models} == bobs
+    assert bobs[Treatment] == 3

@@ -1,6 +1,6 @@
 import io
 import json
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -8,6 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from diary.services.clinical import INVESTIGATIONS, TREATMENTS, record_create
+from diary.services.function_checks import function_check_upsert
 from tests.api.conftest import assert_error, client_for
 from tests.factories import EpisodeFactory
 from tests.tracker.account.account_data import fill_account
@@ -55,6 +57,35 @@ def test_it_exports_the_whole_account_as_an_attachment(alice: User, frozen_now: 
         ("2026-11-03", False),
     ]
     assert document["checkins"][0]["notes"] == "slept badly"
+    assert [t["id"] for t in document["treatments"]] == [str(t.id) for t in account.treatments]  # oldest first
+    magnesium = document["treatments"][0]
+    assert {key: magnesium[key] for key in ("name", "kind", "dose", "started_on", "stopped_on", "version")} == {
+        "name": "Magnesium",
+        "kind": "supplement",
+        "dose": "400 mg at night",
+        "started_on": "2026-10-01",
+        "stopped_on": "2026-11-10",
+        "version": 2,
+    }
+    assert magnesium["notes"] == "Slept better — «un peu»"
+    assert document["treatments"][1]["deleted_at"] == "2026-11-20T12:00:00Z"  # tombstones included
+    assert document["treatments"][2]["stopped_on"] is None
+    assert [(i["name"], i["deleted_at"] is None) for i in document["investigations"]] == [
+        ("CK", False),
+        ("EMG of both legs", True),
+    ]
+    assert document["investigations"][1]["result"] == "Normal: no denervation"
+    weak, fine = document["function_checks"]
+    assert weak["id"] == str(account.function_checks[0].id)
+    assert (weak["date"], weak["weakness"], weak["wasting"], weak["cramps"], weak["speech"]) == (
+        "2026-11-08",
+        "yes",
+        "no",
+        "yes",
+        None,
+    )
+    assert weak["weakness_where"] == [{"limb": "hand", "side": "left"}]
+    assert (fine["date"], fine["deleted_at"]) == ("2026-11-15", "2026-11-20T12:00:00Z")
     [share] = document["shares"]
     assert share["id"] == str(account.share.id)
     assert "token_hash" not in share
@@ -75,14 +106,15 @@ def test_it_writes_one_record_per_line(alice: User, frozen_now: datetime) -> Non
     out = io.BytesIO()
     export_account(out, user=alice)
     lines = out.getvalue().decode().splitlines()
-    assert sum(line.startswith('{"id": ') for line in lines) == 4 + 2 + 1 + 1
+    assert sum(line.startswith('{"id": ') for line in lines) == 4 + 2 + 3 + 2 + 2 + 1 + 1
 
 
 def test_bob_gets_his_own_account_and_nothing_of_alices(alice: User, bob: User, frozen_now: datetime) -> None:
     fill_account(alice)
     document = exported(client_for(bob))
     assert document["profile"]["username"] == "bob"
-    assert document["episodes"] == document["checkins"] == document["shares"] == document["reports"] == []
+    for name in ("episodes", "checkins", "treatments", "investigations", "function_checks", "shares", "reports"):
+        assert document[name] == [], name
 
 
 def test_an_anonymous_caller_gets_401(alice: User) -> None:
@@ -103,4 +135,32 @@ def test_it_costs_the_same_queries_for_5_and_50_episodes(alice: User, bob: User,
     small, large = _queries_of_an_export(alice, as_alice), _queries_of_an_export(bob, as_bob)
     assert len(exported(as_bob)["episodes"]) == 51
     assert small == large
-    assert large <= 12  # the token, then profile, episodes, 3 kinds of children, check-ins, shares, accesses, reports
+    # The token, then profile, episodes, 3 kinds of children, check-ins, treatments, investigations,
+    # function checks, shares, accesses, reports.
+    assert large <= 15
+
+
+def test_it_costs_the_same_queries_for_few_and_many_treatments_tests_and_checks(
+    alice: User, bob: User, frozen_now: datetime
+) -> None:
+    fill_account(alice)
+    fill_account(bob)
+    for n in range(30):
+        record_create(
+            TREATMENTS, user=bob, values={"name": f"Try {n}", "kind": "therapy", "started_on": date(2026, 1, 1 + n)}
+        )
+        record_create(
+            INVESTIGATIONS,
+            user=bob,
+            values={"name": f"Test {n}", "kind": "blood", "done_on": date(2026, 2, 1 + n % 28)},
+        )
+        function_check_upsert(user=bob, date=date(2026, 3, 1 + n), weakness=False)
+    as_alice, as_bob = client_for(alice), client_for(bob)
+    small, large = _queries_of_an_export(alice, as_alice), _queries_of_an_export(bob, as_bob)
+    document = exported(as_bob)
+    assert (len(document["treatments"]), len(document["investigations"]), len(document["function_checks"])) == (
+        33,
+        32,
+        32,
+    )
+    assert small == large

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
-from diary.models import CheckIn, Episode, Profile
+from diary.models import CheckIn, Episode, FunctionCheck, Investigation, Profile, Treatment
 from diary.services import episode_delete, sync_changes
 from tests.factories import EpisodeFactory
 from tests.tracker.account.account_data import fill_account
@@ -17,7 +17,7 @@ from tracker.account.services import account_erase
 from tracker.models import AnalysisRequest
 
 # What an import restores; shares, reports and the account's own dates are not part of it.
-RESTORED = ("episodes", "checkins")
+RESTORED = ("episodes", "checkins", "treatments", "investigations", "function_checks")
 
 
 def export_of(user: User) -> dict[str, Any]:
@@ -68,6 +68,7 @@ def test_it_reproduces_every_record_after_an_erasure(
     said = run_import(path)
 
     assert "Imported 4 episodes and 2 check-ins into the new account 'alice'" in said
+    assert "With 3 treatments, 2 tests and 2 function checks." in said
     assert "1 shares, 1 reports" in said  # named as not imported
     again = export_of(User.objects.get(username="alice"))
     for name in RESTORED:
@@ -78,6 +79,8 @@ def test_it_reproduces_every_record_after_an_erasure(
     assert again["shares"] == again["reports"] == []
     assert any(e["deleted_at"] for e in again["episodes"])
     assert any(c["deleted_at"] for c in again["checkins"])
+    for name in ("treatments", "investigations", "function_checks"):
+        assert any(row["deleted_at"] for row in again[name]), name
 
 
 def test_it_gives_a_new_account_an_unusable_password(erased_export: dict[str, Any], tmp_path: Path) -> None:
@@ -93,11 +96,13 @@ def test_it_numbers_the_changes_so_that_a_sync_from_zero_sees_everything(
     account_erase(user=alice)
     run_import(write(tmp_path, alices_export))
     restored = User.objects.get(username="alice")
-    episodes = Episode.objects.filter(user=restored).values_list("change_seq", flat=True)
-    checkins = CheckIn.objects.filter(user=restored).values_list("change_seq", flat=True)
-    seqs = sorted([*episodes, *checkins])
-    assert seqs == list(range(1, 7))
-    assert Profile.objects.get(user=restored).last_change_seq == 6
+    seqs = sorted(
+        seq
+        for model in (Episode, CheckIn, Treatment, Investigation, FunctionCheck)
+        for seq in model.objects.filter(user=restored).values_list("change_seq", flat=True)
+    )
+    assert seqs == list(range(1, 14))
+    assert Profile.objects.get(user=restored).last_change_seq == 13
     pulled = sync_changes(user=restored, since=0, limit=100)
     assert len(pulled.episodes) + len(pulled.checkins) == 6
 
@@ -193,6 +198,8 @@ def test_it_refuses_ids_that_another_account_holds(alices_export: dict[str, Any]
     said = refusal(write(tmp_path, alices_export), user="carol")
     assert f"episodes[0].id: The id {alices_export['episodes'][0]['id']} is already used by another account." in said
     assert "checkins[0].id: The id" in said
+    for name in ("treatments", "investigations", "function_checks"):
+        assert f"{name}[0].id: The id {alices_export[name][0]['id']} is already used by another account." in said
     assert not User.objects.filter(username="carol").exists()
 
 
@@ -202,7 +209,7 @@ def test_it_refuses_an_account_that_has_records_even_deleted_ones(
     Profile.objects.create(user=bob, time_zone="Europe/Paris")
     tombstone = episode_delete(episode=EpisodeFactory(user=bob))
     said = refusal(write(tmp_path, erased_export), user="bob")
-    assert "account: bob already has episodes or check-ins (deleted ones count too)." in said
+    assert "account: bob already has episodes, check-ins, treatments, tests or function checks" in said
     assert list(Episode.objects.filter(user=bob)) == [tombstone]
     assert Profile.objects.get(user=bob).time_zone == "Europe/Paris"  # the zone was not changed either
 
@@ -267,3 +274,121 @@ def test_it_refuses_a_bad_clinical_profile_and_writes_nothing(
     said = refusal(write(tmp_path, erased_export), user="carol")
     assert reason in said
     assert not User.objects.filter(username="carol").exists()
+
+
+# --- Treatments, investigations and function checks (version 4) -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "row", "change", "reason"),
+    [
+        ("treatments", 0, {"kind": "voodoo"}, "treatments[0].kind: Must be one of: medication, supplement"),
+        ("treatments", 2, {"started_on": "2030-01-01"}, "treatments[2].started_on: Cannot be in the future"),
+        ("treatments", 0, {"started_on": 20261001}, "treatments[0].started_on: Must be a date (YYYY-MM-DD)."),
+        ("treatments", 0, {"started_on": "2026-02-30"}, "treatments[0].started_on: Must be a date (YYYY-MM-DD)."),
+        ("treatments", 0, {"stopped_on": "2026-09-01"}, "treatments[0].stopped_on: Cannot be before the start"),
+        ("treatments", 1, {"name": 5}, "treatments[1].name: Must be text."),
+        ("treatments", 1, {"name": "   "}, "treatments[1].name: Must not be empty."),
+        ("treatments", 0, {"dose": None}, "treatments[0].dose: Must be text."),
+        ("treatments", 0, {"version": 0}, "treatments[0].version: Must be a whole number from 1 to 2147483647."),
+        ("treatments", 2, {"id": "not-a-uuid"}, "treatments[2].id: Must be a UUID."),
+        ("investigations", 1, {"kind": "xray"}, "investigations[1].kind: Must be one of: emg, nerve_conduction"),
+        ("investigations", 1, {"done_on": "2099-01-01"}, "investigations[1].done_on: Cannot be in the future"),
+        ("investigations", 1, {"done_on": None}, "investigations[1].done_on: Required (YYYY-MM-DD)."),
+        ("investigations", 1, {"result": ["normal"]}, "investigations[1].result: Must be text."),
+        ("investigations", 0, {"notes": "\x00"}, "investigations[0].notes: Must be text without NUL characters"),
+        ("investigations", 0, {"updated_at": "yesterday"}, "investigations[0].updated_at: Must be an ISO 8601"),
+        ("function_checks", 0, {"weakness": "maybe"}, 'function_checks[0].weakness: Must be "yes", "no" or null.'),
+        ("function_checks", 0, {"cramps": True}, 'function_checks[0].cramps: Must be "yes", "no" or null.'),
+        ("function_checks", 0, {"speech": ["yes"]}, 'function_checks[0].speech: Must be "yes", "no" or null.'),
+        ("function_checks", 0, {"weakness": "no"}, "function_checks[0].weakness_where: Say where only when"),
+        ("function_checks", 0, {"weakness_where": "left hand"}, "function_checks[0].weakness_where: Must be a list"),
+        (
+            "function_checks",
+            0,
+            {"weakness_where": [{"limb": "tail", "side": "left"}]},
+            "function_checks[0].weakness_where: A limb is one of: arm, leg, hand, face.",
+        ),
+        ("function_checks", 1, {"date": "2030-01-01"}, "function_checks[1].date: Cannot be after tomorrow"),
+        ("function_checks", 1, {"date": None}, "function_checks[1].date: Must be a date (YYYY-MM-DD)."),
+        ("function_checks", 0, {"notes": 5}, "function_checks[0].notes:"),
+    ],
+)
+def test_it_refuses_a_bad_treatment_investigation_or_function_check_with_its_row_and_reason(
+    erased_export: dict[str, Any], tmp_path: Path, kind: str, row: int, change: dict[str, Any], reason: str
+) -> None:
+    erased_export[kind][row].update(change)
+    said = refusal(write(tmp_path, erased_export), user="carol")
+    assert reason in said
+    assert said.count("\n") == 1  # that one problem, nothing else
+    assert not User.objects.filter(username="carol").exists()
+    assert not Treatment.objects.exists()
+    assert not FunctionCheck.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"treatments": {"name": "Magnesium"}}, "treatments: Must be a list."),
+        ({"investigations": [5]}, "investigations[0]: Must be an object."),
+        ({"function_checks": "none"}, "function_checks: Must be a list."),
+    ],
+)
+def test_it_refuses_lists_of_the_wrong_shape(
+    erased_export: dict[str, Any], tmp_path: Path, change: dict[str, Any], reason: str
+) -> None:
+    said = refusal(write(tmp_path, {**erased_export, **change}), user="carol")
+    assert reason in said
+    assert not User.objects.filter(username="carol").exists()
+
+
+def test_it_refuses_duplicates_a_create_would_refuse(erased_export: dict[str, Any], tmp_path: Path) -> None:
+    """Two live treatments of one name over the same days, the same test twice on one day, two
+    checks on one date: each would have been refused by the services, so by the import too."""
+    no_coffee = erased_export["treatments"][2]
+    no_coffee.update(name=" magnesium ", started_on="2026-11-01")
+    emg = erased_export["investigations"][1]
+    erased_export["investigations"].append({**emg, "id": "6f1c1a43-9a53-4e39-8d1e-0d6f6f4f2f10"})
+    erased_export["function_checks"][1]["date"] = erased_export["function_checks"][0]["date"]
+    said = refusal(write(tmp_path, erased_export), user="carol")
+    assert "function_checks[1].date: Duplicate date: function_checks[0] has it too." in said
+    assert not User.objects.filter(username="carol").exists()
+    erased_export["function_checks"][1]["date"] = "2026-11-15"
+    said = refusal(write(tmp_path, erased_export), user="carol")
+    assert "treatments[2].started_on: Overlaps treatments[0] (same name)." in said
+    assert "investigations[2].done_on: The same test as investigations[1]." in said
+    assert not User.objects.filter(username="carol").exists()
+
+
+def test_importing_the_same_file_twice_changes_nothing(erased_export: dict[str, Any], tmp_path: Path) -> None:
+    path = write(tmp_path, erased_export)
+    run_import(path, user="carol")
+    carol = User.objects.get(username="carol")
+    before = export_of(carol)
+    said = refusal(path, user="carol")
+    assert "account: carol already has" in said
+    after = export_of(carol)
+    for name in RESTORED:
+        assert after[name] == before[name] == erased_export[name]
+    assert Profile.objects.get(user=carol).last_change_seq == 13
+
+
+def test_it_reads_a_version_3_file_that_has_no_treatments_tests_or_checks(
+    erased_export: dict[str, Any], tmp_path: Path
+) -> None:
+    for name in ("treatments", "investigations", "function_checks"):
+        del erased_export[name]
+    said = run_import(write(tmp_path, {**erased_export, "version": 3}), user="carol")
+    assert "Imported 4 episodes and 2 check-ins" in said
+    assert "treatments" not in said
+    assert not Treatment.objects.exists()
+    assert not Investigation.objects.exists()
+    assert not FunctionCheck.objects.exists()
+
+
+def test_it_keeps_a_function_checks_answers_as_stored(erased_export: dict[str, Any], tmp_path: Path) -> None:
+    run_import(write(tmp_path, erased_export), user="carol")
+    weak = FunctionCheck.objects.get(user__username="carol", date="2026-11-08")
+    assert (weak.weakness, weak.wasting, weak.cramps, weak.speech) == (True, False, True, None)
+    assert weak.weakness_where == [{"limb": "hand", "side": "left"}]
+    assert str(weak.id) == erased_export["function_checks"][0]["id"]

@@ -10,7 +10,7 @@ from tracker.account.services import account_import
 class Command(BaseCommand):
     help = (
         "Read a Twitch diary export (docs/reports.md, 'The export format') into an account: created, with an "
-        "unusable password, when it does not exist, else it must have no episodes or check-ins. All or nothing."
+        "unusable password, when it does not exist, else it must have no diary records. All or nothing."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -32,6 +32,11 @@ class Command(BaseCommand):
             f"Imported {imported.episodes} episodes and {imported.checkins} check-ins into the {account} "
             f"{imported.user.get_username()!r}."
         )
+        if imported.treatments or imported.investigations or imported.function_checks:
+            self.stdout.write(
+                f"With {imported.treatments} treatments, {imported.investigations} tests and "
+                f"{imported.function_checks} function checks."
+            )
         if imported.skipped:
             self.stdout.write(f"Not imported (an import never restores these): {', '.join(imported.skipped)}.")
 
