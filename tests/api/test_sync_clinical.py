@@ -127,7 +127,14 @@ def test_bad_items_are_invalid_with_field_errors_and_the_rest_apply(as_alice: AP
     good = treatment()
     results = push(
         as_alice,
-        treatments=[good, treatment(kind="potion"), treatment(started_on="2026-12-01"), {"id": "nope"}, {"name": "x"}],
+        treatments=[
+            good,
+            treatment(kind="potion"),
+            treatment(started_on="2026-12-01"),
+            {"id": "nope"},
+            {"name": "x"},
+            treatment(id=7),  # not read as the UUID of 7
+        ],
         investigations=[investigation(name="n" * 201)],
         function_checks=[
             check("2026-11-13", weakness=True),
@@ -136,8 +143,8 @@ def test_bad_items_are_invalid_with_field_errors_and_the_rest_apply(as_alice: AP
             {"weakness": "no"},
         ],
     )
-    assert statuses(results["treatments"]) == ["created", *["invalid"] * 4]
-    assert [list(r["errors"]) for r in results["treatments"][1:]] == [["kind"], ["started_on"], ["id"], ["id"]]
+    assert statuses(results["treatments"]) == ["created", *["invalid"] * 5]
+    assert [list(r["errors"]) for r in results["treatments"][1:]] == [["kind"], ["started_on"], ["id"], ["id"], ["id"]]
     assert list(results["investigations"][0]["errors"]) == ["name"]
     assert statuses(results["function_checks"]) == ["invalid"] * 4
     assert [list(r["errors"]) for r in results["function_checks"]] == [
