@@ -213,6 +213,41 @@ INVESTIGATIONS = RecordKind(
 DUPLICATE_FIELD = {Treatment: "started_on", Investigation: "done_on"}
 
 
+def name_key(values: Values) -> str:
+    """What two contents must share to clash at all: their name, as `_same_name` compares it."""
+    name = values.get("name")
+    return name.strip().casefold() if isinstance(name, str) else ""
+
+
+class LiveContents(Generic[Kept]):
+    """The contents of one kind's live records (stored, or as a batch or a file leaves them),
+    grouped by name: a content is compared with the few of the same name only, so a batch of a
+    thousand against a thousand stored costs a thousand lookups, not a million comparisons."""
+
+    def __init__(self, kind: RecordKind[Kept]) -> None:
+        self.kind: RecordKind[Kept] = kind
+        self._by_name: dict[str, dict[object, Values]] = {}
+        self._names: dict[object, str] = {}
+
+    def put(self, key: object, values: Values) -> None:
+        self.drop(key)
+        self._names[key] = name_key(values)
+        self._by_name.setdefault(self._names[key], {})[key] = values
+
+    def drop(self, key: object) -> None:
+        name = self._names.pop(key, None)
+        if name is not None:
+            del self._by_name[name][key]
+
+    def clash(self, key: object, values: Values) -> tuple[object, str] | None:
+        """The first other content that `values` (stored under `key`) duplicates, and why."""
+        for other_key, other in self._by_name.get(name_key(values), {}).items():
+            why = self.kind.clash(values, other) if other_key != key else None
+            if why is not None:
+                return other_key, why
+        return None
+
+
 def normalized(values: Values) -> Values:
     """Names without the spaces around them, as stored."""
     return {**values, "name": values["name"].strip()} if isinstance(values.get("name"), str) else values

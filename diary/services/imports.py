@@ -23,7 +23,7 @@ from django.utils import timezone
 from diary.models import CheckIn, Episode, FunctionCheck, Investigation, Treatment
 
 from .checkins import CHECKIN_FIELDS, CheckInInput, checkin_errors, checkin_values
-from .clinical import INVESTIGATIONS, TREATMENTS, RecordKind, _normalized, record_errors
+from .clinical import DUPLICATE_FIELD, INVESTIGATIONS, TREATMENTS, LiveContents, RecordKind, normalized, record_errors
 from .episode_input import EpisodeInput, ReferenceCodes, episode_errors
 from .episodes import EpisodeRows, episode_rows, new_episode
 from .function_checks import FUNCTION_CHECK_FIELDS, function_check_errors, function_check_values
@@ -135,8 +135,8 @@ def diary_restore(
     _check_dates(errors, "checkins", [checkin.date for checkin in checkins])
     _check_dates(errors, "function_checks", [check.date for check in function_checks])
     if not errors.errors:  # the duplicates rules read names and dates the checks above vouched for
-        _check_overlapping_treatments(errors, treatments)
-        _check_same_investigations(errors, investigations)
+        _check_clashes(errors, "treatments", TREATMENTS, treatments)
+        _check_clashes(errors, "investigations", INVESTIGATIONS, investigations)
     errors.raise_if_any()
     _insert_episodes(user, episodes, codes)
     _insert_checkins(user, checkins)
@@ -210,40 +210,22 @@ def _check_records(
         _check_kept(errors, row, item.kept)
 
 
-def _check_overlapping_treatments(errors: FieldErrors, items: Sequence[RestoredRecord]) -> None:
-    """As a create refuses it (diary.services.clinical): two live treatments of the same name
-    over some of the same days."""
-    by_name: dict[str, list[tuple[int, RestoredRecord]]] = {}
-    for index, item in enumerate(items):
-        if item.kept.deleted_at is None:
-            by_name.setdefault(item.values["name"].strip().casefold(), []).append((index, item))
-    for same in by_name.values():
-        for later, (index, item) in enumerate(same):
-            for other_index, other in same[:later]:
-                if _overlap(item.values, other.values):
-                    errors.add(f"treatments[{index}].started_on", f"Overlaps treatments[{other_index}] (same name).")
-                    break
-
-
-def _overlap(one: dict[str, Any], other: dict[str, Any]) -> bool:
-    return bool(
-        (other["stopped_on"] is None or other["stopped_on"] >= one["started_on"])
-        and (one["stopped_on"] is None or one["stopped_on"] >= other["started_on"])
-    )
-
-
-def _check_same_investigations(errors: FieldErrors, items: Sequence[RestoredRecord]) -> None:
-    """As a create refuses it: the same live test (name, kind) on the same day twice."""
-    first_row: dict[tuple[str, Any, date], int] = {}
+def _check_clashes(errors: FieldErrors, name: str, kind: RecordKind[Any], items: Sequence[RestoredRecord]) -> None:
+    """As a create refuses it (RecordKind.clash): two live records of the file that are one
+    entered twice (a treatment over the same days, a test on the same day)."""
+    live = LiveContents(kind)
     for index, item in enumerate(items):
         if item.kept.deleted_at is not None:
             continue
-        values = item.values
-        key = (values["name"].strip().casefold(), values["kind"], values["done_on"])
-        if key in first_row:
-            errors.add(f"investigations[{index}].done_on", f"The same test as investigations[{first_row[key]}].")
+        values = normalized(item.values)
+        clash = live.clash(index, values)
+        if clash is not None:
+            errors.add(
+                f"{name}[{index}].{DUPLICATE_FIELD[kind.model]}",
+                f"The same {kind.name} as {name}[{clash[0]}], entered twice.",
+            )
         else:
-            first_row[key] = index
+            live.put(index, values)
 
 
 def _check_ids(errors: FieldErrors, kind: str, ids: Sequence[uuid.UUID | None], model: Model) -> None:
@@ -319,7 +301,7 @@ def _insert_records(user: User, kind: RecordKind[Any], items: Sequence[RestoredR
     ordered = sorted(items, key=lambda item: (item.kept.updated_at, str(item.id)))
     rows = []
     for item in ordered:
-        record = kind.model(id=item.id, user=user, **_normalized(item.values))
+        record = kind.model(id=item.id, user=user, **normalized(item.values))
         _keep(record, item.kept)
         rows.append(record)
     stamp_changes(rows, write=Write.RESTORE, claim=claim_change_seqs(user.pk, len(rows)), now=timezone.now())

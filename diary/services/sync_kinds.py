@@ -16,7 +16,17 @@ from django.db.models import Model
 from diary.models import CheckIn, FunctionCheck, Profile, SyncedRecord
 
 from .checkins import CHECKIN_FIELDS, CheckInInput, checkin_errors, checkin_matches, checkin_values
-from .clinical import DUPLICATE_FIELD, Kept, RecordKind, Values, normalized, record_errors, stored_values, values_of
+from .clinical import (
+    DUPLICATE_FIELD,
+    Kept,
+    LiveContents,
+    RecordKind,
+    Values,
+    normalized,
+    record_errors,
+    stored_values,
+    values_of,
+)
 from .episodes import EpisodeChildren
 from .function_checks import (
     FUNCTION_CHECK_FIELDS,
@@ -210,7 +220,7 @@ class _Batch(Generic[Kept]):
     """What a batch of one id-keyed kind decided: the rows to write, and the user's live
     contents as they will be after it (by id), which a content must not duplicate."""
 
-    live: dict[uuid.UUID, Values]
+    live: LiveContents[Kept]
     creates: list[Kept] = field(default_factory=list)
     updates: list[Kept] = field(default_factory=list)
     deletes: list[Kept] = field(default_factory=list)
@@ -236,7 +246,7 @@ def _decide_record(
         if base != stored.version:
             return ItemResult("conflict", stored)
         batch.deletes.append(stored)
-        batch.live.pop(stored.pk, None)
+        batch.live.drop(stored.pk)
         return ItemResult("updated", stored)  # the tombstone, stamped in place
     values = values_of(kind, change.values)
     problems = record_errors(kind, values, local_today)
@@ -258,11 +268,10 @@ def _plan_write(
 ) -> ItemResult[Kept]:
     """A valid create or edit, unless it duplicates another of the user's records as stored or
     as this batch leaves them (two phones entering one treatment in one batch, say)."""
-    for other_id, other in batch.live.items():
-        clash = kind.clash(values, other) if other_id != id else None
-        if clash is not None:
-            return ItemResult("invalid", errors={DUPLICATE_FIELD[kind.model]: [clash]})
-    batch.live[id] = values
+    clash = batch.live.clash(id, values)
+    if clash is not None:
+        return ItemResult("invalid", errors={DUPLICATE_FIELD[kind.model]: [clash[1]]})
+    batch.live.put(id, values)
     if stored is None:
         record = kind.model(user=user, id=id, **values)
         batch.creates.append(record)
@@ -281,7 +290,9 @@ def apply_records(
     stored = {r.pk: r for r in kind.model._default_manager.filter(pk__in={c.id for c in changes})}
     # The user's live records of this kind, read once for the whole batch: a person's treatments
     # and tests number in the tens, and a read per item would grow with the batch.
-    live = {r.pk: stored_values(kind, r) for r in kind.model.live.filter(user=user)}
+    live = LiveContents(kind)
+    for record in kind.model.live.filter(user=user):
+        live.put(record.pk, stored_values(kind, record))
     batch: _Batch[Kept] = _Batch(live)
     results: list[ItemResult[Kept]] = []
     seen: set[uuid.UUID] = set()

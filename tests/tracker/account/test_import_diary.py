@@ -355,8 +355,8 @@ def test_it_refuses_duplicates_a_create_would_refuse(erased_export: dict[str, An
     assert not User.objects.filter(username="carol").exists()
     erased_export["function_checks"][1]["date"] = "2026-11-15"
     said = refusal(write(tmp_path, erased_export), user="carol")
-    assert "treatments[2].started_on: Overlaps treatments[0] (same name)." in said
-    assert "investigations[2].done_on: The same test as investigations[1]." in said
+    assert "treatments[2].started_on: The same treatment as treatments[0], entered twice." in said
+    assert "investigations[2].done_on: The same test as investigations[1], entered twice." in said
     assert not User.objects.filter(username="carol").exists()
 
 
