@@ -199,7 +199,7 @@ def test_the_stop_and_delete_forms_carry_a_csrf_token(alice_web: Client, alice: 
 
 
 def test_it_sends_visitors_to_log_in(client: Client, db: None) -> None:
-    for url in (TREATMENTS_URL, TESTS_URL):
+    for url in (TREATMENTS_URL, TESTS_URL, reverse("function-check")):
         assert client.get(url)["Location"].startswith(reverse("login"))
 
 
