@@ -5,7 +5,7 @@ Django's own views serve log in, log out and the password pages, with our templa
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from diary.pages import accounts, checkins, episodes, history, home, pwa
+from diary.pages import accounts, checkins, clinical, episodes, function_checks, history, home, pwa
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -27,6 +27,15 @@ urlpatterns = [
     path("checkin/", checkins.checkin_today, name="checkin"),
     path("checkin/<str:day>/", checkins.checkin_day, name="checkin-day"),
     path("history/", history.history, name="history"),
+    path("treatments/", clinical.treatments, name="treatments"),
+    path("treatments/<uuid:id>/edit/", clinical.treatment_edit, name="treatment-edit"),
+    path("treatments/<uuid:id>/stop/", clinical.treatment_stopped, name="treatment-stop"),
+    path("treatments/<uuid:id>/delete/", clinical.treatment_delete, name="treatment-delete"),
+    path("tests/", clinical.investigations, name="investigations"),
+    path("tests/<uuid:id>/edit/", clinical.investigation_edit, name="investigation-edit"),
+    path("tests/<uuid:id>/delete/", clinical.investigation_delete, name="investigation-delete"),
+    path("function-check/", function_checks.function_check_today, name="function-check"),
+    path("function-check/<str:day>/", function_checks.function_check_day, name="function-check-day"),
     path("episodes/<uuid:id>/end/", episodes.episode_end, name="episode-end"),
     # Passwords: Django's views with our templates; a reset request is throttled.
     path("accounts/password/change/", accounts.PasswordChangeView.as_view(), name="password_change"),

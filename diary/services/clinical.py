@@ -325,8 +325,11 @@ def record_create(
 
 
 @transaction.atomic
-def record_update(kind: RecordKind[Kept], *, record: Kept, expected_version: int | None = None, **changes: Any) -> Kept:
-    """Apply a partial edit. Raises StaleVersion if `expected_version` is not the stored one,
+def record_update(
+    kind: RecordKind[Kept], /, *, record: Kept, expected_version: int | None = None, **changes: Any
+) -> Kept:
+    """Apply a partial edit (`kind` positional only: a record's own field is named kind too).
+    Raises StaleVersion if `expected_version` is not the stored one,
     DoesNotExist if the record was deleted, ValidationError on bad input. An edit that changes
     nothing leaves the version as it was."""
     unknown = set(changes) - set(kind.fields)

@@ -13,10 +13,11 @@ behind them."""
 import logging
 from contextlib import suppress
 from datetime import date, datetime
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -33,6 +34,7 @@ from tracker.analysis.data import Reference
 from tracker.analysis.findings import Findings, ReferenceMatch
 from tracker.analysis.red_flags import NOTICE, red_flags
 from tracker.analysis.summary import DISCLAIMER
+from tracker.dashboard.clinical import ClinicalSections, clinical_sections
 from tracker.jobs import JobFailed
 from tracker.models import ALL_TIME
 from tracker.reports.assembly import Names, reference_names
@@ -65,19 +67,24 @@ class DashboardContext(TypedDict):
     matches: list[ReferenceMatch]
     names: Names | None
     disclaimer: str
+    clinical: ClinicalSections | None  # what was tried, the weekly checks, the tests
 
 
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "tracker/dashboard.html", _dashboard_context(request_user(request).pk))
+    return render(request, "tracker/dashboard.html", _dashboard_context(request_user(request)))
 
 
-def _dashboard_context(user_id: int) -> DashboardContext:
+def _dashboard_context(user: User) -> DashboardContext:
+    user_id = user.pk
     profile = profile_brief(user_id=user_id)
     summary = _summary(user_id, profile)
     reference = load_reference()
     context = _context(summary, profile, reference)
+    today = timezone.now().astimezone(profile_zone(profile)).date()
+    findings: Any = summary.findings  # read as JSON: it may come from an older analysis
+    context["clinical"] = clinical_sections(user=user, findings=findings, today=today)
     if summary.stale or summary.status != "ready":
         _live_red_flags(context, user_id, summary, reference)
         if context["state"] == "empty" and live_episode_count(user_id=user_id, at_most=0):
@@ -115,7 +122,7 @@ def dashboard_status(request: HttpRequest) -> HttpResponse:
 
 def _status_swap(request: HttpRequest, user_id: int, summary: DiarySummary) -> HttpResponse:
     if summary.status == "ready" and not summary.stale:
-        context = {**_dashboard_context(user_id), "swapped": True}
+        context = {**_dashboard_context(request_user(request)), "swapped": True}
         return render(request, "tracker/dashboard_content.html", context)
     if _polled_for(request) > POLL_FOR_SECONDS:
         return HttpResponse(status=286, headers={"HX-Reswap": "none"})
@@ -175,6 +182,7 @@ def _context(summary: DiarySummary, profile: Profile | None, reference: Referenc
         "matches": [],
         "names": None,
         "disclaimer": DISCLAIMER,
+        "clinical": None,
     }
     findings = summary.findings
     if findings is None or not findings["frequency"]["episodes"]:

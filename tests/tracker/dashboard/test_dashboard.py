@@ -298,8 +298,9 @@ def test_it_costs_the_same_few_queries_whatever_the_history(
     analysed(alice)
     client = signed_in(alice)
     client.get(URL)  # the charts drawn and cached
-    # Session, user, profile, summary, reference version.
-    with django_assert_max_num_queries(6):
+    # Session, user, profile, summary, reference version; the treatments, the tests and the
+    # last weekly check (tracker.dashboard.clinical).
+    with django_assert_max_num_queries(9):
         response = client.get(URL)
     assert f"{episodes:,} episodes on" in response.content.decode()
 
@@ -354,7 +355,8 @@ def test_a_stale_big_diary_costs_the_same_few_queries_whatever_the_history(
     client = signed_in(alice)
     client.get(URL)  # the charts drawn and cached
     # Those of a current summary, the request and the change number, the bounded episode count,
-    # and the red-flag episodes with their places, triggers and symptoms.
-    with django_assert_max_num_queries(12):
+    # and the red-flag episodes with their places, triggers and symptoms; the treatments, the tests
+    # and the last weekly check (tracker.dashboard.clinical).
+    with django_assert_max_num_queries(15):
         response = client.get(URL)
     assert "Red flags: see a doctor soon" in response.content.decode()
