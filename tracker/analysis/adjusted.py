@@ -193,9 +193,9 @@ def _cannot_tell_apart(other: Column, a: np.ndarray, b: np.ndarray) -> str:
     )
 
 
-def confounders(days: np.ndarray, counts: np.ndarray, *, straight: bool = False) -> np.ndarray:
-    """Intercept, the slow trend (years since the first day, bending every 13 weeks, or with
-    `straight` a line without bends) and the weekday, one row per day.
+def confounders(days: np.ndarray, counts: np.ndarray, *, straight_within: tuple[int, int] | None = None) -> np.ndarray:
+    """Intercept, the slow trend (years since the first day, bending every 13 weeks, but not
+    within the ordinals `straight_within`, both included) and the weekday, one row per day.
 
     Only terms the episodes can pin down: a stretch of the trend or a weekday without a single
     episode would let the model send its rate to zero, without bound, and the fit would fail for
@@ -206,7 +206,9 @@ def confounders(days: np.ndarray, counts: np.ndarray, *, straight: bool = False)
     if len(days) == 0:
         return np.ones((0, 1))
     first, last = int(days[0]), int(days[-1])
-    bends = [] if straight else list(range(first + TREND_BEND_DAYS, last - TREND_TAIL_DAYS, TREND_BEND_DAYS))
+    bends = list(range(first + TREND_BEND_DAYS, last - TREND_TAIL_DAYS, TREND_BEND_DAYS))
+    if straight_within is not None:
+        bends = [bend for bend in bends if not straight_within[0] <= bend <= straight_within[1]]
     bends = _bends_between_episodes(days, counts, bends)
     hinges = [np.maximum(days - bend, 0) / 365.25 for bend in bends]
     weekday = ordinal_weekday(days)

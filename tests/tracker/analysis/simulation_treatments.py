@@ -14,7 +14,7 @@ whatever the day's mean, its rate is exactly halved).
 """
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, fields, replace
 from datetime import timedelta
 
 import numpy as np
@@ -22,7 +22,17 @@ import numpy as np
 from diary.plain import Diary, Treatment
 from tracker.analysis.treatments import LEFT_OUT_DAYS, MIN_AFTER_DAYS, MIN_BEFORE_DAYS
 
-from .simulation import EARLIEST_START, Floats, Planted, Simulated, day_means, draw_design, episode_hours, make_episodes
+from .simulation import (
+    EARLIEST_START,
+    Design,
+    Floats,
+    Planted,
+    Simulated,
+    day_means,
+    draw_design,
+    episode_hours,
+    make_episodes,
+)
 
 MIN_DAYS, MAX_DAYS = 60, 365
 DRIFT_PER_YEAR = np.log(2)  # the straight trend's slope is drawn up to this, either way
@@ -30,6 +40,21 @@ DRIFT_MEMORY = 0.97  # how much of yesterday's wander carries into today: spells
 DRIFT_SPREAD = 0.15  # the wander's standard deviation on the log scale: the rate moves by about 15% over weeks
 HALVED = 0.5
 WEEK = 7
+
+
+@dataclass(frozen=True)
+class TreatmentDesign(Design):
+    """A design whose kind, for the rates printed by kind, is its length: how long a diary is
+    decides more than its spread whether an effect can be found."""
+
+    @property
+    def group(self) -> str:
+        low = max(low for low in LENGTHS if low <= self.days)
+        high = min((high - 1 for high in LENGTHS if high > self.days), default=MAX_DAYS)
+        return f"{low}-{high} days"
+
+
+LENGTHS = (MIN_DAYS, 120, 240)  # the lengths the rates are broken down by: 60-119, 120-239, 240-365 days
 
 
 def treatment_null(seed: int) -> Simulated:
@@ -51,7 +76,8 @@ SCENARIOS: dict[str, Callable[[int], Simulated]] = {
 def _simulated(seed: int, ratio: float) -> Simulated:
     # Seeds of their own: not the same diaries as simulation.py's scenarios draw.
     rng = np.random.default_rng([seed, 20261208])
-    design = replace(draw_design(rng, seed), days=int(rng.integers(MIN_DAYS, MAX_DAYS + 1)))
+    drawn = replace(draw_design(rng, seed), days=int(rng.integers(MIN_DAYS, MAX_DAYS + 1)))
+    design = TreatmentDesign(**{f.name: getattr(drawn, f.name) for f in fields(drawn)})
     first = EARLIEST_START + timedelta(days=int(rng.integers(0, 366)))
     counts = rng.poisson(day_means(rng, design, drift(rng, design.days)))
     start = after_busiest_week(counts)  # the same diary and start whatever the ratio: drawn before it acts
