@@ -3,7 +3,8 @@ and the reports share, and the few reads around it (the red-flag episodes, a bou
 first episode's day).
 
 A fixed number of queries whatever the diary's size: the episodes, their locations, trigger
-and symptom codes as flat value lists, joined in memory."""
+and symptom codes as flat value lists, joined in memory; the check-ins, the treatments and the
+function checks, a query each."""
 
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 from django.db.models import Min, Value
 
 from diary import plain
-from diary.models import EARLIEST_DATE, CheckIn, Episode, EpisodeLocation
+from diary.models import EARLIEST_DATE, CheckIn, Episode, EpisodeLocation, FunctionCheck, Treatment
 from diary.selectors.profiles import user_today
 
 # A local date's episodes lie within this much of its UTC day (offsets run -12:00 to +14:00).
@@ -44,7 +45,15 @@ def load_diary(
         start = first
     else:
         start = min([e.local_date for e in built] + [c.day for c in checkins], default=end)
-    return plain.Diary(episodes=built, checkins=checkins, start=min(start, end), end=end, earlier=earlier)
+    return plain.Diary(
+        episodes=built,
+        checkins=checkins,
+        start=min(start, end),
+        end=end,
+        earlier=earlier,
+        treatments=_treatments(user_id),
+        function_checks=_function_checks(user_id, first, end),
+    )
 
 
 def _notes(wanted: bool) -> str | Value:
@@ -202,3 +211,37 @@ def _checkins(user_id: int, first: date, last: date, notes: bool) -> list[plain.
     rows = CheckIn.live.filter(user_id=user_id, date__gte=first, date__lte=last)
     fields = ("date", "caffeine_cups", "sleep_hours", "stress", "exercise_minutes", "alcohol_units", "twitching_today")
     return [plain.CheckIn(*row) for row in rows.order_by("date").values_list(*fields, *(["notes"] if notes else []))]
+
+
+def _treatments(user_id: int) -> list[plain.Treatment]:
+    """Every live treatment, whatever its dates: what one did is read against the days before
+    it started, and the period decides which days the analysis has, not which treatments."""
+    rows = Treatment.live.filter(user_id=user_id).order_by("started_on", "id")
+    return [
+        plain.Treatment(str(treatment_id), name, kind, started_on, stopped_on)
+        for treatment_id, name, kind, started_on, stopped_on in rows.values_list(
+            "id", "name", "kind", "started_on", "stopped_on"
+        )
+    ]
+
+
+def _function_checks(user_id: int, first: date, last: date) -> list[plain.FunctionCheck]:
+    rows = FunctionCheck.live.filter(user_id=user_id, date__gte=first, date__lte=last).order_by("date")
+    return [
+        plain.FunctionCheck(
+            day=day, weakness_where=_limbs(where), **dict(zip(plain.FUNCTION_SIGNS, answers, strict=True))
+        )
+        for day, where, *answers in rows.values_list("date", "weakness_where", *plain.FUNCTION_SIGNS)
+    ]
+
+
+def _limbs(where: Any) -> tuple[tuple[str, str], ...]:
+    """The weakness's places as (limb, side) pairs, from the stored list of {"limb", "side"}
+    (anything else in the JSON, which the services do not write, is passed over)."""
+    if not isinstance(where, list):
+        return ()
+    return tuple(
+        (str(place["limb"]), str(place["side"]))
+        for place in where
+        if isinstance(place, dict) and "limb" in place and "side" in place
+    )

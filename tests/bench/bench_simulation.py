@@ -1,6 +1,8 @@
-"""make bench, part 1: the statistics on simulated diaries (tests/tracker/analysis/simulation.py), on
-more diaries than `make test` runs. Printed, not asserted: the limits and the verdict against
-each are printed beside the rates, and tests/tracker/analysis/test_simulation.py asserts them on 200.
+"""make bench, part 1: the statistics on simulated diaries (tests/tracker/analysis/simulation.py, and
+simulation_treatments.py for what a treatment did), on more diaries than `make test` runs.
+Printed, not asserted: the limits, the verdict against each and the rate's share of its limit
+are printed beside the rates; tests/tracker/analysis/test_simulation.py and
+test_treatment_simulation.py assert them (or looser bounds) on 200.
 
 SIMULATION_DIARIES diaries per scenario (default 1,000), seeds 0 to N-1. No database: the
 analysis is pure functions over plain data. With 1,000 diaries a rate of 5% is known to about

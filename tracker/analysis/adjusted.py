@@ -90,14 +90,14 @@ def _adjusted(
     y = counts[rows]
     kept = _varying(columns, kept, rows, y, min_days, reasons)
     kept, adjusters = _apart(columns, kept, rows, reasons)
-    design, first, kept = _design(_confounders(days[rows], y), columns, kept + adjusters, rows, reasons)
+    design, first, kept = _design(confounders(days[rows], y), columns, kept + adjusters, rows, reasons)
     if not kept:
         return ModelResult({}, reasons, int(rows.sum()))
     needed = design.shape[1] + MIN_RESIDUAL_DAYS
     if len(y) < needed:
         too_few = f"The adjusted model needs {needed} check-in days with every factor recorded; there are {len(y)}."
         return ModelResult({}, _unless_said(reasons, kept, too_few), len(y))
-    estimates = _fit(y, design, days[rows], first)
+    estimates = quasi_poisson_fit(y, design, days[rows], first)
     if estimates is None:
         return ModelResult({}, _unless_said(reasons, kept, FAILED), len(y))
     fitted: dict[int, LogRateRatio] = {}
@@ -193,9 +193,9 @@ def _cannot_tell_apart(other: Column, a: np.ndarray, b: np.ndarray) -> str:
     )
 
 
-def _confounders(days: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """Intercept, the slow trend (years since the first day, bending every 13 weeks) and the
-    weekday, one row per day.
+def confounders(days: np.ndarray, counts: np.ndarray, *, straight_within: tuple[int, int] | None = None) -> np.ndarray:
+    """Intercept, the slow trend (years since the first day, bending every 13 weeks, but not
+    within the ordinals `straight_within`, both included) and the weekday, one row per day.
 
     Only terms the episodes can pin down: a stretch of the trend or a weekday without a single
     episode would let the model send its rate to zero, without bound, and the fit would fail for
@@ -206,9 +206,10 @@ def _confounders(days: np.ndarray, counts: np.ndarray) -> np.ndarray:
     if len(days) == 0:
         return np.ones((0, 1))
     first, last = int(days[0]), int(days[-1])
-    bends = _bends_between_episodes(
-        days, counts, list(range(first + TREND_BEND_DAYS, last - TREND_TAIL_DAYS, TREND_BEND_DAYS))
-    )
+    bends = list(range(first + TREND_BEND_DAYS, last - TREND_TAIL_DAYS, TREND_BEND_DAYS))
+    if straight_within is not None:
+        bends = [bend for bend in bends if not straight_within[0] <= bend <= straight_within[1]]
+    bends = _bends_between_episodes(days, counts, bends)
     hinges = [np.maximum(days - bend, 0) / 365.25 for bend in bends]
     weekday = ordinal_weekday(days)
     per_weekday = np.bincount(weekday, weights=counts, minlength=7)
@@ -230,7 +231,7 @@ def _bends_between_episodes(days: np.ndarray, counts: np.ndarray, bends: list[in
     return bends
 
 
-def _independent(matrix: np.ndarray) -> list[int]:
+def independent_columns(matrix: np.ndarray) -> list[int]:
     """The columns, in order, that each add something to the ones before: Householder QR leaves
     a column's diagonal entry near zero exactly when the earlier columns already span it. One
     decomposition, where a rank test per column would take one each."""
@@ -242,15 +243,16 @@ def _independent(matrix: np.ndarray) -> list[int]:
 
 
 def _design(
-    confounders: np.ndarray, columns: Sequence[Column], kept: list[int], rows: np.ndarray, reasons: dict[int, str]
+    base: np.ndarray, columns: Sequence[Column], kept: list[int], rows: np.ndarray, reasons: dict[int, str]
 ) -> tuple[np.ndarray, int, list[int]]:
-    """The design: the confounders that each add something (a weekday the days never fall on, or
-    a bend with no day after it, would make the model unfittable), then the factor columns that
-    the trend, the weekday and the factors before them do not already determine."""
+    """The design: the `base` columns (the confounders) that each add something (a weekday the
+    days never fall on, or a bend with no day after it, would make the model unfittable), then
+    the factor columns that the trend, the weekday and the factors before them do not already
+    determine."""
     factors = [columns[i].exposed[rows].astype(float) for i in kept]
-    matrix = np.column_stack([confounders, *factors])
-    chosen = _independent(matrix)
-    first = confounders.shape[1]
+    matrix = np.column_stack([base, *factors])
+    chosen = independent_columns(matrix)
+    first = base.shape[1]
     added = [i for n, i in enumerate(kept) if first + n in chosen]
     for i in kept:
         if i not in added:
@@ -261,7 +263,7 @@ def _design(
     return matrix[:, chosen], sum(1 for j in chosen if j < first), added
 
 
-def _fit(y: np.ndarray, design: np.ndarray, days: np.ndarray, first: int) -> list[LogRateRatio] | None:
+def quasi_poisson_fit(y: np.ndarray, design: np.ndarray, days: np.ndarray, first: int) -> list[LogRateRatio] | None:
     """Quasi-Poisson estimates for every column of `design`, their standard errors widened where
     days come in spells (`spells`); None when the fit fails or does not settle (a warning from
     the solver counts as failure: its numbers are not to be trusted)."""

@@ -289,10 +289,19 @@ class EyelidFlag(TypedDict):
 RedFlag = SymptomFlag | EyelidFlag
 
 
+class FunctionCheckFlag(TypedDict):
+    """A weekly function check that answered yes to a warning sign (cramps are not one: see
+    diary.plain.FUNCTION_WARNING_SIGNS)."""
+
+    date: str  # the check's local date, ISO
+    signs: list[str]  # in the order of FUNCTION_WARNING_SIGNS
+
+
 class RedFlags(TypedDict):
-    notice: str | None  # None when there is no flag
+    notice: str | None  # None when there is no flag and no function check flag
     episodes: list[str]
-    flags: list[RedFlag]
+    flags: list[RedFlag]  # from episodes: each names its episode_id
+    function_checks: list[FunctionCheckFlag]  # by date
 
 
 # Reference matches
@@ -324,6 +333,74 @@ class ReferenceMatch(TypedDict):
     note: str
 
 
+# What was tried
+
+
+class TreatmentIdentity(TypedDict):
+    """The treatment and the days compared: `before_days` of baseline (the days just before the
+    start left out) and `after_days` from the start to its stop or the end of the period, with
+    the episodes a week over each (None without days)."""
+
+    treatment_id: str
+    name: str
+    started_on: str  # ISO date
+    stopped_on: str | None  # None while it goes on
+    before_days: int
+    after_days: int
+    rate_before: float | None
+    rate_after: float | None
+
+
+class TreatmentEffectNotComputed(TreatmentIdentity):
+    """No rate ratio: it started before the diary began or after the period, too few days on a
+    side, no episodes, or a model that could not be fitted; `reason` says which."""
+
+    status: Literal["not_enough_data"]
+    rate_ratio: None
+    ci_low: None
+    ci_high: None
+    significant: Literal[False]
+    reason: str
+    caveats: list[str]  # empty
+
+
+class TreatmentEffectMeasured(TreatmentIdentity):
+    """The rate ratio after against before, adjusted for the slow trend and the weekday, with a
+    95% interval (Student's t); significant when the interval excludes 1."""
+
+    status: Literal["ok"]
+    rate_ratio: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+    significant: bool
+    model_days: int  # the days compared: before_days + after_days
+    left_out_days: int  # the days just before the start left out of the baseline
+    caveats: list[str]  # plain sentences, always at least the design's limits
+
+
+TreatmentEffect = TreatmentEffectNotComputed | TreatmentEffectMeasured
+
+
+# Function checks
+
+
+class SignWeeks(TypedDict):
+    """One sign over the function checks: checks (one a week) answering yes and no; the ones
+    not answering it count in neither."""
+
+    yes_weeks: int
+    no_weeks: int
+    first_yes: str | None  # ISO date of the first check answering yes
+
+
+class FunctionChecks(TypedDict):
+    checks: int
+    first: str | None  # ISO dates of the first and last check; None without any
+    last: str | None
+    signs: dict[str, SignWeeks]  # every sign of diary.plain.FUNCTION_SIGNS, in that order
+
+
 # The whole summary
 
 
@@ -346,3 +423,5 @@ class Findings(TypedDict):
     method: Method
     red_flags: RedFlags
     reference_matches: list[ReferenceMatch]
+    treatment_effects: list[TreatmentEffect]
+    function_checks: FunctionChecks

@@ -7,22 +7,28 @@ twitch in the morning and the cheek or the facial weakness in the afternoon as s
 episodes. Two episodes on different local dates are never paired, however close in time.
 
 Flags come in one order: by local date; within a day the symptom flags first, one per episode
-by local start (then id), then the eyelid flags in the order of EYELID_RULES."""
+by local start (then id), then the eyelid flags in the order of EYELID_RULES.
+
+A weekly function check that answers yes to a warning sign (weakness, wasting, trouble
+swallowing...; not cramps) raises the same notice. It names no episode, so it is listed apart
+(`function_checks`), one entry per check by date, and `flags` keeps its shape: each names an
+episode."""
 
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import NamedTuple
 
-from diary.plain import Diary, Episode
+from diary.plain import FUNCTION_WARNING_SIGNS, Diary, Episode, FunctionCheck
 
 from .data import Reference
-from .findings import EyelidFlag, EyelidRule, RedFlag, RedFlags, SymptomFlag
+from .findings import EyelidFlag, EyelidRule, FunctionCheckFlag, RedFlag, RedFlags, SymptomFlag
 
 NOTICE = (
-    "See a doctor soon: some episodes came with symptoms, or eyelid twitching with other signs in the face or "
-    "eyes, that call for a prompt medical check. This is not a diagnosis: the sources advise a check for these "
-    "symptoms, and say that eyelid twitching is generally harmless unless it comes with such signs."
+    "See a doctor soon: some episodes came with symptoms, eyelid twitching came with other signs in the face or "
+    "eyes, or a weekly function check answered yes to a warning sign, that call for a prompt medical check. This "
+    "is not a diagnosis: the sources advise a check for these signs, and say that eyelid twitching is generally "
+    "harmless unless it comes with such signs."
 )
 EYELID = "eyelid"
 
@@ -62,7 +68,23 @@ def red_flags(diary: Diary, reference: Reference) -> RedFlags:
     ranked.sort(key=lambda pair: pair[0])  # each rank is unique: no tie is left to the input order
     flags = [flag for _, flag in ranked]
     involved = sorted({episode_id for flag in flags for episode_id in flag["episode_ids"]})
-    return {"notice": NOTICE if flags else None, "episodes": involved, "flags": flags}
+    checks = function_check_flags(diary.function_checks)
+    return {
+        "notice": NOTICE if flags or checks else None,
+        "episodes": involved,
+        "flags": flags,
+        "function_checks": checks,
+    }
+
+
+def function_check_flags(checks: Sequence[FunctionCheck]) -> list[FunctionCheckFlag]:
+    """The checks that answered yes to any warning sign, by date, each with those signs."""
+    found: list[FunctionCheckFlag] = []
+    for check in sorted(checks, key=lambda c: c.day):
+        signs = [sign for sign in FUNCTION_WARNING_SIGNS if check.answer(sign) is True]
+        if signs:
+            found.append({"date": check.day.isoformat(), "signs": signs})
+    return found
 
 
 def _symptom_flags(episodes: Sequence[Episode], reference: Reference) -> list[tuple[Rank, SymptomFlag]]:

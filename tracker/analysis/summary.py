@@ -8,10 +8,12 @@ from .associations import FACTORS, Factor, associations, method
 from .data import Reference
 from .findings import Findings
 from .frequency import frequency
+from .function_checks import function_checks
 from .locations import locations
 from .red_flags import red_flags
 from .reference_match import reference_matches
 from .timing import TIME_OF_DAY_TEST, WEEKDAY_TEST, timing
+from .treatments import treatment_effects
 from .trend import trend
 from .triggers import tagged_triggers
 
@@ -22,7 +24,9 @@ from .triggers import tagged_triggers
 # 4: counted over the days the diary covers; reference matches on characteristic features;
 #    episodes still going leave the durations, and frequency says how many (`still_going`).
 # 5: a pattern may be not recorded: frequency counts those apart (`patterns_not_recorded`).
-ANALYSIS_VERSION = 5
+# 6: what each treatment did (`treatment_effects`), the weekly function checks
+#    (`function_checks`), and a yes to a warning sign in one raises the red-flag notice.
+ANALYSIS_VERSION = 6
 
 DISCLAIMER = (
     "This summary shows what your diary records, with the numbers behind each finding. It is not "
@@ -46,4 +50,6 @@ def analyse(diary: Diary, reference: Reference, factors: Sequence[Factor] = FACT
         "method": {**method(found), "time_of_day": TIME_OF_DAY_TEST, "weekday": WEEKDAY_TEST},
         "red_flags": red_flags(diary, reference),
         "reference_matches": reference_matches(diary, reference),
+        "treatment_effects": treatment_effects(diary),
+        "function_checks": function_checks(diary),
     }

@@ -1,9 +1,11 @@
-"""The simulation's rates: the analysis run on the diaries of tests/tracker/analysis/simulation.py, and
-how often it says what it should (or should not), against the limits the analysis promises.
+"""The simulation's rates: the analysis run on the diaries of tests/tracker/analysis/simulation.py
+(and simulation_treatments.py), and how often it says what it should (or should not), against
+the limits the analysis promises.
 
-Shared by tests/tracker/analysis/test_simulation.py, which asserts the limits on a few hundred diaries,
-and tests/bench/bench_simulation.py, which prints a larger run. Calls `associations` and
-`timing` directly, not `analyse`: the rest of a summary costs time and checks nothing here.
+Shared by tests/tracker/analysis/test_simulation.py and test_treatment_simulation.py, which
+assert the limits on a few hundred diaries, and tests/bench/bench_simulation.py, which prints a
+larger run. Calls `associations`, `timing` and `treatment_effects` directly, not `analyse`: the
+rest of a summary costs time and checks nothing here.
 """
 
 import math
@@ -15,8 +17,12 @@ from scipy import stats
 from tracker.analysis.associations import associations
 from tracker.analysis.findings import Association
 from tracker.analysis.timing import timing
+from tracker.analysis.treatments import treatment_effects
 
+from . import simulation_treatments
 from .simulation import SCENARIOS, Planted, Simulated
+
+SIMULATED = {**SCENARIOS, **simulation_treatments.SCENARIOS}
 
 
 @dataclass
@@ -51,7 +57,10 @@ class Rate:
         if self.limit is None:
             verdict = "(information)"
         else:
-            verdict = f"limit {'<=' if self.at_most else '>='} {self.limit:.0%}: {'ok' if self.ok else 'FAILS'}"
+            verdict = (
+                f"limit {'<=' if self.at_most else '>='} {self.limit:.0%}: {'ok' if self.ok else 'FAILS'} "
+                f"({self.value / self.limit:.2f} of the limit)"
+            )
         by_kind = "; ".join(f"{kind} {self.hits[kind]}/{n}" for kind, n in sorted(self.counted.items()))
         return [
             f"{self.what}: {self.value:.1%} ({hits}/{counted}, 95% CI {low:.1%}-{high:.1%}) {verdict}",
@@ -136,6 +145,23 @@ def observe_evening(sim: Simulated) -> Shown:
     return {"evening": peak == "evening", "other": peak not in (None, "evening")}
 
 
+def observe_treatment_null(sim: Simulated) -> Shown:
+    [found] = treatment_effects(sim.diary)
+    return {"significant": found["significant"] if found["status"] == "ok" else None}
+
+
+def observe_treatment_halved(sim: Simulated) -> Shown:
+    assert sim.planted is not None
+    [found] = treatment_effects(sim.diary)
+    if found["status"] != "ok":
+        return {"estimated": False, "found": False, "covered": None}
+    return {
+        "estimated": True,
+        "found": found["significant"] and found["rate_ratio"] < 1,
+        "covered": found["ci_low"] <= sim.planted.ratio <= found["ci_high"],
+    }
+
+
 @dataclass(frozen=True)
 class Check:
     what: str
@@ -179,6 +205,19 @@ CHECKS: dict[str, tuple[Callable[[Simulated], Shown], dict[str, Check]]] = {
             "other": Check("another peak", None),
         },
     ),
+    # simulation_treatments.py: started right after the busiest week, 60 to 365 days.
+    "treatment_null": (
+        observe_treatment_null,
+        {"significant": Check("a treatment that does nothing called significant", 0.10)},
+    ),
+    "treatment_halved": (
+        observe_treatment_halved,
+        {
+            "estimated": Check("its effect estimated", None, at_most=False),
+            "found": Check("a halving found (significant, ratio below 1)", 0.5, at_most=False),
+            "covered": Check("its 95% interval covers the true ratio (of those estimated)", 0.9, at_most=False),
+        },
+    ),
 }
 
 
@@ -188,7 +227,7 @@ def rates(scenario: str, diaries: int) -> dict[str, Rate]:
     observe, checks = CHECKS[scenario]
     found = {key: Rate(f"{scenario}: {check.what}", check.limit, check.at_most) for key, check in checks.items()}
     for seed in range(diaries):
-        sim = SCENARIOS[scenario](seed)
+        sim = SIMULATED[scenario](seed)
         for key, shown in observe(sim).items():
             found[key].add(sim.design.group, shown)
     return found

@@ -5,17 +5,17 @@ so that neither side can drift from the other silently."""
 
 import types
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Literal, Union, get_args, get_origin, get_type_hints, is_typeddict
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import User
 
-from diary.plain import Diary
+from diary.plain import Diary, FunctionCheck, Treatment
 from diary.selectors.read import load_diary
 from diary.services import EpisodeInput, LocationInput, episodes_bulk_create
-from tests.tracker.analysis.analysis_data import REFERENCE, at, diary, episode
+from tests.tracker.analysis.analysis_data import REFERENCE, START, at, diary, episode
 from tests.tracker.analysis.test_analysis import caffeine_world
 from tracker.analysis.findings import Findings
 from tracker.analysis.summary import analyse
@@ -112,11 +112,19 @@ def every_outcome() -> dict[str, Diary]:
         episode(4, at(3), regions=[("calf", "both"), ("hand", "right"), ("chest", "left")], symptoms=["weakness"]),
         episode(5, at(40), regions=[("calf", "left"), ("thigh", "left")], symptoms=["cramp"]),
     ]
+    measured = Treatment("t1", "Magnesium", "supplement", START + timedelta(days=60))
+    before_the_diary = Treatment(
+        "t2", "No caffeine", "lifestyle", START - timedelta(days=30), START + timedelta(days=10)
+    )
+    checks = (
+        FunctionCheck(START, weakness=False, cramps=True),
+        FunctionCheck(START + timedelta(days=7), weakness=True, weakness_where=(("arm", "left"),)),
+    )
     return {
-        "caffeine": diary(caffeine, checkins, days=150),
+        "caffeine": replace(diary(caffeine, checkins, days=150), treatments=(measured,)),
         "rising": diary(rising),
-        "falling": diary(falling),
-        "flagged": diary(flagged, days=60),
+        "falling": replace(diary(falling), treatments=(before_the_diary,)),
+        "flagged": replace(diary(flagged, days=60), function_checks=checks),
         "two places": diary(two_places, days=14),
         "empty": diary([], days=7),
     }

@@ -2,13 +2,15 @@
 
 import random
 from collections.abc import Sequence
+from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
-from diary.plain import Episode
-from tests.tracker.analysis.analysis_data import REFERENCE, at, diary, episode
-from tracker.analysis.red_flags import red_flags
+from diary.plain import FUNCTION_WARNING_SIGNS, Diary, Episode, FunctionCheck
+from tests.tracker.analysis.analysis_data import REFERENCE, START, at, diary, episode
+from tracker.analysis.red_flags import NOTICE, red_flags
 
 EYELID = [("eyelid", "left")]
 CALF = [("calf", "left")]
@@ -79,7 +81,7 @@ def test_it_does_not_pair_episodes_across_local_midnight(
 
 def test_it_raises_nothing_for_a_lone_eyelid_twitch() -> None:
     result = red_flags(diary([episode(1, at(0, 9), regions=EYELID)]), REFERENCE)
-    assert result == {"notice": None, "episodes": [], "flags": []}
+    assert result == {"notice": None, "episodes": [], "flags": [], "function_checks": []}
 
 
 def test_it_raises_nothing_for_several_eyelid_only_episodes_in_a_day() -> None:
@@ -89,7 +91,7 @@ def test_it_raises_nothing_for_several_eyelid_only_episodes_in_a_day() -> None:
         episode(3, at(0, 18), regions=[("eyelid", "both")], symptoms=["dry_eye", "cramp"]),
         episode(4, at(0, 21), regions=[("eyelid", "left"), ("eyelid", "right")]),
     ]
-    assert red_flags(diary(episodes), REFERENCE) == {"notice": None, "episodes": [], "flags": []}
+    assert red_flags(diary(episodes), REFERENCE) == {"notice": None, "episodes": [], "flags": [], "function_checks": []}
 
 
 def test_it_raises_nothing_for_face_evidence_on_a_day_without_eyelid_twitching() -> None:
@@ -201,3 +203,52 @@ def test_it_names_each_episode_and_the_eyelid_rules_on_separate_days() -> None:
     ]
     assert result["flags"][0]["symptoms"] == ["weakness"]
     assert red_flags(diary(episodes[3:]), REFERENCE)["notice"] is None
+
+
+# Weekly function checks
+
+
+def with_checks(episodes: Sequence[Episode], *checks: FunctionCheck) -> Diary:
+    return replace(diary(episodes), function_checks=checks)
+
+
+def test_a_yes_to_a_warning_sign_in_a_function_check_raises_the_notice() -> None:
+    checks = (
+        FunctionCheck(START + timedelta(days=14), weakness=False, cramps=True),
+        FunctionCheck(START, weakness=True, swallowing=True, breathing=False, weakness_where=(("arm", "left"),)),
+        FunctionCheck(START + timedelta(days=7), numbness_tingling=True),
+    )
+    result = red_flags(with_checks([], *checks), REFERENCE)
+    assert result["notice"] == NOTICE
+    assert result["function_checks"] == [
+        {"date": START.isoformat(), "signs": ["weakness", "swallowing"]},
+        {"date": (START + timedelta(days=7)).isoformat(), "signs": ["numbness_tingling"]},
+    ]
+    assert result["flags"] == []  # the episodes' flags keep their shape: each names an episode
+    assert result["episodes"] == []
+
+
+@pytest.mark.parametrize("sign", FUNCTION_WARNING_SIGNS)
+def test_every_warning_sign_raises_the_notice(sign: str) -> None:
+    check = FunctionCheck(START, **{sign: True})
+    assert red_flags(with_checks([], check), REFERENCE)["function_checks"] == [
+        {"date": START.isoformat(), "signs": [sign]}
+    ]
+
+
+def test_cramps_and_noes_and_unanswered_signs_raise_nothing() -> None:
+    checks = (
+        FunctionCheck(START, cramps=True),
+        FunctionCheck(START + timedelta(days=7), **dict.fromkeys(FUNCTION_WARNING_SIGNS, False)),
+        FunctionCheck(START + timedelta(days=14)),
+    )
+    result = red_flags(with_checks([episode(1, at(0), regions=EYELID)], *checks), REFERENCE)
+    assert result == {"notice": None, "episodes": [], "flags": [], "function_checks": []}
+
+
+def test_episode_flags_and_function_check_flags_stand_side_by_side() -> None:
+    episodes = [episode(1, at(3), regions=CALF, symptoms=["weakness"])]
+    result = red_flags(with_checks(episodes, FunctionCheck(START, balance=True)), REFERENCE)
+    assert result["notice"] == NOTICE
+    assert [flag["episode_id"] for flag in result["flags"]] == ["e1"]
+    assert result["function_checks"] == [{"date": START.isoformat(), "signs": ["balance"]}]
