@@ -368,6 +368,7 @@ SPECTACULAR_SETTINGS = {
         "SyncItemStatusEnum": ["created", "updated", "unchanged", "conflict", "invalid"],
         "SummaryStatusEnum": ["ready", "pending", "none"],
         "ShareStatusEnum": ["active", "expired", "revoked"],
+        "YesNoEnum": ["yes", "no"],  # each sign of a weekly function check
     },
 }
 

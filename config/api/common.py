@@ -61,3 +61,23 @@ class JsonBooleanField(serializers.BooleanField):
         if not isinstance(data, bool):
             self.fail("invalid", input=data)
         return data
+
+
+class JsonStringField(serializers.CharField):
+    """A JSON string only: DRF's CharField also takes 0 or 1.5 and stores "0", which the schema (a
+    string) does not promise."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return str(super().to_internal_value(data))
+
+
+class JsonUuidField(serializers.UUIDField):
+    """A UUID as a JSON string only: DRF's UUIDField also reads a number (false too) as the UUID
+    of that integer."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str):
+            self.fail("invalid", value=data)
+        return super().to_internal_value(data)

@@ -2,11 +2,14 @@
 mobile contract, DESIGN.md). A function check's signs travel as "yes", "no" or null; they are
 stored as True, False or None."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from rest_framework import serializers
 
+from config.api.common import JsonStringField, JsonUuidField
 from diary.api.serializers import BoundedListField, iso_instant
+from diary.dates import DATE_BOUNDS
 from diary.models import (
     MAX_DOSE_LENGTH,
     MAX_NAME_LENGTH,
@@ -24,7 +27,7 @@ from diary.services.function_checks import MAX_WEAKNESS_PLACES
 
 
 def _text(max_length: int, **kwargs: Any) -> serializers.CharField:
-    return serializers.CharField(max_length=max_length, allow_blank=True, trim_whitespace=False, **kwargs)
+    return JsonStringField(max_length=max_length, allow_blank=True, trim_whitespace=False, **kwargs)
 
 
 class _Bookkeeping(serializers.Serializer[Any]):
@@ -35,22 +38,25 @@ class _Bookkeeping(serializers.Serializer[Any]):
 
 
 class TreatmentSerializer(_Bookkeeping):
-    id = serializers.UUIDField(required=False, help_text="Client-generated id; replays with the same id are safe.")
-    name = serializers.CharField(max_length=MAX_NAME_LENGTH, help_text='What was tried: "magnesium", "no caffeine".')
+    id = JsonUuidField(required=False, help_text="Client-generated id; replays with the same id are safe.")
+    name = JsonStringField(max_length=MAX_NAME_LENGTH, help_text='What was tried: "magnesium", "no caffeine".')
     kind = serializers.ChoiceField(choices=TreatmentKind.choices)
     dose = _text(MAX_DOSE_LENGTH, default="", help_text='As the person says it: "200 mg at night".')
-    started_on = serializers.DateField(help_text="The local date it started.")
+    started_on = serializers.DateField(validators=DATE_BOUNDS, help_text="The local date it started.")
     stopped_on = serializers.DateField(
-        allow_null=True, default=None, help_text="The local date it stopped; null while it goes on."
+        allow_null=True,
+        default=None,
+        validators=DATE_BOUNDS,
+        help_text="The local date it stopped, not before the start; null while it goes on.",
     )
     notes = _text(MAX_NOTES_LENGTH, default="")
 
 
 class InvestigationSerializer(_Bookkeeping):
-    id = serializers.UUIDField(required=False, help_text="Client-generated id; replays with the same id are safe.")
-    name = serializers.CharField(max_length=MAX_NAME_LENGTH, help_text='The test: "EMG of both legs".')
+    id = JsonUuidField(required=False, help_text="Client-generated id; replays with the same id are safe.")
+    name = JsonStringField(max_length=MAX_NAME_LENGTH, help_text='The test: "EMG of both legs".')
     kind = serializers.ChoiceField(choices=InvestigationKind.choices)
-    done_on = serializers.DateField(help_text="The local date it was done.")
+    done_on = serializers.DateField(validators=DATE_BOUNDS, help_text="The local date it was done.")
     result = _text(MAX_NOTES_LENGTH, default="", help_text="In the person's own words, or the letter's.")
     notes = _text(MAX_NOTES_LENGTH, default="")
 
@@ -96,12 +102,17 @@ class FunctionCheckSerializer(_Bookkeeping):
 
     def to_values(self) -> dict[str, Any]:
         """The validated data as function_check_upsert takes it."""
-        data = self.validated_data
-        return {
-            **{sign: data.get(sign) for sign in FUNCTION_SIGNS},
-            "weakness_where": [dict(place) for place in data.get("weakness_where", [])],
-            "notes": data.get("notes", ""),
-        }
+        return function_check_input(self.validated_data)
+
+
+def function_check_input(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A function check's validated data (or what a sync push's item read as) as
+    function_check_upsert takes it: the places as plain {"limb", "side"} dicts."""
+    return {
+        **{sign: data.get(sign) for sign in FUNCTION_SIGNS},
+        "weakness_where": [dict(place) for place in data.get("weakness_where", [])],
+        "notes": data.get("notes", ""),
+    }
 
 
 def _bookkeeping(record: Treatment | Investigation | FunctionCheck) -> dict[str, Any]:

@@ -13,8 +13,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api.common import request_user
+from config.api.common import JsonUuidField, request_user
 from config.api.errors import flatten_fields
+from diary.api.clinical_serializers import (
+    FunctionCheckSerializer,
+    InvestigationSerializer,
+    TreatmentSerializer,
+    function_check_data,
+    function_check_input,
+    investigation_data,
+    treatment_data,
+)
 from diary.api.serializers import (
     BoundedListField,
     CheckInSerializer,
@@ -23,8 +32,17 @@ from diary.api.serializers import (
     episode_data,
     episode_input_from,
 )
-from diary.models import CheckIn, Episode
-from diary.services import CheckInChange, EpisodeChange, EpisodeChildren, ItemResult, sync_apply, sync_changes
+from diary.models import SyncedRecord
+from diary.services import (
+    CheckInChange,
+    EpisodeChange,
+    EpisodeChildren,
+    FunctionCheckChange,
+    ItemResult,
+    RecordChange,
+    sync_apply,
+    sync_changes,
+)
 from diary.services.checkins import checkin_values
 
 MAX_ITEMS = 1000
@@ -43,13 +61,24 @@ class EpisodeKey(PushItemMeta):
     id = serializers.UUIDField()
 
 
+class RecordKey(PushItemMeta):
+    id = JsonUuidField()
+
+
 class CheckInKey(PushItemMeta):
     date = serializers.DateField()
+
+
+# The kinds a push carries, each under its key (DESIGN.md, "The mobile contract").
+KINDS = ("episodes", "checkins", "treatments", "investigations", "function_checks")
 
 
 class PushSerializer(serializers.Serializer[Any]):
     episodes = BoundedListField(child=serializers.DictField(), max_length=MAX_ITEMS, default=list)
     checkins = BoundedListField(child=serializers.DictField(), max_length=MAX_ITEMS, default=list)
+    treatments = BoundedListField(child=serializers.DictField(), max_length=MAX_ITEMS, default=list)
+    investigations = BoundedListField(child=serializers.DictField(), max_length=MAX_ITEMS, default=list)
+    function_checks = BoundedListField(child=serializers.DictField(), max_length=MAX_ITEMS, default=list)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         # A typo such as `episode` would otherwise push nothing and answer 200.
@@ -57,13 +86,14 @@ class PushSerializer(serializers.Serializer[Any]):
         unknown = keys - set(self.fields)
         if unknown or not keys:
             got = f" (got {', '.join(sorted(map(repr, unknown)))})" if unknown else ""
-            message = f"Send an object with `episodes` and/or `checkins` and nothing else{got}."
+            named = ", ".join(f"`{kind}`" for kind in KINDS)
+            message = f"Send an object with any of {named} and nothing else{got}."
             raise serializers.ValidationError(message)
         return attrs
 
 
-Change = TypeVar("Change", EpisodeChange, CheckInChange)
-Record = TypeVar("Record", Episode, CheckIn)
+Change = TypeVar("Change", EpisodeChange, CheckInChange, FunctionCheckChange, RecordChange)
+Record = TypeVar("Record", bound=SyncedRecord)
 
 
 @dataclass
@@ -83,6 +113,8 @@ class PushParser:
     def __init__(self) -> None:
         self.episode_key, self.episode_content = EpisodeKey(), EpisodeSerializer()
         self.checkin_key, self.checkin_content = CheckInKey(), CheckInSerializer()
+        self.record_key, self.check_content = RecordKey(), FunctionCheckSerializer()
+        self.treatment_content, self.investigation_content = TreatmentSerializer(), InvestigationSerializer()
 
     @staticmethod
     def _read(serializer: serializers.Serializer[Any], item: Any) -> tuple[dict[str, Any], dict[str, list[str]]]:
@@ -115,6 +147,35 @@ class PushParser:
         values = checkin_values(content)  # as read: the serializer gives each field a default
         return Parsed(day, CheckInChange(date=day, values=values, base_version=meta["version"], errors=errors))
 
+    def function_check(self, item: dict[str, Any]) -> Parsed[FunctionCheckChange]:
+        meta, errors = self._read(self.checkin_key, item)
+        if errors:
+            return Parsed(item.get("date"), errors=errors)
+        day: date = meta["date"]
+        if meta["deleted_at"] is not None:
+            return Parsed(day, FunctionCheckChange(date=day, values={}, base_version=meta["version"], delete=True))
+        content, errors = self._read(self.check_content, item)
+        values = function_check_input(content)
+        return Parsed(day, FunctionCheckChange(date=day, values=values, base_version=meta["version"], errors=errors))
+
+    def treatment(self, item: dict[str, Any]) -> Parsed[RecordChange]:
+        return self._record(self.treatment_content, item)
+
+    def investigation(self, item: dict[str, Any]) -> Parsed[RecordChange]:
+        return self._record(self.investigation_content, item)
+
+    def _record(self, content_serializer: serializers.Serializer[Any], item: dict[str, Any]) -> Parsed[RecordChange]:
+        meta, errors = self._read(self.record_key, item)
+        if errors:
+            return Parsed(item.get("id"), errors=errors)
+        record_id: UUID = meta["id"]
+        if meta["deleted_at"] is not None:
+            return Parsed(record_id, RecordChange(id=record_id, values=None, base_version=meta["version"], delete=True))
+        content, errors = self._read(content_serializer, {**item, "id": str(record_id)})
+        content.pop("id", None)
+        change = RecordChange(id=record_id, values=content, base_version=meta["version"], errors=errors)
+        return Parsed(record_id, change)
+
 
 # How a result's record is answered: the record, and its children when the push wrote it.
 Render = Callable[[Record, EpisodeChildren | None], dict[str, Any]]
@@ -141,6 +202,9 @@ PULL_RESPONSE = inline_serializer(
         "has_more": serializers.BooleanField(),
         "episodes": EpisodeSerializer(many=True),
         "checkins": CheckInSerializer(many=True),
+        "treatments": TreatmentSerializer(many=True),
+        "investigations": InvestigationSerializer(many=True),
+        "function_checks": FunctionCheckSerializer(many=True),
     },
 )
 PUSH_RESPONSE = inline_serializer(
@@ -167,6 +231,33 @@ PUSH_RESPONSE = inline_serializer(
                     },
                     many=True,
                 ),
+                "treatments": inline_serializer(
+                    "SyncTreatmentResult",
+                    {
+                        "id": serializers.CharField(allow_null=True),
+                        **RESULT,
+                        "record": TreatmentSerializer(allow_null=True),
+                    },
+                    many=True,
+                ),
+                "investigations": inline_serializer(
+                    "SyncInvestigationResult",
+                    {
+                        "id": serializers.CharField(allow_null=True),
+                        **RESULT,
+                        "record": InvestigationSerializer(allow_null=True),
+                    },
+                    many=True,
+                ),
+                "function_checks": inline_serializer(
+                    "SyncFunctionCheckResult",
+                    {
+                        "date": serializers.CharField(allow_null=True),
+                        **RESULT,
+                        "record": FunctionCheckSerializer(allow_null=True),
+                    },
+                    many=True,
+                ),
             },
         )
     },
@@ -185,6 +276,24 @@ PUSH_REQUEST = inline_serializer(
             required=False,
             max_length=MAX_ITEMS,
             help_text="Check-ins, each with its date, version and deleted_at.",
+        ),
+        "treatments": serializers.ListField(
+            child=serializers.DictField(),
+            required=False,
+            max_length=MAX_ITEMS,
+            help_text="Treatments, each with its id, version and deleted_at.",
+        ),
+        "investigations": serializers.ListField(
+            child=serializers.DictField(),
+            required=False,
+            max_length=MAX_ITEMS,
+            help_text="Investigations, each with its id, version and deleted_at.",
+        ),
+        "function_checks": serializers.ListField(
+            child=serializers.DictField(),
+            required=False,
+            max_length=MAX_ITEMS,
+            help_text="Function checks, each with its date, version and deleted_at.",
         ),
     },
 )
@@ -217,6 +326,9 @@ class SyncView(APIView):
                 "has_more": changes.has_more,
                 "episodes": [episode_data(e) for e in changes.episodes],
                 "checkins": [checkin_data(c) for c in changes.checkins],
+                "treatments": [treatment_data(t) for t in changes.treatments],
+                "investigations": [investigation_data(i) for i in changes.investigations],
+                "function_checks": [function_check_data(f) for f in changes.function_checks],
             }
         )
 
@@ -224,22 +336,43 @@ class SyncView(APIView):
     def post(self, request: Request) -> Response:
         push = PushSerializer(data=request.data)
         push.is_valid(raise_exception=True)
-        parser = PushParser()
-        episodes = [parser.episode(item) for item in push.validated_data["episodes"]]
-        checkins = [parser.checkin(item) for item in push.validated_data["checkins"]]
+        parser, data = PushParser(), push.validated_data
+        episodes = [parser.episode(item) for item in data["episodes"]]
+        checkins = [parser.checkin(item) for item in data["checkins"]]
+        treatments = [parser.treatment(item) for item in data["treatments"]]
+        investigations = [parser.investigation(item) for item in data["investigations"]]
+        function_checks = [parser.function_check(item) for item in data["function_checks"]]
         results = sync_apply(
             user=request_user(request),
-            episodes=[p.change for p in episodes if p.change is not None],
-            checkins=[p.change for p in checkins if p.change is not None],
+            episodes=_changes(episodes),
+            checkins=_changes(checkins),
+            treatments=_changes(treatments),
+            investigations=_changes(investigations),
+            function_checks=_changes(function_checks),
         )
         return Response(
             {
                 "results": {
                     "episodes": _merge(episodes, results.episodes, "id", episode_data),
-                    "checkins": _merge(checkins, results.checkins, "date", lambda record, _: checkin_data(record)),
+                    "checkins": _merge(checkins, results.checkins, "date", _plain(checkin_data)),
+                    "treatments": _merge(treatments, results.treatments, "id", _plain(treatment_data)),
+                    "investigations": _merge(investigations, results.investigations, "id", _plain(investigation_data)),
+                    "function_checks": _merge(
+                        function_checks, results.function_checks, "date", _plain(function_check_data)
+                    ),
                 }
             }
         )
+
+
+def _changes(parsed: list[Parsed[Change]]) -> list[Change]:
+    """The changes to apply: the items whose key could be read."""
+    return [item.change for item in parsed if item.change is not None]
+
+
+def _plain(data: Callable[[Record], dict[str, Any]]) -> Render[Record]:
+    """A record without children answered as it is."""
+    return lambda record, _children: data(record)
 
 
 def _merge(

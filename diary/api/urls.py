@@ -6,6 +6,14 @@ from django.urls import path, register_converter
 
 from diary.api.auth import RegisterView, TokenView
 from diary.api.checkins import CheckInDetailView, CheckInListView
+from diary.api.clinical import (
+    FunctionCheckDetailView,
+    FunctionCheckListView,
+    InvestigationDetailView,
+    InvestigationListView,
+    TreatmentDetailView,
+    TreatmentListView,
+)
 from diary.api.episodes import EpisodeDetailView, EpisodeListView
 from diary.api.profile import ProfileView
 from diary.api.reference import ReferenceView
@@ -31,6 +39,12 @@ urlpatterns = [
     path("episodes/<uuid:id>/", EpisodeDetailView.as_view(), name="api-episode"),
     path("checkins/", CheckInListView.as_view(), name="api-checkins"),
     path("checkins/<isodate:day>/", CheckInDetailView.as_view(), name="api-checkin"),
+    path("treatments/", TreatmentListView.as_view(), name="api-treatments"),
+    path("treatments/<uuid:id>/", TreatmentDetailView.as_view(), name="api-treatment"),
+    path("investigations/", InvestigationListView.as_view(), name="api-investigations"),
+    path("investigations/<uuid:id>/", InvestigationDetailView.as_view(), name="api-investigation"),
+    path("function-checks/", FunctionCheckListView.as_view(), name="api-function-checks"),
+    path("function-checks/<isodate:day>/", FunctionCheckDetailView.as_view(), name="api-function-check"),
     path("sync/", SyncView.as_view(), name="api-sync"),
     path("profile/", ProfileView.as_view(), name="api-profile"),
     path("reference/", ReferenceView.as_view(), name="api-reference"),

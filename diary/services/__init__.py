@@ -36,7 +36,16 @@ from .profiles import KEEP, Keep, profile_update
 from .records import StaleVersion
 from .replays import Replay, Replayed, episode_create_or_replay, episode_replay
 from .signouts import account_sign_out_elsewhere, sessions_end
-from .sync import CheckInChange, EpisodeChange, ItemResult, SyncResults, sync_apply, sync_changes
+from .sync import (
+    CheckInChange,
+    EpisodeChange,
+    FunctionCheckChange,
+    ItemResult,
+    RecordChange,
+    SyncResults,
+    sync_apply,
+    sync_changes,
+)
 from .tokens import device_token_create, device_token_revoke
 
 __all__ = [
@@ -51,12 +60,14 @@ __all__ = [
     "EpisodeChange",
     "EpisodeChildren",
     "EpisodeInput",
+    "FunctionCheckChange",
     "IdTaken",
     "ItemResult",
     "Keep",
     "Kept",
     "LocationInput",
     "Outcome",
+    "RecordChange",
     "RecordKind",
     "Replay",
     "Replayed",

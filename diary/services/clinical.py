@@ -17,7 +17,7 @@ from typing import Any, Generic, TypeVar
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from diary.models import (
@@ -57,12 +57,24 @@ class RecordKind(Generic[Kept]):
     defaults: Mapping[str, Any]
     # What is wrong with a whole content, given the user's local today (no database read).
     check: Callable[[Values, date, FieldErrors], None]
-    # The user's other live records this content would duplicate (a database read), or None.
-    duplicates: Callable[[User, Values, uuid.UUID | None], str | None]
+    # The user's live records that a valid content may duplicate (a narrowing read; `clash` decides).
+    candidates: Callable[[User, Values], "QuerySet[Kept]"]
+    # Why a valid content duplicates another one (say, the same treatment over the same days),
+    # or None. Pure, so that a sync batch decides against the stored records and its own alike.
+    clash: Callable[[Values, Values], str | None]
 
     @property
     def fields(self) -> tuple[str, ...]:
         return tuple(self.defaults)
+
+    def duplicates(self, user: User, values: Values, own_id: uuid.UUID | None) -> str | None:
+        """Why `values` duplicates another of the user's live records (a database read), or None."""
+        for other in self.candidates(user, values):
+            if other.pk != own_id:
+                clash = self.clash(values, stored_values(self, other))
+                if clash is not None:
+                    return clash
+        return None
 
 
 def values_of(kind: RecordKind[Kept], data: Mapping[str, Any]) -> Values:
@@ -137,35 +149,48 @@ def _check_investigation(values: Values, local_today: date, errors: FieldErrors)
     check_notes(errors, values["notes"], MAX_NOTES_LENGTH)
 
 
-def _same_name(name: Any) -> Q:
-    return Q(name__iexact=name.strip()) if isinstance(name, str) else Q(pk__in=[])
+def _same_name(one: Any, other: str) -> bool:
+    return isinstance(one, str) and one.strip().casefold() == other.strip().casefold()
 
 
-def _overlapping_treatment(user: User, values: Values, own_id: uuid.UUID | None) -> str | None:
-    """Another live treatment of the same name over some of the same days: the same thing
-    entered twice (say, from two devices), which would count its days twice."""
+def _treatment_clash(values: Values, other: Values) -> str | None:
+    """Whether `values` and `other` are one treatment entered twice (say, from two devices): the
+    same name over some of the same days, which would count its days twice. Pure: the single
+    writes and sync's batches decide with it alike."""
     started, stopped = values["started_on"], values["stopped_on"]
-    others = Treatment.live.filter(_same_name(values["name"]), user=user)
-    others = others.exclude(pk=own_id) if own_id is not None else others
-    others = others.filter(Q(stopped_on__isnull=True) | Q(stopped_on__gte=started))
-    if stopped is not None:
-        others = others.filter(started_on__lte=stopped)
-    other = others.order_by("started_on").first()
-    if other is None:
+    if not _same_name(values["name"], other["name"]):
         return None
-    until = f"to {other.stopped_on}" if other.stopped_on else "still going on"
-    return f"You already have {other.name} from {other.started_on} ({until}): edit that one, or stop it first."
+    if (other["stopped_on"] is not None and other["stopped_on"] < started) or (
+        stopped is not None and other["started_on"] > stopped
+    ):
+        return None
+    until = f"to {other['stopped_on']}" if other["stopped_on"] else "still going on"
+    return f"You already have {other['name']} from {other['started_on']} ({until}): edit that one, or stop it first."
 
 
-def _same_investigation(user: User, values: Values, own_id: uuid.UUID | None) -> str | None:
+def _investigation_clash(values: Values, other: Values) -> str | None:
     """The same test on the same day, entered twice."""
-    others = Investigation.live.filter(
-        _same_name(values["name"]), user=user, kind=values["kind"], done_on=values["done_on"]
-    )
-    others = others.exclude(pk=own_id) if own_id is not None else others
-    if others.exists():
+    if _same_name(values["name"], other["name"]) and (values["kind"], values["done_on"]) == (
+        other["kind"],
+        other["done_on"],
+    ):
         return f"You already have {values['name'].strip()} on {values['done_on']}: edit that one."
     return None
+
+
+def _overlapping_treatments(user: User, values: Values) -> QuerySet[Treatment]:
+    """The user's live treatments over some of the days of `values` (the name is compared by
+    the clash, in Python: SQLite's case-insensitive match knows ASCII only)."""
+    others = Treatment.live.filter(user=user).filter(
+        Q(stopped_on__isnull=True) | Q(stopped_on__gte=values["started_on"])
+    )
+    if values["stopped_on"] is not None:
+        others = others.filter(started_on__lte=values["stopped_on"])
+    return others.order_by("started_on", "pk")
+
+
+def _same_day_investigations(user: User, values: Values) -> QuerySet[Investigation]:
+    return Investigation.live.filter(user=user, kind=values["kind"], done_on=values["done_on"]).order_by("pk")
 
 
 TREATMENTS = RecordKind(
@@ -173,20 +198,22 @@ TREATMENTS = RecordKind(
     name="treatment",
     defaults={"name": "", "kind": None, "dose": "", "started_on": None, "stopped_on": None, "notes": ""},
     check=_check_treatment,
-    duplicates=_overlapping_treatment,
+    candidates=_overlapping_treatments,
+    clash=_treatment_clash,
 )
 INVESTIGATIONS = RecordKind(
     model=Investigation,
     name="test",
     defaults={"name": "", "kind": None, "done_on": None, "result": "", "notes": ""},
     check=_check_investigation,
-    duplicates=_same_investigation,
+    candidates=_same_day_investigations,
+    clash=_investigation_clash,
 )
 # The field whose error a duplicate is reported on.
 DUPLICATE_FIELD = {Treatment: "started_on", Investigation: "done_on"}
 
 
-def _normalized(values: Values) -> Values:
+def normalized(values: Values) -> Values:
     """Names without the spaces around them, as stored."""
     return {**values, "name": values["name"].strip()} if isinstance(values.get("name"), str) else values
 
@@ -224,7 +251,7 @@ def replay_of(kind: RecordKind[Kept], stored: Kept, user: User, values: Values) 
         return Outcome.NOT_YOURS
     if stored.deleted_at is not None:
         return Outcome.DELETED
-    return Outcome.SAME if stored_values(kind, stored) == _normalized(values) else Outcome.DIFFERENT
+    return Outcome.SAME if stored_values(kind, stored) == normalized(values) else Outcome.DIFFERENT
 
 
 @transaction.atomic
@@ -242,7 +269,7 @@ def record_create(
             return Created(outcome, stored if outcome is not Outcome.NOT_YOURS else None)
     profile = lock_profile(user)
     record_errors(kind, wanted, profile.local_today()).raise_if_any()
-    wanted = _normalized(wanted)
+    wanted = normalized(wanted)
     _refuse_duplicate(kind, user, wanted, id)
     record = kind.model(user=user, **wanted)
     if id is not None:
@@ -275,7 +302,7 @@ def record_update(kind: RecordKind[Kept], *, record: Kept, expected_version: int
     check_version(current=current.version, expected=expected_version)
     after = {**stored_values(kind, current), **changes}
     record_errors(kind, after, profile.local_today()).raise_if_any()
-    after = _normalized(after)
+    after = normalized(after)
     if after == stored_values(kind, current):
         return current
     _refuse_duplicate(kind, record.user, after, current.pk)

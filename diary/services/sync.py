@@ -10,10 +10,13 @@ phone created). The rules, per record:
 - a deleted record stays deleted: an edit of a tombstone is a `conflict`;
 - a phone that never heard back about its create (version absent) is treated as based on
   version 1, the version its own create produced;
-- except for a check-in's content: its key is its day, which the web page and every phone
-  share, so a day that holds another content may not be this phone's create at all. Sent
-  without a version, it is a `conflict` (a phone's own unanswered create, edited since, is
-  then one too: the person keeps one side, instead of another device's day being replaced).
+- except for the content of a record keyed by its day (a check-in, a function check): the
+  day is one the web page and every phone share, so a day that holds another content may not
+  be this phone's create at all. Sent without a version, it is a `conflict` (a phone's own
+  unanswered create, edited since, is then one too: the person keeps one side, instead of
+  another device's day being replaced);
+- a treatment or an investigation that duplicates another of the user's (as stored, or as
+  the batch leaves them) is `invalid`, with the field error a single write gets.
 
 All of a batch is read in a few queries, decided in memory, and written in a few more: the
 cost does not grow with the batch.
@@ -22,24 +25,47 @@ cost does not grow with the batch.
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Any, Generic, Literal, TypeVar
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import User
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from diary.models import CheckIn, Episode, Profile
+from diary.models import CheckIn, Episode, FunctionCheck, Investigation, Profile, SyncedRecord, Treatment
 
-from .checkins import CHECKIN_FIELDS, CheckInInput, checkin_errors, checkin_matches, checkin_values
+from .clinical import INVESTIGATIONS, TREATMENTS
 from .episode_input import EpisodeInput, ReferenceCodes, episode_errors
 from .episodes import EpisodeChildren, EpisodeRows, episode_rows, episode_to_rewrite, new_episode, rewrite_episodes
-from .records import STAMPED_FIELDS, Claim, Write, claim_change_seqs, lock_profile, stamp_changes
+from .records import STAMPED_FIELDS, Write, claim_change_seqs, lock_profile
 from .replays import Replay, replay_outcome
+from .sync_kinds import (
+    CHECKINS,
+    FUNCTION_CHECKS,
+    CheckInChange,
+    FunctionCheckChange,
+    ItemResult,
+    RecordChange,
+    apply_dated,
+    apply_records,
+    duplicate_result,
+    id_in_use,
+    insert_new,
+    stamp_in_order,
+)
 
-Status = Literal["created", "updated", "unchanged", "conflict", "invalid"]
 CHILDREN = ("locations__region", "triggers", "symptoms")
+
+__all__ = [
+    "CheckInChange",
+    "EpisodeChange",
+    "FunctionCheckChange",
+    "ItemResult",
+    "RecordChange",
+    "SyncResults",
+    "sync_apply",
+    "sync_changes",
+]
 
 
 @dataclass(frozen=True)
@@ -51,40 +77,13 @@ class EpisodeChange:
     errors: dict[str, list[str]] = field(default_factory=dict)  # found while parsing
 
 
-@dataclass(frozen=True)
-class CheckInChange:
-    date: date
-    values: CheckInInput  # empty for a delete
-    base_version: int | None
-    delete: bool = False
-    errors: dict[str, list[str]] = field(default_factory=dict)
-
-
-Record = TypeVar("Record", Episode, CheckIn)
-
-
-@dataclass
-class ItemResult(Generic[Record]):
-    status: Status
-    record: Record | None = None  # the stored episode or check-in after the push, if there is one
-    errors: dict[str, list[str]] = field(default_factory=dict)
-    # For an episode this push wrote: its locations and codes as written, so that answering
-    # needs no read-back. None when `record` came from the database with them prefetched.
-    children: EpisodeChildren | None = None
-
-
 @dataclass
 class SyncResults:
     episodes: list[ItemResult[Episode]]
     checkins: list[ItemResult[CheckIn]]
-
-
-def _id_in_use() -> ItemResult[Episode]:
-    return ItemResult("invalid", errors={"id": ["This id is already in use."]})
-
-
-def _duplicate_result(kind: str) -> ItemResult[Record]:
-    return ItemResult("invalid", errors={kind: ["Appears more than once in this batch."]})
+    treatments: list[ItemResult[Treatment]] = field(default_factory=list)
+    investigations: list[ItemResult[Investigation]] = field(default_factory=list)
+    function_checks: list[ItemResult[FunctionCheck]] = field(default_factory=list)
 
 
 # --- Episodes -----------------------------------------------------------------------------
@@ -105,7 +104,7 @@ def _decide_episode(
     if change.errors:
         return ItemResult("invalid", errors=change.errors)
     if stored is not None and stored.user_id != user.pk:
-        return _id_in_use()
+        return id_in_use()
     base = change.base_version if change.base_version is not None else 1
     if change.delete:
         if stored is None or stored.deleted_at is not None:
@@ -149,8 +148,8 @@ def _write_episodes(
     for episode, data in zip([*created, *updated], contents, strict=True):
         episode_rows(episode, data, codes=codes, zone=claim.zone, rows=rows)
         written[episode.id] = (episode, EpisodeChildren.of(data))
-    _stamp_in_order(claim, now, (created, Write.CREATE), (updated, Write.EDIT), (plan.deletes, Write.DELETE))
-    taken = _insert_new_episodes(created)
+    stamp_in_order(claim, now, (created, Write.CREATE), (updated, Write.EDIT), (plan.deletes, Write.DELETE))
+    taken = insert_new(Episode, created)
     if taken:
         rows.drop(taken)
         for episode_id in taken:
@@ -161,33 +160,6 @@ def _write_episodes(
         Episode.objects.bulk_update(plan.deletes, STAMPED_FIELDS)
     rows.insert()
     return written, taken
-
-
-def _stamp_in_order(claim: Claim, now: datetime, *groups: tuple[Sequence[Any], Write]) -> None:
-    """Stamp each group of records with the next of the claimed change numbers, in order."""
-    offset = 0
-    for records, write in groups:
-        stamp_changes(records, write=write, claim=claim, offset=offset, now=now)
-        offset += len(records)
-
-
-def _insert_new_episodes(episodes: list[Episode]) -> set[uuid.UUID]:
-    """Insert new episodes; answer the ids that were taken meanwhile, which are left out.
-
-    The batch was read under this user's lock, but another user's push may insert one of the
-    same ids at the same moment (PostgreSQL then makes this insert wait for it and fail). A
-    savepoint keeps the failure from spoiling the batch: the taken ids are read back (their
-    rows are committed by now) and the rest is inserted again."""
-    try:
-        with transaction.atomic():
-            Episode.objects.bulk_create(episodes)
-    except IntegrityError:
-        ids = [episode.id for episode in episodes]
-        taken = set(Episode.objects.filter(pk__in=ids).values_list("pk", flat=True))
-        if not taken:
-            raise  # not a race for an id: a real fault
-        return taken | _insert_new_episodes([e for e in episodes if e.id not in taken])
-    return set()
 
 
 def _apply_episodes(
@@ -201,91 +173,38 @@ def _apply_episodes(
     plan, results, seen = _EpisodePlan(profile.zone), [], set()
     for change in changes:
         if change.id in seen:
-            results.append(_duplicate_result("id"))
+            results.append(duplicate_result("id"))
             continue
         seen.add(change.id)
         results.append(_decide_episode(change, stored.get(change.id), user, codes, now, plan))
     written, taken = _write_episodes(user, plan, codes, now)
     for index, (change, result) in enumerate(zip(changes, results, strict=True)):
         if change.id in taken and result.status == "created":
-            results[index] = _id_in_use()
+            results[index] = id_in_use()
         elif change.id in written and result.status in ("created", "updated"):
             result.record, result.children = written[change.id]
     return results
 
 
-# --- Check-ins ----------------------------------------------------------------------------
-
-
-def _decide_checkin(
-    change: CheckInChange, stored: CheckIn | None, local_today: date
-) -> tuple[ItemResult[CheckIn], str]:
-    """The result, and what to write: "", "create", "update" or "delete"."""
-    if change.errors:
-        return ItemResult("invalid", errors=change.errors), ""
-    base = change.base_version if change.base_version is not None else 1
-    if change.delete:
-        if stored is None or stored.deleted_at is not None:
-            return ItemResult("unchanged", stored), ""
-        return (ItemResult("conflict", stored), "") if base != stored.version else (ItemResult("updated"), "delete")
-    problems = checkin_errors(day=change.date, local_today=local_today, values=change.values)
-    if problems:
-        return ItemResult("invalid", errors=dict(problems.errors)), ""
-    if stored is None:
-        return ItemResult("created"), "create"
-    if checkin_matches(stored, checkin_values(change.values)):
-        return ItemResult("unchanged", stored), ""
-    if change.base_version != stored.version:  # absent included: see the module's docstring
-        return ItemResult("conflict", stored), ""
-    return ItemResult("updated"), "update"
-
-
-def _apply_checkins(
-    user: User, profile: Profile, changes: Sequence[CheckInChange], now: datetime
-) -> list[ItemResult[CheckIn]]:
-    if not changes:
-        return []
-    stored = {c.date: c for c in CheckIn.objects.filter(user=user, date__in={c.date for c in changes})}
-    local_today = profile.local_today()
-    results: list[ItemResult[CheckIn]] = []
-    creates: list[CheckIn] = []
-    changed: list[CheckIn] = []
-    deletes: list[CheckIn] = []
-    seen: set[date] = set()
-    for change in changes:
-        if change.date in seen:
-            results.append(_duplicate_result("date"))
-            continue
-        seen.add(change.date)
-        result, action = _decide_checkin(change, stored.get(change.date), local_today)
-        if action == "create":
-            row = CheckIn(user=user, date=change.date, **checkin_values(change.values))
-            creates.append(row)
-        elif action in ("update", "delete"):
-            row = stored[change.date]
-            if action == "update":
-                for name, value in checkin_values(change.values).items():
-                    setattr(row, name, value)
-            (changed if action == "update" else deletes).append(row)
-        if action:
-            result.record = row
-        results.append(result)
-    if creates or changed or deletes:
-        claim = claim_change_seqs(user.pk, len(creates) + len(changed) + len(deletes))
-        _stamp_in_order(claim, now, (creates, Write.CREATE), (changed, Write.EDIT), (deletes, Write.DELETE))
-        CheckIn.objects.bulk_create(creates)
-        CheckIn.objects.bulk_update([*changed, *deletes], [*CHECKIN_FIELDS, *STAMPED_FIELDS])
-    return results
-
-
 @transaction.atomic
-def sync_apply(*, user: User, episodes: Sequence[EpisodeChange], checkins: Sequence[CheckInChange]) -> SyncResults:
+def sync_apply(
+    *,
+    user: User,
+    episodes: Sequence[EpisodeChange],
+    checkins: Sequence[CheckInChange],
+    treatments: Sequence[RecordChange] = (),
+    investigations: Sequence[RecordChange] = (),
+    function_checks: Sequence[FunctionCheckChange] = (),
+) -> SyncResults:
     """Apply one pushed batch. Valid items apply; every item gets its own result."""
     profile = lock_profile(user)
     now = timezone.now()
     return SyncResults(
         episodes=_apply_episodes(user, profile, episodes, now),
-        checkins=_apply_checkins(user, profile, checkins, now),
+        checkins=apply_dated(CHECKINS, user, profile, checkins, now),
+        treatments=apply_records(TREATMENTS, user, profile, treatments, now),
+        investigations=apply_records(INVESTIGATIONS, user, profile, investigations, now),
+        function_checks=apply_dated(FUNCTION_CHECKS, user, profile, function_checks, now),
     )
 
 
@@ -295,23 +214,35 @@ class Changes:
     checkins: list[CheckIn]
     cursor: int
     has_more: bool
+    treatments: list[Treatment] = field(default_factory=list)
+    investigations: list[Investigation] = field(default_factory=list)
+    function_checks: list[FunctionCheck] = field(default_factory=list)
 
 
 def sync_changes(*, user: User, since: int, limit: int) -> Changes:
     """What changed after change number `since`, tombstones included, oldest change first, at
-    most `limit` records; `cursor` is where the next pull starts."""
-    episodes = list(
-        Episode.objects.filter(user=user, change_seq__gt=since)
-        .order_by("change_seq")
-        .prefetch_related(*CHILDREN)[: limit + 1]
-    )
-    checkins = list(CheckIn.objects.filter(user=user, change_seq__gt=since).order_by("change_seq")[: limit + 1])
-    merged = sorted([*episodes, *checkins], key=lambda record: record.change_seq)
+    most `limit` records of all kinds together; `cursor` is where the next pull starts. Each
+    kind is read up to `limit + 1` (a query per kind, whatever the limit), then merged."""
+    kinds: list[list[SyncedRecord]] = [
+        list(
+            Episode.objects.filter(user=user, change_seq__gt=since)
+            .order_by("change_seq")
+            .prefetch_related(*CHILDREN)[: limit + 1]
+        ),
+        *(
+            list(model.objects.filter(user=user, change_seq__gt=since).order_by("change_seq")[: limit + 1])
+            for model in (CheckIn, Treatment, Investigation, FunctionCheck)
+        ),
+    ]
+    merged = sorted((record for records in kinds for record in records), key=lambda record: record.change_seq)
     page = merged[:limit]
     cursor = page[-1].change_seq if page else since
     return Changes(
         episodes=[r for r in page if isinstance(r, Episode)],
         checkins=[r for r in page if isinstance(r, CheckIn)],
+        treatments=[r for r in page if isinstance(r, Treatment)],
+        investigations=[r for r in page if isinstance(r, Investigation)],
+        function_checks=[r for r in page if isinstance(r, FunctionCheck)],
         cursor=cursor,
         has_more=len(merged) > limit,
     )

@@ -23,6 +23,21 @@ ENDPOINTS = [
     ("get", "/api/v1/checkins/2026-11-02/"),
     ("put", "/api/v1/checkins/2026-11-02/"),
     ("delete", "/api/v1/checkins/2026-11-02/"),
+    *(
+        (method, path)
+        for kind in ("treatments", "investigations")
+        for method, path in (
+            ("get", f"/api/v1/{kind}/"),
+            ("post", f"/api/v1/{kind}/"),
+            ("get", f"/api/v1/{kind}/{EPISODE_ID}/"),
+            ("patch", f"/api/v1/{kind}/{EPISODE_ID}/"),
+            ("delete", f"/api/v1/{kind}/{EPISODE_ID}/"),
+        )
+    ),
+    ("get", "/api/v1/function-checks/"),
+    ("get", "/api/v1/function-checks/2026-11-02/"),
+    ("put", "/api/v1/function-checks/2026-11-02/"),
+    ("delete", "/api/v1/function-checks/2026-11-02/"),
     ("get", "/api/v1/sync/"),
     ("post", "/api/v1/sync/"),
     ("get", "/api/v1/reference/"),

@@ -32,6 +32,18 @@ VALID_ONLY_WITH_DATA = {
     "a cursor must be one the API handed out",
     "GET /api/v1/checkins/": "a cursor must be one the API handed out",
     "PUT /api/v1/checkins/{day}/": "a check-in's date must not be after the user's tomorrow (the clock)",
+    "GET /api/v1/treatments/": "a cursor must be one the API handed out",
+    "POST /api/v1/treatments/": "dates must not be after the user's tomorrow (the clock), the stop not before the "
+    "start (one field against another); a treatment of the same name over some of the same days is refused (the "
+    "stored data); a name is one line (no control characters)",
+    "PATCH /api/v1/treatments/{id}/": "the same as for a create, against the stored fields",
+    "GET /api/v1/investigations/": "a cursor must be one the API handed out",
+    "POST /api/v1/investigations/": "done_on must not be after the user's tomorrow (the clock); the same test on "
+    "the same day is refused (the stored data); a name is one line (no control characters)",
+    "PATCH /api/v1/investigations/{id}/": "the same as for a create, against the stored fields",
+    "GET /api/v1/function-checks/": "a cursor must be one the API handed out",
+    "PUT /api/v1/function-checks/{day}/": "the day must not be after the user's tomorrow (the clock); "
+    "weakness_where only with weakness yes, each place once (one field against another)",
     "GET /api/v1/summary/": "date_to must not be before date_from (one parameter against another)",
     "POST /api/v1/summary/refresh/": "date_to must not be before date_from",
     "DELETE /api/v1/account/": "the password must be the account's own (a body without one is refused too)",
