@@ -15,6 +15,7 @@ from tests.browser.test_quick_log import open_quick_log, sign_in, sign_in_again_
 
 PHONE = {"width": 360, "height": 780}
 NOTICE = "See a doctor soon: weakness (left leg)."
+NOTE = "alice's weekly note"
 
 
 def weekly_screen(page: Any) -> Any:
@@ -34,6 +35,16 @@ def saved_status(page: Any, pattern: str) -> None:
     )
 
 
+def sent(page: Any, text: str) -> None:
+    """Once the phone has nothing waiting and lists the server's check saying `text` (before
+    the account is confirmed it lists nothing; after, what waits until it is sent)."""
+    page.wait_for_function(
+        "(text) => document.querySelector('#waiting').hidden"
+        " && document.querySelector('#recent-list').textContent.includes(text)",
+        arg=text,
+    )
+
+
 def checks_of(user: User) -> list[FunctionCheck]:
     return list(FunctionCheck.objects.filter(user=user, deleted_at=None))
 
@@ -44,9 +55,12 @@ def test_it_proposes_the_check_and_sends_all_no_from_one_phone_screen(signed_in_
     open_quick_log(page, synced=True)
     card = page.locator("#weekly-card")
     assert card.is_visible()
-    assert "Most people answer no to all of these." in card.inner_text()
+    assert card.inner_text().startswith("Weekly check, 1 minute.")
+    look_at(page, "quick-log-weekly-card")
+    page.set_viewport_size(PHONE)
     card.get_by_role("button", name="Start the weekly check").click()
     screen = weekly_screen(page)
+    assert "Most people answer no to all of these." in screen.inner_text()
     assert page.locator("#log-screen").is_hidden()
     # One screen: every question, and Save below them, show at 360 x 780 without scrolling.
     save = screen.get_by_role("button", name="Save the check")
@@ -67,7 +81,7 @@ def test_it_proposes_the_check_and_sends_all_no_from_one_phone_screen(signed_in_
     saved_status(page, "^Sent\\.$")
     assert page.locator("#weekly-notice").inner_text() == ""  # all no: nothing to see a doctor about
     [check] = checks_of(browser_user)
-    assert [check.answer(sign) for sign in FUNCTION_SIGNS] == [False] * len(FUNCTION_SIGNS)
+    assert [getattr(check, sign) for sign in FUNCTION_SIGNS] == [False] * len(FUNCTION_SIGNS)
     assert check.weakness_where == []
     screen.get_by_role("button", name="Done").click()
     page.locator("#log-screen").wait_for(state="visible")
@@ -100,7 +114,7 @@ def test_it_saves_offline_says_see_a_doctor_soon_and_sends_it_when_back_online(
     where.get_by_label("Left leg").check()
     screen.get_by_role("button", name="Save the check").click()
     saved_status(page, "^Saved on this phone")
-    assert NOTICE in page.locator("#weekly-notice").inner_text()
+    page.locator("#weekly-notice").get_by_text(NOTICE).wait_for()
     look_at(page, "quick-log-weekly-check-notice")
     page.set_viewport_size(PHONE)
     screen.get_by_role("button", name="Done").click()
@@ -128,18 +142,21 @@ def test_another_account_on_the_phone_never_sees_an_unsent_check(
     page.locator(".weekly-link").get_by_role("link").click()
     screen = weekly_screen(page)
     answer(screen, "Trouble swallowing?", "Yes")
+    screen.get_by_label(re.compile("^Notes")).fill(NOTE)
     screen.get_by_role("button", name="Save the check").click()
     saved_status(page, "^Saved on this phone")
+    screen.get_by_role("button", name="Done").click()
     bob = account_register(username="bob", password="another pass phrase 2", time_zone="Europe/Paris")
     context.clear_cookies()
     sign_in(context, bob, live_server)
     context.set_offline(False)
-    page.goto("/quick/")
+    page.reload()
     wait_for_status(page, "^synced just now$")
-    assert "logged under another account waits on this phone, locked" in page.locator("#waiting-list").inner_text()
-    assert "swallowing" not in page.locator("body").inner_text()
-    assert page.locator("#weekly-card").is_visible()  # bob has none this week
-    page.locator("#weekly-card").get_by_role("button").click()
+    page.locator("#waiting-list").get_by_text("logged under another account waits on this phone, locked").wait_for()
+    assert NOTE not in page.locator("body").inner_text()
+    assert "Weekly check" not in page.locator("#waiting-list").inner_text()
+    assert page.locator("#recent-list li[data-key]").count() == 0
+    page.locator("#weekly-card").get_by_role("button").click()  # bob has none this week
     screen = weekly_screen(page)
     assert screen.locator("input:checked").count() == 0  # not alice's answers
     assert checks_of(bob) == []
@@ -149,8 +166,9 @@ def test_another_account_on_the_phone_never_sees_an_unsent_check(
     context.clear_cookies()
     page.goto("/accounts/login/?next=/quick/")
     sign_in_again_and_sync(page)
+    sent(page, "trouble swallowing")
     [check] = checks_of(browser_user)
-    assert (check.swallowing, check.weakness) == (True, None)
+    assert (check.swallowing, check.weakness, check.notes) == (True, None, NOTE)
     assert checks_of(bob) == []
 
 

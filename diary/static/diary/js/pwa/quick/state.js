@@ -18,6 +18,7 @@ export const page = {
   records: [],
   owner: null,
   lastSynced: null,
+  confirmed: false, // whether the phone's entries are read yet (syncing.js, confirmAccount)
 };
 
 // An item sealed for an account that left the phone (seal.js) is no one's here.
@@ -82,9 +83,10 @@ export function daysBefore(day, days) {
 }
 
 // A weekly function check is proposed when the phone holds none of the last 7 days, from the
-// last pull and its own queue, so offline too. Before any sync the phone cannot know: it waits.
+// last pull and its own queue, so offline too. Before any sync, or before it has read them, the
+// phone cannot know: it waits.
 export function weeklyDue(now) {
-  if (!page.lastSynced) return false;
+  if (!page.confirmed || !page.lastSynced) return false;
   const since = daysBefore(localDate(now), 6);
   return !recentEntries().some((entry) => entry.kind === "function_check" && entry.body.date >= since);
 }

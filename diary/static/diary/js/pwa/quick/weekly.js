@@ -46,6 +46,8 @@ function open() {
   page.weeklySaved = null;
   form.hidden = false;
   $("#weekly-saved").hidden = true;
+  $("#weekly-saved-status").textContent = "";
+  $("#weekly-notice").textContent = "";
   prepare(page.weeklyDate || localDate(new Date()));
   page.weeklyDate = null;
   $("#quick-title").focus();
