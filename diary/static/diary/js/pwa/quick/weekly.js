@@ -27,8 +27,9 @@ function prepare(day) {
   const held = entry && !(entry.item && entry.item.deleted) ? entry : null;
   fillFunctionCheck(form, held ? held.body : { date: day });
   page.editingWeekly = held ? { key, baseVersion: held.queued ? undefined : held.version } : null;
-  if (held && held.item && held.item.status === "invalid") showErrors(form, "weekly-error-", held.item.errors);
-  $("#weekly-errors").hidden = true;
+  // Opened to fix what the server refused: its errors, under their field or above the form.
+  const errors = held && held.item && held.item.status === "invalid" ? held.item.errors : {};
+  banner($("#weekly-errors"), showErrors(form, "weekly-error-", errors));
   touched = false;
   sayAnswered();
 }
