@@ -39,6 +39,7 @@ from diary.pages.episode_form import (
     duration_words,
     outline_svgs,
 )
+from diary.pages.function_questions import FUNCTION_QUESTIONS, WEAKNESS_PLACES
 
 # The quick log's form as it opens: nothing chosen but the duration preset shown in its words.
 EMPTY_FORM = EpisodeForm(duration=DEFAULT_DURATION)
@@ -64,11 +65,13 @@ MODULES = (
     "diary/js/pwa/times.js",
     "diary/js/pwa/episode-form.js",
     "diary/js/pwa/checkin-form.js",
+    "diary/js/pwa/function-check-form.js",
     "diary/js/clear-answer.js",
     "diary/js/pwa/quick/state.js",
     "diary/js/pwa/quick/texts.js",
     "diary/js/pwa/quick/render.js",
     "diary/js/pwa/quick/syncing.js",
+    "diary/js/pwa/quick/weekly.js",
     "diary/js/pwa/quick/actions.js",
 )
 STYLES = ("vendor/pico-2.1.1/pico.min.css", "diary/site.css", "diary/log.css", "diary/quick.css")
@@ -105,6 +108,9 @@ def shell_html() -> str:
             "units": list(UNITS),
             "intensities": [str(n) for n in range(1, 11)],
             "measures": MEASURES,
+            "function_questions": FUNCTION_QUESTIONS,
+            "function_signs": {q.sign: {"name": q.name, "symptom": q.symptom} for q in FUNCTION_QUESTIONS},
+            "weakness_places": WEAKNESS_PLACES,
             "max_notes": MAX_NOTES_LENGTH,
             "group_labels": dict(RegionGroup.choices),
             "styles": STYLES,

@@ -48,6 +48,11 @@ export const queueEpisode = (body, baseVersion) =>
 export const queueCheckin = (body, baseVersion) =>
   enqueue(store.checkinKey(body.date), "checkin", { body, base_version: baseVersion });
 
+// A weekly function check is one per day, as a check-in is: a second save of the same day is the
+// next revision of the same item.
+export const queueFunctionCheck = (body, baseVersion) =>
+  enqueue(store.functionCheckKey(body.date), "function_check", { body, base_version: baseVersion });
+
 // Deleting: an item the server never saw simply leaves the queue; anything the server may
 // hold (a synced record, or an item sent without an answer) is queued as a delete.
 export function queueDelete(key, kind, body, baseVersion) {

@@ -5,12 +5,14 @@
 //
 // This module wires the page: quick/state.js holds what it knows, quick/texts.js words it,
 // quick/render.js draws it, quick/actions.js does what the person asks, quick/syncing.js syncs.
+// quick/weekly.js runs the weekly function check's screen.
 
 import { resetCheckin } from "./checkin-form.js";
 import * as actions from "./quick/actions.js";
 import { $, checkinForm, episodeForm, render, renderStatus } from "./quick/render.js";
 import { page, waitingHere } from "./quick/state.js";
 import { SYNC_EVERY_MS, confirmAccount, load, syncNow } from "./quick/syncing.js";
+import { listenWeekly, refreshWeekly, showScreen } from "./quick/weekly.js";
 
 const PULL_EVERY_MS = 5 * 60 * 1000; // with nothing waiting, to bring what other devices logged
 
@@ -41,6 +43,7 @@ function listen() {
   $("#recent-list").addEventListener("click", actions.onEntryAction);
   $("#sync-now").addEventListener("click", syncNow);
   $("#sign-out").addEventListener("click", actions.signOut);
+  listenWeekly();
 }
 
 function follow() {
@@ -70,6 +73,7 @@ function start() {
   registerWorker();
   listen();
   resetCheckin(checkinForm, new Date());
+  showScreen();
   // The form first (the reference data is no one's), the diary once the account is confirmed.
   // Only then does the page follow syncs (the worker's, another tab's, its own timer): a sync
   // that ended before would show "synced" over lists not yet drawn.
@@ -79,6 +83,7 @@ function start() {
       follow();
       return load();
     })
+    .then(refreshWeekly)
     .then(() => {
       if (!page.reference) $("#reference-missing").hidden = false;
       return syncNow();

@@ -1,7 +1,8 @@
 // The phone's copy of what the server holds (the "records" store): the server's records of
-// the last RECENT_DAYS days, tombstones excepted, so that the recent history reads offline.
+// the last RECENT_DAYS days, tombstones excepted, so that the recent history reads offline (and
+// the page knows offline whether a weekly function check is due).
 
-import { episodeKey, checkinKey, promised, transact } from "./store.js";
+import { keyOf, promised, transact } from "./store.js";
 
 export const RECENT_DAYS = 30;
 const DAY_MS = 24 * 3600 * 1000;
@@ -13,7 +14,7 @@ export function isRecent(kind, record, now) {
 
 // Keeps (or forgets) one record the server sent, in `records` (a store of an open transaction).
 export function keepRecord(records, kind, record, now) {
-  const key = kind === "episode" ? episodeKey(record.id) : checkinKey(record.date);
+  const key = keyOf(kind, record);
   if (record.deleted_at || !isRecent(kind, record, now)) records.delete(key);
   else records.put({ key, kind, record });
 }

@@ -3,7 +3,8 @@
 //
 // Three stores:
 // - queue: what was logged or changed on this phone and not yet accepted by the server, one
-//   item per episode ("episode:<id>") or check-in ("checkin:<date>"). An item stays until the
+//   item per episode ("episode:<id>"), check-in ("checkin:<date>") or weekly function check
+//   ("function_check:<date>"). An item stays until the
 //   server answers for it: nothing is dropped on a failed or cut-off push.
 // - records: what the server holds (from the last pulls), kept for the last RECENT_DAYS days
 //   (records.js) so that the recent history reads offline.
@@ -97,3 +98,11 @@ export const setMeta = (name, value) => put("meta", { name, value });
 export const episodeKey = (id) => `episode:${id}`;
 
 export const checkinKey = (date) => `checkin:${date}`;
+
+export const functionCheckKey = (date) => `function_check:${date}`;
+
+// The key of a `kind` ("episode", "checkin", "function_check") record or body.
+export function keyOf(kind, record) {
+  if (kind === "episode") return episodeKey(record.id);
+  return kind === "checkin" ? checkinKey(record.date) : functionCheckKey(record.date);
+}

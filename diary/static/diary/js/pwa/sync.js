@@ -20,6 +20,12 @@ const PULL_LIMIT = 500;
 const MAX_PULL_PAGES = 1000;
 const LOCK = "twitch-diary-sync";
 const SETTLED = new Set(["created", "updated", "unchanged"]);
+// Each kind of queue item and its list in the contract's push, answer and pull.
+const LISTS = [
+  ["episode", "episodes"],
+  ["checkin", "checkins"],
+  ["function_check", "function_checks"],
+];
 
 // --- Pushing ------------------------------------------------------------------------------
 
@@ -46,27 +52,34 @@ function push(username, csrfToken) {
   });
 }
 
-// `batch` holds the items as read before sending: each one's `rev` is the revision sent.
+// `batch` holds the items as read before sending: each one's `rev` is the revision sent. Only
+// the lists that hold something are sent (a server that knows no function checks yet still
+// takes the rest).
 function pushBatch(batch, csrfToken) {
-  const episodes = batch.filter((item) => item.kind === "episode");
-  const checkins = batch.filter((item) => item.kind === "checkin");
+  const lists = LISTS.map(([kind, name]) => [name, batch.filter((item) => item.kind === kind)]).filter(
+    ([, items]) => items.length,
+  );
+  const body = Object.fromEntries(lists.map(([name, items]) => [name, items.map(payload)]));
   // Marked before sending: if no answer comes, the server may hold these (see queue.js, queueDelete).
   return markSent(batch)
     .then(() =>
       call("sync/", {
         method: "POST",
         headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken },
-        body: JSON.stringify({ episodes: episodes.map(payload), checkins: checkins.map(payload) }),
+        body: JSON.stringify(body),
       }),
     )
     .then(json)
-    .then((answer) => {
+    .then((answer) =>
       // The answer lists each kind's results in the order pushed.
-      const results = answer.results.episodes.concat(answer.results.checkins);
-      return store.transact(["queue", "records"], "readwrite", (stores) =>
-        Promise.all(episodes.concat(checkins).map((item, index) => settle(stores, item, item.rev, results[index]))),
-      );
-    });
+      store.transact(["queue", "records"], "readwrite", (stores) =>
+        Promise.all(
+          lists.flatMap(([name, items]) =>
+            items.map((item, index) => settle(stores, item, item.rev, answer.results[name][index])),
+          ),
+        ),
+      ),
+    );
 }
 
 function markSent(batch) {
@@ -131,8 +144,9 @@ function pullPage(since) {
       const now = Date.now();
       return store
         .transact(["records", "meta"], "readwrite", (stores) => {
-          page.episodes.forEach((record) => keepRecord(stores.records, "episode", record, now));
-          page.checkins.forEach((record) => keepRecord(stores.records, "checkin", record, now));
+          LISTS.forEach(([kind, name]) => {
+            (page[name] || []).forEach((record) => keepRecord(stores.records, kind, record, now));
+          });
           stores.meta.put({ name: "cursor", value: page.cursor });
         })
         .then(() => page);

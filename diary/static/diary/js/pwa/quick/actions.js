@@ -1,5 +1,5 @@
 // What the person does on the quick log: save an episode or a check-in, edit, delete, end an
-// episode still going, settle a conflict, sign out. Everything goes to the phone's queue first
+// episode still going, settle a conflict, sign out (the weekly check's screen is weekly.js). Everything goes to the phone's queue first
 // (queue.js) and is sent when the network allows (syncing.js).
 
 import { forgetSynced } from "../api.js";
@@ -13,6 +13,7 @@ import { page, find, baseOf, episodesOn } from "./state.js";
 import { $, LOGIN, episodeForm, checkinForm, banner, announceSaved, showDaysTwitching } from "./render.js";
 import { durationText, signOutQuestion } from "./texts.js";
 import { csrfToken, load, queued } from "./syncing.js";
+import { editWeekly } from "./weekly.js";
 
 // The longest an episode can last (diary.models.MAX_DURATION_SECONDS): one still going for
 // longer is not ended "now" (that duration would be made up), the person says how long.
@@ -34,8 +35,9 @@ function uuid() {
 
 const episodeContent = (body) => Object.fromEntries(EPISODE_FIELDS.filter((name) => body[name] !== undefined).map((name) => [name, body[name]]));
 
-const enqueueBody = (kind, body, baseVersion) =>
-  kind === "episode" ? queue.queueEpisode(body, baseVersion) : queue.queueCheckin(body, baseVersion);
+const ENQUEUE = { episode: queue.queueEpisode, checkin: queue.queueCheckin, function_check: queue.queueFunctionCheck };
+
+const enqueueBody = (kind, body, baseVersion) => ENQUEUE[kind](body, baseVersion);
 
 const shownErrors = (entry) => (entry.item && entry.item.status === "invalid" ? entry.item.errors : {});
 
@@ -67,6 +69,7 @@ function editCheckin(key, entry, baseVersion) {
 function edit(key, entry) {
   const baseVersion = entry.queued ? undefined : entry.version;
   if (entry.kind === "episode") editEpisode(key, entry, baseVersion);
+  else if (entry.kind === "function_check") editWeekly(entry.body.date);
   else editCheckin(key, entry, baseVersion);
 }
 

@@ -2,9 +2,10 @@
 // and what the check-in form says of the day's twitching, all drawn from the state (state.js).
 
 import { buildEpisodeForm, resetEpisode, showPlaces } from "../episode-form.js";
+import { SIGNS, signName, warningsOf } from "../function-check-form.js";
 import { element, values } from "../fields.js";
 import { localDate } from "../times.js";
-import { page, mine, recentEntries, entryDay, episodesOn } from "./state.js";
+import { page, mine, recentEntries, entryDay, episodesOn, weeklyDue } from "./state.js";
 import * as texts from "./texts.js";
 
 export const $ = (selector) => document.querySelector(selector);
@@ -19,16 +20,37 @@ function button(text, action, key, entryText) {
   return element("button", { ...attributes, "aria-label": `${text}: ${entryText}` }, text);
 }
 
-// A red-flag symptom always says "see a doctor soon", wherever the episode shows.
-function redFlagNotice(kind, body) {
-  if (kind !== "episode" || !page.reference || !body.symptoms) return null;
-  const flagged = page.reference.document.symptoms.filter((s) => s.red_flag && body.symptoms.includes(s.code));
+// What a weekly check's yes says when the reference data (with each symptom's advice) has not
+// reached this phone yet.
+const ADVICE = "Please book a doctor's appointment as soon as possible.";
+
+const symptomOf = (code) => (page.reference ? page.reference.document.symptoms.find((s) => s.code === code) : null);
+
+// What is to see a doctor about in an entry, as {name, advice}: an episode's red-flag symptoms,
+// a weekly check's yes to a warning sign (with the advice of the symptom it names; cramps are none).
+function flaggedOf(kind, body) {
+  if (kind === "function_check") {
+    return warningsOf(body).map((sign) => {
+      const symptom = symptomOf(SIGNS[sign].symptom);
+      return { name: signName(sign, body), advice: symptom ? symptom.advice : ADVICE };
+    });
+  }
+  if (kind !== "episode" || !page.reference || !body.symptoms) return [];
+  return page.reference.document.symptoms
+    .filter((s) => s.red_flag && body.symptoms.includes(s.code))
+    .map((s) => ({ name: s.name.toLowerCase(), advice: s.advice }));
+}
+
+// A red-flag symptom, or a yes to a warning sign, always says "see a doctor soon", wherever the
+// entry shows.
+export function redFlagNotice(kind, body) {
+  const flagged = flaggedOf(kind, body);
   if (!flagged.length) return null;
   const notice = element("div", { class: "red-flag" });
-  flagged.forEach((symptom) => {
+  flagged.forEach(({ name, advice }) => {
     const line = element("p");
-    line.appendChild(element("strong", {}, `See a doctor soon: ${symptom.name.toLowerCase()}.`));
-    line.appendChild(document.createTextNode(` ${symptom.advice}`));
+    line.appendChild(element("strong", {}, `See a doctor soon: ${name}.`));
+    line.appendChild(document.createTextNode(` ${advice}`));
     notice.appendChild(line);
   });
   return notice;
@@ -256,8 +278,20 @@ export function showDaysTwitching() {
   $("#checkin-twitching").hidden = Boolean(logged);
 }
 
+// The weekly check: its card while one is due, and what became of the one just saved.
+function renderWeekly() {
+  $("#weekly-card").hidden = !weeklyDue(new Date());
+  if (!page.weeklySaved) return;
+  const item = page.items.find((i) => i.key === page.weeklySaved);
+  let text = "Sent.";
+  if (item && item.status === "waiting") text = "Saved on this phone. It is sent when the phone is online.";
+  else if (item) text = "Saved on this phone, not sent: see Waiting to sync.";
+  $("#weekly-saved-status").textContent = text;
+}
+
 export function render() {
   renderPlaces();
+  renderWeekly();
   renderStatus();
   renderWaiting();
   renderRecent();

@@ -11,10 +11,14 @@ export const page = {
   last: null, // the last sync's result
   editing: null, // {key, id, baseVersion} of the entry the episode form edits
   editingCheckin: null, // {key, baseVersion} of the check-in the check-in form edits
+  editingWeekly: null, // {key, baseVersion} of the weekly function check its form edits
+  weeklyDate: null, // the day whose weekly check the screen opens on next (an edit); none: today
+  weeklySaved: null, // the key of the weekly check just saved, while its screen says so
   items: [],
   records: [],
   owner: null,
   lastSynced: null,
+  confirmed: false, // whether the phone's entries are read yet (syncing.js, confirmAccount)
 };
 
 // An item sealed for an account that left the phone (seal.js) is no one's here.
@@ -70,3 +74,19 @@ export const entryDay = (entry) =>
 // (older than the last 30 days, or never synced) counts none.
 export const episodesOn = (day) =>
   recentEntries().filter((entry) => entry.kind === "episode" && entryDay(entry) === day).length;
+
+// The day `days` before the local date `day` (at noon: a DST change moves no day).
+export function daysBefore(day, days) {
+  const noon = new Date(`${day}T12:00`);
+  noon.setDate(noon.getDate() - days);
+  return localDate(noon);
+}
+
+// A weekly function check is proposed when the phone holds none of the last 7 days, from the
+// last pull and its own queue, so offline too. Before any sync, or before it has read them, the
+// phone cannot know: it waits.
+export function weeklyDue(now) {
+  if (!page.confirmed || !page.lastSynced) return false;
+  const since = daysBefore(localDate(now), 6);
+  return !recentEntries().some((entry) => entry.kind === "function_check" && entry.body.date >= since);
+}

@@ -24,7 +24,6 @@ export function csrfToken() {
 
 // Nothing the phone holds of a diary is drawn until the server has said who is signed in
 // (confirmAccount): the phone may still hold another account's records.
-let confirmed = false;
 
 // Who is signed in, before anything stored is shown. Another account: the last one's copy
 // goes (api.js, whoAmI). No one: it goes too, and its unsent entries stay hidden. With no
@@ -42,13 +41,13 @@ export function confirmAccount() {
       },
     )
     .then(() => {
-      confirmed = true;
+      page.confirmed = true;
     });
 }
 
 export function load() {
   const reads = ["owner", "last_synced", "reference"].map((name) => store.getMeta(name));
-  const held = confirmed ? [store.all("queue"), store.all("records")] : [[], []];
+  const held = page.confirmed ? [store.all("queue"), store.all("records")] : [[], []];
   return Promise.all([...held, ...reads]).then(([items, records, owner, lastSynced, reference]) => {
     page.items = items;
     page.records = records;

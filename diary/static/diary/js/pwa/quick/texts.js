@@ -1,5 +1,6 @@
 // The quick log's wording: entries in one line, durations, times and the sync bar's words.
 
+import { SIGNS, signName } from "../function-check-form.js";
 import { localDate } from "../times.js";
 import { page } from "./state.js";
 
@@ -80,13 +81,30 @@ function checkinText(body, withDay) {
   return parts.join(" · ");
 }
 
-export const entryText = (kind, body, withDay) => (kind === "episode" ? episodeText(body, withDay) : checkinText(body, withDay));
+// "Weekly check · all no", or each yes said ("weakness (left leg)", "cramps"), then the no's.
+function functionCheckText(body, withDay) {
+  const parts = [withDay ? `Weekly check, ${dayFormat.format(new Date(`${body.date}T12:00`))}` : "Weekly check"];
+  const signs = Object.keys(SIGNS);
+  const yes = signs.filter((sign) => body[sign] === "yes");
+  const no = signs.filter((sign) => body[sign] === "no");
+  yes.forEach((sign) => parts.push(`yes: ${signName(sign, body)}`));
+  if (no.length === signs.length) parts.push("all no");
+  else if (no.length) parts.push(`no to ${no.length} of ${signs.length}`);
+  if (!yes.length && !no.length) parts.push("nothing answered");
+  return parts.join(" · ");
+}
+
+const ENTRY_TEXTS = { episode: episodeText, checkin: checkinText, function_check: functionCheckText };
+
+export const entryText = (kind, body, withDay) => ENTRY_TEXTS[kind](body, withDay);
+
+const KIND_NAMES = { checkin: "check-in", function_check: "weekly check" };
 
 // A queued delete: the entry it deletes, or what little the queue knows of it.
 export function deleteText(item) {
   const body = item.body;
   if (body && (body.started_at || body.date)) return `Delete: ${entryText(item.kind, body, true)}`;
-  return `Delete: ${item.kind === "episode" ? "an episode" : `the check-in of ${item.date}`}`;
+  return `Delete: ${item.kind === "episode" ? "an episode" : `the ${KIND_NAMES[item.kind]} of ${item.date}`}`;
 }
 
 export function ago(time) {
