@@ -195,16 +195,22 @@ RESULT: Fields = {
     "status": serializers.ChoiceField(choices=["created", "updated", "unchanged", "conflict", "invalid"]),
     "errors": serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
 }
+# Each kind the sync carries, for the schema: its key, its key field, its wire form, its name
+# in the schema and in words.
+SCHEMA_KINDS: tuple[tuple[str, str, type[serializers.Serializer[Any]], str, str], ...] = (
+    ("episodes", "id", EpisodeSerializer, "Episode", "Episodes"),
+    ("checkins", "date", CheckInSerializer, "CheckIn", "Check-ins"),
+    ("treatments", "id", TreatmentSerializer, "Treatment", "Treatments"),
+    ("investigations", "id", InvestigationSerializer, "Investigation", "Investigations"),
+    ("function_checks", "date", FunctionCheckSerializer, "FunctionCheck", "Function checks"),
+)
+assert tuple(kind for kind, *_ in SCHEMA_KINDS) == KINDS
 PULL_RESPONSE = inline_serializer(
     "SyncPull",
     {
         "cursor": serializers.CharField(help_text="Pass as ?since= next time."),
         "has_more": serializers.BooleanField(),
-        "episodes": EpisodeSerializer(many=True),
-        "checkins": CheckInSerializer(many=True),
-        "treatments": TreatmentSerializer(many=True),
-        "investigations": InvestigationSerializer(many=True),
-        "function_checks": FunctionCheckSerializer(many=True),
+        **{kind: serializer(many=True) for kind, _, serializer, _, _ in SCHEMA_KINDS},
     },
 )
 PUSH_RESPONSE = inline_serializer(
@@ -213,51 +219,12 @@ PUSH_RESPONSE = inline_serializer(
         "results": inline_serializer(
             "SyncPushResults",
             {
-                "episodes": inline_serializer(
-                    "SyncEpisodeResult",
-                    {
-                        "id": serializers.CharField(allow_null=True),
-                        **RESULT,
-                        "record": EpisodeSerializer(allow_null=True),
-                    },
+                kind: inline_serializer(
+                    f"Sync{name}Result",
+                    {key: serializers.CharField(allow_null=True), **RESULT, "record": serializer(allow_null=True)},
                     many=True,
-                ),
-                "checkins": inline_serializer(
-                    "SyncCheckInResult",
-                    {
-                        "date": serializers.CharField(allow_null=True),
-                        **RESULT,
-                        "record": CheckInSerializer(allow_null=True),
-                    },
-                    many=True,
-                ),
-                "treatments": inline_serializer(
-                    "SyncTreatmentResult",
-                    {
-                        "id": serializers.CharField(allow_null=True),
-                        **RESULT,
-                        "record": TreatmentSerializer(allow_null=True),
-                    },
-                    many=True,
-                ),
-                "investigations": inline_serializer(
-                    "SyncInvestigationResult",
-                    {
-                        "id": serializers.CharField(allow_null=True),
-                        **RESULT,
-                        "record": InvestigationSerializer(allow_null=True),
-                    },
-                    many=True,
-                ),
-                "function_checks": inline_serializer(
-                    "SyncFunctionCheckResult",
-                    {
-                        "date": serializers.CharField(allow_null=True),
-                        **RESULT,
-                        "record": FunctionCheckSerializer(allow_null=True),
-                    },
-                    many=True,
-                ),
+                )
+                for kind, key, serializer, name, _ in SCHEMA_KINDS
             },
         )
     },
@@ -265,36 +232,13 @@ PUSH_RESPONSE = inline_serializer(
 PUSH_REQUEST = inline_serializer(
     "SyncPush",
     {
-        "episodes": serializers.ListField(
+        kind: serializers.ListField(
             child=serializers.DictField(),
             required=False,
             max_length=MAX_ITEMS,
-            help_text="Episodes, each with its id, version and deleted_at.",
-        ),
-        "checkins": serializers.ListField(
-            child=serializers.DictField(),
-            required=False,
-            max_length=MAX_ITEMS,
-            help_text="Check-ins, each with its date, version and deleted_at.",
-        ),
-        "treatments": serializers.ListField(
-            child=serializers.DictField(),
-            required=False,
-            max_length=MAX_ITEMS,
-            help_text="Treatments, each with its id, version and deleted_at.",
-        ),
-        "investigations": serializers.ListField(
-            child=serializers.DictField(),
-            required=False,
-            max_length=MAX_ITEMS,
-            help_text="Investigations, each with its id, version and deleted_at.",
-        ),
-        "function_checks": serializers.ListField(
-            child=serializers.DictField(),
-            required=False,
-            max_length=MAX_ITEMS,
-            help_text="Function checks, each with its date, version and deleted_at.",
-        ),
+            help_text=f"{words}, each with its {key}, version and deleted_at.",
+        )
+        for kind, key, _, _, words in SCHEMA_KINDS
     },
 )
 

@@ -10,7 +10,7 @@ the ids, versions and created, updated and deleted times the export holds, and t
 episode was first written from."""
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -101,43 +101,11 @@ def diary_restore(
     such as `episodes[12].intensity` or `function_checks[3].weakness`, and nothing is written."""
     profile = lock_profile(user)  # no other write of this user's diary until this one ends
     _refuse_a_diary_with_records(user)
-    errors = FieldErrors()
-    now, codes = timezone.now(), ReferenceCodes.load()
-    for index, item in enumerate(episodes):
-        row = f"episodes[{index}]"
-        _add(errors, row, episode_errors(item.data, codes, now=now))
-        _check_offset(errors, row, item.data)
-        _check_kept(errors, row, item.kept)
+    codes = ReferenceCodes.load()
     # One more day of slack than a phone gets: the server that wrote the file may have been
     # a day ahead of this one's idea of the user's "today".
     today = profile.local_today() + timedelta(days=1)
-    for index, checkin in enumerate(checkins):
-        row = f"checkins[{index}]"
-        unknown = set(checkin.values) - set(CHECKIN_FIELDS)
-        if unknown:
-            errors.add(row, f"Unknown field(s): {', '.join(sorted(unknown))}.")
-        _add(errors, row, checkin_errors(day=checkin.date, local_today=today, values=checkin.values))
-        _check_kept(errors, row, checkin.kept)
-    _check_records(errors, "treatments", TREATMENTS, treatments, today)
-    _check_records(errors, "investigations", INVESTIGATIONS, investigations, today)
-    for index, check in enumerate(function_checks):
-        row = f"function_checks[{index}]"
-        unknown = set(check.values) - set(FUNCTION_CHECK_FIELDS)
-        if unknown:
-            errors.add(row, f"Unknown field(s): {', '.join(sorted(unknown))}.")
-        _add(errors, row, function_check_errors(day=check.date, local_today=today, values=check.values))
-        _check_kept(errors, row, check.kept)
-    _check_ids(errors, "episodes", [item.data.id for item in episodes], Episode)
-    _check_ids(errors, "checkins", [checkin.id for checkin in checkins], CheckIn)
-    _check_ids(errors, "treatments", [item.id for item in treatments], Treatment)
-    _check_ids(errors, "investigations", [item.id for item in investigations], Investigation)
-    _check_ids(errors, "function_checks", [check.id for check in function_checks], FunctionCheck)
-    _check_dates(errors, "checkins", [checkin.date for checkin in checkins])
-    _check_dates(errors, "function_checks", [check.date for check in function_checks])
-    if not errors.errors:  # the duplicates rules read names and dates the checks above vouched for
-        _check_clashes(errors, "treatments", TREATMENTS, treatments)
-        _check_clashes(errors, "investigations", INVESTIGATIONS, investigations)
-    errors.raise_if_any()
+    _problems(codes, today, episodes, checkins, treatments, investigations, function_checks).raise_if_any()
     _insert_episodes(user, episodes, codes)
     _insert_checkins(user, checkins)
     _insert_records(user, TREATMENTS, treatments)
@@ -150,6 +118,42 @@ def diary_restore(
         investigations=len(investigations),
         function_checks=len(function_checks),
     )
+
+
+def _problems(
+    codes: ReferenceCodes,
+    today: date,
+    episodes: Sequence[RestoredEpisode],
+    checkins: Sequence[RestoredCheckIn],
+    treatments: Sequence[RestoredRecord],
+    investigations: Sequence[RestoredRecord],
+    function_checks: Sequence[RestoredFunctionCheck],
+) -> FieldErrors:
+    """Every problem with the file's records, by row and field: each as its own write would
+    check it, then the ids and days each once, then the duplicates."""
+    errors = FieldErrors()
+    now = timezone.now()
+    for index, item in enumerate(episodes):
+        row = f"episodes[{index}]"
+        _add(errors, row, episode_errors(item.data, codes, now=now))
+        _check_offset(errors, row, item.data)
+        _check_kept(errors, row, item.kept)
+    _check_dated(errors, "checkins", checkins, CHECKIN_FIELDS, checkin_errors, today)
+    _check_records(errors, "treatments", TREATMENTS, treatments, today)
+    _check_records(errors, "investigations", INVESTIGATIONS, investigations, today)
+    _check_dated(errors, "function_checks", function_checks, FUNCTION_CHECK_FIELDS, function_check_errors, today)
+    for name, ids, model in (
+        ("episodes", [item.data.id for item in episodes], Episode),
+        ("checkins", [checkin.id for checkin in checkins], CheckIn),
+        ("treatments", [item.id for item in treatments], Treatment),
+        ("investigations", [item.id for item in investigations], Investigation),
+        ("function_checks", [check.id for check in function_checks], FunctionCheck),
+    ):
+        _check_ids(errors, name, ids, model)
+    if not errors.errors:  # the duplicates rules read names and dates the checks above vouched for
+        _check_clashes(errors, "treatments", TREATMENTS, treatments)
+        _check_clashes(errors, "investigations", INVESTIGATIONS, investigations)
+    return errors
 
 
 DIARY_MODELS: tuple[type[Episode | CheckIn | Treatment | Investigation | FunctionCheck], ...] = (
@@ -199,6 +203,25 @@ def _check_kept(errors: FieldErrors, row: str, kept: Kept) -> None:
 
 
 Model = type[Episode | CheckIn | Treatment | Investigation | FunctionCheck]
+
+
+def _check_dated(
+    errors: FieldErrors,
+    name: str,
+    items: Sequence[RestoredCheckIn | RestoredFunctionCheck],
+    fields: Sequence[str],
+    check: Callable[..., FieldErrors],
+    today: date,
+) -> None:
+    """Check-ins and function checks: one per day, each checked as its upsert checks it."""
+    for index, item in enumerate(items):
+        row = f"{name}[{index}]"
+        unknown = set(item.values) - set(fields)
+        if unknown:
+            errors.add(row, f"Unknown field(s): {', '.join(sorted(unknown))}.")
+        _add(errors, row, check(day=item.date, local_today=today, values=item.values))
+        _check_kept(errors, row, item.kept)
+    _check_dates(errors, name, [item.date for item in items])
 
 
 def _check_records(

@@ -41,11 +41,7 @@ def profile_update(
     when any field is wrong: a ValidationError names each one. An edit based on another version
     than the stored one (`expected_version`) raises StaleVersion; one that changes nothing
     keeps the version."""
-    if time_zone is not KEEP:
-        try:
-            validate_time_zone(time_zone)
-        except ValidationError as error:
-            raise ValidationError({"time_zone": error.messages}) from None
+    _check_time_zone(time_zone)
     profile = lock_profile(user)
     check_version(current=profile.version, expected=expected_version)
     changes = {
@@ -70,6 +66,14 @@ def profile_update(
     if "time_zone" in changes:
         diary_changed(profile.pk)  # local times and dates move with the zone
     return profile
+
+
+def _check_time_zone(time_zone: str | Keep) -> None:
+    if time_zone is not KEEP:
+        try:
+            validate_time_zone(time_zone)
+        except ValidationError as error:
+            raise ValidationError({"time_zone": error.messages}) from None
 
 
 def clinical_errors(profile: Profile) -> FieldErrors:

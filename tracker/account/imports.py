@@ -4,9 +4,10 @@ name where in the file the problem is."""
 
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 
@@ -63,6 +64,53 @@ class ExportFile:
 def export_read(raw: bytes | str) -> ExportFile:
     """Read a file of this format, any version up to VERSION. Raises ValidationError whose keys
     name where the problem is (`file`, `version`, `episodes[12].started_at`...), with the reason."""
+    document, version = _document(raw)
+    errors = FieldErrors()
+    profile = document.get("profile")
+    if not isinstance(profile, dict):
+        errors.add("profile", "Must be an object with username and time_zone.")
+        profile = {}
+    time_zone = profile.get("time_zone")
+    if not isinstance(time_zone, str):
+        errors.add("profile.time_zone", "Must be an IANA time zone name.")
+    clinical = _clinical(_Row(errors, "profile", profile)) if profile else ClinicalIn()
+    episodes = [_episode(errors, f"episodes[{i}]", row) for i, row in enumerate(_rows(errors, document, "episodes"))]
+    checkins = [_checkin(errors, f"checkins[{i}]", row) for i, row in enumerate(_rows(errors, document, "checkins"))]
+    # Version 4 on; an earlier file has none of these (and `_rows` reads an absent list as empty).
+    treatments = _read_rows(errors, document, "treatments", lambda e, at, row: _record(e, at, row, TREATMENTS))
+    investigations = _read_rows(
+        errors, document, "investigations", lambda e, at, row: _record(e, at, row, INVESTIGATIONS)
+    )
+    checks = _read_rows(errors, document, "function_checks", _function_check)
+    skipped = {name: _rows(errors, document, name) for name in ("shares", "reports")}
+    _raise_first(errors)
+    return ExportFile(
+        version=version,
+        username=str(profile.get("username", "")),
+        time_zone=str(time_zone),
+        clinical=clinical,
+        episodes=[episode for episode in episodes if episode is not None],
+        checkins=[checkin for checkin in checkins if checkin is not None],
+        treatments=treatments,
+        investigations=investigations,
+        function_checks=checks,
+        skipped=[f"{len(rows)} {name}" for name, rows in skipped.items() if rows],
+    )
+
+
+Read = TypeVar("Read")
+
+
+def _read_rows(
+    errors: FieldErrors, document: dict[str, Any], name: str, read: Callable[[FieldErrors, str, Any], Read | None]
+) -> list[Read]:
+    """The rows of the list `name` that `read` could read (it adds the others' problems)."""
+    rows = (read(errors, f"{name}[{i}]", row) for i, row in enumerate(_rows(errors, document, name)))
+    return [row for row in rows if row is not None]
+
+
+def _document(raw: bytes | str) -> tuple[dict[str, Any], int]:
+    """The file's JSON object and its format version, or a ValidationError saying why not."""
     try:
         document = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as error:
@@ -78,44 +126,7 @@ def export_read(raw: bytes | str) -> ExportFile:
         raise ValidationError(
             {"version": [f"The file is format version {version}; this server reads versions up to {VERSION}."]}
         )
-    errors = FieldErrors()
-    profile = document.get("profile")
-    if not isinstance(profile, dict):
-        errors.add("profile", "Must be an object with username and time_zone.")
-        profile = {}
-    time_zone = profile.get("time_zone")
-    if not isinstance(time_zone, str):
-        errors.add("profile.time_zone", "Must be an IANA time zone name.")
-    clinical = _clinical(_Row(errors, "profile", profile)) if profile else ClinicalIn()
-    episodes = [_episode(errors, f"episodes[{i}]", row) for i, row in enumerate(_rows(errors, document, "episodes"))]
-    checkins = [_checkin(errors, f"checkins[{i}]", row) for i, row in enumerate(_rows(errors, document, "checkins"))]
-    # Version 4 on; an earlier file has none of these (and `_rows` reads an absent list as empty).
-    treatments = [
-        _record(errors, f"treatments[{i}]", row, TREATMENTS)
-        for i, row in enumerate(_rows(errors, document, "treatments"))
-    ]
-    investigations = [
-        _record(errors, f"investigations[{i}]", row, INVESTIGATIONS)
-        for i, row in enumerate(_rows(errors, document, "investigations"))
-    ]
-    checks = [
-        _function_check(errors, f"function_checks[{i}]", row)
-        for i, row in enumerate(_rows(errors, document, "function_checks"))
-    ]
-    skipped = {name: _rows(errors, document, name) for name in ("shares", "reports")}
-    _raise_first(errors)
-    return ExportFile(
-        version=version,
-        username=str(profile.get("username", "")),
-        time_zone=str(time_zone),
-        clinical=clinical,
-        episodes=[episode for episode in episodes if episode is not None],
-        checkins=[checkin for checkin in checkins if checkin is not None],
-        treatments=[treatment for treatment in treatments if treatment is not None],
-        investigations=[investigation for investigation in investigations if investigation is not None],
-        function_checks=[check for check in checks if check is not None],
-        skipped=[f"{len(rows)} {name}" for name, rows in skipped.items() if rows],
-    )
+    return document, version
 
 
 def _raise_first(errors: FieldErrors) -> None:

@@ -8,6 +8,9 @@ tests/tracker/analysis/test_findings.py checks these declarations against what t
 
 Reference codes (regions, sides, symptoms, triggers, feature kinds and roles) stay `str`: they
 come from the reference tables, and the analysis reports them as it finds them.
+
+Over 400 lines: every finding's shape is declared here, in one place, because the summary API,
+the pages and the reports all read them; the lines are declarations, not logic.
 """
 
 from typing import Literal, NotRequired, TypedDict

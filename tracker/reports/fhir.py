@@ -59,128 +59,38 @@ laterality of its own)."""
 import json
 import uuid
 from datetime import datetime, timedelta
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from fhir.resources.R4B.bundle import Bundle
 
-from diary.formatting import location_text
-from diary.models import InvestigationKind, Limb, TreatmentKind
 from tracker.reports import Progress
-from tracker.reports.assembly import (
-    Names,
-    ReportData,
-    ReportEpisode,
-    ReportFunctionCheck,
-    ReportInvestigation,
-    ReportTreatment,
+from tracker.reports.assembly import Names, ReportData, ReportEpisode
+from tracker.reports.fhir_clinical import clinical_entries
+from tracker.reports.fhir_codes import (
+    CATEGORY,
+    CODE,
+    EPISODE_SYSTEM,
+    EPISODES_PER_PROGRESS_STEP,
+    INTENSITY_CODE,
+    LOCATION_QUALIFIER,
+    NAMESPACE,
+    PATTERN_SYSTEM,
+    PROFILE,
+    QUALITY_CODE,
+    REGION_CODES,
+    REPORT_SYSTEM,
+    SCALE,
+    SEVERITY_BANDS,
+    SEVERITY_CODE,
+    SNOMED,
+    SUPPORTING_INFO,
+    TRIGGER_CODE,
+    TRIGGER_SYSTEM,
+    USER_SYSTEM,
+    VALUE,
+    Json,
+    laterality,
 )
-
-Json = dict[str, Any]
-
-# The project's own identifier and code systems. Stable URNs: a record system that imports two
-# reports of the same diary recognises the same person and the same episodes.
-SYSTEM = "urn:twitch-diary"
-USER_SYSTEM = f"{SYSTEM}:user"
-EPISODE_SYSTEM = f"{SYSTEM}:episode"
-REPORT_SYSTEM = f"{SYSTEM}:report"
-TRIGGER_SYSTEM = f"{SYSTEM}:trigger"
-PATTERN_SYSTEM = f"{SYSTEM}:pattern"
-OBSERVATION_SYSTEM = f"{SYSTEM}:observation"
-TREATMENT_SYSTEM = f"{SYSTEM}:treatment"
-TREATMENT_KIND_SYSTEM = f"{SYSTEM}:treatment-kind"
-INVESTIGATION_SYSTEM = f"{SYSTEM}:investigation"
-FUNCTION_CHECK_SYSTEM = f"{SYSTEM}:function-check"  # one identifier a check's sign: "<check id>/<sign>"
-SIGN_SYSTEM = f"{SYSTEM}:function-sign"
-# uuid5 namespace for the Patient's and the Bundle's ids: the same user and report give the same
-# urn:uuid each time, so two exports of one diary are recognisably about one person.
-NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://twitch-diary.invalid/fhir")
-
-LOINC = "http://loinc.org"
-SNOMED = "http://snomed.info/sct"
-SYMPTOMS_IG = "http://hl7.org/fhir/uv/symptoms"
-PROFILE = f"{SYMPTOMS_IG}/StructureDefinition/SymptomObservation"
-ABSENT_PROFILE = f"{SYMPTOMS_IG}/StructureDefinition/SymptomAbsentObservation"
-V2_0074 = "http://terminology.hl7.org/CodeSystem/v2-0074"
-STATEMENT_CATEGORY = "http://terminology.hl7.org/CodeSystem/medication-statement-category"
-LOCATION_QUALIFIER = f"{SYMPTOMS_IG}/StructureDefinition/LocationQualifier"
-SCALE_INFORMATION = f"{SYMPTOMS_IG}/StructureDefinition/AssessmentScaleInformation"
-SUPPORTING_INFO = "http://hl7.org/fhir/StructureDefinition/workflow-supportingInfo"
-LATERALITY = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-laterality-qualifier"
-
-CATEGORY: Json = {
-    "coding": [{"system": f"{SYMPTOMS_IG}/CodeSystem/SymptomTemporary", "code": "symptom", "display": "Symptom"}]
-}
-CODE: Json = {"coding": [{"system": LOINC, "code": "75325-1", "display": "Symptom"}], "text": "Symptom"}
-VALUE: Json = {"text": "Muscle twitching (fasciculation)"}
-ABSENT_CODE: Json = {
-    "coding": [{"system": LOINC, "code": "111551-8", "display": "Symptom absent"}],
-    "text": "Symptom absent",
-}
-SEVERITY_CODE: Json = {"coding": [{"system": LOINC, "code": "64750-3", "display": "Severity of symptoms"}]}
-TRIGGER_CODE: Json = {"coding": [{"system": LOINC, "code": "100752-5", "display": "Exacerbating factors - Reported"}]}
-QUALITY_CODE: Json = {"coding": [{"system": LOINC, "code": "56823-8", "display": "Problem quality or description"}]}
-INTENSITY_CODE: Json = {
-    "coding": [{"system": OBSERVATION_SYSTEM, "code": "intensity", "display": "Intensity (1-10)"}],
-    "text": "Intensity on the diary's scale from 1 (faint) to 10 (strongest)",
-}
-SCALE: Json = {"url": SCALE_INFORMATION, "valueCodeableConcept": {"text": "Twitch diary intensity, 1 to 10"}}
-
-# The diary's 1-10 intensity banded the way 0-10 numeric rating scales usually are (1-3 mild,
-# 4-6 moderate, 7-10 severe). The band is what the IG's severity binding can say; the number
-# itself travels in the component's text and in the intensity component beside it.
-SEVERITY_BANDS = (
-    (3, "255604002", "Mild"),
-    (6, "6736007", "Moderate"),
-    (10, "24484000", "Severe"),
-)
-LATERALITY_CODES = {
-    "left": ("7771000", "Left"),
-    "right": ("24028007", "Right"),
-    "both": ("51440002", "Right and left"),
-}
-REGION_CODES = {  # region code -> SNOMED CT body structure
-    "eyelid": "80243003",
-    "forehead": "52795006",
-    "cheek": "60819002",
-    "mouth": "123851003",
-    "tongue": "21974007",
-    "jaw": "661005",
-    "neck": "45048000",
-    "shoulder": "16982005",
-    "upper_arm": "40983000",
-    "forearm": "14975008",
-    "hand": "85562004",
-    "chest": "51185008",
-    "abdomen": "818983003",
-    "lower_back": "37822005",
-    "buttock": "46862004",
-    "thigh": "68367000",
-    "knee": "72696002",
-    "foot": "56459004",
-}
-EPISODES_PER_PROGRESS_STEP = 250
-
-# Treatments taken (a MedicationStatement); the other kinds are things done (a Procedure).
-MEDICATION_KINDS = frozenset({TreatmentKind.MEDICATION, TreatmentKind.SUPPLEMENT})
-INVESTIGATION_CATEGORIES = {  # investigation kind -> HL7 v2 table 0074
-    "emg": ("EN", "Electroneuro (EEG, EMG,EP,PSG)"),
-    "nerve_conduction": ("EN", "Electroneuro (EEG, EMG,EP,PSG)"),
-    "blood": ("LAB", "Laboratory"),
-    "mri": ("NMR", "Nuclear Magnetic Resonance"),
-}
-# A function check's signs as a reader says them (the symptom a yes reports, a no denies).
-SIGN_NAMES = {
-    "weakness": "Muscle weakness",
-    "wasting": "Muscle wasting (muscles looking thinner)",
-    "swallowing": "Difficulty swallowing",
-    "speech": "Difficulty speaking",
-    "breathing": "Difficulty breathing",
-    "balance": "Trouble with balance",
-    "numbness_tingling": "Numbness or tingling",
-    "vision_hearing": "A change in vision or hearing",
-    "cramps": "Muscle cramps",
-}
-LIMB_CODES = {"arm": "53120007", "leg": "61685007", "hand": "85562004", "face": "89545001"}
 
 
 def render(report: ReportData, out: BinaryIO, progress: Progress) -> None:
@@ -256,7 +166,7 @@ def body_site(names: Names, locations: tuple[tuple[str, str], ...]) -> Json:
     site: Json = {
         "extension": [
             *({"url": LOCATION_QUALIFIER, "valueString": names.location(region, side)} for region, side in locations),
-            *_laterality({side for _, side in locations}),
+            *laterality({side for _, side in locations}),
         ],
         "text": ", ".join(names.location(region, side) for region, side in locations),
     }
@@ -304,153 +214,11 @@ def severity(intensity: int) -> Json:
     }
 
 
-def _laterality(sides: set[str]) -> list[Json]:
-    lateral = {"left", "right"} & sides | ({"left", "right"} if "both" in sides else set())
-    if not lateral:
-        return []
-    code, display = LATERALITY_CODES[lateral.pop() if len(lateral) == 1 else "both"]
-    concept = {"coding": [{"system": SNOMED, "code": code, "display": display}], "text": display}
-    return [{"url": LATERALITY, "valueCodeableConcept": concept}]
-
-
 def _associated(name: str) -> Json:
     """An accompanying symptom as the IG links one (workflow-supportingInfo), by name: the diary
     records it as part of this episode, not as a symptom observation of its own, so the reference
     has no target to point to, only its type and what it says."""
     return {"url": SUPPORTING_INFO, "valueReference": {"type": "Observation", "display": name}}
-
-
-def clinical_entries(report: ReportData, patient_url: str) -> list[Json]:
-    """The Bundle's entries for the treatments, investigations and function checks of the
-    range (live ones only: the assembly reads no tombstone)."""
-    records = report.clinical_records
-    entries = [
-        {"fullUrl": f"urn:uuid:{treatment.id}", "resource": treatment_resource(treatment, patient_url)}
-        for treatment in records.treatments
-    ]
-    entries += [
-        {"fullUrl": f"urn:uuid:{test.id}", "resource": diagnostic_report(test, patient_url)}
-        for test in records.investigations
-    ]
-    for check in records.function_checks:
-        for number, (sign, yes) in enumerate(check.answers):
-            entry_id = uuid.uuid5(NAMESPACE, f"function-check/{check.id}/{sign}")
-            resource = sign_observation(report.names, check, sign, yes, patient_url, with_notes=number == 0)
-            entries.append({"fullUrl": f"urn:uuid:{entry_id}", "resource": resource})
-    return entries
-
-
-def treatment_resource(treatment: ReportTreatment, patient_url: str) -> Json:
-    """A MedicationStatement for a medication or a supplement, else a Procedure; both over the
-    days it went on (no end while it still goes on)."""
-    period = {"start": treatment.started_on.isoformat()}
-    if treatment.stopped_on is not None:
-        period["end"] = treatment.stopped_on.isoformat()
-    going = treatment.stopped_on is None
-    kind = TreatmentKind(treatment.kind).label if treatment.kind in TreatmentKind.values else treatment.kind
-    kind_concept = {
-        "coding": [{"system": TREATMENT_KIND_SYSTEM, "code": treatment.kind, "display": kind}],
-        "text": kind,
-    }
-    notes = [{"text": treatment.notes}] if treatment.notes else []
-    common: Json = {
-        "identifier": [{"system": TREATMENT_SYSTEM, "value": treatment.id}],
-        "subject": {"reference": patient_url},
-    }
-    if treatment.kind in MEDICATION_KINDS:
-        statement: Json = {
-            "resourceType": "MedicationStatement",
-            **common,
-            "status": "active" if going else "completed",
-            "category": {
-                "coding": [{"system": STATEMENT_CATEGORY, "code": "patientspecified", "display": "Patient Specified"}],
-                "text": kind,
-            },
-            "medicationCodeableConcept": {"text": treatment.name},
-            "effectivePeriod": period,
-            "informationSource": {"reference": patient_url},
-        }
-        if treatment.dose:
-            statement["dosage"] = [{"text": treatment.dose}]
-        if notes:
-            statement["note"] = notes
-        return statement
-    procedure: Json = {
-        "resourceType": "Procedure",
-        **common,
-        "status": "in-progress" if going else "completed",
-        "category": kind_concept,
-        "code": {"text": treatment.name},
-        "performedPeriod": period,
-        "recorder": {"reference": patient_url},
-    }
-    if treatment.dose:  # Procedure has no dosage: how much or how often goes in a note
-        notes.insert(0, {"text": f"Dose: {treatment.dose}"})
-    if notes:
-        procedure["note"] = notes
-    return procedure
-
-
-def diagnostic_report(test: ReportInvestigation, patient_url: str) -> Json:
-    category: Json = {"text": dict(InvestigationKind.choices).get(test.kind, test.kind)}
-    if (coded := INVESTIGATION_CATEGORIES.get(test.kind)) is not None:
-        code, display = coded
-        category = {"coding": [{"system": V2_0074, "code": code, "display": display}], "text": display}
-    resource: Json = {
-        "resourceType": "DiagnosticReport",
-        "identifier": [{"system": INVESTIGATION_SYSTEM, "value": test.id}],
-        "status": "final",
-        "category": [category],
-        "code": {"text": test.name},
-        "subject": {"reference": patient_url},
-        "effectiveDateTime": test.done_on.isoformat(),
-    }
-    if test.result:
-        resource["conclusion"] = test.result
-    return resource
-
-
-def sign_observation(
-    names: Names, check: ReportFunctionCheck, sign: str, yes: bool, patient_url: str, *, with_notes: bool
-) -> Json:
-    """One answered sign: a yes as the IG's SymptomObservation, a no as its
-    SymptomAbsentObservation (a no is information: "no weakness in 12 weekly checks")."""
-    name = SIGN_NAMES.get(sign, sign)
-    resource: Json = {
-        "resourceType": "Observation",
-        "meta": {"profile": [PROFILE if yes else ABSENT_PROFILE]},
-        "identifier": [{"system": FUNCTION_CHECK_SYSTEM, "value": f"{check.id}/{sign}"}],
-        "status": "final",
-        "category": [CATEGORY],
-        "code": CODE if yes else ABSENT_CODE,
-        "subject": {"reference": patient_url},
-        "effectiveDateTime": check.date.isoformat(),
-        "performer": [{"reference": patient_url}],
-        "valueCodeableConcept": {"coding": [{"system": SIGN_SYSTEM, "code": sign, "display": name}], "text": name},
-    }
-    if sign == "weakness" and yes and check.weakness_where:
-        resource["bodySite"] = limb_site(names, check.weakness_where)
-    if with_notes and check.notes:  # the check's notes once, on its first answer
-        resource["note"] = [{"text": check.notes}]
-    return resource
-
-
-def limb_site(names: Names, places: tuple[tuple[str, str], ...]) -> Json:
-    """Where a weakness is, as an episode's body site: the text naming each place, a SNOMED code
-    when every place is the same limb, the laterality of all of them."""
-    limbs = dict(Limb.choices)
-    texts = [location_text(limbs.get(limb, limb), names.side(side)) for limb, side in places]
-    site: Json = {
-        "extension": [
-            *({"url": LOCATION_QUALIFIER, "valueString": text} for text in texts),
-            *_laterality({side for _, side in places}),
-        ],
-        "text": ", ".join(texts),
-    }
-    kinds = {limb for limb, _ in places}
-    if len(kinds) == 1 and (code := LIMB_CODES.get(next(iter(kinds)))):
-        site["coding"] = [{"system": SNOMED, "code": code}]
-    return site
 
 
 def _report_key(report: ReportData) -> str:

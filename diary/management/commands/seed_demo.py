@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from tqdm import tqdm
 
-from diary.demo import DemoDiary
+from diary.demo import DemoDiary, DemoRecords
 from diary.models import CheckIn, Episode, validate_time_zone
 from diary.services import (
     INVESTIGATIONS,
@@ -94,12 +94,7 @@ class Command(BaseCommand):
                 checkins_bulk_create(user=user, items=checkins)
                 bar.update(len(episodes))
             records = diary.records()
-            for key, treatment in records.treatments:
-                record_create(TREATMENTS, user=user, values=treatment, id=key)
-            for key, test in records.investigations:
-                record_create(INVESTIGATIONS, user=user, values=test, id=key)
-            for day, answers in records.function_checks:
-                function_check_upsert(user=user, date=day, **answers)
+            _write_records(user, records)
         checkin_count = sum(1 for d in days if d.checked_in)
         self.stdout.write(
             self.style.SUCCESS(
@@ -112,3 +107,12 @@ class Command(BaseCommand):
     def _print_login(self, options: dict[str, Any]) -> None:
         if options["password"]:
             self.stdout.write(f"Demo login: user {options['user']!r}, password {options['password']!r}.")
+
+
+def _write_records(user: User, records: DemoRecords) -> None:
+    for key, treatment in records.treatments:
+        record_create(TREATMENTS, user=user, values=treatment, id=key)
+    for key, test in records.investigations:
+        record_create(INVESTIGATIONS, user=user, values=test, id=key)
+    for day, answers in records.function_checks:
+        function_check_upsert(user=user, date=day, **answers)
