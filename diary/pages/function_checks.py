@@ -22,41 +22,17 @@ from conditions.models import Symptom
 from diary.models import EARLIEST_DATE, MAX_NOTES_LENGTH, FunctionCheck, Limb
 from diary.pages.clinical import local_today
 from diary.pages.episodes import page_user
+from diary.pages.function_questions import ADVICE_FROM, FUNCTION_QUESTIONS
 from diary.plain import FUNCTION_SIGNS, FUNCTION_WARNING_SIGNS
 from diary.selectors.clinical import function_check_list
 from diary.services import StaleVersion, function_check_upsert
 
 FORM_ERROR = "__all__"
-# (sign, question, hint), in FUNCTION_SIGNS's order: cramps last, with why it is asked.
-QUESTIONS = (
-    ("weakness", "Weakness", "Dropping things, tripping, trouble lifting, gripping or climbing stairs?"),
-    ("wasting", "Muscle wasting", "A muscle looking thinner than it used to?"),
-    ("swallowing", "Swallowing", "Trouble swallowing, or choking on food or drink?"),
-    ("speech", "Speech", "Slurred speech, or words harder to get out?"),
-    ("breathing", "Breathing", "Short of breath at rest or lying flat?"),
-    ("balance", "Balance", "Unsteady on your feet, or falling?"),
-    ("numbness_tingling", "Numbness or tingling", "Numbness or pins and needles?"),
-    ("vision_hearing", "Vision or hearing", "A change in your sight or hearing?"),
-    (
-        "cramps",
-        "Cramps",
-        "Muscle cramps? They are common with benign twitching: noting them helps see the pattern.",
-    ),
-)
-assert tuple(sign for sign, _, _ in QUESTIONS) == FUNCTION_SIGNS
-LABELS = {sign: label for sign, label, _ in QUESTIONS}
-# The reference symptom whose advice a yes to each warning sign shows (conditions' reference).
-ADVICE_FROM = {
-    "weakness": "weakness",
-    "wasting": "muscle_wasting",
-    "swallowing": "difficulty_swallowing",
-    "speech": "difficulty_speaking",
-    "breathing": "breathing_difficulty",
-    "balance": "balance_trouble",
-    "numbness_tingling": "numbness",
-    "vision_hearing": "vision_change",
-}
+# The questions and the advice a yes shows: the phone's (diary.pages.function_questions), so
+# the web and the quick log ask the same and answer a yes alike.
+assert tuple(q.sign for q in FUNCTION_QUESTIONS) == FUNCTION_SIGNS
 assert set(ADVICE_FROM) == set(FUNCTION_WARNING_SIGNS)
+LABELS = {q.sign: q.name[0].upper() + q.name[1:] for q in FUNCTION_QUESTIONS}
 ANSWERS = {"yes": True, "no": False, "": None}
 # Where a weakness is: the sides a person can tell apart for each part.
 PLACES = [(limb, label, ("left", "right", "both")) for limb, label in Limb.choices]
@@ -119,9 +95,9 @@ class FunctionCheckForm:
 
     def questions(self) -> list[dict[str, Any]]:
         return [
-            {"sign": sign, "label": label, "hint": hint, "answer": self.answers.get(sign, "")}
-            | {"errors": self.errors.get(sign)}
-            for sign, label, hint in QUESTIONS
+            {"sign": q.sign, "label": q.question, "hint": q.detail, "answer": self.answers.get(q.sign, "")}
+            | {"errors": self.errors.get(q.sign)}
+            for q in FUNCTION_QUESTIONS
         ]
 
     def places_rows(self) -> list[dict[str, Any]]:

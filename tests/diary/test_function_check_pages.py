@@ -91,7 +91,7 @@ def test_a_yes_to_a_warning_sign_shows_the_notice_after_saving(
 def test_the_notice_names_each_warning_sign(alice_web: Client, alice: User, frozen_now: datetime) -> None:
     html = alice_web.post(TODAY, answers(weakness="yes", swallowing="yes"), follow=True).content.decode()
     assert "See a doctor soon: weakness" in html
-    assert "See a doctor soon: swallowing" in html
+    assert "See a doctor soon: trouble swallowing" in html  # as the quick log says it
     assert "loss of strength" in html  # the reference's advice for muscle weakness
 
 
