@@ -65,6 +65,19 @@ FUNCTION_WARNING_SIGNS = (
     "vision_hearing",
 )
 FUNCTION_SIGNS = (*FUNCTION_WARNING_SIGNS, "cramps")
+# The red-flag reference symptom (conditions' reference data) each warning sign is: a yes shows
+# that symptom's "see a doctor soon" advice, as a red-flag symptom on an episode does.
+FUNCTION_SIGN_SYMPTOMS = {
+    "weakness": "weakness",
+    "wasting": "muscle_wasting",
+    "swallowing": "difficulty_swallowing",
+    "speech": "difficulty_speaking",
+    "breathing": "breathing_difficulty",
+    "balance": "balance_trouble",
+    "numbness_tingling": "numbness",
+    "vision_hearing": "vision_change",
+}
+assert tuple(FUNCTION_SIGN_SYMPTOMS) == FUNCTION_WARNING_SIGNS
 
 
 @dataclass(frozen=True, slots=True)

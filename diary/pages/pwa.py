@@ -40,6 +40,7 @@ from diary.pages.episode_form import (
     outline_svgs,
 )
 from diary.pages.function_questions import FUNCTION_QUESTIONS, WEAKNESS_PLACES
+from diary.plain import FUNCTION_SIGN_SYMPTOMS
 
 # The quick log's form as it opens: nothing chosen but the duration preset shown in its words.
 EMPTY_FORM = EpisodeForm(duration=DEFAULT_DURATION)
@@ -109,7 +110,9 @@ def shell_html() -> str:
             "intensities": [str(n) for n in range(1, 11)],
             "measures": MEASURES,
             "function_questions": FUNCTION_QUESTIONS,
-            "function_signs": {q.sign: {"name": q.name, "symptom": q.symptom} for q in FUNCTION_QUESTIONS},
+            "function_signs": {
+                q.sign: {"name": q.name, "symptom": FUNCTION_SIGN_SYMPTOMS.get(q.sign, "")} for q in FUNCTION_QUESTIONS
+            },
             "weakness_places": WEAKNESS_PLACES,
             "max_notes": MAX_NOTES_LENGTH,
             "group_labels": dict(RegionGroup.choices),

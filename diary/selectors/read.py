@@ -9,7 +9,7 @@ function checks, a query each."""
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Min, Value
+from django.db.models import Min, Q, QuerySet, Value
 
 from diary import plain
 from diary.models import EARLIEST_DATE, CheckIn, Episode, EpisodeLocation, FunctionCheck, Treatment
@@ -225,8 +225,21 @@ def _treatments(user_id: int) -> list[plain.Treatment]:
     ]
 
 
+def load_function_checks_with_a_yes(*, user_id: int) -> list[plain.FunctionCheck]:
+    """The user's live function checks that answered yes to a warning sign, read straight from
+    the diary: what the red-flag notice needs while the analysis is not current. One query."""
+    yes = Q()
+    for sign in plain.FUNCTION_WARNING_SIGNS:
+        yes |= Q(**{sign: True})
+    return _function_check_rows(FunctionCheck.live.filter(yes, user_id=user_id))
+
+
 def _function_checks(user_id: int, first: date, last: date) -> list[plain.FunctionCheck]:
-    rows = FunctionCheck.live.filter(user_id=user_id, date__gte=first, date__lte=last).order_by("date")
+    return _function_check_rows(FunctionCheck.live.filter(user_id=user_id, date__gte=first, date__lte=last))
+
+
+def _function_check_rows(checks: QuerySet[FunctionCheck]) -> list[plain.FunctionCheck]:
+    rows = checks.order_by("date")
     return [
         plain.FunctionCheck(
             day=day, weakness_where=_limbs(where), **dict(zip(plain.FUNCTION_SIGNS, answers, strict=True))

@@ -9,7 +9,7 @@ from django.test import Client
 from conditions.models import Symptom
 from diary.models import Limb, Side
 from diary.pages.function_questions import FUNCTION_QUESTIONS, WEAKNESS_PLACES
-from diary.plain import FUNCTION_SIGNS, FUNCTION_WARNING_SIGNS
+from diary.plain import FUNCTION_SIGN_SYMPTOMS, FUNCTION_SIGNS, FUNCTION_WARNING_SIGNS
 
 
 def test_it_asks_every_sign_in_order_with_cramps_last() -> None:
@@ -18,11 +18,11 @@ def test_it_asks_every_sign_in_order_with_cramps_last() -> None:
     assert "benign twitching" in FUNCTION_QUESTIONS[-1].hint
 
 
-def test_each_warning_sign_names_a_red_flag_symptom_and_cramps_none(db: None) -> None:
-    warnings = [q for q in FUNCTION_QUESTIONS if q.symptom]
-    assert tuple(q.sign for q in warnings) == FUNCTION_WARNING_SIGNS
+def test_each_warning_sign_is_a_red_flag_symptom_and_cramps_none(db: None) -> None:
+    assert tuple(FUNCTION_SIGN_SYMPTOMS) == FUNCTION_WARNING_SIGNS
+    assert "cramps" not in FUNCTION_SIGN_SYMPTOMS
     flagged = set(Symptom.objects.filter(red_flag=True).values_list("code", flat=True))
-    assert {q.symptom for q in warnings} <= flagged
+    assert set(FUNCTION_SIGN_SYMPTOMS.values()) <= flagged
 
 
 def test_its_places_are_limbs_and_sides_the_contract_takes() -> None:

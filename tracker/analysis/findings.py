@@ -298,6 +298,7 @@ class FunctionCheckFlag(TypedDict):
 
     date: str  # the check's local date, ISO
     signs: list[str]  # in the order of FUNCTION_WARNING_SIGNS
+    advice: list[str]  # the reference's advice for those signs' symptoms, each once
 
 
 class RedFlags(TypedDict):

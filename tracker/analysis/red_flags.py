@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import NamedTuple
 
-from diary.plain import FUNCTION_WARNING_SIGNS, Diary, Episode, FunctionCheck
+from diary.plain import FUNCTION_SIGN_SYMPTOMS, FUNCTION_WARNING_SIGNS, Diary, Episode, FunctionCheck
 
 from .data import Reference
 from .findings import EyelidFlag, EyelidRule, FunctionCheckFlag, RedFlag, RedFlags, SymptomFlag
@@ -68,7 +68,7 @@ def red_flags(diary: Diary, reference: Reference) -> RedFlags:
     ranked.sort(key=lambda pair: pair[0])  # each rank is unique: no tie is left to the input order
     flags = [flag for _, flag in ranked]
     involved = sorted({episode_id for flag in flags for episode_id in flag["episode_ids"]})
-    checks = function_check_flags(diary.function_checks)
+    checks = function_check_flags(diary.function_checks, reference)
     return {
         "notice": NOTICE if flags or checks else None,
         "episodes": involved,
@@ -77,13 +77,16 @@ def red_flags(diary: Diary, reference: Reference) -> RedFlags:
     }
 
 
-def function_check_flags(checks: Sequence[FunctionCheck]) -> list[FunctionCheckFlag]:
-    """The checks that answered yes to any warning sign, by date, each with those signs."""
+def function_check_flags(checks: Sequence[FunctionCheck], reference: Reference) -> list[FunctionCheckFlag]:
+    """The checks that answered yes to any warning sign, by date, each with those signs and the
+    advice of the red-flag symptom each sign is (FUNCTION_SIGN_SYMPTOMS), as an episode's flag."""
     found: list[FunctionCheckFlag] = []
     for check in sorted(checks, key=lambda c: c.day):
         signs = [sign for sign in FUNCTION_WARNING_SIGNS if check.answer(sign) is True]
         if signs:
-            found.append({"date": check.day.isoformat(), "signs": signs})
+            symptoms = [reference.symptoms.get(FUNCTION_SIGN_SYMPTOMS[sign]) for sign in signs]
+            advice = list(dict.fromkeys(symptom.advice for symptom in symptoms if symptom and symptom.advice))
+            found.append({"date": check.day.isoformat(), "signs": signs, "advice": advice})
     return found
 
 

@@ -29,7 +29,7 @@ from config.api.common import request_user
 from diary.models import Profile, profile_zone
 from diary.plain import Diary
 from diary.selectors.profiles import profile_brief
-from diary.selectors.read import live_episode_count, load_red_flag_episodes
+from diary.selectors.read import live_episode_count, load_function_checks_with_a_yes, load_red_flag_episodes
 from tracker.analysis.data import Reference
 from tracker.analysis.findings import Findings, ReferenceMatch
 from tracker.analysis.red_flags import NOTICE, red_flags
@@ -39,7 +39,7 @@ from tracker.jobs import JobFailed
 from tracker.models import ALL_TIME
 from tracker.reports.assembly import Names, reference_names
 from tracker.reports.charts import Chart, ChartInput, dashboard_charts
-from tracker.reports.narrative import RedFlagLine, findings_sentences, flag_lines
+from tracker.reports.narrative import RedFlagLine, findings_sentences, flag_lines, function_check_lines
 from tracker.summaries.reference import load_reference
 from tracker.summaries.selectors import DiarySummary, summary_get
 from tracker.summaries.services import analysis_backed_off, analysis_request, range_compute_now
@@ -161,12 +161,14 @@ def _live_red_flags(context: "DashboardContext", user_id: int, summary: DiarySum
     that need a whole day of episodes come from the last summary, if any, until it is redone."""
     codes = frozenset(code for code, symptom in reference.symptoms.items() if symptom.red_flag)
     episodes = load_red_flag_episodes(user_id=user_id, codes=codes)
-    found = red_flags(Diary(episodes, (), date.min, date.max), reference)
+    checks = load_function_checks_with_a_yes(user_id=user_id)
+    found = red_flags(Diary(episodes, (), date.min, date.max, function_checks=checks), reference)
     stored = summary.findings["red_flags"]["flags"] if summary.findings else []
     flags = found["flags"] + [flag for flag in stored if flag["rule"] != "red_flag_symptom"]
     flags.sort(key=lambda flag: flag["started_at"])  # local wall-clock times, in the analysis's order
-    context["red_flag_notice"] = NOTICE if flags else None
-    context["red_flag_lines"] = flag_lines(flags, context["names"] or reference_names(reference))
+    names = context["names"] or reference_names(reference)
+    context["red_flag_notice"] = NOTICE if flags or found["function_checks"] else None
+    context["red_flag_lines"] = flag_lines(flags, names) + function_check_lines(found["function_checks"], names)
 
 
 def _context(summary: DiarySummary, profile: Profile | None, reference: Reference) -> DashboardContext:
@@ -185,14 +187,19 @@ def _context(summary: DiarySummary, profile: Profile | None, reference: Referenc
         "clinical": None,
     }
     findings = summary.findings
-    if findings is None or not findings["frequency"]["episodes"]:
+    if findings is None:
         return context
     names = reference_names(reference)
+    # Before the episodes: a weekly check's yes is a red flag in a diary without episodes too.
+    context["red_flag_notice"] = findings["red_flags"]["notice"]
+    context["red_flag_lines"] = flag_lines(findings["red_flags"]["flags"], names) + function_check_lines(
+        findings["red_flags"].get("function_checks", []), names
+    )
+    if not findings["frequency"]["episodes"]:
+        return context
     zone = profile_zone(profile)
     context["state"] = "ready"
     context["computed_at"] = summary.computed_at.astimezone(zone) if summary.computed_at else None
-    context["red_flag_notice"] = findings["red_flags"]["notice"]
-    context["red_flag_lines"] = flag_lines(findings["red_flags"]["flags"], names)
     context["sentences"] = findings_sentences(findings, names)
     context["charts"] = _charts(summary, findings, names)
     context["matches"] = findings["reference_matches"]

@@ -14,9 +14,11 @@ from datetime import date, datetime
 from statistics import mean
 
 from diary.formatting import day_text, duration_text, offset_text
+from diary.plain import FUNCTION_SIGN_SYMPTOMS
 from tracker.analysis.findings import (
     AssociationTested,
     Findings,
+    FunctionCheckFlag,
     MatchedFeature,
     RedFlag,
     ReferenceMatch,
@@ -322,9 +324,11 @@ class RedFlagLine:
 
 
 def red_flag_lines(report: ReportData) -> list[RedFlagLine]:
-    """The report's flags, each dated with its episode's offset (the report has the episodes)."""
+    """The report's flags, each dated with its episode's offset (the report has the episodes),
+    then the weekly checks that answered yes to a warning sign."""
+    checks = function_check_lines(report.findings["red_flags"].get("function_checks", []), report.names)
     if not report.episodes:
-        return []
+        return checks
     flags = report.findings["red_flags"]["flags"]
     wanted = {flag["episode_id"] for flag in flags}
     episodes = {e.id: e for e in report.episodes if e.id in wanted}
@@ -333,7 +337,21 @@ def red_flag_lines(report: ReportData) -> list[RedFlagLine]:
         episode = episodes[flag["episode_id"]]
         return long_when(episode.local_start, episode.utc_offset_minutes)
 
-    return flag_lines(flags, report.names, when=when)
+    return flag_lines(flags, report.names, when=when) + checks
+
+
+def function_check_lines(flags: Sequence[FunctionCheckFlag], names: Names) -> list[RedFlagLine]:
+    """Weekly checks with a yes to a warning sign, as lines beside the episodes' flags: "Weekly
+    check: Muscle weakness", with the advice of the red-flag symptom each sign is."""
+    return [
+        RedFlagLine(
+            when=day_text(date.fromisoformat(flag["date"])),
+            what="Weekly check: " + ", ".join(names.symptom(FUNCTION_SIGN_SYMPTOMS[sign]) for sign in flag["signs"]),
+            advice=tuple(flag["advice"]),
+            episode_ids=(),
+        )
+        for flag in flags
+    ]
 
 
 def flag_lines(

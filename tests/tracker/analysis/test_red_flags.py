@@ -10,6 +10,7 @@ import pytest
 
 from diary.plain import FUNCTION_WARNING_SIGNS, Diary, Episode, FunctionCheck
 from tests.tracker.analysis.analysis_data import REFERENCE, START, at, diary, episode
+from tracker.analysis.findings import FunctionCheckFlag
 from tracker.analysis.red_flags import NOTICE, red_flags
 
 EYELID = [("eyelid", "left")]
@@ -212,6 +213,19 @@ def with_checks(episodes: Sequence[Episode], *checks: FunctionCheck) -> Diary:
     return replace(diary(episodes), function_checks=checks)
 
 
+def dated_signs(flags: Sequence[FunctionCheckFlag]) -> list[dict[str, object]]:
+    return [{"date": flag["date"], "signs": flag["signs"]} for flag in flags]
+
+
+def test_a_yes_carries_the_advice_of_the_symptom_it_is_as_an_episode_would() -> None:
+    episodes = [episode(1, at(3), regions=CALF, symptoms=["weakness"])]
+    result = red_flags(with_checks(episodes, FunctionCheck(START, weakness=True)), REFERENCE)
+    [episode_flag], [check_flag] = result["flags"], result["function_checks"]
+    assert episode_flag["rule"] == "red_flag_symptom"
+    assert check_flag["advice"] == episode_flag["advice"]
+    assert check_flag["advice"]  # the reference has words for weakness
+
+
 def test_a_yes_to_a_warning_sign_in_a_function_check_raises_the_notice() -> None:
     checks = (
         FunctionCheck(START + timedelta(days=14), weakness=False, cramps=True),
@@ -220,7 +234,7 @@ def test_a_yes_to_a_warning_sign_in_a_function_check_raises_the_notice() -> None
     )
     result = red_flags(with_checks([], *checks), REFERENCE)
     assert result["notice"] == NOTICE
-    assert result["function_checks"] == [
+    assert dated_signs(result["function_checks"]) == [
         {"date": START.isoformat(), "signs": ["weakness", "swallowing"]},
         {"date": (START + timedelta(days=7)).isoformat(), "signs": ["numbness_tingling"]},
     ]
@@ -231,7 +245,7 @@ def test_a_yes_to_a_warning_sign_in_a_function_check_raises_the_notice() -> None
 @pytest.mark.parametrize("sign", FUNCTION_WARNING_SIGNS)
 def test_every_warning_sign_raises_the_notice(sign: str) -> None:
     check = FunctionCheck(START, **{sign: True})
-    assert red_flags(with_checks([], check), REFERENCE)["function_checks"] == [
+    assert dated_signs(red_flags(with_checks([], check), REFERENCE)["function_checks"]) == [
         {"date": START.isoformat(), "signs": [sign]}
     ]
 
@@ -251,4 +265,4 @@ def test_episode_flags_and_function_check_flags_stand_side_by_side() -> None:
     result = red_flags(with_checks(episodes, FunctionCheck(START, balance=True)), REFERENCE)
     assert result["notice"] == NOTICE
     assert [flag["episode_id"] for flag in result["flags"]] == ["e1"]
-    assert result["function_checks"] == [{"date": START.isoformat(), "signs": ["balance"]}]
+    assert dated_signs(result["function_checks"]) == [{"date": START.isoformat(), "signs": ["balance"]}]

@@ -355,8 +355,8 @@ def test_a_stale_big_diary_costs_the_same_few_queries_whatever_the_history(
     client = signed_in(alice)
     client.get(URL)  # the charts drawn and cached
     # Those of a current summary, the request and the change number, the bounded episode count,
-    # and the red-flag episodes with their places, triggers and symptoms; the treatments, the tests
-    # and the last weekly check (tracker.dashboard.clinical).
-    with django_assert_max_num_queries(15):
+    # and the red-flag episodes with their places, triggers and symptoms, and the weekly checks
+    # with a yes; the treatments, the tests and the last weekly check (tracker.dashboard.clinical).
+    with django_assert_max_num_queries(16):
         response = client.get(URL)
     assert "Red flags: see a doctor soon" in response.content.decode()

@@ -184,3 +184,34 @@ def test_it_words_effects_without_false_precision() -> None:
     assert check_lines({"signs": {"weakness": {"yes_weeks": 1, "no_weeks": 0, "first_yes": "bad"}}}) == [
         "Weakness: yes in 1 of 1 check"
     ]
+
+
+def red_flags_section(html: str) -> str:
+    return section(html, "red-flags") if 'id="red-flags"' in html else ""
+
+
+def test_a_yes_in_a_weekly_check_raises_the_notice_before_and_after_the_analysis(
+    alice_web: Client, alice: User, frozen_now: datetime
+) -> None:
+    diary_of(alice, 30, now=frozen_now)
+    analysed(alice)
+    function_check_upsert(user=alice, date=date(2026, 11, 16), weakness=True, cramps=True)
+    waiting = red_flags_section(alice_web.get(URL).content.decode())  # the summary is behind the check
+    analysed(alice)
+    current = red_flags_section(alice_web.get(URL).content.decode())
+    for flags in (waiting, current):
+        assert "See a doctor soon" in flags
+        assert "Weekly check: Muscle weakness" in flags
+        assert "Cramp" not in flags  # cramps are no warning sign
+        assert "loss of strength" in flags  # the reference's advice for weakness
+
+
+def test_a_yes_raises_it_in_a_diary_without_episodes_and_all_no_does_not(
+    alice_web: Client, alice: User, frozen_now: datetime
+) -> None:
+    function_check_upsert(user=alice, date=date(2026, 11, 9), swallowing=False, weakness=False)
+    analysed(alice)
+    assert "Weekly check" not in red_flags_section(alice_web.get(URL).content.decode())
+    function_check_upsert(user=alice, date=date(2026, 11, 16), swallowing=True)
+    analysed(alice)
+    assert "Weekly check: Difficulty swallowing" in red_flags_section(alice_web.get(URL).content.decode())
