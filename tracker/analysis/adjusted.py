@@ -193,29 +193,38 @@ def _cannot_tell_apart(other: Column, a: np.ndarray, b: np.ndarray) -> str:
     )
 
 
-def confounders(days: np.ndarray, counts: np.ndarray, *, straight_within: tuple[int, int] | None = None) -> np.ndarray:
-    """Intercept, the slow trend (years since the first day, bending every 13 weeks, but not
-    within the ordinals `straight_within`, both included) and the weekday, one row per day.
+def confounders(days: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Intercept, the slow trend (years since the first day, bending every 13 weeks) and the
+    weekday, one row per day.
 
     Only terms the episodes can pin down: a stretch of the trend or a weekday without a single
     episode would let the model send its rate to zero, without bound, and the fit would fail for
     every factor. That is the common case of twitching that stopped months ago while the check-ins
     go on, or that started late. So a bend that opens or closes a stretch without episodes is
     left out (the line runs straight through it), and weekdays without episodes go in with the
-    baseline, the weekday with the most episodes."""
+    baseline (weekday_confounders)."""
     if len(days) == 0:
         return np.ones((0, 1))
     first, last = int(days[0]), int(days[-1])
     bends = list(range(first + TREND_BEND_DAYS, last - TREND_TAIL_DAYS, TREND_BEND_DAYS))
-    if straight_within is not None:
-        bends = [bend for bend in bends if not straight_within[0] <= bend <= straight_within[1]]
     bends = _bends_between_episodes(days, counts, bends)
     hinges = [np.maximum(days - bend, 0) / 365.25 for bend in bends]
+    return np.column_stack([np.ones(len(days)), (days - first) / 365.25, *hinges, *_weekdays(days, counts)])
+
+
+def weekday_confounders(days: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Intercept and the weekday, one row per day, without a trend: for a comparison over a few
+    weeks, where a line would cost more than the drift it takes out (treatments.py)."""
+    return np.column_stack([np.ones(len(days)), *_weekdays(days, counts)])
+
+
+def _weekdays(days: np.ndarray, counts: np.ndarray) -> list[np.ndarray]:
+    """A column per weekday with episodes, except the baseline, the weekday with the most
+    episodes; weekdays without episodes go in with the baseline."""
     weekday = ordinal_weekday(days)
     per_weekday = np.bincount(weekday, weights=counts, minlength=7)
     baseline = int(np.argmax(per_weekday))
-    weekdays = [(weekday == d).astype(float) for d in range(7) if d != baseline and per_weekday[d] > 0]
-    return np.column_stack([np.ones(len(days)), (days - first) / 365.25, *hinges, *weekdays])
+    return [(weekday == d).astype(float) for d in range(7) if d != baseline and per_weekday[d] > 0]
 
 
 def _bends_between_episodes(days: np.ndarray, counts: np.ndarray, bends: list[int]) -> list[int]:

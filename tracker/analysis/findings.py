@@ -341,9 +341,10 @@ class ReferenceMatch(TypedDict):
 
 
 class TreatmentIdentity(TypedDict):
-    """The treatment and the days compared: `before_days` of baseline (the days just before the
-    start left out) and `after_days` from the start to its stop or the end of the period, with
-    the episodes a week over each (None without days)."""
+    """The treatment and the days compared: `before_days` of baseline (up to five weeks, before the
+    days just before the start, which are left out) and `after_days` from the start (up to five
+    weeks, until its stop or the end of the period), with the episodes a week over each (None
+    without days)."""
 
     treatment_id: str
     name: str
@@ -369,8 +370,8 @@ class TreatmentEffectNotComputed(TreatmentIdentity):
 
 
 class TreatmentEffectMeasured(TreatmentIdentity):
-    """The rate ratio after against before, adjusted for the slow trend and the weekday, with a
-    95% interval (Student's t); significant when the interval excludes 1."""
+    """The rate ratio after against before, adjusted for the weekday, with a 95% interval
+    (Student's t); significant when the interval excludes 1."""
 
     status: Literal["ok"]
     rate_ratio: float

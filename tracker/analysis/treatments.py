@@ -1,14 +1,16 @@
-"""What a treatment did: the episode rate after it started against before it, adjusted for the
-diary's slow trend and the weekday, with a 95% interval and the caveats a reader needs.
+"""What a treatment did: the episode rate in its first weeks against the weeks before it,
+adjusted for the weekday, with a 95% interval and the caveats a reader needs.
 
-An interrupted time series, one count model over the days the diary covers: the adjusted model's
-confounders (adjusted.confounders: the slow trend and the weekday) plus a "treatment on" column,
-fitted quasi-Poisson with the dispersion and the spells of days widening the interval
-(adjusted.quasi_poisson_fit), Student's t on the residual degrees of freedom.
+A local interrupted time series: one count model over the covered days of the WINDOW_DAYS on
+the treatment and the WINDOW_DAYS before it (less the LEFT_OUT_DAYS just before the start), with
+the weekday (adjusted.weekday_confounders) and a "treatment on" column, fitted quasi-Poisson
+with the dispersion and the spells of days widening the interval (adjusted.quasi_poisson_fit),
+Student's t on the residual degrees of freedom.
 
-The trend bends every 13 weeks as the associations' model allows, but runs straight within
-STRAIGHT_AROUND_DAYS of the start: a bend near the start is a second step, and takes the
-treatment's effect for itself. See STRAIGHT_AROUND_DAYS for what the simulation measured.
+No trend: over a few weeks either side, the slow drift of a diary moves the rate little, and a
+line fitted with the step is nearly the step itself, so it costs most of the power (WINDOW_DAYS
+says what the simulation measured). A rate that was already rising or falling steadily at the
+time is the price, and the caveats say that the comparison is of these weeks only.
 
 Regression to the mean: people start a treatment when the twitching is at its worst, and the
 worst weeks are followed by better ones whatever is done. So the LEFT_OUT_DAYS just before the
@@ -31,7 +33,7 @@ from threadpoolctl import threadpool_limits
 from diary.formatting import day_text
 from diary.plain import Diary, Treatment
 
-from .adjusted import MIN_RESIDUAL_DAYS, UNBOUNDED, confounders, independent_columns, quasi_poisson_fit
+from .adjusted import MIN_RESIDUAL_DAYS, UNBOUNDED, independent_columns, quasi_poisson_fit, weekday_confounders
 from .findings import TreatmentEffect, TreatmentEffectNotComputed, TreatmentIdentity
 from .stats import RateRatio, rounded
 
@@ -39,18 +41,24 @@ from .stats import RateRatio, rounded
 # start treatments, are followed by calmer ones whatever is done (regression to the mean).
 # Measured on 300 simulated diaries whose treatment does nothing and starts right after the
 # busiest week (with a straight trend): with nothing left out it was called significant in 16%
-# of them, nearly all "it helped"; with 7 days, 9%; with 14, 8%. Two weeks rather than one because people do not start
-# on the very day after their worst week, and the spell around it lasts more than a week.
+# of them, nearly all "it helped"; with 7 days, 9%; with 14, 8%. With five weeks each side
+# (WINDOW_DAYS, 1,000 diaries) 7 days and 14 measure alike: 6.3% and 6.9%, a halving found in
+# 63.5% and 63.9%. Two weeks rather than one because people do not start on the very day after
+# their worst week, and the spell around it lasts more than a week.
 LEFT_OUT_DAYS = 14
-# No bend of the trend this close to the start, either side. Measured on 1,000 simulated diaries
-# of each kind (simulation_treatments.py): with every bend, a real halving was found in about a
-# third of them; with no bend at all (a straight line) in 49%, but a treatment that does nothing
-# was called significant in 12% of the diaries of 240 days or more, whose slow wander a single
-# line does not follow (8% overall). Bends only beyond 120 days of the start: 47% found, and no
-# effect called significant in 7% overall and 9.8% of the long diaries. (Without any trend the
-# halving is found in 80%, but a treatment that does nothing is called significant in 17% of the
-# diaries, which drift over the months.)
-STRAIGHT_AROUND_DAYS = 120
+# The days compared each side: the first five weeks on the treatment, against the five weeks
+# before the left-out days. Measured on 1,000 simulated diaries of each kind
+# (simulation_treatments.py, whose rate drifts by up to a halving a year and wanders over months):
+# the whole diary with a trend that bends only beyond 120 days of the start found a real halving
+# in 47% of them, and called a treatment that does nothing significant in 7.0% (9.8% of the
+# diaries of 240 days or more); with a straight line, 49% and 7.9% (12%). A line fitted beside
+# the step takes much of it: the same line over six weeks each side found 21%. With no trend over
+# the whole diary: 78% found, but 16% significant with no effect (23% of the long diaries), the
+# drift taken for an effect. Without a trend over five weeks each side: 64% found, 6.9%
+# significant with no effect (at most 8.5% by length, 9.5% in the diaries of 2 to 3 episodes a
+# day, whose wander outweighs their chance), the interval covering the true ratio in 94%. Four
+# weeks: 58% and 6.6%; six: 68% and 7.6% (11% in those busiest diaries).
+WINDOW_DAYS = 35
 # Covered days each side, at the least: two weeks holds every weekday twice, and fewer leave the
 # rate on either side resting on a handful of days (a spell or a quiet week alone).
 MIN_BEFORE_DAYS = 14
@@ -127,17 +135,16 @@ def _effect(diary: Diary, treatment: Treatment, everything: Sequence[Treatment])
 
 
 def _fit(counts: np.ndarray, windows: Windows) -> RateRatio | str:
-    """The rate ratio of the days on the treatment, adjusted for the slow trend and the weekday,
-    with its 95% interval; or why there is none."""
+    """The rate ratio of the days on the treatment, adjusted for the weekday, with its 95%
+    interval; or why there is none."""
     before = np.arange(windows.before_first, windows.before_last + 1)
     after = np.arange(windows.after_first, windows.after_last + 1)
     days = np.concatenate([before, after])
     on = np.concatenate([np.zeros(len(before)), np.ones(len(after))])
-    start = windows.after_first
-    base = confounders(days, counts, straight_within=(start - STRAIGHT_AROUND_DAYS, start + STRAIGHT_AROUND_DAYS))
+    base = weekday_confounders(days, counts)
     design = np.column_stack([base[:, independent_columns(base)], on])
     if independent_columns(design)[-1:] != [design.shape[1] - 1]:
-        return "The trend and the weekday determine these days: the model cannot tell it apart."
+        return "The weekday determines these days: the model cannot tell it apart."
     needed = design.shape[1] + MIN_RESIDUAL_DAYS
     if len(counts) < needed:
         return f"The model needs {needed} covered days around it; there are {len(counts)}."
@@ -151,10 +158,10 @@ def _windows(diary: Diary, treatment: Treatment) -> Windows:
     start, end = treatment.started_on.toordinal(), diary.end.toordinal()
     stop = min(treatment.stopped_on.toordinal(), end) if treatment.stopped_on else end
     return Windows(
-        before_first=diary.start.toordinal(),
+        before_first=max(start - LEFT_OUT_DAYS - WINDOW_DAYS, diary.start.toordinal()),
         before_last=min(start - LEFT_OUT_DAYS - 1, end),
         after_first=max(start, diary.start.toordinal()),
-        after_last=stop,
+        after_last=min(stop, start + WINDOW_DAYS - 1),
     )
 
 
@@ -219,6 +226,11 @@ def _caveats(diary: Diary, treatment: Treatment, windows: Windows, everything: S
         f"{day_text(treatment.started_on - timedelta(days=1))}) are left out of the comparison: people often "
         "start a treatment when twitching is at its worst, and the worst weeks tend to be followed by calmer "
         "ones whatever is done.",
+        f"Compares its first {windows.after_days} days ({_span(windows.after_first, windows.after_last)}) "
+        f"with the {windows.before_days} days before those left out "
+        f"({_span(windows.before_first, windows.before_last)}): the weeks around the start, not the months. A rate "
+        "that was already rising or falling steadily then is not told apart from it, and an effect that takes "
+        "longer to come shows only in part.",
     ]
     if treatment.stopped_on and treatment.stopped_on < diary.end:
         caveats.append(f"Stopped on {day_text(treatment.stopped_on)}: the days since are left out.")
@@ -227,6 +239,10 @@ def _caveats(diary: Diary, treatment: Treatment, windows: Windows, everything: S
         names = ", ".join(dict.fromkeys(overlapping))
         caveats.append(f"Also taken during these days: {names}. Their effects cannot be told apart from this one's.")
     return caveats
+
+
+def _span(first: int, last: int) -> str:
+    return f"{day_text(date.fromordinal(first))} to {day_text(date.fromordinal(last))}"
 
 
 def _overlaps(other: Treatment, windows: Windows) -> bool:

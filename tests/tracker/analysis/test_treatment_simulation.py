@@ -16,7 +16,7 @@ from .test_simulation import DIARIES, shown
 
 # Looser than the limits (CHECKS in simulation_rates.py), for 200 diaries rather than 1,000.
 AT_MOST_SIGNIFICANT = 0.15
-AT_LEAST_FOUND = 0.35
+AT_LEAST_FOUND = 0.5
 AT_LEAST_COVERED = 0.85
 
 

@@ -15,6 +15,7 @@ from tracker.analysis.treatments import (
     MIN_BEFORE_DAYS,
     OBSERVATIONAL,
     SAME_TIME,
+    WINDOW_DAYS,
     treatment_effects,
 )
 
@@ -65,8 +66,8 @@ def test_it_finds_a_halving_after_the_start_with_its_interval_and_caveats() -> N
     assert found["name"] == "Magnesium"
     assert found["started_on"] == day(60).isoformat()
     assert found["stopped_on"] is None
-    assert found["before_days"] == 60 - LEFT_OUT_DAYS
-    assert found["after_days"] == DAYS - 60
+    assert found["before_days"] == WINDOW_DAYS
+    assert found["after_days"] == WINDOW_DAYS
     assert found["model_days"] == found["before_days"] + found["after_days"]
     assert found["rate_before"] == pytest.approx(28, rel=0.2)  # episodes a week
     assert found["rate_after"] == pytest.approx(14, rel=0.2)
@@ -75,6 +76,10 @@ def test_it_finds_a_halving_after_the_start_with_its_interval_and_caveats() -> N
     assert found["significant"] is True
     assert found["caveats"][:2] == [OBSERVATIONAL, SAME_TIME]
     assert found["caveats"][2].startswith(f"The {LEFT_OUT_DAYS} days before it started (17 Jul 2026 to 30 Jul 2026)")
+    assert found["caveats"][3].startswith(
+        f"Compares its first {WINDOW_DAYS} days (31 Jul 2026 to 3 Sep 2026) with the {WINDOW_DAYS} days before "
+        "those left out (12 Jun 2026 to 16 Jul 2026)"
+    )
 
 
 def test_it_calls_no_effect_when_the_rate_does_not_change() -> None:
@@ -91,8 +96,20 @@ def test_the_busy_weeks_just_before_the_start_are_not_the_baseline() -> None:
     found = one(treated(drawn(6, rates), magnesium(60)))
     assert found["ci_low"] < 1 < found["ci_high"]
     assert found["significant"] is False
-    assert found["before_days"] == 60 - LEFT_OUT_DAYS
+    assert found["before_days"] == WINDOW_DAYS
     assert found["rate_before"] == pytest.approx(14, rel=0.2)
+
+
+def test_only_the_weeks_around_the_start_are_compared() -> None:
+    # 4 a day, then 2 a day from the start for six weeks, then 4 again: what came long before and
+    # long after is not part of the comparison.
+    days = 200
+    rates = [2.0 if 80 <= d < 80 + WINDOW_DAYS else 4.0 for d in range(days)]
+    found = one(treated(drawn(8, rates), magnesium(80), days=days))
+    assert (found["before_days"], found["after_days"]) == (WINDOW_DAYS, WINDOW_DAYS)
+    assert found["model_days"] == 2 * WINDOW_DAYS
+    assert found["rate_after"] == pytest.approx(14, rel=0.2)
+    assert found["ci_low"] < 0.5 < found["ci_high"] < 1
 
 
 def test_a_treatment_started_before_the_diary_began_has_no_before() -> None:
@@ -115,8 +132,8 @@ def test_a_treatment_starting_after_the_period_is_not_compared() -> None:
 @pytest.mark.parametrize(
     ("started", "days", "before", "after"),
     [
-        (LEFT_OUT_DAYS + MIN_BEFORE_DAYS - 1, 90, MIN_BEFORE_DAYS - 1, 90 - LEFT_OUT_DAYS - MIN_BEFORE_DAYS + 1),
-        (60, 60 + MIN_AFTER_DAYS - 1, 60 - LEFT_OUT_DAYS, MIN_AFTER_DAYS - 1),
+        (LEFT_OUT_DAYS + MIN_BEFORE_DAYS - 1, 90, MIN_BEFORE_DAYS - 1, WINDOW_DAYS),
+        (60, 60 + MIN_AFTER_DAYS - 1, WINDOW_DAYS, MIN_AFTER_DAYS - 1),
     ],
 )
 def test_it_needs_its_minimum_of_days_on_each_side(started: int, days: int, before: int, after: int) -> None:
@@ -171,8 +188,8 @@ def test_no_episodes_at_all_is_said_so() -> None:
 def test_no_episode_on_one_side_is_said_rather_than_sent_to_zero() -> None:
     gone = one(treated(steady(2, 0, 60), magnesium(60)))
     assert gone["reason"] == (
-        f"No episodes in the {DAYS - 60} days on it, against {2 * (60 - LEFT_OUT_DAYS)} in the "
-        f"{60 - LEFT_OUT_DAYS} days before: the model cannot put a number on a drop to none."
+        f"No episodes in the {WINDOW_DAYS} days on it, against {2 * WINDOW_DAYS} in the "
+        f"{WINDOW_DAYS} days before: the model cannot put a number on a drop to none."
     )
     assert gone["rate_after"] == 0.0
     new = one(treated(steady(0, 2, 60), magnesium(60)))
