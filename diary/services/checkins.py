@@ -15,8 +15,8 @@ from .records import (
     Write,
     check_notes,
     check_range,
-    check_version,
     claim_change_seqs,
+    dated_upsert,
     lock_profile,
     soft_delete,
     stamp_changes,
@@ -93,22 +93,14 @@ def checkin_upsert(
     unknown = set(values) - set(CHECKIN_FIELDS)
     if unknown:
         raise TypeError(f"checkin_upsert() got unexpected fields: {', '.join(sorted(unknown))}")
-    profile = lock_profile(user)
-    checkin_errors(day=date, local_today=profile.local_today(), values=values).raise_if_any()
-    wanted = checkin_values(values)
-    existing = CheckIn.objects.filter(user=user, date=date).first()
-    if existing is not None and existing.deleted_at is None:
-        check_version(current=existing.version, expected=expected_version)
-        if checkin_matches(existing, wanted):
-            return existing, False
-    checkin = existing or CheckIn(user=user, date=date)
-    for name, value in wanted.items():
-        setattr(checkin, name, value)
-    # Writing to a deleted check-in's date brings it back, as the next version of that row.
-    write = Write.CREATE if existing is None else Write.EDIT
-    stamp_changes([checkin], write=write, claim=claim_change_seqs(user.pk, 1), now=timezone.now())
-    checkin.save()
-    return checkin, existing is None
+    return dated_upsert(
+        CheckIn,
+        user=user,
+        day=date,
+        wanted=dict(checkin_values(values)),
+        expected_version=expected_version,
+        errors=lambda today: checkin_errors(day=date, local_today=today, values=values),
+    )
 
 
 @transaction.atomic

@@ -9,20 +9,15 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.utils import timezone
 
 from diary.models import EARLIEST_DATE, MAX_NOTES_LENGTH, FunctionCheck, Limb, Side
 from diary.plain import FUNCTION_SIGNS
 
 from .records import (
     FieldErrors,
-    Write,
     check_notes,
-    check_version,
-    claim_change_seqs,
-    lock_profile,
+    dated_upsert,
     soft_delete,
-    stamp_changes,
 )
 
 FUNCTION_CHECK_FIELDS = (*FUNCTION_SIGNS, "weakness_where", "notes")
@@ -102,21 +97,15 @@ def function_check_upsert(
     unknown = set(values) - set(FUNCTION_CHECK_FIELDS)
     if unknown:
         raise TypeError(f"function_check_upsert() got unexpected fields: {', '.join(sorted(unknown))}")
-    profile = lock_profile(user)
     wanted = function_check_values(values)
-    function_check_errors(day=date, local_today=profile.local_today(), values=wanted).raise_if_any()
-    existing = FunctionCheck.objects.filter(user=user, date=date).first()
-    if existing is not None and existing.deleted_at is None:
-        check_version(current=existing.version, expected=expected_version)
-        if function_check_matches(existing, wanted):
-            return existing, False
-    check = existing or FunctionCheck(user=user, date=date)
-    for name, value in wanted.items():
-        setattr(check, name, value)
-    write = Write.CREATE if existing is None else Write.EDIT
-    stamp_changes([check], write=write, claim=claim_change_seqs(user.pk, 1), now=timezone.now())
-    check.save()
-    return check, existing is None
+    return dated_upsert(
+        FunctionCheck,
+        user=user,
+        day=date,
+        wanted=wanted,
+        expected_version=expected_version,
+        errors=lambda today: function_check_errors(day=date, local_today=today, values=wanted),
+    )
 
 
 @transaction.atomic

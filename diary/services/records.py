@@ -2,9 +2,9 @@
 per-user lock, version checks, and field errors."""
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -127,6 +127,39 @@ def soft_delete(record: _Record, *, expected_version: int | None) -> _Record:
     stamp_changes([current], write=Write.DELETE, claim=claim_change_seqs(record.user_id, 1), now=timezone.now())
     current.save(update_fields=STAMPED_FIELDS)
     return current
+
+
+_Dated = TypeVar("_Dated", CheckIn, FunctionCheck)
+
+
+def dated_upsert(
+    model: type[_Dated],
+    *,
+    user: User,
+    day: date,
+    wanted: dict[str, Any],
+    expected_version: int | None,
+    errors: Callable[[date], "FieldErrors"],
+) -> tuple[_Dated, bool]:
+    """Set the user's record of `day` (one a day: a check-in, a function check) to exactly
+    `wanted`, the whole content, after `errors` (given the user's local today) finds nothing
+    wrong. Returns (record, created). A deleted record of that day comes back as the next
+    version of its row; writing what is stored changes nothing, version included. Call inside a
+    transaction."""
+    profile = lock_profile(user)
+    errors(profile.local_today()).raise_if_any()
+    existing = model.objects.filter(user=user, date=day).first()
+    if existing is not None and existing.deleted_at is None:
+        check_version(current=existing.version, expected=expected_version)
+        if all(getattr(existing, name) == value for name, value in wanted.items()):
+            return existing, False
+    record = existing or model(user=user, date=day)
+    for name, value in wanted.items():
+        setattr(record, name, value)
+    write = Write.CREATE if existing is None else Write.EDIT
+    stamp_changes([record], write=write, claim=claim_change_seqs(user.pk, 1), now=timezone.now())
+    record.save()
+    return record, existing is None
 
 
 class FieldErrors:
