@@ -38,5 +38,5 @@ def test_the_shell_asks_each_question_yes_or_no_with_nothing_chosen(db: None) ->
     assert "Most people answer no to all of these." in screen
     assert re.findall(r'role="radiogroup" id="weekly-(\w+)"', screen) == list(FUNCTION_SIGNS)
     for sign in FUNCTION_SIGNS:
-        assert re.findall(rf'name="{sign}" value="(\w+)"', screen) == ["yes", "no"]
+        assert re.findall(rf'name="{sign}" value="(\w+)"', screen) == ["no", "yes"]  # no first, as on the web
     assert "checked" not in screen
