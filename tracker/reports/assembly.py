@@ -12,7 +12,7 @@ from django.utils import timezone as django_timezone
 
 from conditions.models import TwitchPattern
 from diary.formatting import location_text
-from diary.models import Side, profile_zone
+from diary.models import Profile, Side, profile_zone
 from diary.plain import FUNCTION_SIGNS, Diary
 from diary.selectors.profiles import user_with_profile
 from diary.selectors.read import load_diary
@@ -105,6 +105,16 @@ class ClinicalRecords:
 
 
 @dataclass(frozen=True)
+class ReportPerson:
+    """What the person chose to say of themselves for their reports, each empty until they do:
+    never the user name (often a real name or an e-mail address, issue 22)."""
+
+    display_name: str = ""  # "" when not set
+    date_of_birth: date | None = None
+    twitching_since: date | None = None  # the onset, which may predate the diary
+
+
+@dataclass(frozen=True)
 class Names:
     """Reference codes as a reader says them."""
 
@@ -147,6 +157,7 @@ class ReportData:
     checkins: list[ReportCheckIn]  # oldest first
     names: Names
     diary: Diary  # what the analysis reads
+    person: ReportPerson  # from the profile read with the account: no query of its own
 
     @cached_property
     def findings(self) -> Findings:
@@ -164,6 +175,15 @@ class ReportData:
         return clinical_records(
             user_id=self.user_id, date_from=self.date_from, date_to=self.date_to, include_notes=self.include_notes
         )
+
+    @property
+    def first_entry(self) -> date | None:
+        """The day the diary began (its first episode or check-in), as the one diary read knows
+        it; None when it holds nothing up to the range's end. Within the range it is exact; before
+        the range it is `Diary.earlier.since`, which may be a day late across time zones."""
+        if self.diary.earlier is not None:
+            return self.diary.earlier.since
+        return self.diary.start if self.diary.episodes or self.diary.checkins else None
 
     def file_name(self, extension: str, suffix: str = "") -> str:
         """twitch-diary-2026-09-01-to-2026-11-30.pdf (a suffix such as "-fhir" before the dot)."""
@@ -191,7 +211,16 @@ def report_assemble(
         checkins=_checkins(diary),
         names=reference_names(reference),
         diary=diary,
+        person=report_person(profile),
     )
+
+
+def report_person(profile: Profile | None) -> ReportPerson:
+    """The clinical profile's display name, date of birth and onset, from the profile that
+    report_assemble has already read with the account (a user with no profile has said none)."""
+    if profile is None:
+        return ReportPerson()
+    return ReportPerson(profile.display_name.strip(), profile.date_of_birth, profile.twitching_since)
 
 
 def clinical_records(*, user_id: int, date_from: date, date_to: date, include_notes: bool) -> ClinicalRecords:

@@ -16,6 +16,23 @@ function checks of the range (docs/reports.md, "The FHIR Bundle"):
   gives nothing. The Bundle is validated with `fhir.resources` (R4B) before a
 byte is written, so a file that reaches a doctor's record system always parses.
 
+Who and since when, as the PDF's page 1 says them in words:
+
+- the Patient carries the display name (`name.text`) and the date of birth (`birthDate`) only
+  when the person set them for their reports; never the user name;
+- the onset (Profile.twitching_since, which may predate the diary) and the diary's first entry go
+  in a `note` on each episode's Observation, first among its notes, and only when known. Checked
+  in the IG's source (github.com/HL7/fhir-symptoms-ig): SymptomObservation.fsh has no component
+  slice or extension for the date of onset (its `speedOfOnset` slice, LOINC 99495-4, is the
+  *rate* of onset, a CodeableConcept; `clinicalCourse`, LOINC 89261-2, the character of the
+  course); the logical model's `timing.onset` (SymptomLogicalModel.fsh) is mapped to no element
+  in mappings/SymptomLogicalModel_SymptomObservation.fsh. The profile marks `note` as
+  should-support for the patient's description of the symptom, so a note is the IG's own place
+  for it, where a component with a code of our choosing would be structure the IG does not
+  define. (A Condition with `onsetDateTime` would say "a problem on the list", which the diary
+  does not claim.) The note is sent whether or not the report includes notes: that switch
+  is for the person's free-text notes, and page 1 shows the onset either way.
+
 Codes used, and where each was checked (a code not found in a source is sent as text only):
 
 - LOINC 75325-1 "Symptom" (Observation.code), 64750-3 "Severity of symptoms", 100752-5
@@ -97,8 +114,10 @@ def render(report: ReportData, out: BinaryIO, progress: Progress) -> None:
     patient_url = f"urn:uuid:{uuid.uuid5(NAMESPACE, f'user/{report.user_id}')}"
     entries = [{"fullUrl": patient_url, "resource": patient(report)}]
     total = len(report.episodes) or 1
+    since = onset_note(report)
     for number, episode in enumerate(report.episodes, start=1):
-        entries.append({"fullUrl": f"urn:uuid:{episode.id}", "resource": observation(report, episode, patient_url)})
+        resource = observation(report, episode, patient_url, since)
+        entries.append({"fullUrl": f"urn:uuid:{episode.id}", "resource": resource})
         if number % EPISODES_PER_PROGRESS_STEP == 0:
             progress(80 * number // total)  # validation below takes the rest
     entries.extend(clinical_entries(report, patient_url))
@@ -118,12 +137,33 @@ def render(report: ReportData, out: BinaryIO, progress: Progress) -> None:
 
 
 def patient(report: ReportData) -> Json:
-    """No name, birth date, address or any real-world identifier: the diary knows a user id and a
-    user name, and a user name is often a real name or an e-mail address, so it stays out."""
-    return {"resourceType": "Patient", "identifier": [{"system": USER_SYSTEM, "value": str(report.user_id)}]}
+    """The diary's user id, plus the display name (as `name.text`) and the date of birth only
+    when the person set them for their reports. Never the user name (often a real name or an
+    e-mail address), no address and no other real-world identifier."""
+    person = report.person
+    resource: Json = {"resourceType": "Patient", "identifier": [{"system": USER_SYSTEM, "value": str(report.user_id)}]}
+    if person.display_name:
+        resource["name"] = [{"text": person.display_name}]
+    if person.date_of_birth is not None:
+        resource["birthDate"] = person.date_of_birth.isoformat()
+    return resource
 
 
-def observation(report: ReportData, episode: ReportEpisode, patient_url: str) -> Json:
+def onset_note(report: ReportData) -> list[Json]:
+    """Since when, as a note (the module docstring says why not a component): the onset the
+    person gave and the diary's first entry, each only when known; nothing when neither is.
+    ISO dates, read the same way in any record system's language."""
+    parts = []
+    if (onset := report.person.twitching_since) is not None:
+        parts.append(f"Twitching since {onset.isoformat()} (onset as reported by the patient; may predate the diary).")
+    if (first := report.first_entry) is not None:
+        parts.append(f"Diary's first entry: {first.isoformat()}.")
+    return [{"text": " ".join(parts)}] if parts else []
+
+
+def observation(report: ReportData, episode: ReportEpisode, patient_url: str, since: list[Json]) -> Json:
+    """One episode as a SymptomObservation; `since` is the onset note (onset_note), made once per
+    Bundle."""
     names = report.names
     resource: Json = {
         "resourceType": "Observation",
@@ -141,8 +181,9 @@ def observation(report: ReportData, episode: ReportEpisode, patient_url: str) ->
     }
     if episode.symptoms:
         resource["extension"] = [_associated(names.symptom(code)) for code in episode.symptoms]
-    if report.include_notes and episode.notes:
-        resource["note"] = [{"text": episode.notes}]
+    notes = [*since, *([{"text": episode.notes}] if report.include_notes and episode.notes else [])]
+    if notes:
+        resource["note"] = notes
     return resource
 
 

@@ -1,14 +1,15 @@
 import csv
 import io
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from django.contrib.auth.models import User
 
 from diary.models import Episode
+from diary.services import profile_update
 from tests.factories import EpisodeFactory
 from tests.tracker.reports.conftest import FROM, TO
 from tracker.reports import FORMATS
-from tracker.reports.assembly import report_assemble
+from tracker.reports.assembly import ReportPerson, report_assemble
 from tracker.summaries.reference import load_reference
 
 
@@ -34,6 +35,19 @@ def test_it_analyses_exactly_the_range(alice: User, diary: list[Episode]) -> Non
     report = report_assemble(user_id=alice.pk, date_from=FROM, date_to=TO)
     assert report.findings["period"] == {"start": "2026-11-01", "end": "2026-11-14", "days": 14}
     assert report.findings["frequency"]["episodes"] == 4
+
+
+def test_it_carries_what_the_person_set_for_their_reports_and_nothing_else(
+    alice: User, bob: User, diary: list[Episode]
+) -> None:
+    assert report_assemble(user_id=bob.pk, date_from=FROM, date_to=TO).person == ReportPerson()  # no profile
+    assert report_assemble(user_id=alice.pk, date_from=FROM, date_to=TO).person == ReportPerson()  # none set
+    profile_update(
+        user=alice, display_name="A. Martin", date_of_birth=date(1980, 5, 17), twitching_since=date(2026, 6, 1)
+    )
+    report = report_assemble(user_id=alice.pk, date_from=FROM, date_to=TO)
+    assert report.person == ReportPerson("A. Martin", date(1980, 5, 17), date(2026, 6, 1))
+    assert report.first_entry == date(2026, 10, 31)  # before the range: the diary's first day
 
 
 def test_it_reads_a_fixed_number_of_queries(alice: User, diary: list[Episode], django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]

@@ -13,7 +13,7 @@ from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.patient import Patient
 
 from diary.models import Episode
-from diary.services import LocationInput
+from diary.services import LocationInput, profile_update
 from tests.factories import EpisodeFactory
 from tests.tracker.reports.conftest import FROM, TO
 from tracker.reports import FORMATS
@@ -193,7 +193,7 @@ def test_it_gives_triggers_as_exacerbating_factors_and_the_rest_of_the_episode(
     assert "extension" not in plain
 
 
-def test_it_names_no_one_in_the_patient(alice: User, diary: list[Episode]) -> None:
+def test_it_names_no_one_in_the_patient_until_the_person_sets_a_display_name(alice: User, diary: list[Episode]) -> None:
     raw = render(assemble(alice))
     patient = json.loads(raw)["entry"][0]["resource"]
     assert patient == {
@@ -201,6 +201,53 @@ def test_it_names_no_one_in_the_patient(alice: User, diary: list[Episode]) -> No
         "identifier": [{"system": "urn:twitch-diary:user", "value": str(alice.pk)}],
     }
     assert b"alice" not in raw  # the user name is often a real name: it is not sent
+
+
+def test_it_gives_the_patient_the_display_name_and_date_of_birth_the_person_set(
+    alice: User, diary: list[Episode]
+) -> None:
+    profile_update(user=alice, display_name="  A. Martin ", date_of_birth=date(1980, 5, 17))
+    raw = render(assemble(alice))
+    patient = json.loads(raw)["entry"][0]["resource"]
+    assert patient["name"] == [{"text": "A. Martin"}]
+    assert patient["birthDate"] == "1980-05-17"
+    assert b"alice" not in raw  # still never the user name
+    [parsed, *_] = [entry.resource for entry in Bundle.model_validate_json(raw).entry or []]
+    assert isinstance(parsed, Patient)
+    assert parsed.birthDate == date(1980, 5, 17)
+
+
+def test_it_gives_the_patient_each_of_them_only_when_set(alice: User, diary: list[Episode]) -> None:
+    profile_update(user=alice, date_of_birth=date(1980, 5, 17))
+    patient = json.loads(render(assemble(alice)))["entry"][0]["resource"]
+    assert (patient.get("name"), patient["birthDate"]) == (None, "1980-05-17")
+
+    profile_update(user=alice, display_name="A. Martin", date_of_birth=None)
+    patient = json.loads(render(assemble(alice)))["entry"][0]["resource"]
+    assert (patient["name"], patient.get("birthDate")) == ([{"text": "A. Martin"}], None)
+
+
+def test_it_gives_each_episode_the_onset_and_the_diary_s_first_entry_as_a_note(
+    alice: User, diary: list[Episode]
+) -> None:
+    profile_update(user=alice, twitching_since=date(2026, 6, 1))
+    raw = render(assemble(alice))
+    Bundle.model_validate_json(raw)
+    since = {
+        "text": "Twitching since 2026-06-01 (onset as reported by the patient; may predate the diary). "
+        "Diary's first entry: 2026-10-31."  # the episode at 23:30 in Paris the day before the range
+    }
+    assert [resource["note"] for resource in observations(raw).values()] == [[since]] * 4
+    with_notes = observations(render(assemble(alice, include_notes=True)))
+    assert with_notes[str(diary[2].id)]["note"] == [since, {"text": '=HYPERLINK("http://evil.example","click")'}]
+
+
+def test_it_says_only_the_first_entry_when_no_onset_is_set(alice: User, diary: list[Episode]) -> None:
+    report = assemble(alice, date_from=date(2026, 10, 1))  # the diary starts within this range
+    assert report.first_entry == date(2026, 10, 31)
+    for resource in observations(render(report)).values():
+        assert resource["note"] == [{"text": "Diary's first entry: 2026-10-31."}]
+        assert "Twitching since" not in json.dumps(resource)
 
 
 def test_it_keeps_the_patient_id_across_reports_of_one_diary(alice: User, bob: User, diary: list[Episode]) -> None:
@@ -218,13 +265,14 @@ def test_it_writes_a_valid_bundle_with_only_the_patient_for_an_empty_range(alice
 
 
 def test_it_sends_notes_only_when_the_report_includes_them(alice: User, diary: list[Episode]) -> None:
+    first_entry = {"text": "Diary's first entry: 2026-10-31."}  # always said: not one of the person's notes
     without = render(assemble(alice))
-    assert all("note" not in resource for resource in observations(without).values())
+    assert all(resource["note"] == [first_entry] for resource in observations(without).values())
     assert b"HYPERLINK" not in without
 
     with_notes = observations(render(assemble(alice, include_notes=True)))
-    assert with_notes[str(diary[2].id)]["note"] == [{"text": '=HYPERLINK("http://evil.example","click")'}]
-    assert "note" not in with_notes[str(diary[1].id)]  # an episode without notes gets no empty one
+    assert with_notes[str(diary[2].id)]["note"] == [first_entry, {"text": '=HYPERLINK("http://evil.example","click")'}]
+    assert with_notes[str(diary[1].id)]["note"] == [first_entry]  # an episode without notes gets no empty one
 
 
 def test_it_renders_without_a_query_and_reports_progress(
