@@ -135,6 +135,15 @@ class Names:
         return location_text(self.region(region), self.side(side))
 
 
+@dataclass(frozen=True)
+class Patient:
+    """What the person chose to say about themselves for a doctor: each empty when not set."""
+
+    display_name: str = ""
+    date_of_birth: date | None = None
+    twitching_since: date | None = None  # the onset, which may predate the diary
+
+
 @dataclass
 class ReportData:
     user_id: int  # never the user name: it is often a real name or an e-mail address (issue 22)
@@ -147,6 +156,7 @@ class ReportData:
     checkins: list[ReportCheckIn]  # oldest first
     names: Names
     diary: Diary  # what the analysis reads
+    patient: Patient = field(default_factory=Patient)
 
     @cached_property
     def findings(self) -> Findings:
@@ -191,6 +201,7 @@ def report_assemble(
         checkins=_checkins(diary),
         names=reference_names(reference),
         diary=diary,
+        patient=Patient(profile.display_name, profile.date_of_birth, profile.twitching_since) if profile else Patient(),
     )
 
 

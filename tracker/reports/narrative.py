@@ -95,7 +95,7 @@ def findings_sentences(findings: Findings, names: Names, *, date_from: date | No
     starts on `date_from`, or the stored all-time summary the dashboard shows."""
     sentences = [_counts(findings, date_from), _trend(findings)]
     sentences += _peaks(findings)
-    sentences += [_locations(findings, names), *_new_places(findings), _triggers(findings)]
+    sentences += [locations_sentence(findings, names), *_new_places(findings), _triggers(findings)]
     sentences += _associations(findings)
     return sentences
 
@@ -201,7 +201,7 @@ def _peaks(findings: Findings) -> list[str]:
     return sentences
 
 
-def _locations(findings: Findings, names: Names) -> str:
+def locations_sentence(findings: Findings, names: Names) -> str:
     locations = findings["locations"]
     parts = []
     for region in locations["by_region"][:MAIN_LOCATIONS]:
