@@ -42,6 +42,7 @@ def _pdf_pages(report: ReportData, name: str, tmp_path: Path) -> list[str]:
     path.write_bytes(out.getvalue())
     if PNG_FOLDER:
         png = Path(PNG_FOLDER) / name
+        png.with_suffix(".pdf").write_bytes(out.getvalue())
         subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", path, png], check=True)
     text = subprocess.run(["pdftotext", path, "-"], check=True, capture_output=True, text=True).stdout
     return [" ".join(page.split()) for page in text.split("\f") if page.strip()]

@@ -321,4 +321,7 @@ def test_it_shows_page_one_first_as_the_pdf_prints_it(full_diary: User) -> None:
     assert 'id="chart-body"' in top  # the body map, and the weekly chart, in page 1
     assert top.index('id="chart-per_week"') < top.index('class="first-page-sections"')
     assert html.count('id="chart-per_week"') == 1
+    page_one = top[: top.index("</section>")]
+    assert "rate ratio" not in page_one
+    assert "p &lt;" not in page_one
     assert html.index(f'href="/s/{link.token}/report.pdf"') < html.index('id="first-page-title"')
