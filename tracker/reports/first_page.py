@@ -11,13 +11,12 @@ no "rate ratio" here: the numbers a reader needs are "about 2.5 times as many (b
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 
 from diary.formatting import day_text
 from tracker.analysis.findings import AssociationTested, Findings, TreatmentEffect, Trend
 from tracker.reports.assembly import ReportData, ReportTreatment
 from tracker.reports.charts import Chart, first_page_charts
-from tracker.reports.narrative import covered_period_text, locations_sentence, red_flag_lines
+from tracker.reports.narrative import covered_period_text, locations_sentence, new_places_sentences, red_flag_lines
 from tracker.reports.plain_words import about, check_lines, effect_text, times_text
 
 TITLE = "Twitch diary: report for a doctor"
@@ -122,26 +121,31 @@ def trend_text(trend: Trend) -> str:
 def _where(report: ReportData, findings: Findings) -> list[str]:
     if not report.episodes:
         return ["No places recorded."]
-    lines = [locations_sentence(findings, report.names)]
-    new = findings["locations"].get("new_recently", [])
-    if not new:
-        return [*lines, "No place new in the last 30 days."]
-    places = "; ".join(f"{place['name']}, first {day_text(date.fromisoformat(place['first_seen']))}" for place in new)
-    return [*lines, f"New in the last 30 days: {places}."]
+    new = new_places_sentences(findings) or ["No place new in the last 30 days."]
+    return [locations_sentence(findings, report.names), *new]
 
 
 def _red_flags(report: ReportData) -> Section:
     lines = red_flag_lines(report)
     if lines:
-        return Section("red_flags", "Red flags", [f"{line.when}: {line.what}" for line in lines], alert=True)
+        title = f"Red flags ({len(lines)})"
+        return Section("red_flags", title, [f"{line.when}: {line.what}" for line in lines], alert=True)
     names = report.names
     signs = sorted(name.lower() for code, name in names.symptoms.items() if code in names.red_flag_symptoms)
     looked = f"red-flag symptoms with an episode ({', '.join(signs)})" if signs else "red-flag symptoms with an episode"
     return Section(
         "red_flags",
         "Red flags",
-        [f"None recorded. Looked for: {looked}; the eyelid rules; warning signs in the weekly checks."],
+        [
+            f"None recorded{_in_episodes(report)}. Looked for: {looked}; eyelid twitching with other signs in "
+            "the face or eyes; warning signs in the weekly checks."
+        ],
     )
+
+
+def _in_episodes(report: ReportData) -> str:
+    count = len(report.episodes)
+    return f" in {count:,} episode{'s' if count != 1 else ''}" if count else ""
 
 
 def _checks(findings: Findings) -> list[str]:
@@ -173,7 +177,7 @@ def _tests(report: ReportData) -> list[str]:
 
 def _strongest(findings: Findings) -> list[AssociationTested]:
     tested = [a for a in findings["associations"] if a["status"] == "ok" and a["significant"]]
-    tested.sort(key=lambda a: -abs(math.log(a["rate_ratio"])) if a["rate_ratio"] > 0 else 0)
+    tested.sort(key=lambda a: -abs(math.log(a["rate_ratio"])))  # the furthest from 1, either way, first
     return tested[:MAIN_TRIGGERS]
 
 

@@ -1,10 +1,11 @@
 """The report as a PDF for the appointment (fpdf2, pip alone).
 
-Page 1 is the one-minute read: who, which period, the statement that this is no diagnosis, the
-red flags first, then the summary in sentences with their numbers. Then the charts (the SVG of
-tracker.reports.charts, the same the share page shows), the check-ins, every episode in a table whose
-header repeats on each page, and the reference notes as an appendix at the end, material for
-the doctor that never sits beside the red flags. Every page says "page N of M".
+Page 1 is the one-minute read of tracker.reports.first_page, drawn by tracker.reports.pdf_first_page
+on one A4 page. Then the red flags with the sources' advice, every summary sentence with its
+statistics, the charts (the SVG of tracker.reports.charts, the same the share page shows), the
+check-ins as a compact table, every episode in a table whose header repeats on each page, and
+the reference notes as an appendix at the end, material for the doctor that never sits beside
+the red flags. Every page says "page N of M".
 
 The font is DejaVu Sans, which matplotlib ships: fpdf2's built-in fonts are Latin-1 only, and a
 name or a note in Greek, Cyrillic or with accents must print as typed. It covers the Latin,

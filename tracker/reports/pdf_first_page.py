@@ -1,7 +1,7 @@
 """Page 1 of the PDF (tracker.reports.first_page drawn with fpdf2), on one A4 page: the heading,
 who and which period, the two pictures side by side, then each section as a label on the left
 and its lines on the right, the weekly checks in two columns. Measured on a 3-month diary with
-treatments, tests and nine signs checked: the text ends about 40 mm above the footer at 8.5 pt,
+treatments, tests and nine signs checked, the text ends about 70 mm above the footer at 8.5 pt,
 so the sizes here leave room for longer names and results; nothing is smaller than 8 pt."""
 
 import io

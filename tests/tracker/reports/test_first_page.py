@@ -64,7 +64,7 @@ def test_it_puts_every_element_on_one_page(full_diary: User, tmp_path: Path) -> 
     assert " of the 91 days the diary covers." in first
     assert "Last four weeks:" in first
     assert "times as many)" in first
-    assert "New in the last 30 days: Tongue, first 20 Nov 2026." in first
+    assert "New in the last 30 days: Tongue (first logged 20 Nov 2026, 1 episode)." in first
     assert "Fri 20 Nov 2026, 18:00 (UTC+01:00): Muscle weakness" in first
     assert "Weakness: no in " in first
     for line in page.section("tried").lines + page.section("tests").lines:
@@ -94,7 +94,7 @@ def test_it_says_calmly_what_an_empty_diary_does_not_have(alice: User, tmp_path:
         "No diary entry in this period.",
         "No episodes in this period.",
         "None recorded. Looked for: red-flag symptoms with an episode (",
-        "the eyelid rules; warning signs in the weekly checks.",
+        "eyelid twitching with other signs in the face or eyes; warning signs in the weekly checks.",
         "No weekly function checks in this period.",
         "No treatment recorded.",
         "No test recorded.",

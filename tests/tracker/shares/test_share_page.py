@@ -313,7 +313,7 @@ def test_it_shows_page_one_first_as_the_pdf_prints_it(full_diary: User) -> None:
             assert escape(line) in top
     lines = {section.key: " ".join(section.lines) for section in expected.sections}
     assert "Twitching since 15 Jun 2026" in lines["since"]
-    assert "New in the last 30 days: Tongue, first 20 Nov 2026." in lines["where"]
+    assert "New in the last 30 days: Tongue (first logged 20 Nov 2026, 1 episode)." in lines["where"]
     assert "Fri 20 Nov 2026, 18:00 (UTC+01:00): Muscle weakness" in lines["red_flags"]
     assert "Weakness: no in " in lines["checks"]
     assert "a week before" in lines["tried"]
