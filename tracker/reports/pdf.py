@@ -78,7 +78,7 @@ class ReportPDF(FPDF):
     def footer(self) -> None:
         """Who and which period on every page, so that a loose page is still placed."""
         self.set_y(-12)
-        self.set_font(FONT, "", 7.5)
+        self.set_font(FONT, "", 8)
         self.set_text_color(*GREY)
         report = self.report
         left = f"Twitch diary summary, {period_text(report)}. Not a diagnosis."
