@@ -41,7 +41,7 @@ class SummaryAdmin(HealthDataAdmin, ReadOnly):
     list_filter = ["range_key", "reference_version", "computed_at"]
     search_fields = ["user__username"]
     list_select_related = ["user"]
-    exclude = ["result"]
+    exclude = ["result", "charts"]  # the stored JSON: the page shows them as the share page does
     readonly_fields = ["computed_in_users_zone"]
     change_form_template = "admin/tracker/summary/change_form.html"
 

@@ -197,3 +197,22 @@ def test_it_shows_the_dates_only_while_choose_the_dates_is_the_period(
         assert plain.locator("form.report-form").get_by_label("From").is_visible()
     finally:
         no_script.close()
+
+
+def test_it_shows_page_one_of_a_three_month_diary_to_the_doctor(doctor: Any, browser_user: User) -> None:
+    from django.core.management import call_command
+
+    from diary.services import profile_update
+    from tracker.shares.services import share_create
+
+    call_command("seed_demo", user="alice", days=91, time_zone="Europe/Paris", verbosity=0)
+    profile = profile_update(user=browser_user, display_name="Anna Example", twitching_since=date(2026, 6, 15))
+    today = profile.local_today()
+    link = share_create(user=browser_user, date_from=date.fromordinal(today.toordinal() - 90), date_to=today)
+    doctor.goto(f"/s/{link.token}/")
+    summary = doctor.get_by_role("region", name="Twitch diary: report for a doctor")
+    expect(summary.get_by_text("Anna Example", exact=True)).to_be_visible()
+    expect(summary.get_by_text("Twitching since 15 Jun 2026, as the patient reports.")).to_be_visible()
+    expect(summary.get_by_role("img", name="Where it twitched").first).to_be_visible()
+    expect(doctor.get_by_role("link", name="Download the PDF")).to_be_visible()
+    look_at(doctor, "share-page-one")

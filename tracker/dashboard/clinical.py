@@ -17,19 +17,7 @@ from django.contrib.auth.models import User
 from diary.models import FunctionCheck
 from diary.plain import FUNCTION_SIGNS
 from diary.selectors.clinical import FUNCTION_CHECK_EVERY, function_check_list, investigation_list, treatment_list
-
-SIGN_NAMES = {
-    "weakness": "Weakness",
-    "wasting": "Muscle wasting",
-    "swallowing": "Swallowing trouble",
-    "speech": "Speech trouble",
-    "breathing": "Breathing trouble",
-    "balance": "Balance trouble",
-    "numbness_tingling": "Numbness or tingling",
-    "vision_hearing": "Vision or hearing change",
-    "cramps": "Cramps",
-}
-NEXT_ANALYSIS = "The next analysis will compare before and after."
+from tracker.reports.plain_words import check_lines, effect_text, int_or_zero
 
 
 @dataclass(frozen=True)
@@ -71,7 +59,7 @@ def clinical_sections(*, user: User, findings: Mapping[str, Any] | None, today: 
         tally = tally_checks(checks)
         last = next((c.date for c in checks if c.date <= today), None)
     due = last is None or today - last >= FUNCTION_CHECK_EVERY
-    return ClinicalSections(tried, check_lines(tally), _int(tally.get("checks")), due, tests)
+    return ClinicalSections(tried, check_lines(tally), int_or_zero(tally.get("checks")), due, tests)
 
 
 def _effect_of(effects: Any, treatment_id: str) -> Mapping[str, Any] | None:
@@ -88,28 +76,6 @@ def _tried_row(treatment: Any, effect: Mapping[str, Any] | None) -> TriedRow:
         when = f"since {_day(treatment.started_on)}"
     caveats = [str(c) for c in effect.get("caveats") or [] if c] if effect else []
     return TriedRow(treatment.name, when, effect_text(effect, stopped=treatment.stopped_on is not None), caveats)
-
-
-def effect_text(effect: Mapping[str, Any] | None, *, stopped: bool = False) -> str:
-    """One treatment's effect in plain words, such as "About 9 a week before, about 5 a week
-    since (0.3 to 0.9 times as many): fewer since it started"."""
-    if effect is None:
-        return NEXT_ANALYSIS
-    before, after = _number(effect.get("rate_before")), _number(effect.get("rate_after"))
-    ratio = _number(effect.get("rate_ratio"))
-    if before is None or after is None or ratio is None:
-        reason = str(effect.get("reason") or "there are not enough days before and after it started")
-        return f"Cannot say yet: {reason.rstrip('.')}."
-    since = "while on it" if stopped else "since"
-    words = f"{_about(before).capitalize()} a week before, {_about(after)} a week {since}"
-    low, high = _number(effect.get("ci_low")), _number(effect.get("ci_high"))
-    if low is not None and high is not None:
-        words += f" ({_ratio(low)} to {_ratio(high)} times as many)"
-    if effect.get("significant") is True and ratio < 1:
-        return f"{words}: fewer since it started."
-    if effect.get("significant") is True and ratio > 1:
-        return f"{words}: more since it started."
-    return f"{words}: no clear change."
 
 
 def tally_checks(checks: Sequence[FunctionCheck]) -> dict[str, Any]:
@@ -131,58 +97,6 @@ def tally_checks(checks: Sequence[FunctionCheck]) -> dict[str, Any]:
         "last": ordered[-1].date.isoformat() if ordered else None,
         "signs": signs,
     }
-
-
-def check_lines(tally: Mapping[str, Any]) -> list[str]:
-    """ "Weakness: no in 12 of 12 checks", "Cramps: yes in 2 of 12 checks, first on 3 Nov"."""
-    signs = tally.get("signs")
-    if not isinstance(signs, Mapping):
-        return []
-    lines = []
-    for sign in FUNCTION_SIGNS:
-        counts = signs.get(sign)
-        if not isinstance(counts, Mapping):
-            continue
-        yes, no = _int(counts.get("yes_weeks")), _int(counts.get("no_weeks"))
-        answered = yes + no
-        if not answered:
-            continue
-        checks = "check" if answered == 1 else "checks"
-        if not yes:
-            lines.append(f"{SIGN_NAMES[sign]}: no in {no} of {answered} {checks}")
-            continue
-        first = _iso_day(counts.get("first_yes"))
-        since = f", first on {first:%-d %b %Y}" if first else ""
-        lines.append(f"{SIGN_NAMES[sign]}: yes in {yes} of {answered} {checks}{since}")
-    return lines
-
-
-def _number(value: Any) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
-
-
-def _int(value: Any) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
-
-
-def _iso_day(value: Any) -> date | None:
-    try:
-        return date.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
-
-
-def _about(value: float) -> str:
-    """Episodes a week as a person says it: "about 9", "about 2.5", "under 1"; never "8.714"."""
-    if value == 0:
-        return "none"
-    if value < 0.5:
-        return "under 1"
-    return f"about {value:.0f}" if value >= 3 else f"about {value:.1f}".removesuffix(".0")
-
-
-def _ratio(value: float) -> str:
-    return f"{value:.1f}" if value < 10 else f"{value:.0f}"
 
 
 def _day(value: date) -> str:

@@ -1,6 +1,6 @@
 """What tracker/templates/tracker/report_body.html renders: one report (ReportData) with its
-charts and the narrative the PDF prints, so that the doctor's share page, the admin's summary
-page and the dashboard show a report as the PDF does."""
+page 1 (tracker.reports.first_page), charts and the narrative the PDF prints, so that the
+doctor's share page, the admin's summary page and the dashboard show a report as the PDF does."""
 
 from datetime import date
 from typing import TypedDict
@@ -11,13 +11,12 @@ from tracker.analysis.summary import DISCLAIMER
 from tracker.models import Summary
 from tracker.reports.assembly import ReportData, report_assemble
 from tracker.reports.charts import Chart, report_charts
+from tracker.reports.first_page import FirstPage, first_page
 from tracker.reports.narrative import (
     EpisodeRow,
     RedFlagLine,
     checkin_sentences,
-    covered_period_text,
     episode_rows,
-    no_red_flag_sentence,
     red_flag_lines,
     summary_sentences,
 )
@@ -25,28 +24,27 @@ from tracker.reports.narrative import (
 
 class ReportBody(TypedDict):
     report: ReportData
+    first_page: FirstPage
     charts: list[Chart]
     disclaimer: str
     red_flag_notice: str | None
     red_flag_lines: list[RedFlagLine]
-    no_red_flag: str | None
-    period: str
     summary_sentences: list[str]
     checkin_sentences: list[str]
     episode_rows: list[EpisodeRow]
 
 
 def report_body_context(report: ReportData, *, phone_charts: bool = False) -> ReportBody:
-    """The report as a page shows it. `phone_charts`: each chart with its phone-sized picture
-    too, for a page a phone may open (the share page; not the admin's)."""
+    """The report as a page shows it: page 1 first, as the PDF prints it, then the detail.
+    `phone_charts`: each chart with its phone-sized picture too, for a page a phone may open
+    (the share page; not the admin's)."""
     return {
         "report": report,
-        "charts": report_charts(report, narrow=phone_charts),
+        "first_page": first_page(report, phone_charts=phone_charts),
+        "charts": report_charts(report, narrow=phone_charts, first_page=False),
         "disclaimer": DISCLAIMER,
         "red_flag_notice": report.findings["red_flags"]["notice"],
         "red_flag_lines": red_flag_lines(report),
-        "no_red_flag": no_red_flag_sentence(report),
-        "period": covered_period_text(report),
         "summary_sentences": summary_sentences(report),
         "checkin_sentences": checkin_sentences(report),
         "episode_rows": episode_rows(report),

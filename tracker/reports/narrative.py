@@ -1,6 +1,6 @@
-"""The report in words: plain sentences with their numbers, which the PDF prints on its first
-page and the share page shows above the charts. Plain text, no HTML: each renderer escapes it
-its own way.
+"""The report in words: plain sentences with their numbers, which the PDF prints after its
+first page (tracker.reports.first_page) and the share page shows above the charts. Plain text,
+no HTML: each renderer escapes it its own way.
 
 Every sentence states what the diary records and the figure behind it; none says what it
 means for the person's health (that is the doctor's part; see summary.DISCLAIMER).
@@ -95,7 +95,7 @@ def findings_sentences(findings: Findings, names: Names, *, date_from: date | No
     starts on `date_from`, or the stored all-time summary the dashboard shows."""
     sentences = [_counts(findings, date_from), _trend(findings)]
     sentences += _peaks(findings)
-    sentences += [_locations(findings, names), *_new_places(findings), _triggers(findings)]
+    sentences += [locations_sentence(findings, names), *new_places_sentences(findings), _triggers(findings)]
     sentences += _associations(findings)
     return sentences
 
@@ -134,7 +134,7 @@ def _counts(findings: Findings, date_from: date | None) -> str:
     return sentence + "."
 
 
-def _new_places(findings: Findings) -> list[str]:
+def new_places_sentences(findings: Findings) -> list[str]:
     """Spreading is what a neurologist asks about first: the places new in recent weeks, each
     with the day it was first logged. A summary stored before these were kept has none."""
     new = findings["locations"].get("new_recently", [])
@@ -146,18 +146,6 @@ def _new_places(findings: Findings) -> list[str]:
         for place in new
     )
     return [f"New in the last 30 days: {places}."]
-
-
-def no_red_flag_sentence(report: ReportData) -> str | None:
-    """ "No red-flag symptom recorded: no weakness, numbness, ... in 119 episodes." when the
-    period has episodes and none was flagged: a doctor reads a plain "none" rather than a
-    silence."""
-    if not report.episodes or report.findings["red_flags"]["flags"]:
-        return None
-    names = report.names
-    signs = [name.lower() for code, name in names.symptoms.items() if code in names.red_flag_symptoms]
-    listed = f": no {_listed(signs, 'or')}" if signs else ""
-    return f"No red-flag symptom recorded{listed}, in {_plural(len(report.episodes), 'episode')}."
 
 
 def _listed(items: Sequence[str], last: str) -> str:
@@ -201,7 +189,7 @@ def _peaks(findings: Findings) -> list[str]:
     return sentences
 
 
-def _locations(findings: Findings, names: Names) -> str:
+def locations_sentence(findings: Findings, names: Names) -> str:
     locations = findings["locations"]
     parts = []
     for region in locations["by_region"][:MAIN_LOCATIONS]:

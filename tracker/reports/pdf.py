@@ -1,10 +1,11 @@
 """The report as a PDF for the appointment (fpdf2, pip alone).
 
-Page 1 is the one-minute read: who, which period, the statement that this is no diagnosis, the
-red flags first, then the summary in sentences with their numbers. Then the charts (the SVG of
-tracker.reports.charts, the same the share page shows), the check-ins, every episode in a table whose
-header repeats on each page, and the reference notes as an appendix at the end, material for
-the doctor that never sits beside the red flags. Every page says "page N of M".
+Page 1 is the one-minute read of tracker.reports.first_page, drawn by tracker.reports.pdf_first_page
+on one A4 page. Then the red flags with the sources' advice, every summary sentence with its
+statistics, the charts (the SVG of tracker.reports.charts, the same the share page shows), the
+check-ins as a compact table, every episode in a table whose header repeats on each page, and
+the reference notes as an appendix at the end, material for the doctor that never sits beside
+the red flags. Every page says "page N of M".
 
 The font is DejaVu Sans, which matplotlib ships: fpdf2's built-in fonts are Latin-1 only, and a
 name or a note in Greek, Cyrillic or with accents must print as typed. It covers the Latin,
@@ -22,28 +23,27 @@ import matplotlib
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from diary.formatting import offset_text
+from diary.formatting import day_text, offset_text
 from tracker.analysis.findings import ReferenceMatch
-from tracker.analysis.summary import DISCLAIMER
 from tracker.reports import Progress
-from tracker.reports.assembly import ReportData
+from tracker.reports.assembly import ReportCheckIn, ReportData
 from tracker.reports.charts import Chart, report_charts
+from tracker.reports.first_page import first_page
 from tracker.reports.narrative import (
     EpisodeRow,
     characteristic_features,
     checkin_sentences,
     context_features,
-    covered_period_text,
     episode_rows,
     feature_name,
     feature_text,
-    no_red_flag_sentence,
     period_text,
     red_flag_lines,
     reference_sentence,
     source_text,
     summary_sentences,
 )
+from tracker.reports.pdf_first_page import draw_first_page, svg_size
 from tracker.reports.pdf_table import draw_table
 
 FONT = "DejaVu"
@@ -78,7 +78,7 @@ class ReportPDF(FPDF):
     def footer(self) -> None:
         """Who and which period on every page, so that a loose page is still placed."""
         self.set_y(-12)
-        self.set_font(FONT, "", 7.5)
+        self.set_font(FONT, "", 8)
         self.set_text_color(*GREY)
         report = self.report
         left = f"Twitch diary summary, {period_text(report)}. Not a diagnosis."
@@ -122,50 +122,33 @@ class ReportPDF(FPDF):
 def render(report: ReportData, out: BinaryIO, progress: Progress) -> None:
     pdf = ReportPDF(report)
     pdf.add_page()
-    _masthead(pdf, report)
-    if not report.episodes:
-        pdf.ln(4)
-        pdf.heading("No episodes in this period", size=14)
-        pdf.paragraph(f"The diary records no twitching episode from {report.date_from} to {report.date_to}.")
-        pdf.ln(2)
-        pdf.paragraph(" ".join(checkin_sentences(report)))
-        pdf.output(out)
-        progress(100)
-        return
-    assert report.findings  # the analysis (computed on first use): reported as its own step
+    page = first_page(report, phone_charts=True)  # the analysis (computed on first use): its own step
     progress(20)
-    _first_page(pdf, report)
-    charts = report_charts(report)
-    progress(40)
-    _charts(pdf, charts)
+    draw_first_page(pdf, page, font=FONT, generated=_generated(report))
+    if report.episodes:
+        charts = report_charts(report, first_page=False)
+        progress(40)
+        _details(pdf, report, [*page.charts[:1], *charts])
     _checkins(pdf, report)
     progress(50)
-    _episode_table(pdf, report, progress)
-    _reference_notes(pdf, report)
+    if report.episodes:
+        _episode_table(pdf, report, progress)
+        _reference_notes(pdf, report)
     pdf.output(out)
     progress(100)
 
 
-def _masthead(pdf: ReportPDF, report: ReportData) -> None:
-    pdf.heading("Twitch diary: report for a doctor", size=16)
+def _generated(report: ReportData) -> str:
     generated = report.generated_at
     offset = generated.utcoffset()
     minutes = int(offset.total_seconds() // 60) if offset is not None else 0
-    lines = [
-        ("Period", covered_period_text(report)),
-        ("Generated", f"{generated:%Y-%m-%d %H:%M} {offset_text(minutes)} ({report.time_zone})"),
-    ]
-    for label, value in lines:
-        pdf.set_font(FONT, "B", 10)
-        pdf.cell(24, LINE, f"{label}:")
-        pdf.set_font(FONT, "", 10)
-        pdf.multi_cell(0, LINE, value, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.ln(2)
-    pdf.boxed(DISCLAIMER, fill=PALE, style="I")
-    pdf.ln(3)
+    return f"{generated:%Y-%m-%d %H:%M} {offset_text(minutes)} ({report.time_zone})"
 
 
-def _first_page(pdf: ReportPDF, report: ReportData) -> None:
+def _details(pdf: ReportPDF, report: ReportData, charts: Sequence[Chart]) -> None:
+    """Page 2 on: the red flags with the sources' advice, the summary's every sentence with its
+    statistics, then the charts."""
+    pdf.add_page()
     lines = red_flag_lines(report)
     if lines:
         pdf.heading(f"Red flags ({len(lines)})", colour=RED)
@@ -174,24 +157,19 @@ def _first_page(pdf: ReportPDF, report: ReportData) -> None:
             pdf.boxed(notice, fill=PALE_RED, style="B")
             pdf.ln(1.5)
         for line in lines:
-            pdf.paragraph(f"{line.when}: {line.what}", style="B")
-            pdf.bullets(line.advice, size=9.5, indent=4)
+            pdf.paragraph(f"{line.when}: {line.what}", style="B", size=9.5)
+            pdf.bullets(line.advice, size=9, indent=4)
         pdf.ln(2)
-    else:
-        none = no_red_flag_sentence(report)
-        if none:
-            pdf.heading("Red flags: none recorded")
-            pdf.paragraph(none)
-            pdf.ln(2)
-    pdf.heading("Summary")
-    pdf.bullets(summary_sentences(report))
+    pdf.heading("In more detail")
+    pdf.bullets(summary_sentences(report), size=9)
+    pdf.ln(2)
+    _charts(pdf, charts)
 
 
 def _charts(pdf: ReportPDF, charts: Sequence[Chart]) -> None:
-    pdf.add_page()
     pdf.heading("Charts")
     for chart in charts:
-        natural_width, natural_height = _svg_size(chart.svg)
+        natural_width, natural_height = svg_size(chart.svg)
         width = min(pdf.epw, natural_width * MM_PER_POINT)
         height = width * natural_height / natural_width
         if pdf.room_left() < height + 22:
@@ -205,13 +183,6 @@ def _charts(pdf: ReportPDF, charts: Sequence[Chart]) -> None:
         pdf.paragraph(chart.caption, size=8.5)
         pdf.set_text_color(*INK)
         pdf.ln(4)
-
-
-def _svg_size(svg: str) -> tuple[float, float]:
-    """Width and height in points, from the viewBox matplotlib writes."""
-    start = svg.index('viewBox="') + len('viewBox="')
-    _, _, width, height = (float(n) for n in svg[start : svg.index('"', start)].split())
-    return width, height
 
 
 def _reference_notes(pdf: ReportPDF, report: ReportData) -> None:
@@ -257,12 +228,48 @@ def _reference_match(pdf: ReportPDF, report: ReportData, match: ReferenceMatch) 
     pdf.ln(3)
 
 
+CHECKIN_COLUMNS: tuple[tuple[str, float], ...] = (
+    ("Date", 26),
+    ("Caffeine (cups)", 24),
+    ("Sleep (hours)", 22),
+    ("Stress (of 10)", 22),
+    ("Exercise (min)", 24),
+    ("Alcohol (units)", 24),
+    ("Twitching", 20),
+)
+
+
 def _checkins(pdf: ReportPDF, report: ReportData) -> None:
+    """The daily check-ins as a compact table, one line a day, under their averages."""
+    if not report.checkins:
+        return
     if pdf.room_left() < 40:
         pdf.add_page()
     pdf.ln(2)
     pdf.heading("Daily check-ins")
-    pdf.bullets(checkin_sentences(report), size=9.5)
+    pdf.paragraph(" ".join(checkin_sentences(report)), size=9)
+    pdf.ln(1)
+    draw_table(
+        pdf,
+        headers=[title for title, _ in CHECKIN_COLUMNS],
+        widths=[width * pdf.epw / sum(w for _, w in CHECKIN_COLUMNS) for _, width in CHECKIN_COLUMNS],
+        rows=[_checkin_cells(checkin) for checkin in report.checkins],
+        font=FONT,
+        size=8,
+    )
+
+
+def _checkin_cells(checkin: ReportCheckIn) -> list[str]:
+    values = (
+        checkin.caffeine_cups,
+        checkin.sleep_hours,
+        checkin.stress,
+        checkin.exercise_minutes,
+        checkin.alcohol_units,
+    )
+    cells = ["" if value is None else f"{value:g}" for value in values]
+    twitching = {True: "yes", False: "no", None: ""}[checkin.twitching_today]
+    return [day_text(checkin.date), *cells, twitching]
 
 
 # Widths in mm, measured on the widest usual values at 7.5 pt ("2026-11-05 20:00 +01:00" is

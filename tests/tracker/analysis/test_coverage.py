@@ -82,10 +82,13 @@ def test_the_pdf_names_the_day_the_diary_starts(alice: User, frozen_now: datetim
     report = report_assemble(user_id=alice.pk, date_from=FOUR_WEEKS, date_to=TODAY)
     out = io.BytesIO()
     FORMATS["pdf"].render(report, out, [].append)
-    first = " ".join(PdfReader(io.BytesIO(out.getvalue())).pages[0].extract_text().split())
+    pages = [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(out.getvalue())).pages]
+    first = pages[0]
     assert "the diary starts 17 Nov 2026, so it covers 4 days of the 28" in first
-    assert "8 episodes on 4 of the 4 days since 17 Nov 2026, when the diary starts" in first
-    assert "of 28 days" not in first
+    assert "8 episodes on 4 of the 4 days the diary covers." in first
+    assert "Diary kept since 17 Nov 2026." in first
+    assert "8 episodes on 4 of the 4 days since 17 Nov 2026, when the diary starts" in pages[1]  # the detail
+    assert "of 28 days" not in " ".join(pages)
 
 
 def test_the_share_page_names_the_day_the_diary_starts(alice: User, frozen_now: datetime) -> None:

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.management import call_command
 
 from diary.models import Episode
 from diary.services import LocationInput, profile_update
@@ -14,6 +15,7 @@ from tracker.analysis.findings import AssociationTested
 
 PARIS = ZoneInfo("Europe/Paris")
 FROM, TO = date(2026, 11, 1), date(2026, 11, 14)
+FULL_FROM, FULL_TO = date(2026, 9, 1), date(2026, 11, 30)  # full_diary's three months
 
 
 @pytest.fixture
@@ -73,3 +75,21 @@ def still_going(alice: User, diary: list[Episode]) -> Episode:
     """An episode of the range still going: logged at 07:30 in Paris on 10 November, never ended."""
     started_at = datetime(2026, 11, 10, 7, 30, tzinfo=PARIS)
     return EpisodeFactory(user=alice, started_at=started_at, utc_offset_minutes=60, ongoing=True, duration_seconds=None)
+
+
+@pytest.fixture
+def full_diary(alice: User) -> User:
+    """Three months of the demo diary (treatments, tests, weekly checks), a chosen name, a date
+    of birth and an onset, a red-flag symptom and a place new in the last weeks."""
+    call_command("seed_demo", user="alice", days=91, end_date=FULL_TO, time_zone="Europe/Paris", verbosity=0)
+    profile_update(
+        user=alice, display_name="Anna Example", date_of_birth=date(1985, 3, 3), twitching_since=date(2026, 6, 15)
+    )
+    EpisodeFactory(
+        user=alice,
+        started_at=datetime(2026, 11, 20, 18, 0, tzinfo=PARIS),
+        utc_offset_minutes=60,
+        locations=[LocationInput("tongue", "midline")],
+        symptoms=["weakness"],
+    )
+    return alice

@@ -7,10 +7,10 @@ from pypdf import PdfReader
 from diary.models import Episode
 from tests.factories import EpisodeFactory
 from tests.tracker.reports.conftest import FROM, TO
-from tracker.analysis.summary import DISCLAIMER
 from tracker.reports import FORMATS
 from tracker.reports.assembly import ReportData, report_assemble
-from tracker.reports.charts import report_charts
+from tracker.reports.charts import first_page_charts, report_charts
+from tracker.reports.first_page import SELF_REPORTED
 from tracker.reports.narrative import episode_rows, red_flag_lines, summary_sentences
 
 GENERATED = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
@@ -35,14 +35,14 @@ def test_it_puts_the_one_minute_read_on_page_one(alice: User, diary: list[Episod
     assert "alice" not in first  # never the user name (issue 22)
     assert "Period: 1 Nov 2026 to 14 Nov 2026 (14 days, both included)" in first
     assert "2026-11-20 10:00 +01:00 (Europe/Paris)" in first  # generated, in alice's zone
-    assert DISCLAIMER in first
+    assert SELF_REPORTED in first
     [flag] = red_flag_lines(report)
     assert f"{flag.when}: {flag.what}" in first
-    assert all(advice in first for advice in flag.advice)
-    assert first.index(flag.when) < first.index("Summary")  # red flags first
-    for sentence in summary_sentences(report):
-        assert sentence in first
     assert "4 episodes on 4 of the 14 days" in first
+    rest = " ".join(_pages(report)[1:])
+    assert all(advice in rest for advice in flag.advice)  # the advice, in detail, after page 1
+    for sentence in summary_sentences(report):
+        assert sentence in rest
 
 
 def test_it_holds_every_episode_of_the_range_once(alice: User, diary: list[Episode]) -> None:
@@ -63,6 +63,7 @@ def test_it_shows_each_chart_with_its_title_and_caption(alice: User, diary: list
     text = " ".join(_pages(report))
     charts = report_charts(report)
     assert len(charts) == 4
+    assert [chart.key for chart in first_page_charts(report)] == ["per_week", "body"]  # page 1's pictures
     for chart in charts:
         assert chart.title in text
         assert chart.caption in text
@@ -83,8 +84,8 @@ def test_it_gives_a_one_page_report_for_an_empty_range(alice: User, diary: list[
     progress: list[int] = []
     [page] = _pages(_report(alice, date_from=date(2026, 12, 1), date_to=date(2026, 12, 31)), progress)
     assert "No episodes in this period" in page
-    assert "2026-12-01 to 2026-12-31" in page
-    assert DISCLAIMER in page
+    assert "1 Dec 2026 to 31 Dec 2026" in page
+    assert SELF_REPORTED in page
     assert "page 1 of 1" in page
     assert progress[-1] == 100
 
@@ -122,3 +123,4 @@ def test_it_says_an_episode_is_still_going_in_the_table_and_on_page_one(
     assert (row.when, row.duration) == ("2026-11-10 07:30 +01:00", "still going")
     assert "2026-11-10 07:30 +01:00 still going Eyelid (left)" in " ".join(pages[1:])
     assert "5 episodes (1 still going) on 5 of the 14 days" in pages[0]
+    assert "5 episodes (1 still going) on 5 of the 14 days" in pages[1]

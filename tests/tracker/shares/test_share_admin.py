@@ -10,6 +10,7 @@ from auditlog.models import LogEntry
 from django.contrib.auth.models import Permission, User
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
 from diary.models import Episode
 from tests.conftest import signed_in
@@ -17,6 +18,8 @@ from tests.factories import UserFactory
 from tests.tracker.reports.conftest import FROM, TO, diary  # noqa: F401  (the shared fixture)
 from tracker.analysis.summary import DISCLAIMER
 from tracker.models import ALL_TIME, AnalysisRequest, Share, Summary
+from tracker.reports.body import summary_report
+from tracker.reports.first_page import SELF_REPORTED, first_page
 from tracker.shares.services import share_open
 from tracker.summaries.services import range_key, summary_compute
 
@@ -72,6 +75,11 @@ def test_it_renders_the_findings_readably_in_the_users_zone(
     assert 'id="report-red-flags"' in html
     assert html.count("<tr data-episode=") == 4
     assert '"frequency"' not in html  # the stored JSON is not shown as such
+    assert "&quot;svg&quot;" not in html  # nor the stored charts
+    page = first_page(summary_report(range_summary))  # the same page 1 as the PDF's and the share page's
+    assert html.index('id="first-page-title"') < html.index('id="report-red-flags"')
+    for line in [page.period, SELF_REPORTED, *(line for section in page.sections for line in section.lines)]:
+        assert escape(line) in html
     assert "&quot;frequency&quot;" not in html
     assert "Europe/Paris" in html
     assert "2026-11-20 13:00 (UTC+0100)" in html  # computed at 12:00 UTC, in Paris

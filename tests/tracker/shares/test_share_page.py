@@ -12,13 +12,23 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
+from django.utils.html import escape
 from pypdf import PdfReader
 
 from diary.models import Episode
 from tests.factories import EpisodeFactory
-from tests.tracker.reports.conftest import FROM, TO, diary  # noqa: F401  (the shared fixture)
+from tests.tracker.reports.conftest import (  # noqa: F401  (the shared fixtures)
+    FROM,
+    FULL_FROM,
+    FULL_TO,
+    TO,
+    diary,
+    full_diary,
+)
 from tracker.analysis.summary import DISCLAIMER
 from tracker.models import Share, ShareAccess
+from tracker.reports.assembly import report_assemble
+from tracker.reports.first_page import SELF_REPORTED, first_page
 from tracker.shares.services import NewShare, share_create, share_revoke
 
 # NOW (tests/conftest.py) is 2026-11-20 12:00 UTC; links made then expire 14 days later.
@@ -287,3 +297,31 @@ def test_it_never_names_the_account_on_the_page_or_in_the_pdf(alice: User, link:
     assert "jane.roe" not in text
     assert "Twitch diary summary" in text
     assert "jane.roe" not in str(document.metadata)
+
+
+def test_it_shows_page_one_first_as_the_pdf_prints_it(full_diary: User) -> None:  # noqa: F811
+    link = share_create(user=full_diary, date_from=FULL_FROM, date_to=FULL_TO)
+    html = page(link.token).content.decode()
+    expected = first_page(report_assemble(user_id=full_diary.pk, date_from=FULL_FROM, date_to=FULL_TO))
+    assert expected.who == "Anna Example, born 3 Mar 1985"
+    top = html[html.index('id="first-page-title"') : html.index('id="report-episodes"')]
+    for text in (expected.who, expected.period, SELF_REPORTED, expected.footnote):
+        assert escape(text) in top
+    for section in expected.sections:
+        assert escape(section.title) in top
+        for line in section.lines:
+            assert escape(line) in top
+    lines = {section.key: " ".join(section.lines) for section in expected.sections}
+    assert "Twitching since 15 Jun 2026" in lines["since"]
+    assert "New in the last 30 days: Tongue (first logged 20 Nov 2026, 1 episode)." in lines["where"]
+    assert "Fri 20 Nov 2026, 18:00 (UTC+01:00): Muscle weakness" in lines["red_flags"]
+    assert "Weakness: no in " in lines["checks"]
+    assert "a week before" in lines["tried"]
+    assert "times as many episodes (between " in lines["triggers"]
+    assert 'id="chart-body"' in top  # the body map, and the weekly chart, in page 1
+    assert top.index('id="chart-per_week"') < top.index('class="first-page-sections"')
+    assert html.count('id="chart-per_week"') == 1
+    page_one = top[: top.index("</section>")]
+    assert "rate ratio" not in page_one
+    assert "p &lt;" not in page_one
+    assert html.index(f'href="/s/{link.token}/report.pdf"') < html.index('id="first-page-title"')

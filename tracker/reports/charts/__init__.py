@@ -35,6 +35,7 @@ __all__ = [
     "body_chart",
     "calendar_chart",
     "dashboard_charts",
+    "first_page_charts",
     "legend_bins",
     "locations_chart",
     "per_week_chart",
@@ -44,16 +45,28 @@ __all__ = [
 ]
 
 
-def report_charts(report: ReportData, *, narrow: bool = False) -> list[Chart]:
+def report_charts(report: ReportData, *, narrow: bool = False, first_page: bool = True) -> list[Chart]:
     """The charts that have something to show: none for a period without episodes, and the
     forest plot only when at least one association could be tested. The calendar covers the
     report's whole period. `narrow`: each with its phone-sized picture too (the share page;
-    the PDF's page is always wide)."""
+    the PDF's page is always wide). `first_page=False`: without the weekly chart, which page 1
+    shows (first_page_charts)."""
     if not report.episodes:
         return []
-    data = ChartInput(chart_aggregates(report.diary, calendar_days=None), report.findings, report.names)
-    builders = (per_week_chart, calendar_chart, time_of_day_chart, locations_chart, associations_chart)
-    return _draw(data, builders, narrow=narrow)
+    builders: tuple[Builder, ...] = (calendar_chart, time_of_day_chart, locations_chart, associations_chart)
+    return _draw(_input(report), ((per_week_chart,) if first_page else ()) + builders, narrow=narrow)
+
+
+def first_page_charts(report: ReportData, *, narrow: bool = False) -> list[Chart]:
+    """Page 1's two pictures: the episodes a week and the body map shaded by how often each
+    place and side twitched; none for a period without episodes."""
+    if not report.episodes:
+        return []
+    return _draw(_input(report), (per_week_chart, body_chart), narrow=narrow)
+
+
+def _input(report: ReportData) -> ChartInput:
+    return ChartInput(chart_aggregates(report.diary, calendar_days=None), report.findings, report.names)
 
 
 def dashboard_charts(data: ChartInput) -> list[Chart]:

@@ -59,8 +59,9 @@ def _trend_caption(findings: Findings) -> str:
     if trend["direction"] == "not_enough_data":
         return f"{base} No trend is given: {trend['reason'][0].lower()}{trend['reason'][1:]}"
     return (
-        f"{base} Lines: the average per week before (dashed) and during the last four weeks; "
-        f"rate ratio {trend['rate_ratio']:.2f} (95% interval {trend['ci_low']:.2f} to {trend['ci_high']:.2f})."
+        f"{base} Lines: the average per week before (dashed) and during the last four weeks, "
+        f"{trend['rate_ratio']:.1f} times as many in the last four (between {trend['ci_low']:.1f} and "
+        f"{trend['ci_high']:.1f} times)."
     )
 
 
