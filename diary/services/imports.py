@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -306,39 +306,43 @@ def _insert_episodes(user: User, items: Sequence[RestoredEpisode], codes: Refere
 
 
 def _insert_checkins(user: User, items: Sequence[RestoredCheckIn]) -> None:
-    if not items:
-        return
-    ordered = sorted(items, key=lambda item: (item.kept.updated_at, item.date))
-    rows = []
-    for item in ordered:
-        checkin = CheckIn(id=item.id, user=user, date=item.date, **checkin_values(item.values))
-        _keep(checkin, item.kept)
-        rows.append(checkin)
-    stamp_changes(rows, write=Write.RESTORE, claim=claim_change_seqs(user.pk, len(rows)), now=timezone.now())
-    CheckIn.objects.bulk_create(rows, batch_size=2000)
+    _insert_kept(
+        CheckIn,
+        user,
+        [(CheckIn(id=i.id, user=user, date=i.date, **checkin_values(i.values)), i.kept, i.date) for i in items],
+    )
 
 
 def _insert_records(user: User, kind: RecordKind[Any], items: Sequence[RestoredRecord]) -> None:
-    if not items:
-        return
-    ordered = sorted(items, key=lambda item: (item.kept.updated_at, str(item.id)))
-    rows = []
-    for item in ordered:
-        record = kind.model(id=item.id, user=user, **normalized(item.values))
-        _keep(record, item.kept)
-        rows.append(record)
-    stamp_changes(rows, write=Write.RESTORE, claim=claim_change_seqs(user.pk, len(rows)), now=timezone.now())
-    kind.model.objects.bulk_create(rows, batch_size=2000)
+    _insert_kept(
+        kind.model,
+        user,
+        [(kind.model(id=i.id, user=user, **normalized(i.values)), i.kept, str(i.id)) for i in items],
+    )
 
 
 def _insert_function_checks(user: User, items: Sequence[RestoredFunctionCheck]) -> None:
-    if not items:
+    _insert_kept(
+        FunctionCheck,
+        user,
+        [
+            (FunctionCheck(id=i.id, user=user, date=i.date, **function_check_values(i.values)), i.kept, i.date)
+            for i in items
+        ],
+    )
+
+
+_Restored = TypeVar("_Restored", CheckIn, Treatment, Investigation, FunctionCheck)
+
+
+def _insert_kept(model: type[_Restored], user: User, built: list[tuple[_Restored, Kept, Any]]) -> None:
+    """Store restored rows with the bookkeeping the file had and new change numbers, in the order
+    in which they last changed (ties broken by the third item: a day, an id), as they had grown."""
+    if not built:
         return
-    ordered = sorted(items, key=lambda item: (item.kept.updated_at, item.date))
-    rows = []
-    for item in ordered:
-        check = FunctionCheck(id=item.id, user=user, date=item.date, **function_check_values(item.values))
-        _keep(check, item.kept)
-        rows.append(check)
+    built.sort(key=lambda row: (row[1].updated_at, row[2]))
+    for record, kept, _ in built:
+        _keep(record, kept)
+    rows = [record for record, _, _ in built]
     stamp_changes(rows, write=Write.RESTORE, claim=claim_change_seqs(user.pk, len(rows)), now=timezone.now())
-    FunctionCheck.objects.bulk_create(rows, batch_size=2000)
+    model.objects.bulk_create(rows, batch_size=2000)
