@@ -1,21 +1,23 @@
 """Writing daily check-ins: upsert (one per user and local date) and delete."""
 
 from collections.abc import Mapping, Sequence
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, TypedDict, Unpack
 
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from diary.models import CHECKIN_BOUNDS, EARLIEST_DATE, MAX_NOTES_LENGTH, CheckIn
+from diary.models import CHECKIN_BOUNDS, MAX_NOTES_LENGTH, CheckIn
 
 from .records import (
     FieldErrors,
     Write,
+    check_day,
     check_notes,
     check_range,
     claim_change_seqs,
+    dated_holds,
     dated_upsert,
     lock_profile,
     soft_delete,
@@ -59,19 +61,13 @@ def checkin_values(values: Mapping[str, Any]) -> CheckInInput:
 
 def checkin_matches(checkin: CheckIn, wanted: CheckInInput) -> bool:
     """Whether a live check-in already holds exactly `wanted` (from checkin_values)."""
-    return checkin.deleted_at is None and all(getattr(checkin, name) == value for name, value in wanted.items())
+    return dated_holds(checkin, wanted)
 
 
 def checkin_errors(*, day: Any, local_today: date, values: CheckInInput) -> FieldErrors:
     """Every problem with a check-in, by field. Pure. Empty measures (None) are allowed."""
     errors = FieldErrors()
-    if not isinstance(day, date):
-        errors.add("date", "Must be a date (YYYY-MM-DD).")
-    elif day < EARLIEST_DATE:
-        errors.add("date", f"Cannot be before {EARLIEST_DATE}.")
-    elif day > local_today + timedelta(days=1):
-        # One day of slack: the phone's idea of "today" may be ahead of the stored zone's.
-        errors.add("date", f"Cannot be after tomorrow ({local_today + timedelta(days=1)}).")
+    check_day(errors, day, local_today)
     for name, (low, high) in CHECKIN_BOUNDS.items():
         value = values.get(name)
         if value is not None:

@@ -4,18 +4,20 @@ Each sign is yes (True), no (False: information too, "no weakness in 12 weekly c
 answered (None). Where the weakness is (`weakness_where`) is said only with a yes to weakness."""
 
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from diary.models import EARLIEST_DATE, MAX_NOTES_LENGTH, FunctionCheck, Limb, Side
+from diary.models import MAX_NOTES_LENGTH, FunctionCheck, Limb, Side
 from diary.plain import FUNCTION_SIGNS
 
 from .records import (
     FieldErrors,
+    check_day,
     check_notes,
+    dated_holds,
     dated_upsert,
     soft_delete,
 )
@@ -39,18 +41,13 @@ def function_check_values(values: Mapping[str, Any]) -> Values:
 
 def function_check_matches(check: FunctionCheck, wanted: Values) -> bool:
     """Whether a live check already holds exactly `wanted` (from function_check_values)."""
-    return check.deleted_at is None and all(getattr(check, name) == value for name, value in wanted.items())
+    return dated_holds(check, wanted)
 
 
 def function_check_errors(*, day: Any, local_today: date, values: Values) -> FieldErrors:
     """Every problem with a check, by field. Pure."""
     errors = FieldErrors()
-    if not isinstance(day, date):
-        errors.add("date", "Must be a date (YYYY-MM-DD).")
-    elif day < EARLIEST_DATE:
-        errors.add("date", f"Cannot be before {EARLIEST_DATE}.")
-    elif day > local_today + timedelta(days=1):
-        errors.add("date", f"Cannot be after tomorrow ({local_today + timedelta(days=1)}).")
+    check_day(errors, day, local_today)
     for sign in FUNCTION_SIGNS:
         if values.get(sign) is not None and not isinstance(values.get(sign), bool):
             errors.add(sign, "Must be yes, no or empty.")

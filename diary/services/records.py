@@ -2,9 +2,9 @@
 per-user lock, version checks, and field errors."""
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import Enum
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from config.api.errors import AnswersApi, PreconditionFailed
 from diary.changes import diary_changed
-from diary.models import CheckIn, Episode, FunctionCheck, Investigation, Profile, Treatment
+from diary.models import EARLIEST_DATE, CheckIn, Episode, FunctionCheck, Investigation, Profile, Treatment
 
 _Record = TypeVar("_Record", Episode, CheckIn, Treatment, Investigation, FunctionCheck)
 
@@ -132,6 +132,22 @@ def soft_delete(record: _Record, *, expected_version: int | None) -> _Record:
 _Dated = TypeVar("_Dated", CheckIn, FunctionCheck)
 
 
+def dated_holds(record: CheckIn | FunctionCheck, wanted: Mapping[str, Any]) -> bool:
+    """Whether a record of a day is live and holds exactly `wanted` (a whole content)."""
+    return record.deleted_at is None and all(getattr(record, name) == value for name, value in wanted.items())
+
+
+def check_day(errors: "FieldErrors", day: Any, local_today: date) -> None:
+    """The day a record of a day is keyed by: a date from EARLIEST_DATE to tomorrow (one day of
+    slack: the phone's idea of "today" may be ahead of the stored zone's)."""
+    if not isinstance(day, date):
+        errors.add("date", "Must be a date (YYYY-MM-DD).")
+    elif day < EARLIEST_DATE:
+        errors.add("date", f"Cannot be before {EARLIEST_DATE}.")
+    elif day > local_today + timedelta(days=1):
+        errors.add("date", f"Cannot be after tomorrow ({local_today + timedelta(days=1)}).")
+
+
 def dated_upsert(
     model: type[_Dated],
     *,
@@ -151,7 +167,7 @@ def dated_upsert(
     existing = model.objects.filter(user=user, date=day).first()
     if existing is not None and existing.deleted_at is None:
         check_version(current=existing.version, expected=expected_version)
-        if all(getattr(existing, name) == value for name, value in wanted.items()):
+        if dated_holds(existing, wanted):
             return existing, False
     record = existing or model(user=user, date=day)
     for name, value in wanted.items():
