@@ -10,13 +10,13 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from diary.models import EARLIEST_DATE, MAX_NOTES_LENGTH, CheckIn
 from diary.pages.checkin_form import FORM_ERROR, CheckInForm
 from diary.pages.episodes import page_user
-from diary.selectors import checkin_list, episode_count_on, user_zone
+from diary.selectors import checkin_list, episode_count_on
+from diary.selectors.profiles import user_today
 from diary.services import StaleVersion, checkin_upsert
 
 
@@ -24,7 +24,7 @@ from diary.services import StaleVersion, checkin_upsert
 @require_http_methods(["GET", "POST"])
 def checkin_today(request: HttpRequest) -> HttpResponse:
     user = page_user(request)
-    today = _local_today(user)
+    today = user_today(user.pk)
     return _checkin_page(request, user, today, today)
 
 
@@ -34,20 +34,23 @@ def checkin_day(request: HttpRequest, day: str) -> HttpResponse:
     """An earlier day's check-in. A day that is not a date, before the diary's first or after
     today (in the user's zone) is not a page: 404."""
     user = page_user(request)
-    try:
-        wanted = date.fromisoformat(day)
-    except ValueError:
-        raise Http404("Not a date (YYYY-MM-DD).") from None
-    today = _local_today(user)
-    if not EARLIEST_DATE <= wanted <= today:
-        raise Http404("No check-in page for that day.")
+    today = user_today(user.pk)
+    wanted = past_day(day, today, "check-in")
     if wanted == today and request.method == "GET":
         return redirect("checkin")
     return _checkin_page(request, user, wanted, today)
 
 
-def _local_today(user: User) -> date:
-    return timezone.now().astimezone(user_zone(user)).date()
+def past_day(day: str, today: date, what: str) -> date:
+    """The day of an earlier day's page (a check-in, a weekly check). One that is not a date,
+    before EARLIEST_DATE or after `today` (in the user's zone) is not a page: 404."""
+    try:
+        wanted = date.fromisoformat(day)
+    except ValueError:
+        raise Http404("Not a date (YYYY-MM-DD).") from None
+    if not EARLIEST_DATE <= wanted <= today:
+        raise Http404(f"No {what} page for that day.")
+    return wanted
 
 
 def _checkin_page(request: HttpRequest, user: User, day: date, today: date) -> HttpResponse:

@@ -5,7 +5,6 @@ Both kinds are written by diary.services.clinical; one `Section` describes each 
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -15,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from diary.models import Investigation, Treatment
@@ -28,8 +26,8 @@ from diary.pages.clinical_forms import (
     parse_day,
 )
 from diary.pages.episodes import page_user
-from diary.selectors import user_zone
 from diary.selectors.clinical import investigation_get, investigation_list, treatment_get, treatment_list
+from diary.selectors.profiles import user_today
 from diary.services import (
     INVESTIGATIONS,
     TREATMENTS,
@@ -75,17 +73,13 @@ TEST_PAGES = Section(
 )
 
 
-def local_today(user: User) -> date:
-    return timezone.now().astimezone(user_zone(user)).date()
-
-
 def _add_form(section: Section, **values: str) -> RecordForm:
     return RecordForm.blank(tuple(f for f in section.fields if f.name in section.add_fields), **values)
 
 
 def _list_page(request: HttpRequest, section: Section) -> HttpResponse:
     user = page_user(request)
-    today = local_today(user)
+    today = user_today(user.pk)
     if request.method == "POST":
         form = RecordForm.from_post(_add_form(section).fields, request.POST)
         created = _create(section, user, form)
@@ -153,7 +147,7 @@ def _render_edit(
         "record": record,
         "is_treatment": section is TREATMENT_PAGES,
         "list_url": section.list_url,
-        "today": local_today(page_user(request)),
+        "today": user_today(page_user(request).pk),
     }
     return render(request, "diary/clinical/edit.html", context, status=status)
 
@@ -194,7 +188,7 @@ def treatment_stopped(request: HttpRequest, id: uuid.UUID) -> HttpResponse:
     user = page_user(request)
     treatment = treatment_get(user=user, id=id)
     typed = request.POST.get("stopped_on", "")
-    day = local_today(user) if "today" in request.POST or not typed.strip() else parse_day(typed)
+    day = user_today(user.pk) if "today" in request.POST or not typed.strip() else parse_day(typed)
     if day is None:
         messages.error(request, f"{treatment.name}: enter the day it stopped as a date such as 2026-11-20.")
         return redirect("treatments")

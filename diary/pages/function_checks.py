@@ -14,17 +14,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from conditions.models import Symptom
 from diary.models import EARLIEST_DATE, MAX_NOTES_LENGTH, FunctionCheck, Limb
-from diary.pages.clinical import local_today
+from diary.pages.checkins import past_day
 from diary.pages.episodes import page_user
 from diary.pages.function_questions import ADVICE_FROM, FUNCTION_QUESTIONS
 from diary.plain import FUNCTION_SIGNS, FUNCTION_WARNING_SIGNS
 from diary.selectors.clinical import function_check_list
+from diary.selectors.profiles import user_today
 from diary.services import StaleVersion, function_check_upsert
 
 FORM_ERROR = "__all__"
@@ -132,7 +133,7 @@ def warnings_of(check: FunctionCheck | None) -> list[Warning]:
 @require_http_methods(["GET", "POST"])
 def function_check_today(request: HttpRequest) -> HttpResponse:
     user = page_user(request)
-    today = local_today(user)
+    today = user_today(user.pk)
     return _page(request, user, today, today)
 
 
@@ -141,13 +142,8 @@ def function_check_today(request: HttpRequest) -> HttpResponse:
 def function_check_day(request: HttpRequest, day: str) -> HttpResponse:
     """An earlier day's check. Not a date, before the diary's first or after today: 404."""
     user = page_user(request)
-    try:
-        wanted = date.fromisoformat(day)
-    except ValueError:
-        raise Http404("Not a date (YYYY-MM-DD).") from None
-    today = local_today(user)
-    if not EARLIEST_DATE <= wanted <= today:
-        raise Http404("No check for that day.")
+    today = user_today(user.pk)
+    wanted = past_day(day, today, "weekly check")
     if wanted == today and request.method == "GET":
         return redirect("function-check")
     return _page(request, user, wanted, today)
