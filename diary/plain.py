@@ -65,6 +65,20 @@ FUNCTION_WARNING_SIGNS = (
     "vision_hearing",
 )
 FUNCTION_SIGNS = (*FUNCTION_WARNING_SIGNS, "cramps")
+# What each sign is called in a sentence ("no weakness in 12 weekly checks", "See a doctor soon:
+# trouble swallowing"): the analysis's sentences and the questions' notices say it alike.
+FUNCTION_SIGN_NAMES = {
+    "weakness": "weakness",
+    "wasting": "muscles looking thinner",
+    "swallowing": "trouble swallowing",
+    "speech": "trouble speaking",
+    "breathing": "trouble breathing",
+    "balance": "trouble with balance",
+    "numbness_tingling": "numbness or tingling",
+    "vision_hearing": "a change in vision or hearing",
+    "cramps": "cramps",
+}
+assert tuple(FUNCTION_SIGN_NAMES) == FUNCTION_SIGNS
 # The red-flag reference symptom (conditions' reference data) each warning sign is: a yes shows
 # that symptom's "see a doctor soon" advice, as a red-flag symptom on an episode does.
 FUNCTION_SIGN_SYMPTOMS = {

@@ -10,22 +10,9 @@ from collections.abc import Sequence
 from datetime import date
 
 from diary.formatting import day_text
-from diary.plain import FUNCTION_SIGNS, Diary, FunctionCheck
+from diary.plain import FUNCTION_SIGN_NAMES, FUNCTION_SIGNS, Diary, FunctionCheck
 
 from .findings import FunctionChecks, SignWeeks
-
-# What each sign is called in a sentence ("no weakness in 12 weekly checks").
-SIGN_TEXTS = {
-    "weakness": "weakness",
-    "wasting": "muscles looking thinner",
-    "swallowing": "trouble swallowing",
-    "speech": "trouble speaking",
-    "breathing": "trouble breathing",
-    "balance": "trouble with balance",
-    "numbness_tingling": "numbness or tingling",
-    "vision_hearing": "a change in vision or hearing",
-    "cramps": "cramps",
-}
 
 
 def function_checks(diary: Diary) -> FunctionChecks:
@@ -55,7 +42,7 @@ def sign_sentence(sign: str, weeks: SignWeeks) -> str | None:
     answered = weeks["yes_weeks"] + weeks["no_weeks"]
     if answered == 0:
         return None
-    text = SIGN_TEXTS[sign]
+    text = FUNCTION_SIGN_NAMES[sign]
     checks = f"{answered} weekly check" + ("" if answered == 1 else "s")
     if weeks["first_yes"] is None:
         return f"No {text} in {checks}."
