@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.db import connection, connections, transaction
 from rest_framework.test import APIClient
 
-from diary.models import Episode
+from diary.models import Episode, Treatment
 from diary.services import EpisodeChange, EpisodeInput, LocationInput, sync_apply
 from tests.api.conftest import client_for
 from tests.integration.conftest import wait_for
@@ -162,3 +162,24 @@ def _waiting_on_a_lock() -> bool:
             "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
         )
         return bool(cursor.fetchone()[0])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_treatment_sent_from_eight_connections_at_once_is_stored_once(postgres: None) -> None:
+    """A phone retrying its create while the first is still in flight: one 201, the rest the
+    same record (200), one row; and a second person racing for the same id is told it is in use."""
+    alice = User.objects.create(username="alice")
+    bob = User.objects.create(username="bob")
+    key = str(uuid.uuid4())
+    body = {"id": key, "name": "Magnesium", "kind": "supplement", "started_on": "2026-10-01"}
+
+    def create(n: int) -> int:
+        client = client_for(bob if n == 7 else alice)
+        return int(client.post("/api/v1/treatments/", body, format="json").status_code)
+
+    statuses = in_threads(8, create)
+    assert Treatment.objects.filter(pk=key).count() == 1
+    if Treatment.objects.get(pk=key).user == alice:  # whoever came first created it; nobody else did
+        assert (sorted(statuses[:7]), statuses[7]) == ([200] * 6 + [201], 409), statuses
+    else:
+        assert (statuses[:7], statuses[7]) == ([409] * 7, 201), statuses
